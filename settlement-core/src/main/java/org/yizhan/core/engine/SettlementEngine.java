@@ -1,0 +1,240 @@
+package org.yizhan.core.engine;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.yizhan.core.catalogue.Catalogue;
+import org.yizhan.core.model.AccumulatorDelta;
+import org.yizhan.core.model.Accumulators;
+import org.yizhan.core.model.Claim;
+import org.yizhan.core.model.Fund;
+import org.yizhan.core.model.FundPayment;
+import org.yizhan.core.model.Identity;
+import org.yizhan.core.model.Rejection;
+import org.yizhan.core.model.RejectionCode;
+import org.yizhan.core.model.Settlement;
+import org.yizhan.core.model.SettlementOutcome;
+import org.yizhan.core.policy.Policy;
+import org.yizhan.core.policy.PolicyBook;
+
+/**
+ * The settlement engine: a pure function from a claim, the policy and catalogue in force on its
+ * discharge date, the person's identities and year-to-date figures, to one combined settlement
+ * across the three payers, or a rejection that names what the hospital must fix.
+ *
+ * <p>It reads no clock, touches no I/O and keeps no state between calls, so it is safe to call from
+ * any thread and gives the same answer for the same input: a preview (预结算) and the settlement that
+ * follows it agree to the fen. The caller applies {@link Settlement#delta()} to the year's figures
+ * in the same transaction that stores the settlement, and a reversal applies {@link
+ * Settlement#reversalDelta()}.
+ *
+ * <p>The steps follow the rules page: price the lines (§1), basic insurance per admission (§3),
+ * critical illness over the year (§4), assistance over what is left (§5), the optional ceiling
+ * (§6). Money is a long count of fen throughout; each layer rounds once, HALF_UP.
+ */
+public final class SettlementEngine {
+  /** The most lines a claim may carry. */
+  public static final int MAX_LINES = 2_000;
+
+  private final PolicyBook policies;
+  private final Catalogue catalogue;
+
+  public SettlementEngine(PolicyBook policies, Catalogue catalogue) {
+    this.policies = Objects.requireNonNull(policies, "policies");
+    this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
+  }
+
+  /** The policy that governs the claim, if any. */
+  public Optional<Policy> policyFor(Claim claim) {
+    return policies.find(claim.officeCode(), claim.scheme(), claim.dischargeDate());
+  }
+
+  /**
+   * Settles {@code claim} under the policy in force on its discharge date.
+   *
+   * @param identities every identity the person holds, of any date; the engine keeps those in force
+   *     on the discharge date
+   * @param ytd the person's figures for the discharge year, before this claim
+   */
+  public SettlementOutcome settle(Claim claim, List<Identity> identities, Accumulators ytd) {
+    Rejection early = checkHeader(claim);
+    if (early != null) {
+      return early;
+    }
+    Optional<Policy> policy = policyFor(claim);
+    if (policy.isEmpty()) {
+      return new Rejection(
+          RejectionCode.NO_POLICY,
+          "dischargeDate",
+          "dischargeDate: no "
+              + claim.scheme()
+              + " policy governs office "
+              + claim.officeCode()
+              + " on "
+              + claim.dischargeDate());
+    }
+    return settleChecked(claim, policy.get(), catalogue, identities, ytd);
+  }
+
+  /** Settles {@code claim} under a given policy: the pure function itself. */
+  public static SettlementOutcome settle(
+      Claim claim,
+      Policy policy,
+      Catalogue catalogue,
+      List<Identity> identities,
+      Accumulators ytd) {
+    Rejection early = checkHeader(claim);
+    return early != null ? early : settleChecked(claim, policy, catalogue, identities, ytd);
+  }
+
+  private static SettlementOutcome settleChecked(
+      Claim claim,
+      Policy policy,
+      Catalogue catalogue,
+      List<Identity> identities,
+      Accumulators ytd) {
+    if (ytd.year() != claim.year()) {
+      throw new IllegalArgumentException(
+          "figures of " + ytd.year() + " given for a claim discharged in " + claim.year());
+    }
+    if (!policy.basic().coversLevel(claim.hospitalLevel())) {
+      return new Rejection(
+          RejectionCode.UNKNOWN_HOSPITAL_LEVEL,
+          "hospitalLevel",
+          "hospitalLevel: policy "
+              + policy.id()
+              + " has no deductible or ratio for level "
+              + claim.hospitalLevel());
+    }
+    PricedClaim pricing = LinePricer.price(claim, catalogue);
+    if (pricing instanceof PricedClaim.Refused) {
+      return ((PricedClaim.Refused) pricing).rejection();
+    }
+    return combine(claim, policy, (PricedClaim.Priced) pricing, identities, ytd);
+  }
+
+  private static Settlement combine(
+      Claim claim,
+      Policy policy,
+      PricedClaim.Priced priced,
+      List<Identity> identities,
+      Accumulators ytd) {
+    Benefits benefits = Benefits.of(policy, identities, claim.dischargeDate());
+    int level = claim.hospitalLevel();
+    BasicLayer.Result basic =
+        BasicLayer.pay(policy.basic(), level, priced.inScopeFen(), benefits, ytd);
+    CriticalIllnessLayer.Result ci =
+        CriticalIllnessLayer.pay(
+            policy.criticalIllness(),
+            priced.inScopeFen(),
+            priced.preSelfPayFen(),
+            basic.paidFen(),
+            benefits,
+            ytd);
+    AssistanceLayer.Result ma =
+        AssistanceLayer.pay(
+            policy.assistance(),
+            priced.inScopeFen(),
+            priced.preSelfPayFen(),
+            basic.paidFen(),
+            ci.paidFen(),
+            benefits,
+            ytd);
+
+    long basicPay = basic.paidFen();
+    long ciPay = ci.paidFen();
+    long maPay = ma.paidFen();
+    if (policy.overallCapRatio() != null) {
+      long[] capped =
+          OverallCeiling.apply(
+              policy.overallCapRatio(),
+              priced.totalFen(),
+              basicPay,
+              ciPay,
+              maPay,
+              basic.trace(),
+              ci.trace(),
+              ma.trace());
+      basicPay = capped[0];
+      ciPay = capped[1];
+      maPay = capped[2];
+    }
+
+    FundPayment basicFund =
+        new FundPayment(
+            Fund.BASIC,
+            policy.basic().fundCode(),
+            basic.baseFen(),
+            basicPay,
+            basic.roomFen() + (basic.paidFen() - basicPay),
+            basic.trace());
+    FundPayment ciFund =
+        new FundPayment(
+            Fund.CRITICAL_ILLNESS,
+            policy.criticalIllness().fundCode(),
+            ci.baseFen(),
+            ciPay,
+            ci.roomFen() == null ? null : ci.roomFen() + (ci.paidFen() - ciPay),
+            ci.trace());
+    FundPayment maFund =
+        new FundPayment(
+            Fund.ASSISTANCE,
+            policy.assistance().fundCode(),
+            ma.baseFen(),
+            maPay,
+            ma.roomFen() == null ? null : ma.roomFen() + (ma.paidFen() - maPay),
+            ma.trace());
+    AccumulatorDelta delta =
+        new AccumulatorDelta(
+            claim.year(),
+            basicPay,
+            basic.actDeductibleFen(),
+            level,
+            1,
+            ci.baseFen(),
+            ciPay,
+            ma.baseFen(),
+            maPay);
+    return new Settlement(
+        claim.claimNo(),
+        policy.id().toString(),
+        level,
+        priced.totalFen(),
+        priced.fullOwnPayFen(),
+        priced.overLimitFen(),
+        priced.preSelfPayFen(),
+        priced.inScopeFen(),
+        basic.actDeductibleFen(),
+        basicFund,
+        ciFund,
+        maFund,
+        maPay > 0 ? ma.identity() : null,
+        null,
+        priced.lines(),
+        delta);
+  }
+
+  /** Checks that need no policy: line count and dates. */
+  private static Rejection checkHeader(Claim claim) {
+    int n = claim.lines().size();
+    if (n == 0) {
+      return new Rejection(RejectionCode.NO_LINES, "lines", "lines: a claim needs at least 1 line");
+    }
+    if (n > MAX_LINES) {
+      return new Rejection(
+          RejectionCode.TOO_MANY_LINES,
+          "lines",
+          "lines: at most " + MAX_LINES + " lines per claim, got " + n);
+    }
+    if (claim.dischargeDate().isBefore(claim.admissionDate())) {
+      return new Rejection(
+          RejectionCode.DATES_OUT_OF_ORDER,
+          "dischargeDate",
+          "dischargeDate "
+              + claim.dischargeDate()
+              + " is before admissionDate "
+              + claim.admissionDate());
+    }
+    return null;
+  }
+}

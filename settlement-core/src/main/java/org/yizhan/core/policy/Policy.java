@@ -1,0 +1,59 @@
+package org.yizhan.core.policy;
+
+import java.time.LocalDate;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import org.yizhan.core.model.IdentityCategory;
+import org.yizhan.core.model.Ratio;
+
+/**
+ * One policy version: every parameter of the settlement rules for a region, scheme and period.
+ * Nothing in the engine is a figure of its own; all of it comes from here.
+ *
+ * @param id region, scheme and year
+ * @param validFrom first discharge date it governs
+ * @param validTo last discharge date it governs (inclusive)
+ * @param basic basic medical insurance
+ * @param criticalIllness critical-illness insurance
+ * @param assistance medical assistance (common part)
+ * @param identities how each identity tilts the layers; an identity not listed changes nothing
+ * @param overallCapRatio when set, the three funds together pay at most round(total × ratio)
+ */
+public record Policy(
+    PolicyId id,
+    LocalDate validFrom,
+    LocalDate validTo,
+    BasicRules basic,
+    CriticalIllnessRules criticalIllness,
+    AssistanceRules assistance,
+    Map<IdentityCategory, IdentityRules> identities,
+    Ratio overallCapRatio) {
+
+  public Policy {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(validFrom, "validFrom");
+    Objects.requireNonNull(validTo, "validTo");
+    Objects.requireNonNull(basic, "basic");
+    Objects.requireNonNull(criticalIllness, "criticalIllness");
+    Objects.requireNonNull(assistance, "assistance");
+    Objects.requireNonNull(identities, "identities");
+    if (validTo.isBefore(validFrom)) {
+      throw new IllegalArgumentException(
+          "validTo " + validTo + " is before validFrom " + validFrom);
+    }
+    identities = identities.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(identities));
+    if (overallCapRatio != null && !overallCapRatio.isAtMostOne()) {
+      throw new IllegalArgumentException("overallCapRatio: must be at most 1: " + overallCapRatio);
+    }
+  }
+
+  /** The identity's tilt, or {@link IdentityRules#NEUTRAL} when the policy lists none for it. */
+  public IdentityRules rulesFor(IdentityCategory category) {
+    return identities.getOrDefault(category, IdentityRules.NEUTRAL);
+  }
+
+  public boolean governs(LocalDate dischargeDate) {
+    return !dischargeDate.isBefore(validFrom) && !dischargeDate.isAfter(validTo);
+  }
+}
