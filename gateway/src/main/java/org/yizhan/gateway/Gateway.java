@@ -1,0 +1,259 @@
+package org.yizhan.gateway;
+
+import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
+import static org.yizhan.gateway.store.schema.Tables.HOSPITAL_KEY;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yizhan.core.catalogue.Catalogue;
+import org.yizhan.core.engine.SettlementEngine;
+import org.yizhan.core.policy.Policy;
+import org.yizhan.core.policy.PolicyBook;
+import org.yizhan.gateway.config.AppConfig;
+import org.yizhan.gateway.config.CatalogueFiles;
+import org.yizhan.gateway.config.Hospitals;
+import org.yizhan.gateway.config.PolicyFiles;
+import org.yizhan.gateway.http.HospitalApi;
+import org.yizhan.gateway.http.HttpContext;
+import org.yizhan.gateway.http.HttpVerticle;
+import org.yizhan.gateway.http.OpsApi;
+import org.yizhan.gateway.identity.IdentityDirectory;
+import org.yizhan.gateway.metrics.Metrics;
+import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.service.SettlementService;
+import org.yizhan.gateway.store.Database;
+import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.store.SettlementQueries;
+import org.yizhan.gateway.store.SettlementStore;
+import org.yizhan.gateway.store.Sql;
+
+/**
+ * The running gateway: configuration loaded, the reactive pool open, the hospital registry
+ * synchronised into the store, and one HTTP verticle per event loop serving. {@link Main} starts it
+ * for production; tests start it in-process against the embedded PostgreSQL.
+ */
+public final class Gateway implements HttpContext {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  static final String UPSERT_HOSPITAL =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  HOSPITAL,
+                  HOSPITAL.CODE,
+                  HOSPITAL.NAME,
+                  HOSPITAL.HOSPITAL_LEVEL,
+                  HOSPITAL.REGION,
+                  HOSPITAL.UPDATED_AT)
+              .values(
+                  Sql.p(1, HOSPITAL.CODE),
+                  Sql.p(2, HOSPITAL.NAME),
+                  Sql.p(3, HOSPITAL.HOSPITAL_LEVEL),
+                  Sql.p(4, HOSPITAL.REGION),
+                  Sql.p(5, HOSPITAL.UPDATED_AT))
+              .onConflict(HOSPITAL.CODE)
+              .doUpdate()
+              .set(HOSPITAL.NAME, DSL.excluded(HOSPITAL.NAME))
+              .set(HOSPITAL.HOSPITAL_LEVEL, DSL.excluded(HOSPITAL.HOSPITAL_LEVEL))
+              .set(HOSPITAL.REGION, DSL.excluded(HOSPITAL.REGION))
+              .set(HOSPITAL.UPDATED_AT, DSL.excluded(HOSPITAL.UPDATED_AT)));
+
+  static final String UPSERT_KEY =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  HOSPITAL_KEY,
+                  HOSPITAL_KEY.KEY_ID,
+                  HOSPITAL_KEY.HOSPITAL_CODE,
+                  HOSPITAL_KEY.KEY_SHA256,
+                  HOSPITAL_KEY.VALID_FROM)
+              .values(
+                  Sql.p(1, HOSPITAL_KEY.KEY_ID),
+                  Sql.p(2, HOSPITAL_KEY.HOSPITAL_CODE),
+                  Sql.p(3, HOSPITAL_KEY.KEY_SHA256),
+                  Sql.p(4, HOSPITAL_KEY.VALID_FROM))
+              .onConflict(HOSPITAL_KEY.KEY_ID)
+              .doUpdate()
+              .set(HOSPITAL_KEY.KEY_SHA256, DSL.excluded(HOSPITAL_KEY.KEY_SHA256)));
+
+  private final Vertx vertx;
+  private final AppConfig config;
+  private final Metrics metrics;
+  private final Pool pool;
+  private final DbGuard guard;
+  private final SettlementEngine engine;
+  private final HospitalAuth hospitalAuth;
+  private final IdentityDirectory identities;
+  private final SettlementService settlements;
+  private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
+
+  private Gateway(
+      Vertx vertx,
+      AppConfig config,
+      Metrics metrics,
+      Pool pool,
+      SettlementEngine engine,
+      Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.metrics = metrics;
+    this.pool = pool;
+    this.engine = engine;
+    this.guard = new DbGuard("database");
+    this.hospitalAuth = new HospitalAuth(vertx, pool);
+    this.identities = new IdentityDirectory(vertx, pool, config.identityCacheSeconds());
+    this.settlements =
+        new SettlementService(
+            engine,
+            new SettlementStore(pool, clock, config.zone()),
+            new SettlementQueries(pool),
+            identities,
+            guard,
+            metrics,
+            clock,
+            config.zone());
+  }
+
+  /**
+   * Loads {@code config/}, opens the pool to {@code db}, synchronises the hospital registry and
+   * starts serving. The policy, catalogue and hospital files are read on the caller's thread
+   * (start-up only); everything after runs on the event loops.
+   */
+  public static Future<Gateway> start(
+      Vertx vertx, AppConfig config, Database db, Metrics metrics, Clock clock) {
+    PolicyBook policies = PolicyFiles.load(config.configDir().resolve("policies"));
+    Catalogue catalogue = CatalogueFiles.load(config.configDir().resolve("catalogue"));
+    List<Hospitals.Hospital> hospitals =
+        Hospitals.load(config.configDir().resolve("hospitals.yaml"));
+    for (Policy p : policies.all()) {
+      LOG.info("policy {} in force {} to {}", p.id(), p.validFrom(), p.validTo());
+    }
+    LOG.info("catalogue: {} entries; {} hospitals", catalogue.size(), hospitals.size());
+    Pool pool =
+        PgBuilder.pool()
+            .with(
+                new PoolOptions()
+                    .setName("yizhan")
+                    .setMaxSize(config.db().poolSize())
+                    .setMaxWaitQueueSize(config.db().maxWaitQueue())
+                    .setConnectionTimeout(5)
+                    .setConnectionTimeoutUnit(TimeUnit.SECONDS)
+                    .setShared(false))
+            .connectingTo(db.connectOptions())
+            .using(vertx)
+            .build();
+    Gateway g =
+        new Gateway(vertx, config, metrics, pool, new SettlementEngine(policies, catalogue), clock);
+    return g.syncHospitals(hospitals).compose(v -> g.deploy()).map(v -> g);
+  }
+
+  private Future<Void> syncHospitals(List<Hospitals.Hospital> hospitals) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    List<Tuple> rows = new ArrayList<>();
+    List<Tuple> keys = new ArrayList<>();
+    for (Hospitals.Hospital h : hospitals) {
+      rows.add(Tuple.of(h.code(), h.name(), (short) h.level(), h.region(), now));
+      for (Hospitals.Key k : h.keys()) {
+        keys.add(Tuple.of(k.id(), h.code(), k.sha256Hex(), now));
+      }
+    }
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(UPSERT_HOSPITAL)
+                .executeBatch(rows)
+                .compose(
+                    r ->
+                        keys.isEmpty()
+                            ? Future.succeededFuture()
+                            : conn.preparedQuery(UPSERT_KEY).executeBatch(keys))
+                .mapEmpty());
+  }
+
+  private Future<Void> deploy() {
+    int instances =
+        config.http().instances() > 0
+            ? config.http().instances()
+            : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return vertx
+        .deployVerticle(
+            () -> {
+              HttpVerticle v = new HttpVerticle(this);
+              servers.add(v);
+              return v;
+            },
+            new DeploymentOptions().setInstances(instances))
+        .onSuccess(
+            id ->
+                LOG.info(
+                    "listening on http://{}:{} ({} event-loop instances)",
+                    config.http().host(),
+                    port(),
+                    instances))
+        .mapEmpty();
+  }
+
+  @Override
+  public void mount(Router router) {
+    new OpsApi(pool, guard, metrics).mount(router);
+    new HospitalApi(settlements, hospitalAuth, config.zone()).mount(router);
+  }
+
+  @Override
+  public AppConfig config() {
+    return config;
+  }
+
+  @Override
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  public int port() {
+    return servers.isEmpty() ? -1 : servers.get(0).port();
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public SettlementEngine engine() {
+    return engine;
+  }
+
+  public IdentityDirectory identities() {
+    return identities;
+  }
+
+  public HospitalAuth hospitalAuth() {
+    return hospitalAuth;
+  }
+
+  /**
+   * Stops accepting requests, lets those in flight finish (up to the grace period), then closes the
+   * pool. The database itself is the caller's to stop.
+   */
+  public Future<Void> stop() {
+    List<Future<Void>> shutdowns = new ArrayList<>();
+    for (HttpVerticle v : servers) {
+      shutdowns.add(v.shutdown(config.http().shutdownGraceSeconds()));
+    }
+    return Future.join(shutdowns).eventually(() -> pool.close()).mapEmpty();
+  }
+}

@@ -1,0 +1,181 @@
+package org.yizhan.gateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The gateway's settings: {@code config/application.yaml}, each entry overridable by an environment
+ * variable ({@code YIZHAN_HTTP_PORT}, {@code YIZHAN_DB_URL}, …; see the file).
+ *
+ * @param configDir where policies, catalogue and hospitals are read from
+ * @param http the HTTP server
+ * @param db the database
+ * @param zone the zone whose calendar days settlements are reconciled by
+ * @param identityCacheSeconds the longest an identity read may be cached, seconds
+ */
+public record AppConfig(Path configDir, Http http, Db db, ZoneId zone, int identityCacheSeconds) {
+
+  /**
+   * @param host the address to listen on
+   * @param port the port (0 = any free port, logged)
+   * @param instances HTTP verticle instances, 0 = one per event loop
+   * @param bodyLimitBytes the largest request body accepted
+   * @param shutdownGraceSeconds how long SIGTERM waits for in-flight requests
+   * @param requestTimeoutSeconds the longest a request may take before it is answered 503
+   */
+  public record Http(
+      String host,
+      int port,
+      int instances,
+      long bodyLimitBytes,
+      int shutdownGraceSeconds,
+      int requestTimeoutSeconds) {}
+
+  /**
+   * @param url JDBC URL of an external PostgreSQL, or empty to start the embedded one
+   * @param user the database user
+   * @param password the database password
+   * @param poolSize connections in the reactive pool
+   * @param maxWaitQueue requests that may wait for a connection before 503
+   * @param embeddedDataDir where the embedded PostgreSQL keeps its data
+   * @param embeddedPort the embedded PostgreSQL's port
+   */
+  public record Db(
+      String url,
+      String user,
+      String password,
+      int poolSize,
+      int maxWaitQueue,
+      Path embeddedDataDir,
+      int embeddedPort) {
+    public boolean embedded() {
+      return url == null || url.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Db[url="
+          + (embedded() ? "(embedded)" : url)
+          + ", user="
+          + user
+          + ", poolSize="
+          + poolSize
+          + "]";
+    }
+  }
+
+  public AppConfig {
+    Objects.requireNonNull(configDir, "configDir");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(db, "db");
+    Objects.requireNonNull(zone, "zone");
+  }
+
+  /**
+   * Reads {@code <configDir>/application.yaml} (absent = all defaults) and applies the
+   * environment's overrides. The config folder is {@code YIZHAN_CONFIG_DIR}, else {@code config}.
+   */
+  public static AppConfig load(Map<String, String> env) {
+    Path dir = Path.of(env.getOrDefault("YIZHAN_CONFIG_DIR", "config"));
+    Path file = dir.resolve("application.yaml");
+    JsonNode json;
+    try {
+      json =
+          Files.exists(file)
+              ? new ObjectMapper(new YAMLFactory()).readTree(file.toFile())
+              : new ObjectMapper().createObjectNode();
+    } catch (IOException e) {
+      throw new ConfigException("application.yaml: cannot read: " + e.getMessage(), e);
+    }
+    Settings s = new Settings(Node.root("application.yaml", json), env);
+    Http http =
+        new Http(
+            s.text("http.host", "YIZHAN_HTTP_HOST", "0.0.0.0"),
+            s.integer("http.port", "YIZHAN_HTTP_PORT", 8080, 0, 65535),
+            s.integer("http.instances", "YIZHAN_HTTP_INSTANCES", 0, 0, 256),
+            s.integer(
+                "http.bodyLimitBytes",
+                "YIZHAN_HTTP_BODY_LIMIT_BYTES",
+                2_097_152,
+                1024,
+                64 * 1024 * 1024),
+            s.integer(
+                "http.shutdownGraceSeconds", "YIZHAN_HTTP_SHUTDOWN_GRACE_SECONDS", 20, 0, 600),
+            s.integer(
+                "http.requestTimeoutSeconds", "YIZHAN_HTTP_REQUEST_TIMEOUT_SECONDS", 10, 1, 600));
+    Db db =
+        new Db(
+            s.text("db.url", "YIZHAN_DB_URL", ""),
+            s.text("db.user", "YIZHAN_DB_USER", "postgres"),
+            s.text("db.password", "YIZHAN_DB_PASSWORD", ""),
+            s.integer("db.poolSize", "YIZHAN_DB_POOL_SIZE", 16, 1, 512),
+            s.integer("db.maxWaitQueue", "YIZHAN_DB_MAX_WAIT_QUEUE", 2048, 0, 1_000_000),
+            Path.of(s.text("db.embedded.dataDir", "YIZHAN_DB_EMBEDDED_DATA_DIR", "data/postgres")),
+            s.integer("db.embedded.port", "YIZHAN_DB_EMBEDDED_PORT", 54329, 0, 65535));
+    ZoneId zone;
+    String zoneText = s.text("zone", "YIZHAN_ZONE", "Asia/Shanghai");
+    try {
+      zone = ZoneId.of(zoneText);
+    } catch (RuntimeException e) {
+      throw new ConfigException("application.yaml: zone: unknown zone '" + zoneText + "'");
+    }
+    return new AppConfig(
+        dir,
+        http,
+        db,
+        zone,
+        s.integer("identityCacheSeconds", "YIZHAN_IDENTITY_CACHE_SECONDS", 30, 0, 3600));
+  }
+
+  /** Reads a dotted path from the file unless the environment overrides it. */
+  private record Settings(Node root, Map<String, String> env) {
+    String text(String path, String var, String fallback) {
+      String fromEnv = env.get(var);
+      if (fromEnv != null) {
+        return fromEnv;
+      }
+      Node n = at(path);
+      return n.isMissingOrNull() ? fallback : n.text();
+    }
+
+    int integer(String path, String var, int fallback, int min, int max) {
+      String fromEnv = env.get(var);
+      if (fromEnv != null) {
+        try {
+          int v = Integer.parseInt(fromEnv.trim());
+          if (v < min || v > max) {
+            throw new NumberFormatException();
+          }
+          return v;
+        } catch (NumberFormatException e) {
+          throw new ConfigException(
+              var
+                  + ": must be a whole number between "
+                  + min
+                  + " and "
+                  + max
+                  + ", got '"
+                  + fromEnv
+                  + "'");
+        }
+      }
+      Node n = at(path);
+      return n.isMissingOrNull() ? fallback : n.integer(min, max);
+    }
+
+    private Node at(String path) {
+      Node n = root;
+      for (String part : path.split("\\.")) {
+        n = n.child(part);
+      }
+      return n;
+    }
+  }
+}

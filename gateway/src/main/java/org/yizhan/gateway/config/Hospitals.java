@@ -1,0 +1,75 @@
+package org.yizhan.gateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The hospital registry of {@code config/hospitals.yaml}: designated hospitals with their level,
+ * region and API keys (as SHA-256 hex of the secret).
+ */
+public final class Hospitals {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** A designated hospital. */
+  public record Hospital(String code, String name, int level, String region, List<Key> keys) {
+    public Hospital {
+      Objects.requireNonNull(code, "code");
+      keys = List.copyOf(keys);
+    }
+  }
+
+  /** One API key of a hospital: its public id and the SHA-256 (hex) of its secret. */
+  public record Key(String id, String sha256Hex) {}
+
+  private Hospitals() {}
+
+  public static List<Hospital> load(Path file) {
+    String name = file.getFileName().toString();
+    JsonNode json;
+    try {
+      json = YAML.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new ConfigException(name + ": cannot read: " + e.getMessage(), e);
+    }
+    Node root = Node.root(name, json).onlyKeys(Set.of("hospitals"));
+    List<Hospital> out = new ArrayList<>();
+    Set<String> codes = new HashSet<>();
+    Set<String> keyIds = new HashSet<>();
+    for (Node h : root.required("hospitals").elements()) {
+      h.onlyKeys(Set.of("code", "name", "level", "region", "keys"));
+      String code = h.required("code").text("[A-Za-z0-9]{1,32}", "1–32 letters or digits");
+      if (!codes.add(code)) {
+        throw h.child("code").error("hospital " + code + " appears twice");
+      }
+      List<Key> keys = new ArrayList<>();
+      Node keyList = h.child("keys");
+      if (!keyList.isMissingOrNull()) {
+        for (Node k : keyList.elements()) {
+          k.onlyKeys(Set.of("id", "sha256"));
+          String id = k.required("id").text("[A-Za-z0-9._-]{1,64}", "a key id");
+          if (!keyIds.add(id)) {
+            throw k.child("id").error("key id " + id + " appears twice");
+          }
+          keys.add(
+              new Key(id, k.required("sha256").text("[0-9a-f]{64}", "64 lower-case hex digits")));
+        }
+      }
+      out.add(
+          new Hospital(
+              code,
+              h.required("name").text(),
+              h.required("level").integer(1, 3),
+              h.required("region").text("\\d{6}", "a 6-digit region code"),
+              keys));
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,154 @@
+package org.yizhan.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yizhan.core.engine.SettlementEngine;
+import org.yizhan.core.model.Claim;
+import org.yizhan.core.model.ClaimLine;
+import org.yizhan.core.model.Fen;
+import org.yizhan.gateway.config.Hospitals.Hospital;
+
+/**
+ * Turns the JSON body of a preview or settle request into a {@link Claim}. Shape errors (missing or
+ * unknown fields, wrong types, too many decimals) are 400 with the field's path; the business
+ * checks (amount = round(quantity × unit price), dates in order, …) are the engine's, answered 422.
+ * The hospital's code and level come from its key, never from the body.
+ */
+public final class ClaimParser {
+  static final Set<String> CLAIM_FIELDS =
+      Set.of(
+          "claimNo",
+          "personIdNo",
+          "personName",
+          "scheme",
+          "officeCode",
+          "admissionDate",
+          "dischargeDate",
+          "lines");
+  static final Set<String> LINE_FIELDS =
+      Set.of("lineNo", "itemCode", "itemName", "quantity", "unitPrice", "amount");
+
+  static final Pattern CLAIM_NO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  static final Pattern ID_NO = Pattern.compile("[0-9]{17}[0-9Xx]|[0-9]{15}");
+  static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{1,64}");
+  static final Pattern SCHEME = Pattern.compile("[A-Z][A-Z_]{1,31}");
+  static final Pattern OFFICE = Pattern.compile("[0-9]{6}");
+  static final Pattern LINE_NO = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  static final Pattern ITEM_CODE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  static final Pattern ITEM_NAME = Pattern.compile("[^\\p{Cntrl}]{0,200}");
+
+  static final BigDecimal MAX_QUANTITY = new BigDecimal("100000000");
+  static final BigDecimal MAX_PRICE = new BigDecimal("10000000000");
+  static final BigDecimal MAX_AMOUNT = Fen.toYuan(Fen.MAX);
+
+  /** The default scheme: residents' basic medical insurance (城乡居民). */
+  public static final String DEFAULT_SCHEME = "RESIDENT";
+
+  /**
+   * A parsed claim and its fingerprint.
+   *
+   * @param contentSha256 hex SHA-256 of the claim's canonical content: equal exactly when every
+   *     field of the claim is equal, whatever the JSON's spacing, key order or number spelling
+   */
+  public record Parsed(Claim claim, String personName, String contentSha256) {}
+
+  private ClaimParser() {}
+
+  public static Parsed parse(byte[] body, Hospital hospital) {
+    return parse(Json.parse(body), hospital);
+  }
+
+  public static Parsed parse(JsonNode json, Hospital hospital) {
+    Fields f = Fields.of(json, "", CLAIM_FIELDS);
+    String claimNo = f.text("claimNo", CLAIM_NO, "1–64 letters, digits, '.', '_' or '-'", true);
+    String idNo = f.text("personIdNo", ID_NO, "an 18-digit (or 15-digit) ID number", true);
+    String name = f.text("personName", NAME, "1–64 printable characters", false);
+    String scheme = f.text("scheme", SCHEME, "an upper-case scheme name, e.g. RESIDENT", false);
+    String office = f.text("officeCode", OFFICE, "a 6-digit civil-affairs office code", true);
+    var admission = f.date("admissionDate");
+    var discharge = f.date("dischargeDate");
+    JsonNode linesNode = f.raw("lines");
+    if (linesNode == null) {
+      throw ApiError.missing("lines");
+    }
+    if (!linesNode.isArray()) {
+      throw ApiError.invalid("lines", "must be an array");
+    }
+    if (linesNode.size() > SettlementEngine.MAX_LINES) {
+      throw new ApiError(
+          422,
+          "TOO_MANY_LINES",
+          "lines",
+          "lines: at most "
+              + SettlementEngine.MAX_LINES
+              + " lines per claim, got "
+              + linesNode.size());
+    }
+    List<ClaimLine> lines = new ArrayList<>(linesNode.size());
+    for (int i = 0; i < linesNode.size(); i++) {
+      lines.add(line(linesNode.get(i), i));
+    }
+    Claim claim =
+        new Claim(
+            claimNo,
+            idNo.toUpperCase(),
+            scheme == null ? DEFAULT_SCHEME : scheme,
+            office,
+            hospital.code(),
+            hospital.level(),
+            admission,
+            discharge,
+            lines);
+    return new Parsed(claim, name, fingerprint(claim, name));
+  }
+
+  private static ClaimLine line(JsonNode node, int i) {
+    String at = "lines[" + i + "]";
+    Fields f = Fields.of(node, at, LINE_FIELDS);
+    String lineNo = f.text("lineNo", LINE_NO, "1–64 letters, digits, '.', '_' or '-'", false);
+    String code = f.text("itemCode", ITEM_CODE, "1–64 letters, digits, '.', '_' or '-'", true);
+    String name = f.text("itemName", ITEM_NAME, "at most 200 printable characters", false);
+    long quantity = f.decimal("quantity", ClaimLine.QUANTITY_DECIMALS, MAX_QUANTITY);
+    long price = f.decimal("unitPrice", ClaimLine.PRICE_DECIMALS, MAX_PRICE);
+    long amount = f.decimal("amount", 2, MAX_AMOUNT);
+    return new ClaimLine(
+        lineNo == null ? String.valueOf(i + 1) : lineNo,
+        code,
+        name == null ? "" : name,
+        quantity,
+        price,
+        amount);
+  }
+
+  /** Hex SHA-256 of the claim's canonical text (fields in a fixed order, numbers unscaled). */
+  static String fingerprint(Claim c, String personName) {
+    StringBuilder s = new StringBuilder(64 + c.lines().size() * 64);
+    s.append(c.claimNo()).append('\u001f').append(c.personIdNo()).append('\u001f');
+    s.append(personName == null ? "" : personName).append('\u001f').append(c.scheme());
+    s.append('\u001f').append(c.officeCode()).append('\u001f').append(c.hospitalCode());
+    s.append('\u001f').append(c.admissionDate()).append('\u001f').append(c.dischargeDate());
+    for (ClaimLine l : c.lines()) {
+      s.append('\u001e').append(l.lineNo()).append('\u001f').append(l.itemCode());
+      s.append('\u001f').append(l.itemName()).append('\u001f').append(l.quantityE4());
+      s.append('\u001f').append(l.unitPriceE6()).append('\u001f').append(l.amountFen());
+    }
+    return sha256Hex(s.toString());
+  }
+
+  static String sha256Hex(String text) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

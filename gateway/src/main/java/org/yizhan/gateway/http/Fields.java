@@ -1,0 +1,110 @@
+package org.yizhan.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one JSON object of a request field by field, so that every complaint names the field by its
+ * path ({@code lines[3].quantity}) and says what is wrong. Unknown fields are refused: a misspelt
+ * optional field would otherwise be silently ignored, and a payments API should say so.
+ */
+final class Fields {
+  private final JsonNode node;
+  private final String prefix;
+
+  private Fields(JsonNode node, String prefix) {
+    this.node = node;
+    this.prefix = prefix;
+  }
+
+  /** The object at {@code path}, refusing fields outside {@code allowed}. */
+  static Fields of(JsonNode node, String path, Set<String> allowed) {
+    if (node == null || !node.isObject()) {
+      throw ApiError.invalid(path.isEmpty() ? "body" : path, "must be a JSON object");
+    }
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        throw ApiError.unknownField(path.isEmpty() ? name : path + "." + name);
+      }
+    }
+    return new Fields(node, path.isEmpty() ? "" : path + ".");
+  }
+
+  String path(String name) {
+    return prefix + name;
+  }
+
+  JsonNode raw(String name) {
+    JsonNode v = node.get(name);
+    return v == null || v.isNull() ? null : v;
+  }
+
+  String text(String name, Pattern shape, String describe, boolean required) {
+    JsonNode v = raw(name);
+    if (v == null) {
+      if (required) {
+        throw ApiError.missing(path(name));
+      }
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw ApiError.invalid(path(name), "must be a string");
+    }
+    String s = v.textValue();
+    if (!shape.matcher(s).matches()) {
+      throw ApiError.invalid(path(name), "must be " + describe);
+    }
+    return s;
+  }
+
+  LocalDate date(String name) {
+    String s = text(name, Pattern.compile(".{1,32}"), "a date like 2018-03-20", true);
+    try {
+      return LocalDate.parse(s);
+    } catch (DateTimeParseException e) {
+      throw ApiError.invalid(path(name), "must be a date like 2018-03-20, got '" + s + "'");
+    }
+  }
+
+  /**
+   * A decimal given as a JSON number or a numeric string, with at most {@code scale} decimals, as
+   * an unscaled long; {@code maxAbs} bounds its size.
+   */
+  long decimal(String name, int scale, BigDecimal maxAbs) {
+    JsonNode v = raw(name);
+    if (v == null) {
+      throw ApiError.missing(path(name));
+    }
+    BigDecimal d;
+    if (v.isNumber()) {
+      d = v.decimalValue();
+    } else if (v.isTextual()) {
+      try {
+        d = new BigDecimal(v.textValue().trim());
+      } catch (NumberFormatException e) {
+        throw ApiError.invalid(path(name), "must be a number, got '" + clip(v.textValue()) + "'");
+      }
+    } else {
+      throw ApiError.invalid(path(name), "must be a number");
+    }
+    if (d.abs().compareTo(maxAbs) > 0) {
+      throw ApiError.invalid(path(name), "must be at most " + maxAbs.toPlainString());
+    }
+    BigDecimal stripped = d.stripTrailingZeros();
+    if (stripped.scale() > scale) {
+      throw ApiError.invalid(path(name), "must have at most " + scale + " decimals");
+    }
+    return d.setScale(scale).unscaledValue().longValueExact();
+  }
+
+  static String clip(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+  }
+}

@@ -1,0 +1,312 @@
+package org.yizhan.gateway.http;
+
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.yizhan.core.model.Accumulators;
+import org.yizhan.core.model.Fen;
+import org.yizhan.core.model.Identity;
+import org.yizhan.core.policy.AssistanceTerms;
+import org.yizhan.core.policy.Policy;
+import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.security.HospitalAuth.Principal;
+import org.yizhan.gateway.service.SettlementService;
+import org.yizhan.gateway.store.SettlementQueries;
+import org.yizhan.gateway.store.SettlementRecord;
+
+/**
+ * The hospitals' JSON API under {@code /api/v1}: preview, settle, read, search, reverse, year
+ * figures and daily reconciliation. Every route needs a hospital's API key; the hospital is the
+ * key's, and a hospital sees only its own settlements (another's is "not found").
+ */
+public final class HospitalApi {
+  static final String PRINCIPAL = "principal";
+
+  /** The largest page of a search. */
+  static final int MAX_PAGE_SIZE = 200;
+
+  static final Pattern ID_NO = ClaimParser.ID_NO;
+  static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
+  private final SettlementService service;
+  private final HospitalAuth auth;
+  private final Reconciliation reconciliation;
+  private final ZoneId zone;
+
+  public HospitalApi(SettlementService service, HospitalAuth auth, ZoneId zone) {
+    this.service = service;
+    this.auth = auth;
+    this.zone = zone;
+    this.reconciliation = new Reconciliation(service, zone);
+  }
+
+  public void mount(Router router) {
+    router.route("/api/v1/*").handler(this::authenticate);
+    Routes.add(router, POST, "/api/v1/settlements/preview", json(this::preview));
+    Routes.add(router, POST, "/api/v1/settlements", json(this::settle));
+    Routes.add(router, GET, "/api/v1/settlements", this::search);
+    Routes.add(router, GET, "/api/v1/settlements/:id", this::find);
+    Routes.add(router, POST, "/api/v1/settlements/:id/reversal", this::reverse);
+    Routes.add(router, GET, "/api/v1/persons/:idNo/accumulators/:year", this::figures);
+    Routes.add(router, GET, "/api/v1/reconciliation/:date", reconciliation::totals);
+    Routes.add(router, POST, "/api/v1/reconciliation/:date", json(reconciliation::compare));
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    auth.authenticate(
+            ctx.request().getHeader("Authorization"), ctx.request().getHeader("X-Api-Key"))
+        .onSuccess(
+            p -> {
+              ctx.put(PRINCIPAL, p);
+              ctx.next();
+            })
+        .onFailure(ctx::fail);
+  }
+
+  static Principal principal(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL);
+  }
+
+  /** Refuses a body that is not declared JSON (415) before the handler runs. */
+  static Handler<RoutingContext> json(Handler<RoutingContext> h) {
+    return ctx -> {
+      String type = ctx.request().getHeader("Content-Type");
+      if (type == null || !type.toLowerCase().startsWith("application/json")) {
+        ctx.fail(
+            new ApiError(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "Content-Type",
+                "Content-Type must be application/json"));
+        return;
+      }
+      h.handle(ctx);
+    };
+  }
+
+  private void preview(RoutingContext ctx) {
+    ClaimParser.Parsed parsed = ClaimParser.parse(body(ctx), principal(ctx).hospital());
+    reply(ctx, service.preview(parsed).map(s -> SettlementJson.settlement(s, zone)), 200);
+  }
+
+  private void settle(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+      throw ApiError.invalid("Idempotency-Key", "must be 1–128 visible ASCII characters");
+    }
+    Principal who = principal(ctx);
+    ClaimParser.Parsed parsed = ClaimParser.parse(body(ctx), who.hospital());
+    service
+        .settle(who, parsed, key)
+        .onSuccess(
+            s -> {
+              if (s.replayed()) {
+                ctx.response().putHeader("Idempotent-Replayed", "true");
+              }
+              ctx.response().putHeader("Location", "/api/v1/settlements/" + s.settlement().id());
+              send(ctx, s.replayed() ? 200 : 201, SettlementJson.settlement(s.settlement(), zone));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void find(RoutingContext ctx) {
+    UUID id = settlementId(ctx);
+    reply(ctx, service.find(principal(ctx), id).map(s -> SettlementJson.settlement(s, zone)), 200);
+  }
+
+  private void reverse(RoutingContext ctx) {
+    UUID id = settlementId(ctx);
+    String reason = null;
+    byte[] raw =
+        ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
+    if (raw != null && raw.length > 0) {
+      Fields f = Fields.of(Json.parse(raw), "", Set.of("reason"));
+      reason = f.text("reason", Pattern.compile("[^\\p{Cntrl}]{1,200}"), "1–200 characters", false);
+    }
+    reply(
+        ctx,
+        service.reverse(principal(ctx), id, reason).map(s -> SettlementJson.settlement(s, zone)),
+        200);
+  }
+
+  private void search(RoutingContext ctx) {
+    String claimNo = ctx.queryParams().get("claimNo");
+    if (claimNo != null && !ClaimParser.CLAIM_NO.matcher(claimNo).matches()) {
+      throw ApiError.invalid("claimNo", "must be 1–64 letters, digits, '.', '_' or '-'");
+    }
+    LocalDate from = dateParam(ctx, "from");
+    LocalDate to = dateParam(ctx, "to");
+    if (claimNo == null && (from == null || to == null)) {
+      throw ApiError.badRequest(
+          "MISSING_FIELD", "from", "give claimNo, or both from and to (yyyy-MM-dd)");
+    }
+    if (from != null && to != null && (to.isBefore(from) || from.plusDays(366).isBefore(to))) {
+      throw ApiError.invalid("to", "must be on or after from and at most 366 days later");
+    }
+    int page = intParam(ctx, "page", 1, 1, 100_000);
+    int size = intParam(ctx, "size", 50, 1, MAX_PAGE_SIZE);
+    reply(
+        ctx,
+        service
+            .search(principal(ctx), claimNo, from, to, page, size)
+            .map(p -> SettlementJson.render(g -> page(g, p))),
+        200);
+  }
+
+  private void page(JsonGenerator g, SettlementQueries.Page p) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("page", p.page());
+    g.writeNumberField("size", p.size());
+    g.writeNumberField("total", p.total());
+    g.writeArrayFieldStart("items");
+    for (SettlementRecord s : p.items()) {
+      SettlementJson.write(g, s, zone);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private void figures(RoutingContext ctx) {
+    String idNo = ctx.pathParam("idNo");
+    if (!ID_NO.matcher(idNo).matches()) {
+      throw ApiError.invalid("idNo", "must be an 18-digit (or 15-digit) ID number");
+    }
+    int year = parseInt(ctx.pathParam("year"), "year", 2000, 2100);
+    reply(
+        ctx,
+        service
+            .figures(idNo.toUpperCase(), year)
+            .map(f -> SettlementJson.render(g -> figures(g, year, f))),
+        200);
+  }
+
+  private static void figures(JsonGenerator g, int year, SettlementService.YearFigures f)
+      throws IOException {
+    Accumulators a = f.accumulators();
+    g.writeStartObject();
+    g.writeNumberField("year", year);
+    g.writeStringField("asOf", f.asOf().toString());
+    g.writeStringField("policyId", f.policy().map(p -> p.id().toString()).orElse(null));
+    SettlementJson.money(g, "basicPaid", a.basicPaidFen());
+    SettlementJson.money(g, "deductiblePaid", a.deductiblePaidFen());
+    g.writeObjectFieldStart("admissions");
+    g.writeNumberField("level1", a.admissionsLevel1());
+    g.writeNumberField("level2", a.admissionsLevel2());
+    g.writeNumberField("level3", a.admissionsLevel3());
+    g.writeEndObject();
+    SettlementJson.money(g, "criticalIllnessBase", a.ciBaseFen());
+    SettlementJson.money(g, "criticalIllnessPaid", a.ciPaidFen());
+    SettlementJson.money(g, "assistanceBase", a.maBaseFen());
+    SettlementJson.money(g, "assistancePaid", a.maPaidFen());
+    g.writeObjectFieldStart("remainingRoom");
+    if (f.policy().isPresent()) {
+      Policy p = f.policy().get();
+      SettlementJson.money(g, "basic", Fen.pos(p.basic().annualCapFen() - a.basicPaidFen()));
+      Long ciCap = p.criticalIllness().annualCapFen();
+      boolean capRemoved =
+          f.identities().stream()
+              .anyMatch(i -> i.inForceOn(f.asOf()) && p.rulesFor(i.category()).ciCapRemoved());
+      if (ciCap == null || capRemoved) {
+        g.writeNullField("criticalIllness");
+      } else {
+        SettlementJson.money(g, "criticalIllness", Fen.pos(ciCap - a.ciPaidFen()));
+      }
+      g.writeObjectFieldStart("assistance");
+      for (Identity i : f.identities()) {
+        AssistanceTerms t = p.rulesFor(i.category()).assistance();
+        if (t != null && i.grantsAssistanceOn(f.asOf())) {
+          if (t.annualLimitFen() == null) {
+            g.writeNullField(i.category().name());
+          } else {
+            SettlementJson.money(
+                g, i.category().name(), Fen.pos(t.annualLimitFen() - a.maPaidFen()));
+          }
+        }
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  static byte[] body(RoutingContext ctx) {
+    Buffer b = ctx.body() == null ? null : ctx.body().buffer();
+    return b == null ? null : b.getBytes();
+  }
+
+  static UUID settlementId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    try {
+      if (id.length() != 36) {
+        throw new IllegalArgumentException();
+      }
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.notFound("settlement " + Fields.clip(id));
+    }
+  }
+
+  static LocalDate dateParam(RoutingContext ctx, String name) {
+    List<String> all = ctx.queryParam(name);
+    if (all.isEmpty()) {
+      return null;
+    }
+    if (all.size() > 1) {
+      throw ApiError.invalid(name, "must be given once");
+    }
+    return parseDate(all.get(0), name);
+  }
+
+  static LocalDate parseDate(String s, String name) {
+    try {
+      return LocalDate.parse(s);
+    } catch (DateTimeParseException e) {
+      throw ApiError.invalid(name, "must be a date like 2018-03-20");
+    }
+  }
+
+  static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String s = ctx.queryParams().get(name);
+    return s == null ? fallback : parseInt(s, name, min, max);
+  }
+
+  static int parseInt(String s, String name, int min, int max) {
+    try {
+      int v = Integer.parseInt(s);
+      if (v < min || v > max) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiError.invalid(name, "must be a whole number from " + min + " to " + max);
+    }
+  }
+
+  static void reply(RoutingContext ctx, Future<Buffer> body, int status) {
+    body.onSuccess(b -> send(ctx, status, b)).onFailure(ctx::fail);
+  }
+
+  static void send(RoutingContext ctx, int status, Buffer body) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body);
+  }
+}

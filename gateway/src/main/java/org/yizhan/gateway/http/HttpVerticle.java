@@ -1,0 +1,218 @@
+package org.yizhan.gateway.http;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yizhan.gateway.store.DbGuard;
+
+/**
+ * One HTTP server verticle; the gateway deploys one per event loop, all listening on the same port
+ * (Vert.x spreads connections over them). Routes are mounted by the API classes; this class owns
+ * what every route shares: request ids, timeouts, body limits, metrics, access log, and the one
+ * place where failures become {@code {code, message, field, correlationId}}.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final Logger ACCESS = LoggerFactory.getLogger("yizhan.access");
+
+  static final String REQUEST_ID = "requestId";
+  static final String STARTED = "startedNanos";
+
+  private final HttpContext app;
+  private HttpServer server;
+
+  public HttpVerticle(HttpContext app) {
+    this.app = app;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(this::begin);
+    router
+        .route()
+        .handler(TimeoutHandler.create(app.config().http().requestTimeoutSeconds() * 1000L, 503));
+    router
+        .route("/api/*")
+        .handler(
+            BodyHandler.create(false)
+                .setBodyLimit(app.config().http().bodyLimitBytes())
+                .setHandleFileUploads(false));
+    router
+        .route("/manager/api/*")
+        .handler(
+            BodyHandler.create(false)
+                .setBodyLimit(app.config().http().bodyLimitBytes())
+                .setHandleFileUploads(false));
+    app.mount(router);
+    router.get("/openapi.yaml").handler(this::openApi);
+    router
+        .route()
+        .last()
+        .handler(ctx -> ctx.fail(new ApiError(404, "NOT_FOUND", null, "no such route")));
+    router.route().failureHandler(this::failure);
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(app.config().http().host())
+                .setPort(app.config().http().port())
+                .setMaxHeaderSize(16 * 1024)
+                .setMaxInitialLineLength(4096)
+                .setCompressionSupported(true)
+                .setIdleTimeout(60)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    return server.requestHandler(router).listen();
+  }
+
+  /** The port this instance listens on (the same for every instance). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Stops accepting and waits up to {@code graceSeconds} for requests in flight. */
+  public Future<Void> shutdown(int graceSeconds) {
+    return server == null
+        ? Future.succeededFuture()
+        : server.shutdown(graceSeconds, TimeUnit.SECONDS);
+  }
+
+  private void begin(RoutingContext ctx) {
+    String id = ctx.request().getHeader("X-Request-Id");
+    if (id == null || id.length() > 64 || !id.matches("[A-Za-z0-9._-]+")) {
+      id = UUID.randomUUID().toString();
+    }
+    ctx.put(REQUEST_ID, id);
+    ctx.put(STARTED, System.nanoTime());
+    ctx.response().putHeader("X-Request-Id", id);
+    ctx.addHeadersEndHandler(v -> ctx.response().putHeader("Cache-Control", "no-store"));
+    ctx.addEndHandler(v -> end(ctx));
+    ctx.next();
+  }
+
+  /** Metrics and one access-log line per request: no body, no ID number, no query string. */
+  private void end(RoutingContext ctx) {
+    long took = System.nanoTime() - (long) ctx.get(STARTED);
+    String template = routeTemplate(ctx);
+    app.metrics()
+        .request(ctx.request().method().name(), template, ctx.response().getStatusCode(), took);
+    if (ACCESS.isInfoEnabled()) {
+      ACCESS.info(
+          "{} {} {} {}ms id={}",
+          ctx.request().method(),
+          template,
+          ctx.response().getStatusCode(),
+          TimeUnit.NANOSECONDS.toMillis(took),
+          (String) ctx.get(REQUEST_ID));
+    }
+  }
+
+  /** The matched route's template (/api/v1/settlements/:id), never the raw path. */
+  static String routeTemplate(RoutingContext ctx) {
+    String template = ctx.get(Routes.TEMPLATE);
+    return template == null ? "unmatched" : template;
+  }
+
+  private void openApi(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(OPENAPI);
+  }
+
+  private static final Buffer OPENAPI = resource("/openapi.yaml");
+
+  static Buffer resource(String name) {
+    try (InputStream in = HttpVerticle.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the jar");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void failure(RoutingContext ctx) {
+    ApiError error = toApiError(ctx);
+    String requestId = ctx.get(REQUEST_ID);
+    if (error.status() >= 500 && error.status() != 503) {
+      LOG.error(
+          "request {} failed: {}",
+          requestId,
+          ctx.failure() == null ? ctx.statusCode() : "",
+          ctx.failure());
+    }
+    app.metrics().rejected(error.code());
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (error.status() == 503) {
+      ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
+    }
+    ctx.response()
+        .setStatusCode(error.status())
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(
+            SettlementJson.render(
+                g -> {
+                  g.writeStartObject();
+                  g.writeStringField("code", error.code());
+                  g.writeStringField("message", error.getMessage());
+                  g.writeStringField("field", error.field());
+                  g.writeStringField("correlationId", requestId);
+                  g.writeEndObject();
+                }));
+  }
+
+  static ApiError toApiError(RoutingContext ctx) {
+    Throwable e = ctx.failure();
+    if (e instanceof ApiError) {
+      return (ApiError) e;
+    }
+    if (e instanceof DbGuard.Unavailable || e instanceof CallNotPermittedException) {
+      return ApiError.unavailable("the settlement store is unavailable; retry later");
+    }
+    if (e == null) {
+      switch (ctx.statusCode()) {
+        case 400:
+          return ApiError.badRequest("MALFORMED_REQUEST", null, "the request is malformed");
+        case 401:
+          return ApiError.unauthenticated("authentication required");
+        case 404:
+          return new ApiError(404, "NOT_FOUND", null, "no such route");
+        case 405:
+          return new ApiError(
+              405, "METHOD_NOT_ALLOWED", null, "this route does not take that method");
+        case 413:
+          return new ApiError(
+              413, "BODY_TOO_LARGE", "body", "body: larger than this gateway accepts");
+        case 415:
+          return new ApiError(
+              415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type", "unsupported body type");
+        case 503:
+          return new ApiError(
+              503,
+              "TIMEOUT",
+              null,
+              "the request took too long; retry with the same Idempotency-Key");
+        default:
+          if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            return new ApiError(ctx.statusCode(), "BAD_REQUEST", null, "the request was refused");
+          }
+      }
+    }
+    return new ApiError(
+        500, "INTERNAL", null, "an internal error occurred; quote the correlationId");
+  }
+}

@@ -1,0 +1,78 @@
+package org.yizhan.gateway.http;
+
+import static io.vertx.core.http.HttpMethod.GET;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+import org.yizhan.gateway.metrics.Metrics;
+import org.yizhan.gateway.store.DbGuard;
+
+/**
+ * What operators and orchestrators call: liveness (the process answers), readiness (the database
+ * answers within {@link #READY_TIMEOUT_MILLIS} and the breaker is closed) and the Prometheus
+ * scrape.
+ */
+public final class OpsApi {
+  /** How long readiness waits for the database, milliseconds. */
+  static final long READY_TIMEOUT_MILLIS = 2_000;
+
+  private final Pool pool;
+  private final DbGuard guard;
+  private final Metrics metrics;
+
+  public OpsApi(Pool pool, DbGuard guard, Metrics metrics) {
+    this.pool = pool;
+    this.guard = guard;
+    this.metrics = metrics;
+  }
+
+  public void mount(Router router) {
+    Routes.add(router, GET, "/health/live", this::live);
+    Routes.add(router, GET, "/health/ready", this::ready);
+    Routes.add(router, GET, "/health", this::ready);
+    Routes.add(router, GET, "/metrics", this::scrape);
+  }
+
+  private void live(RoutingContext ctx) {
+    json(ctx, 200, "{\"status\":\"UP\",\"checks\":{\"process\":\"UP\"}}");
+  }
+
+  private void ready(RoutingContext ctx) {
+    Future<?> ping =
+        pool.query("SELECT 1").execute().timeout(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    ping.onComplete(
+        ar -> {
+          boolean db = ar.succeeded();
+          String breaker = guard.breaker().getState().name();
+          boolean up = db && !"OPEN".equals(breaker);
+          json(
+              ctx,
+              up ? 200 : 503,
+              "{\"status\":\""
+                  + (up ? "UP" : "DOWN")
+                  + "\",\"checks\":{\"process\":\"UP\",\"database\":\""
+                  + (db ? "UP" : "DOWN")
+                  + "\",\"circuitBreaker\":\""
+                  + breaker
+                  + "\"}}");
+        });
+  }
+
+  private void scrape(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.registry().scrape());
+  }
+
+  private static void json(RoutingContext ctx, int status, String body) {
+    if (!ctx.response().ended()) {
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", "application/json; charset=utf-8")
+          .end(body);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package org.yizhan.gateway.identity;
+
+import static org.yizhan.gateway.store.schema.Tables.PERSON_IDENTITY;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.yizhan.core.model.Identity;
+import org.yizhan.core.model.IdentityCategory;
+import org.yizhan.gateway.store.Sql;
+
+/**
+ * The identities the engine sees: each person's current identities (the versions not superseded),
+ * read from the store and cached.
+ *
+ * <p>Staleness bound: a change made through this gateway invalidates the person's entry before its
+ * transaction's answer is sent, and PostgreSQL NOTIFY on channel {@link #CHANNEL} carries the
+ * invalidation to every other instance (see {@code IdentityChanges}); an entry is otherwise kept at
+ * most the configured {@code identityCacheSeconds}, which bounds the staleness of a change written
+ * to the database by other means, or of a lost notification.
+ */
+public final class IdentityDirectory {
+  /** The NOTIFY channel that carries "this person's identities changed" between instances. */
+  public static final String CHANNEL = "identity_changed";
+
+  /** Persons cached at most. */
+  static final int CACHE_ENTRIES = 200_000;
+
+  static final String CURRENT =
+      Sql.render(
+          Sql.dsl()
+              .select(
+                  PERSON_IDENTITY.CATEGORY,
+                  PERSON_IDENTITY.VALID_FROM,
+                  PERSON_IDENTITY.VALID_TO,
+                  PERSON_IDENTITY.CONFIRMED,
+                  PERSON_IDENTITY.LIFTED_OUT_DATE)
+              .from(PERSON_IDENTITY)
+              .where(PERSON_IDENTITY.PERSON_ID_NO.eq(Sql.p(1, PERSON_IDENTITY.PERSON_ID_NO)))
+              .and(PERSON_IDENTITY.SUPERSEDED_AT.isNull())
+              .orderBy(PERSON_IDENTITY.ID));
+
+  private final Vertx vertx;
+  private final AsyncLoadingCache<String, List<Identity>> cache;
+
+  public IdentityDirectory(Vertx vertx, Pool pool, int cacheSeconds) {
+    this.vertx = vertx;
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(CACHE_ENTRIES)
+            .expireAfterWrite(Duration.ofSeconds(cacheSeconds))
+            .buildAsync(
+                (personIdNo, executor) ->
+                    pool.preparedQuery(CURRENT)
+                        .execute(Tuple.of(personIdNo))
+                        .map(IdentityDirectory::identities)
+                        .toCompletionStage()
+                        .toCompletableFuture());
+  }
+
+  private static List<Identity> identities(Iterable<Row> rows) {
+    List<Identity> out = new ArrayList<>(2);
+    for (Row r : rows) {
+      out.add(
+          new Identity(
+              IdentityCategory.valueOf(r.getString("category")),
+              r.getLocalDate("valid_from"),
+              r.getLocalDate("valid_to"),
+              r.getBoolean("confirmed"),
+              r.getLocalDate("lifted_out_date")));
+    }
+    return List.copyOf(out);
+  }
+
+  /** The person's current identities (any validity dates; the engine picks those in force). */
+  public Future<List<Identity>> current(String personIdNo) {
+    return Future.fromCompletionStage(cache.get(personIdNo), vertx.getOrCreateContext());
+  }
+
+  /** Forgets the person's cached identities: the next read goes to the store. */
+  public void invalidate(String personIdNo) {
+    cache.synchronous().invalidate(personIdNo);
+  }
+
+  public void invalidateAll() {
+    cache.synchronous().invalidateAll();
+  }
+}

@@ -1,0 +1,235 @@
+package org.yizhan.gateway.ledger;
+
+import static org.yizhan.gateway.store.schema.Tables.LEDGER_TRANSFER;
+import static org.yizhan.gateway.store.schema.Tables.PREPAYMENT_ACCOUNT;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.yizhan.core.model.Fen;
+import org.yizhan.gateway.store.Sql;
+
+/**
+ * The prepayment ledger's movements inside a caller's transaction (rules §8).
+ *
+ * <p>Every movement is an immutable transfer from one named account to another, so the ledger is
+ * double-entry by construction: a top-up moves FUND → PREPAY, a settlement's assistance moves
+ * PREPAY → PAID (drawdown) and, for what the balance cannot cover, ADVANCE → PAID (the hospital's
+ * advance); a reversal moves them back. The account row caches the PREPAY balance and the advance
+ * owed; it is locked ({@code FOR UPDATE}, via an upsert) before any movement, so balances never
+ * race, and a check recomputes both from the transfers.
+ */
+public final class PrepaymentLedger {
+  static final Field<?>[] ACCOUNT_COLUMNS = {
+    PREPAYMENT_ACCOUNT.ID,
+    PREPAYMENT_ACCOUNT.OFFICE_CODE,
+    PREPAYMENT_ACCOUNT.HOSPITAL_CODE,
+    PREPAYMENT_ACCOUNT.MODE,
+    PREPAYMENT_ACCOUNT.BALANCE,
+    PREPAYMENT_ACCOUNT.ADVANCE_OWED,
+    PREPAYMENT_ACCOUNT.LOW_BALANCE_THRESHOLD,
+    PREPAYMENT_ACCOUNT.OPEN_PERIOD
+  };
+
+  static final String LOCK_ACCOUNT =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  PREPAYMENT_ACCOUNT,
+                  PREPAYMENT_ACCOUNT.OFFICE_CODE,
+                  PREPAYMENT_ACCOUNT.HOSPITAL_CODE,
+                  PREPAYMENT_ACCOUNT.OPEN_PERIOD,
+                  PREPAYMENT_ACCOUNT.CREATED_AT)
+              .values(
+                  Sql.p(1, PREPAYMENT_ACCOUNT.OFFICE_CODE),
+                  Sql.p(2, PREPAYMENT_ACCOUNT.HOSPITAL_CODE),
+                  Sql.p(3, PREPAYMENT_ACCOUNT.OPEN_PERIOD),
+                  Sql.p(4, PREPAYMENT_ACCOUNT.CREATED_AT))
+              .onConflict(PREPAYMENT_ACCOUNT.OFFICE_CODE, PREPAYMENT_ACCOUNT.HOSPITAL_CODE)
+              .doUpdate()
+              .set(PREPAYMENT_ACCOUNT.OFFICE_CODE, DSL.excluded(PREPAYMENT_ACCOUNT.OFFICE_CODE))
+              .returning(ACCOUNT_COLUMNS));
+
+  static final String LOCK_ACCOUNT_BY_ID =
+      Sql.render(
+          Sql.dsl()
+              .select(ACCOUNT_COLUMNS)
+              .from(PREPAYMENT_ACCOUNT)
+              .where(PREPAYMENT_ACCOUNT.ID.eq(Sql.p(1, PREPAYMENT_ACCOUNT.ID)))
+              .forUpdate());
+
+  static final String INSERT_TRANSFERS =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  LEDGER_TRANSFER,
+                  LEDGER_TRANSFER.ACCOUNT_ID,
+                  LEDGER_TRANSFER.KIND,
+                  LEDGER_TRANSFER.DEBIT_ACCOUNT,
+                  LEDGER_TRANSFER.CREDIT_ACCOUNT,
+                  LEDGER_TRANSFER.AMOUNT,
+                  LEDGER_TRANSFER.SETTLEMENT_ID,
+                  LEDGER_TRANSFER.TOP_UP_REF,
+                  LEDGER_TRANSFER.PERIOD,
+                  LEDGER_TRANSFER.CREATED_AT,
+                  LEDGER_TRANSFER.CREATED_BY)
+              .select(
+                  DSL.select(
+                          Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID),
+                          DSL.field("t.kind", String.class),
+                          DSL.field("t.debit", String.class),
+                          DSL.field("t.credit", String.class),
+                          DSL.field("t.amount", BigDecimal.class),
+                          Sql.p(2, LEDGER_TRANSFER.SETTLEMENT_ID),
+                          Sql.p(3, LEDGER_TRANSFER.TOP_UP_REF),
+                          Sql.p(4, LEDGER_TRANSFER.PERIOD),
+                          Sql.p(5, LEDGER_TRANSFER.CREATED_AT),
+                          Sql.p(6, LEDGER_TRANSFER.CREATED_BY))
+                      .from(
+                          Sql.unnest(
+                              "t (kind, debit, credit, amount)",
+                              Sql.array(7, "varchar"),
+                              Sql.array(8, "varchar"),
+                              Sql.array(9, "varchar"),
+                              Sql.array(10, "numeric")))));
+
+  static final String MOVE_BALANCES =
+      Sql.render(
+          Sql.dsl()
+              .update(PREPAYMENT_ACCOUNT)
+              .set(
+                  PREPAYMENT_ACCOUNT.BALANCE,
+                  PREPAYMENT_ACCOUNT.BALANCE.plus(Sql.p(2, PREPAYMENT_ACCOUNT.BALANCE)))
+              .set(
+                  PREPAYMENT_ACCOUNT.ADVANCE_OWED,
+                  PREPAYMENT_ACCOUNT.ADVANCE_OWED.plus(Sql.p(3, PREPAYMENT_ACCOUNT.ADVANCE_OWED)))
+              .where(PREPAYMENT_ACCOUNT.ID.eq(Sql.p(1, PREPAYMENT_ACCOUNT.ID))));
+
+  private PrepaymentLedger() {}
+
+  /** Locks (creating if need be) the account of an office at a hospital. */
+  public static Future<Account> lock(
+      SqlConnection conn,
+      String officeCode,
+      String hospitalCode,
+      String period,
+      OffsetDateTime now) {
+    return conn.preparedQuery(LOCK_ACCOUNT)
+        .execute(Tuple.of(officeCode, hospitalCode, period, now))
+        .map(rows -> account(rows.iterator().next()));
+  }
+
+  /** Locks an existing account by id. */
+  public static Future<Account> lockById(SqlConnection conn, long accountId) {
+    return conn.preparedQuery(LOCK_ACCOUNT_BY_ID)
+        .execute(Tuple.of(accountId))
+        .map(rows -> account(rows.iterator().next()));
+  }
+
+  static Account account(Row r) {
+    return new Account(
+        r.getLong("id"),
+        r.getString("office_code"),
+        r.getString("hospital_code"),
+        Account.Mode.valueOf(r.getString("mode")),
+        Fen.fromYuan(r.getNumeric("balance").bigDecimalValue()),
+        Fen.fromYuan(r.getNumeric("advance_owed").bigDecimalValue()),
+        Fen.fromYuan(r.getNumeric("low_balance_threshold").bigDecimalValue()),
+        r.getString("open_period"));
+  }
+
+  /** Records a settlement's drawdown and advance; the account must be locked. */
+  public static Future<Void> drawdown(
+      SqlConnection conn,
+      Account account,
+      Account.Drawdown plan,
+      UUID settlementId,
+      String actor,
+      OffsetDateTime now) {
+    Transfers t = new Transfers();
+    if (plan.drawnFen() > 0) {
+      t.add("DRAWDOWN", account.prepayAccount(), account.paidAccount(), plan.drawnFen());
+    }
+    if (plan.advanceFen() > 0) {
+      t.add("ADVANCE", account.advanceAccount(), account.paidAccount(), plan.advanceFen());
+    }
+    return write(
+        conn, account, t, settlementId, null, actor, now, -plan.drawnFen(), plan.advanceFen());
+  }
+
+  /** Gives a reversed settlement's drawdown and advance back; the account must be locked. */
+  public static Future<Void> credit(
+      SqlConnection conn,
+      Account account,
+      long drawnFen,
+      long advanceFen,
+      UUID settlementId,
+      String actor,
+      OffsetDateTime now) {
+    Transfers t = new Transfers();
+    if (drawnFen > 0) {
+      t.add("REVERSAL_CREDIT", account.paidAccount(), account.prepayAccount(), drawnFen);
+    }
+    if (advanceFen > 0) {
+      t.add("ADVANCE_REVERSAL", account.paidAccount(), account.advanceAccount(), advanceFen);
+    }
+    return write(conn, account, t, settlementId, null, actor, now, drawnFen, -advanceFen);
+  }
+
+  private static Future<Void> write(
+      SqlConnection conn,
+      Account account,
+      Transfers t,
+      UUID settlementId,
+      String topUpRef,
+      String actor,
+      OffsetDateTime now,
+      long balanceChangeFen,
+      long advanceChangeFen) {
+    if (t.kinds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Future<?> insert =
+        conn.preparedQuery(INSERT_TRANSFERS)
+            .execute(
+                Tuple.tuple()
+                    .addLong(account.id())
+                    .addUUID(settlementId)
+                    .addString(topUpRef)
+                    .addString(account.openPeriod())
+                    .addOffsetDateTime(now)
+                    .addString(actor)
+                    .addArrayOfString(t.kinds.toArray(new String[0]))
+                    .addArrayOfString(t.debits.toArray(new String[0]))
+                    .addArrayOfString(t.credits.toArray(new String[0]))
+                    .addArrayOfBigDecimal(t.amounts.toArray(new BigDecimal[0])));
+    Future<?> move =
+        conn.preparedQuery(MOVE_BALANCES)
+            .execute(
+                Tuple.of(account.id(), Fen.toYuan(balanceChangeFen), Fen.toYuan(advanceChangeFen)));
+    return Future.all(insert, move).mapEmpty();
+  }
+
+  /** Transfers of one movement, as parallel arrays for one unnest insert. */
+  private static final class Transfers {
+    final List<String> kinds = new ArrayList<>(2);
+    final List<String> debits = new ArrayList<>(2);
+    final List<String> credits = new ArrayList<>(2);
+    final List<BigDecimal> amounts = new ArrayList<>(2);
+
+    void add(String kind, String debit, String credit, long amountFen) {
+      kinds.add(kind);
+      debits.add(debit);
+      credits.add(credit);
+      amounts.add(Fen.toYuan(amountFen));
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.yizhan.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.yizhan.core.model.Fen;
+import org.yizhan.gateway.store.SettlementRecord;
+
+/**
+ * The gateway's own meters, next to those Vert.x publishes (pools, event loops, JVM). Label values
+ * come from small closed sets (route templates, fund codes, rejection codes, outcomes), never from
+ * request data, so no ID number or claim number can end up in a metric.
+ */
+public final class Metrics {
+  private final PrometheusMeterRegistry registry;
+  private final Map<String, Timer> routeTimers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+  public Metrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  public Metrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public MeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /** Latency of one request to {@code route} (a template like /api/v1/settlements/:id). */
+  public void request(String method, String route, int status, long nanos) {
+    String key = method + ' ' + route + ' ' + status;
+    routeTimers
+        .computeIfAbsent(
+            key,
+            k ->
+                Timer.builder("yizhan.http.requests")
+                    .description("HTTP requests by route, method and status")
+                    .tag("method", method)
+                    .tag("route", route)
+                    .tag("status", Integer.toString(status))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry))
+        .record(Duration.ofNanos(nanos));
+  }
+
+  /** A settlement made (not a replay): its count and the amounts paid per fund. */
+  public void settled(SettlementRecord s) {
+    counter("yizhan.settlements", "outcome", "settled").increment();
+    for (SettlementRecord.FundRecord f : s.funds()) {
+      counter("yizhan.settlement.paid.yuan", "fund", f.fundCode())
+          .increment(Fen.toYuan(f.paidFen()).doubleValue());
+    }
+    counter("yizhan.settlement.personal.yuan", "fund", "personal")
+        .increment(Fen.toYuan(s.personalPayFen()).doubleValue());
+    if (s.hospitalAdvanceFen() > 0) {
+      counter("yizhan.prepayment.advance.yuan", "kind", "hospital")
+          .increment(Fen.toYuan(s.hospitalAdvanceFen()).doubleValue());
+    }
+  }
+
+  public void replayed() {
+    counter("yizhan.settlements", "outcome", "replayed").increment();
+  }
+
+  public void reversed() {
+    counter("yizhan.settlements", "outcome", "reversed").increment();
+  }
+
+  public void previewed() {
+    counter("yizhan.settlements", "outcome", "previewed").increment();
+  }
+
+  /** A request refused with {@code code} (validation, rejection, conflict, auth, limits). */
+  public void rejected(String code) {
+    counter("yizhan.rejections", "code", code).increment();
+  }
+
+  private Counter counter(String name, String tag, String value) {
+    return counters.computeIfAbsent(
+        name + '|' + tag + '|' + value,
+        k -> Counter.builder(name).tag(tag, value).register(registry));
+  }
+}

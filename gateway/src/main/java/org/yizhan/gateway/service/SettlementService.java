@@ -1,0 +1,270 @@
+package org.yizhan.gateway.service;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.yizhan.core.engine.SettlementEngine;
+import org.yizhan.core.model.Accumulators;
+import org.yizhan.core.model.Claim;
+import org.yizhan.core.model.Identity;
+import org.yizhan.core.model.Rejection;
+import org.yizhan.core.model.Settlement;
+import org.yizhan.core.model.SettlementOutcome;
+import org.yizhan.core.policy.Policy;
+import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.http.ClaimParser;
+import org.yizhan.gateway.identity.IdentityDirectory;
+import org.yizhan.gateway.metrics.Metrics;
+import org.yizhan.gateway.security.HospitalAuth.Principal;
+import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.store.ReverseResult;
+import org.yizhan.gateway.store.SettleCommand;
+import org.yizhan.gateway.store.SettleResult;
+import org.yizhan.gateway.store.SettlementQueries;
+import org.yizhan.gateway.store.SettlementRecord;
+import org.yizhan.gateway.store.SettlementStore;
+
+/**
+ * The hospital's use cases: preview, settle, reverse, read. It joins the pure engine to the store:
+ * identities come from the directory (cached), the year figures from the store (locked in the
+ * settlement's transaction), and every store call passes the circuit breaker.
+ */
+public final class SettlementService {
+  private final SettlementEngine engine;
+  private final SettlementStore store;
+  private final SettlementQueries queries;
+  private final IdentityDirectory identities;
+  private final DbGuard guard;
+  private final Metrics metrics;
+  private final Clock clock;
+  private final ZoneId zone;
+
+  public SettlementService(
+      SettlementEngine engine,
+      SettlementStore store,
+      SettlementQueries queries,
+      IdentityDirectory identities,
+      DbGuard guard,
+      Metrics metrics,
+      Clock clock,
+      ZoneId zone) {
+    this.engine = engine;
+    this.store = store;
+    this.queries = queries;
+    this.identities = identities;
+    this.guard = guard;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.zone = zone;
+  }
+
+  /** An answer to a settle request: 201 for a new settlement, 200 for a replay. */
+  public record Settled(SettlementRecord settlement, boolean replayed) {}
+
+  /** 预结算: the settlement as it would be now; nothing is written. */
+  public Future<SettlementRecord> preview(ClaimParser.Parsed parsed) {
+    Claim claim = parsed.claim();
+    Future<List<Identity>> held = guard.call(() -> identities.current(claim.personIdNo()));
+    Future<Optional<SettlementQueries.Figures>> figures =
+        guard.call(() -> queries.figures(claim.personIdNo(), claim.year()));
+    return Future.all(held, figures)
+        .map(
+            done -> {
+              Accumulators ytd =
+                  figures
+                      .result()
+                      .map(SettlementQueries.Figures::accumulators)
+                      .orElse(Accumulators.zero(claim.year()));
+              Settlement s = settledOrThrow(engine.settle(claim, held.result(), ytd));
+              metrics.previewed();
+              Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+              return SettlementRecord.of(
+                  null,
+                  SettlementRecord.PREVIEW,
+                  claim,
+                  s,
+                  0,
+                  0,
+                  now,
+                  LocalDate.ofInstant(now, zone));
+            });
+  }
+
+  /** Settles a discharge; idempotent by claim number and by {@code idempotencyKey}. */
+  public Future<Settled> settle(Principal who, ClaimParser.Parsed parsed, String idempotencyKey) {
+    Claim claim = parsed.claim();
+    return guard
+        .call(() -> identities.current(claim.personIdNo()))
+        .compose(
+            held -> {
+              SettleCommand cmd =
+                  new SettleCommand(
+                      claim,
+                      parsed.personName(),
+                      parsed.contentSha256(),
+                      idempotencyKey,
+                      identitiesJson(held),
+                      mayDrawAssistance(claim, held),
+                      who.actor());
+              return guard.call(
+                  () ->
+                      store.settle(
+                          cmd, parsed.contentSha256(), ytd -> engine.settle(claim, held, ytd)));
+            })
+        .compose(result -> answer(who, result));
+  }
+
+  private Future<Settled> answer(Principal who, SettleResult result) {
+    if (result instanceof SettleResult.Created) {
+      SettlementRecord s = ((SettleResult.Created) result).settlement();
+      metrics.settled(s);
+      return Future.succeededFuture(new Settled(s, false));
+    }
+    if (result instanceof SettleResult.Replayed) {
+      metrics.replayed();
+      UUID id = ((SettleResult.Replayed) result).settlementId();
+      return guard
+          .call(() -> queries.find(who.hospital().code(), id))
+          .map(
+              found ->
+                  new Settled(
+                      found.orElseThrow(
+                          () -> new IllegalStateException("replayed " + id + " gone")),
+                      true));
+    }
+    if (result instanceof SettleResult.Rejected) {
+      return Future.failedFuture(rejection(((SettleResult.Rejected) result).rejection()));
+    }
+    if (result instanceof SettleResult.Conflict) {
+      UUID existing = ((SettleResult.Conflict) result).existingSettlementId();
+      return Future.failedFuture(
+          new ApiError(
+              409,
+              "CLAIM_CONFLICT",
+              "claimNo",
+              "claimNo is already settled (settlement "
+                  + existing
+                  + ") with different content; reverse it before settling a corrected claim"));
+    }
+    return Future.failedFuture(
+        new ApiError(
+            422,
+            "IDEMPOTENCY_KEY_REUSED",
+            "Idempotency-Key",
+            "Idempotency-Key was used before for a different request"));
+  }
+
+  /** 结算撤销: reverses the hospital's settlement and returns it as reversed. */
+  public Future<SettlementRecord> reverse(Principal who, UUID id, String reason) {
+    String hospital = who.hospital().code();
+    return guard
+        .call(() -> store.reverse(hospital, id, reason, who.actor()))
+        .compose(
+            r -> {
+              if (r instanceof ReverseResult.NotFound) {
+                return Future.failedFuture(ApiError.notFound("settlement " + id));
+              }
+              if (r instanceof ReverseResult.Reversed) {
+                metrics.reversed();
+              }
+              return guard.call(() -> queries.find(hospital, id));
+            })
+        .map(found -> found.orElseThrow(() -> ApiError.notFound("settlement " + id)));
+  }
+
+  public Future<SettlementRecord> find(Principal who, UUID id) {
+    return guard
+        .call(() -> queries.find(who.hospital().code(), id))
+        .map(found -> found.orElseThrow(() -> ApiError.notFound("settlement " + id)));
+  }
+
+  public Future<SettlementQueries.Page> search(
+      Principal who, String claimNo, LocalDate from, LocalDate to, int page, int size) {
+    return guard.call(() -> queries.search(who.hospital().code(), claimNo, from, to, page, size));
+  }
+
+  public Future<SettlementQueries.Day> day(Principal who, LocalDate day) {
+    return guard.call(() -> queries.day(who.hospital().code(), day));
+  }
+
+  /** The person's figures for a year and the policy that governs their room, if any. */
+  public record YearFigures(
+      Accumulators accumulators,
+      Optional<Policy> policy,
+      List<Identity> identities,
+      LocalDate asOf) {}
+
+  public Future<YearFigures> figures(String personIdNo, int year) {
+    return guard
+        .call(
+            () -> {
+              Future<Optional<SettlementQueries.Figures>> f = queries.figures(personIdNo, year);
+              Future<List<Identity>> ids = identities.current(personIdNo);
+              return Future.all(f, ids).map(done -> f.result());
+            })
+        .map(
+            f -> {
+              LocalDate today = LocalDate.now(clock.withZone(zone));
+              LocalDate asOf = today.getYear() == year ? today : LocalDate.of(year, 12, 31);
+              Accumulators a =
+                  f.map(SettlementQueries.Figures::accumulators).orElse(Accumulators.zero(year));
+              Optional<Policy> policy =
+                  f.flatMap(x -> engine.policyFor(probe(personIdNo, x.officeCode(), asOf)));
+              return new YearFigures(a, policy, identities.current(personIdNo).result(), asOf);
+            });
+  }
+
+  private static Claim probe(String personIdNo, String officeCode, LocalDate day) {
+    return new Claim(
+        "-", personIdNo, ClaimParser.DEFAULT_SCHEME, officeCode, "-", 1, day, day, List.of());
+  }
+
+  private boolean mayDrawAssistance(Claim claim, List<Identity> held) {
+    Optional<Policy> policy = engine.policyFor(claim);
+    if (policy.isEmpty()) {
+      return false;
+    }
+    for (Identity i : held) {
+      if (i.grantsAssistanceOn(claim.dischargeDate())
+          && policy.get().rulesFor(i.category()).assistance() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String identitiesJson(List<Identity> held) {
+    JsonArray a = new JsonArray();
+    for (Identity i : held) {
+      a.add(
+          new JsonObject()
+              .put("category", i.category().name())
+              .put("validFrom", i.validFrom().toString())
+              .put("validTo", i.validTo() == null ? null : i.validTo().toString())
+              .put("confirmed", i.confirmed())
+              .put(
+                  "liftedOutDate",
+                  i.liftedOutDate() == null ? null : i.liftedOutDate().toString()));
+    }
+    return a.encode();
+  }
+
+  private Settlement settledOrThrow(SettlementOutcome o) {
+    if (o instanceof Rejection) {
+      throw rejection((Rejection) o);
+    }
+    return (Settlement) o;
+  }
+
+  private ApiError rejection(Rejection r) {
+    return new ApiError(422, r.code().name(), r.field(), r.message());
+  }
+}

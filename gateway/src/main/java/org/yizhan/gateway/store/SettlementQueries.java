@@ -1,0 +1,276 @@
+package org.yizhan.gateway.store;
+
+import static org.yizhan.gateway.store.Sql.p;
+import static org.yizhan.gateway.store.schema.Tables.CLAIM;
+import static org.yizhan.gateway.store.schema.Tables.CLAIM_LINE;
+import static org.yizhan.gateway.store.schema.Tables.REVERSAL;
+import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
+import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT_FUND;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.yizhan.core.model.Accumulators;
+import org.yizhan.core.model.Fund;
+import org.yizhan.gateway.store.SettlementRecord.FundRecord;
+import org.yizhan.gateway.store.SettlementRecord.ReversalRecord;
+
+/** Reads of settlements, reversals and year figures; nothing here writes. */
+public final class SettlementQueries {
+  private static final List<Field<?>> SETTLEMENT_WITH_DATES = new ArrayList<>();
+
+  static {
+    SETTLEMENT_WITH_DATES.addAll(List.of(SETTLEMENT.fields()));
+    SETTLEMENT_WITH_DATES.add(CLAIM.ADMISSION_DATE);
+    SETTLEMENT_WITH_DATES.add(CLAIM.DISCHARGE_DATE);
+  }
+
+  static final String FIND =
+      Sql.render(
+          Sql.dsl()
+              .select(SETTLEMENT_WITH_DATES)
+              .from(SETTLEMENT)
+              .join(CLAIM)
+              .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
+              .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID)))
+              .and(SETTLEMENT.HOSPITAL_CODE.eq(p(2, SETTLEMENT.HOSPITAL_CODE))));
+
+  static final String FUNDS =
+      Sql.render(
+          Sql.dsl()
+              .selectFrom(SETTLEMENT_FUND)
+              .where(SETTLEMENT_FUND.SETTLEMENT_ID.eq(p(1, SETTLEMENT_FUND.SETTLEMENT_ID))));
+
+  static final String LINES =
+      Sql.render(
+          Sql.dsl()
+              .select(
+                  CLAIM_LINE.LINE_NO,
+                  CLAIM_LINE.ITEM_CODE,
+                  CLAIM_LINE.ITEM_NAME,
+                  CLAIM_LINE.QUANTITY,
+                  CLAIM_LINE.UNIT_PRICE,
+                  CLAIM_LINE.AMOUNT,
+                  CLAIM_LINE.CATEGORY,
+                  CLAIM_LINE.SELF_PAY_RATIO,
+                  CLAIM_LINE.PRICE_CAP,
+                  CLAIM_LINE.FULL_OWN_PAY,
+                  CLAIM_LINE.OVER_LIMIT,
+                  CLAIM_LINE.PRE_SELF_PAY,
+                  CLAIM_LINE.IN_SCOPE)
+              .from(CLAIM_LINE)
+              .join(SETTLEMENT)
+              .on(SETTLEMENT.CLAIM_ID.eq(CLAIM_LINE.CLAIM_ID))
+              .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID)))
+              .orderBy(CLAIM_LINE.LINE_INDEX));
+
+  static final String REVERSAL_OF =
+      Sql.render(
+          Sql.dsl()
+              .selectFrom(REVERSAL)
+              .where(REVERSAL.SETTLEMENT_ID.eq(p(1, REVERSAL.SETTLEMENT_ID))));
+
+  static final String REVERSALS_OF_MANY =
+      Sql.render(
+          Sql.dsl()
+              .selectFrom(REVERSAL)
+              .where(
+                  REVERSAL.SETTLEMENT_ID.eq(
+                      DSL.any(DSL.field("{0}::uuid[]", UUID[].class, DSL.param("1"))))));
+
+  private static final Condition BY_HOSPITAL =
+      SETTLEMENT.HOSPITAL_CODE.eq(p(1, SETTLEMENT.HOSPITAL_CODE));
+
+  /** Search: $2 claim number or null, $3/$4 first and last settlement day or null. */
+  private static final Condition SEARCH =
+      BY_HOSPITAL
+          .and(
+              p(2, SETTLEMENT.CLAIM_NO)
+                  .isNull()
+                  .or(SETTLEMENT.CLAIM_NO.eq(p(2, SETTLEMENT.CLAIM_NO))))
+          .and(
+              p(3, SETTLEMENT.SETTLED_ON)
+                  .isNull()
+                  .or(SETTLEMENT.SETTLED_ON.ge(p(3, SETTLEMENT.SETTLED_ON))))
+          .and(
+              p(4, SETTLEMENT.SETTLED_ON)
+                  .isNull()
+                  .or(SETTLEMENT.SETTLED_ON.le(p(4, SETTLEMENT.SETTLED_ON))));
+
+  static final String SEARCH_PAGE =
+      Sql.render(
+          Sql.dsl()
+              .select(SETTLEMENT_WITH_DATES)
+              .from(SETTLEMENT)
+              .join(CLAIM)
+              .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
+              .where(SEARCH)
+              .orderBy(SETTLEMENT.SETTLED_AT.desc(), SETTLEMENT.ID.desc())
+              .limit(DSL.param("5", Integer.class))
+              .offset(DSL.param("6", Integer.class)));
+
+  static final String SEARCH_COUNT =
+      Sql.render(Sql.dsl().selectCount().from(SETTLEMENT).where(SEARCH));
+
+  /** Settlements made on a day ($2), reversed since or not. */
+  static final String SETTLED_ON_DAY =
+      Sql.render(
+          Sql.dsl()
+              .select(SETTLEMENT_WITH_DATES)
+              .from(SETTLEMENT)
+              .join(CLAIM)
+              .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
+              .where(BY_HOSPITAL)
+              .and(SETTLEMENT.SETTLED_ON.eq(p(2, SETTLEMENT.SETTLED_ON)))
+              .orderBy(SETTLEMENT.SETTLED_AT, SETTLEMENT.ID));
+
+  /** Settlements reversed on a day ($2), whenever they were made. */
+  static final String REVERSED_ON_DAY =
+      Sql.render(
+          Sql.dsl()
+              .select(SETTLEMENT_WITH_DATES)
+              .from(SETTLEMENT)
+              .join(CLAIM)
+              .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
+              .join(REVERSAL)
+              .on(REVERSAL.SETTLEMENT_ID.eq(SETTLEMENT.ID))
+              .where(BY_HOSPITAL)
+              .and(REVERSAL.REVERSED_ON.eq(p(2, REVERSAL.REVERSED_ON)))
+              .orderBy(REVERSAL.REVERSED_AT, SETTLEMENT.ID));
+
+  private final Pool pool;
+
+  public SettlementQueries(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A hospital's settlement with its funds, lines and reversal; empty if not the hospital's. */
+  public Future<Optional<SettlementRecord>> find(String hospitalCode, UUID id) {
+    return pool.withConnection(
+        conn -> {
+          Future<RowSet<Row>> head = conn.preparedQuery(FIND).execute(Tuple.of(id, hospitalCode));
+          Future<RowSet<Row>> funds = conn.preparedQuery(FUNDS).execute(Tuple.of(id));
+          Future<RowSet<Row>> lines = conn.preparedQuery(LINES).execute(Tuple.of(id));
+          Future<RowSet<Row>> reversal = conn.preparedQuery(REVERSAL_OF).execute(Tuple.of(id));
+          return Future.all(head, funds, lines, reversal)
+              .map(
+                  done -> {
+                    if (head.result().size() == 0) {
+                      return Optional.<SettlementRecord>empty();
+                    }
+                    Row r = head.result().iterator().next();
+                    return Optional.of(
+                        Rows.settlement(
+                            r,
+                            r,
+                            sortedFunds(Rows.funds(funds.result())),
+                            Rows.lines(lines.result()),
+                            Rows.reversal(reversal.result())));
+                  });
+        });
+  }
+
+  /** A page of a hospital's settlements, newest first, without their lines. */
+  public record Page(List<SettlementRecord> items, int page, int size, long total) {}
+
+  public Future<Page> search(
+      String hospitalCode, String claimNo, LocalDate from, LocalDate to, int page, int size) {
+    Tuple filter = Tuple.of(hospitalCode, claimNo, from, to);
+    return pool.withConnection(
+        conn -> {
+          Future<RowSet<Row>> count = conn.preparedQuery(SEARCH_COUNT).execute(filter);
+          Future<RowSet<Row>> rows =
+              conn.preparedQuery(SEARCH_PAGE)
+                  .execute(Tuple.of(hospitalCode, claimNo, from, to, size, (page - 1) * size));
+          return Future.all(count, rows)
+              .compose(done -> summaries(conn, rows.result()))
+              .map(
+                  items ->
+                      new Page(items, page, size, count.result().iterator().next().getLong(0)));
+        });
+  }
+
+  /** The settlements a hospital made on a day, and those it reversed on that day. */
+  public record Day(List<SettlementRecord> settled, List<SettlementRecord> reversed) {}
+
+  public Future<Day> day(String hospitalCode, LocalDate day) {
+    Tuple t = Tuple.of(hospitalCode, day);
+    return pool.withConnection(
+        conn -> {
+          Future<RowSet<Row>> settled = conn.preparedQuery(SETTLED_ON_DAY).execute(t);
+          Future<RowSet<Row>> reversed = conn.preparedQuery(REVERSED_ON_DAY).execute(t);
+          return Future.all(settled, reversed)
+              .compose(
+                  done -> {
+                    Future<List<SettlementRecord>> a = summaries(conn, settled.result());
+                    Future<List<SettlementRecord>> b = summaries(conn, reversed.result());
+                    return Future.all(a, b).map(x -> new Day(a.result(), b.result()));
+                  });
+        });
+  }
+
+  /** A person's figures for a year, with the office of their latest settlement; empty if none. */
+  public record Figures(Accumulators accumulators, String officeCode) {}
+
+  public Future<Optional<Figures>> figures(String personIdNo, int year) {
+    return pool.preparedQuery(SettlementStatements.READ_ACCUMULATOR)
+        .execute(Tuple.of(personIdNo, (short) year))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(
+                        new Figures(
+                            Rows.accumulators(rows.iterator().next()),
+                            rows.iterator().next().getString("office_code"))));
+  }
+
+  /** Settlement rows as records without lines, each with its reversal if any. */
+  private static Future<List<SettlementRecord>> summaries(SqlConnection conn, RowSet<Row> rows) {
+    List<UUID> reversedIds = new ArrayList<>();
+    for (Row r : rows) {
+      if (SettlementRecord.REVERSED.equals(r.getString("status"))) {
+        reversedIds.add(r.getUUID("id"));
+      }
+    }
+    Future<RowSet<Row>> reversals =
+        reversedIds.isEmpty()
+            ? Future.succeededFuture(null)
+            : conn.preparedQuery(REVERSALS_OF_MANY)
+                .execute(Tuple.of(reversedIds.toArray(new UUID[0])));
+    return reversals.map(
+        rs -> {
+          Map<UUID, ReversalRecord> byId = new HashMap<>();
+          if (rs != null) {
+            for (Row r : rs) {
+              byId.put(r.getUUID("settlement_id"), Rows.reversal(r));
+            }
+          }
+          List<SettlementRecord> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            out.add(Rows.settlement(r, r, List.of(), List.of(), byId.get(r.getUUID("id"))));
+          }
+          return out;
+        });
+  }
+
+  private static List<FundRecord> sortedFunds(List<FundRecord> funds) {
+    List<FundRecord> sorted = new ArrayList<>(funds);
+    sorted.sort(Comparator.comparingInt(f -> Fund.valueOf(f.fund()).ordinal()));
+    return sorted;
+  }
+}
