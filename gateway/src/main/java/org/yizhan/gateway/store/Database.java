@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,9 +53,14 @@ public final class Database implements AutoCloseable {
                 + db.url());
       }
       LOG.info("using the external PostgreSQL at {}", withoutCredentials(db.url()));
-      return new Database(null, db.url(), db.user(), db.password());
+      return external(db.url(), db.user(), db.password());
     }
     return startEmbedded(db.embeddedDataDir(), db.embeddedPort());
+  }
+
+  /** An external PostgreSQL at a JDBC URL; nothing is started. */
+  public static Database external(String jdbcUrl, String user, String password) {
+    return new Database(null, jdbcUrl, user, password);
   }
 
   /** Starts (or restarts, keeping its data) an embedded PostgreSQL under {@code dataDir}. */
@@ -63,15 +69,19 @@ public final class Database implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       LOG.info("starting the embedded PostgreSQL; its data is kept under {}", dir);
-      EmbeddedPostgres pg =
+      EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setDataDirectory(dir)
               .setCleanDataDirectory(false)
-              .setPort(port)
+              .setPGStartupWait(Duration.ofSeconds(60))
               .setServerConfig("max_connections", "300")
-              .setServerConfig("synchronous_commit", "on")
+              // durability: zonky's default starts PostgreSQL with fsync off
               .setServerConfig("fsync", "on")
-              .start();
+              .setServerConfig("synchronous_commit", "on");
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      EmbeddedPostgres pg = builder.start();
       String url = pg.getJdbcUrl("postgres", EMBEDDED_DATABASE);
       createDatabaseIfMissing(pg.getJdbcUrl("postgres", "postgres"), EMBEDDED_DATABASE);
       LOG.info("embedded PostgreSQL ready on port {}", pg.getPort());

@@ -24,6 +24,7 @@ import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Fund;
 import org.yizhan.gateway.store.SettlementRecord.FundRecord;
@@ -99,15 +100,15 @@ public final class SettlementQueries {
   private static final Condition SEARCH =
       BY_HOSPITAL
           .and(
-              p(2, SETTLEMENT.CLAIM_NO)
+              DSL.cast(p(2, SETTLEMENT.CLAIM_NO), SQLDataType.VARCHAR)
                   .isNull()
                   .or(SETTLEMENT.CLAIM_NO.eq(p(2, SETTLEMENT.CLAIM_NO))))
           .and(
-              p(3, SETTLEMENT.SETTLED_ON)
+              DSL.cast(p(3, SETTLEMENT.SETTLED_ON), SQLDataType.LOCALDATE)
                   .isNull()
                   .or(SETTLEMENT.SETTLED_ON.ge(p(3, SETTLEMENT.SETTLED_ON))))
           .and(
-              p(4, SETTLEMENT.SETTLED_ON)
+              DSL.cast(p(4, SETTLEMENT.SETTLED_ON), SQLDataType.LOCALDATE)
                   .isNull()
                   .or(SETTLEMENT.SETTLED_ON.le(p(4, SETTLEMENT.SETTLED_ON))));
 

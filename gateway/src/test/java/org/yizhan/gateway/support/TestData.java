@@ -1,0 +1,92 @@
+package org.yizhan.gateway.support;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** Direct writes of what other parts of the gateway would manage, for setting up a test. */
+public final class TestData {
+  private TestData() {}
+
+  /** Records a current identity for a person and makes the gateway see it at once. */
+  public static void identity(
+      TestGateway gw,
+      String idNo,
+      String category,
+      LocalDate from,
+      LocalDate to,
+      boolean confirmed,
+      LocalDate liftedOut) {
+    gw.sql(
+        "INSERT INTO person_identity (identity_id, version, person_id_no, office_code, category,"
+            + " valid_from, valid_to, confirmed, lifted_out_date, recorded_at, recorded_by)"
+            + " VALUES (?, 1, ?, '445202', ?, ?, ?, ?, ?, now(), 'test')",
+        UUID.randomUUID(),
+        idNo,
+        category,
+        from,
+        to,
+        confirmed,
+        liftedOut);
+    gw.gateway().identities().invalidate(idNo);
+  }
+
+  public static void confirmed(TestGateway gw, String idNo, String category) {
+    identity(gw, idNo, category, LocalDate.of(2017, 1, 1), null, true, null);
+  }
+
+  /** Opens (or finds) the account of office at hospital and tops it up by {@code yuan}. */
+  public static long topUp(
+      TestGateway gw, String office, String hospital, String yuan, String mode) {
+    gw.sql(
+        "INSERT INTO prepayment_account (office_code, hospital_code, mode, open_period, created_at)"
+            + " VALUES (?, ?, ?, '2018-01', now()) ON CONFLICT (office_code, hospital_code)"
+            + " DO UPDATE SET mode = excluded.mode",
+        office,
+        hospital,
+        mode);
+    long id =
+        ((Number)
+                gw.value(
+                    "SELECT id FROM prepayment_account WHERE office_code = ? AND hospital_code = ?",
+                    office,
+                    hospital))
+            .longValue();
+    if (new BigDecimal(yuan).signum() > 0) {
+      gw.sql(
+          "INSERT INTO ledger_transfer (account_id, kind, debit_account, credit_account, amount,"
+              + " top_up_ref, period, created_at, created_by)"
+              + " VALUES (?, 'TOP_UP', ?, ?, ?, ?, '2018-01', ?, 'test')",
+          id,
+          "FUND:" + office,
+          "PREPAY:" + office + ":" + hospital,
+          new BigDecimal(yuan),
+          "T-" + UUID.randomUUID(),
+          OffsetDateTime.now());
+      gw.sql(
+          "UPDATE prepayment_account SET balance = balance + ? WHERE id = ?",
+          new BigDecimal(yuan),
+          id);
+    }
+    return id;
+  }
+
+  public static BigDecimal balance(TestGateway gw, long accountId) {
+    return (BigDecimal) gw.value("SELECT balance FROM prepayment_account WHERE id = ?", accountId);
+  }
+
+  /** The account's balance recomputed from its ledger: credits to PREPAY less debits from it. */
+  public static BigDecimal ledgerBalance(TestGateway gw, long accountId) {
+    return (BigDecimal)
+        gw.value(
+            "SELECT coalesce(sum(CASE WHEN credit_account LIKE 'PREPAY:%' THEN amount"
+                + " WHEN debit_account LIKE 'PREPAY:%' THEN -amount ELSE 0 END), 0)"
+                + " FROM ledger_transfer WHERE account_id = ?",
+            accountId);
+  }
+
+  public static LocalDate date(String iso) {
+    return LocalDate.parse(iso);
+  }
+}

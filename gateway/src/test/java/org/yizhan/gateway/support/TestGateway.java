@@ -1,0 +1,238 @@
+package org.yizhan.gateway.support;
+
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.yizhan.gateway.Gateway;
+import org.yizhan.gateway.Main;
+import org.yizhan.gateway.config.AppConfig;
+import org.yizhan.gateway.metrics.Metrics;
+import org.yizhan.gateway.store.Database;
+
+/**
+ * A gateway running in this JVM on a free port, against a fresh database of the shared embedded
+ * PostgreSQL, configured from the repository's {@code config/} (plus a small test catalogue of
+ * items with round figures, {@code src/test/resources/test-catalogue.csv}). Requests go over real
+ * HTTP; assertions on the store go over JDBC.
+ */
+public final class TestGateway implements AutoCloseable {
+  /** The demo keys of config/hospitals.yaml (see config/demo-keys.txt). */
+  public static final String H1_KEY = "yz_demo_H44520200001_a970ed39f238cb020e5c8929e46cc710";
+
+  public static final String H2_KEY = "yz_demo_H44520200002_2e446616b2b4487fcef683700785e6e4";
+  public static final String H3_KEY = "yz_demo_H44528100003_6497eefed46722d87a12920a1ab49340";
+  public static final String H1 = "H44520200001";
+
+  private final Database db;
+  private final Vertx vertx;
+  private final Gateway gateway;
+  private final HttpClient http;
+  private final String base;
+
+  private TestGateway(Database db, Vertx vertx, Gateway gateway) {
+    this.db = db;
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.base = "http://127.0.0.1:" + gateway.port();
+  }
+
+  public static TestGateway start() {
+    return start(Map.of());
+  }
+
+  /** Starts a gateway with {@code env} overriding settings (YIZHAN_* variables). */
+  public static TestGateway start(Map<String, String> env) {
+    Database db = TestDatabase.fresh();
+    Map<String, String> all = new HashMap<>(env);
+    all.putIfAbsent("YIZHAN_CONFIG_DIR", testConfigDir().toString());
+    all.putIfAbsent("YIZHAN_HTTP_PORT", "0");
+    all.putIfAbsent("YIZHAN_HTTP_HOST", "127.0.0.1");
+    all.putIfAbsent("YIZHAN_HTTP_INSTANCES", "2");
+    all.put("YIZHAN_DB_URL", db.jdbcUrl());
+    AppConfig config = AppConfig.load(all);
+    Metrics metrics = new Metrics();
+    Vertx vertx = Main.vertx(metrics);
+    try {
+      Gateway g =
+          Gateway.start(vertx, config, db, metrics, Clock.systemUTC())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
+      return new TestGateway(db, vertx, g);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("gateway did not start", e);
+    }
+  }
+
+  /**
+   * The repository's config folder with the test catalogue added: a copy under target/, made once
+   * per run.
+   */
+  static synchronized Path testConfigDir() {
+    Path dir = Path.of("target", "test-config");
+    try {
+      if (!Files.exists(dir.resolve("hospitals.yaml"))) {
+        Path repo = Path.of("..", "config");
+        try (Stream<Path> files = Files.walk(repo)) {
+          for (Path f : files.toList()) {
+            Path to = dir.resolve(repo.relativize(f).toString());
+            if (Files.isDirectory(f)) {
+              Files.createDirectories(to);
+            } else {
+              Files.copy(f, to);
+            }
+          }
+        }
+        Files.createDirectories(dir.resolve("catalogue"));
+        try (var in = TestGateway.class.getResourceAsStream("/test-catalogue.csv")) {
+          Files.copy(in, dir.resolve("catalogue").resolve("zz-test-items.csv"));
+        }
+      }
+      return dir.toAbsolutePath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public String baseUrl() {
+    return base;
+  }
+
+  public ZoneId zone() {
+    return gateway.config().zone();
+  }
+
+  /** A response: status, headers and body as text. */
+  public record Response(int status, Map<String, List<String>> headers, String body) {
+    public String header(String name) {
+      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name)) {
+          return e.getValue().get(0);
+        }
+      }
+      return null;
+    }
+  }
+
+  public Response get(String path, String key) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), key);
+  }
+
+  public Response post(String path, String key, String json) {
+    return post(path, key, json, Map.of());
+  }
+
+  public Response post(String path, String key, String json, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+            .header("Content-Type", "application/json");
+    headers.forEach(b::header);
+    return send(b, key);
+  }
+
+  public Response send(HttpRequest.Builder b, String key) {
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    try {
+      HttpResponse<String> r =
+          http.send(
+              b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.headers().map(), r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs SQL against this gateway's database (setup or checks); returns rows for a query. */
+  public List<Map<String, Object>> sql(String sql, Object... args) {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "");
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        s.setObject(i + 1, args[i]);
+      }
+      List<Map<String, Object>> rows = new ArrayList<>();
+      if (s.execute()) {
+        try (ResultSet r = s.getResultSet()) {
+          int n = r.getMetaData().getColumnCount();
+          while (r.next()) {
+            Map<String, Object> row = new HashMap<>();
+            for (int i = 1; i <= n; i++) {
+              row.put(r.getMetaData().getColumnLabel(i), r.getObject(i));
+            }
+            rows.add(row);
+          }
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The single value of a one-row, one-column query. */
+  public Object value(String sql, Object... args) {
+    List<Map<String, Object>> rows = sql(sql, args);
+    if (rows.size() != 1 || rows.get(0).size() != 1) {
+      throw new IllegalStateException(sql + " gave " + rows);
+    }
+    return rows.get(0).values().iterator().next();
+  }
+
+  public long count(String table) {
+    return ((Number) value("SELECT count(*) FROM " + table)).longValue();
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  @Override
+  public void close() {
+    try {
+      gateway
+          .stop()
+          .eventually(vertx::close)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
