@@ -128,6 +128,11 @@ public final class ClaimParser {
         amount);
   }
 
+  /** A claim built by another front door (e.g. the national interface), fingerprinted alike. */
+  public static Parsed parsed(Claim claim, String personName) {
+    return new Parsed(claim, personName, fingerprint(claim, personName));
+  }
+
   /** Hex SHA-256 of the claim's canonical text (fields in a fixed order, numbers unscaled). */
   static String fingerprint(Claim c, String personName) {
     StringBuilder s = new StringBuilder(64 + c.lines().size() * 64);

@@ -47,13 +47,7 @@ public final class HttpVerticle extends VerticleBase {
         .route()
         .handler(TimeoutHandler.create(app.config().http().requestTimeoutSeconds() * 1000L, 503));
     router
-        .route("/api/*")
-        .handler(
-            BodyHandler.create(false)
-                .setBodyLimit(app.config().http().bodyLimitBytes())
-                .setHandleFileUploads(false));
-    router
-        .route("/manager/api/*")
+        .route()
         .handler(
             BodyHandler.create(false)
                 .setBodyLimit(app.config().http().bodyLimitBytes())
