@@ -7,7 +7,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.ext.web.Router;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -34,6 +33,7 @@ import org.yizhan.gateway.http.HospitalApi;
 import org.yizhan.gateway.http.HttpContext;
 import org.yizhan.gateway.http.HttpVerticle;
 import org.yizhan.gateway.http.OpsApi;
+import org.yizhan.gateway.http.Routes;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.security.HospitalAuth;
@@ -210,9 +210,9 @@ public final class Gateway implements HttpContext {
   }
 
   @Override
-  public void mount(Router router) {
-    new OpsApi(pool, guard, metrics).mount(router);
-    new HospitalApi(settlements, hospitalAuth, config.zone()).mount(router);
+  public void mount(Routes routes) {
+    new OpsApi(pool, guard, metrics).mount(routes);
+    new HospitalApi(settlements, hospitalAuth, config.zone()).mount(routes);
   }
 
   @Override

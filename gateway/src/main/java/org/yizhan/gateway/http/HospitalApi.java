@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.LocalDate;
@@ -54,16 +53,16 @@ public final class HospitalApi {
     this.reconciliation = new Reconciliation(service, zone);
   }
 
-  public void mount(Router router) {
-    router.route("/api/v1/*").handler(this::authenticate);
-    Routes.add(router, POST, "/api/v1/settlements/preview", json(this::preview));
-    Routes.add(router, POST, "/api/v1/settlements", json(this::settle));
-    Routes.add(router, GET, "/api/v1/settlements", this::search);
-    Routes.add(router, GET, "/api/v1/settlements/:id", this::find);
-    Routes.add(router, POST, "/api/v1/settlements/:id/reversal", this::reverse);
-    Routes.add(router, GET, "/api/v1/persons/:idNo/accumulators/:year", this::figures);
-    Routes.add(router, GET, "/api/v1/reconciliation/:date", reconciliation::totals);
-    Routes.add(router, POST, "/api/v1/reconciliation/:date", json(reconciliation::compare));
+  public void mount(Routes routes) {
+    routes.router().route("/api/v1/*").handler(this::authenticate);
+    routes.add(POST, "/api/v1/settlements/preview", json(this::preview));
+    routes.add(POST, "/api/v1/settlements", json(this::settle));
+    routes.add(GET, "/api/v1/settlements", this::search);
+    routes.add(GET, "/api/v1/settlements/:id", this::find);
+    routes.add(POST, "/api/v1/settlements/:id/reversal", this::reverse);
+    routes.add(GET, "/api/v1/persons/:idNo/accumulators/:year", this::figures);
+    routes.add(GET, "/api/v1/reconciliation/:date", reconciliation::totals);
+    routes.add(POST, "/api/v1/reconciliation/:date", json(reconciliation::compare));
   }
 
   private void authenticate(RoutingContext ctx) {

@@ -1,6 +1,5 @@
 package org.yizhan.gateway.http;
 
-import io.vertx.ext.web.Router;
 import org.yizhan.gateway.config.AppConfig;
 import org.yizhan.gateway.metrics.Metrics;
 
@@ -11,5 +10,5 @@ public interface HttpContext {
   Metrics metrics();
 
   /** Mounts every API's routes on a new instance's router. */
-  void mount(Router router);
+  void mount(Routes routes);
 }

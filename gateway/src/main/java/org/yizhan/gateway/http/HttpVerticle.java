@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -52,8 +53,10 @@ public final class HttpVerticle extends VerticleBase {
             BodyHandler.create(false)
                 .setBodyLimit(app.config().http().bodyLimitBytes())
                 .setHandleFileUploads(false));
-    app.mount(router);
-    router.get("/openapi.yaml").handler(this::openApi);
+    Routes routes = new Routes(router);
+    app.mount(routes);
+    routes.add(HttpMethod.GET, "/openapi.yaml", this::openApi);
+    router.route().last().handler(routes::unmatched);
     router
         .route()
         .last()

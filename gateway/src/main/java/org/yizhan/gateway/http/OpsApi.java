@@ -3,7 +3,6 @@ package org.yizhan.gateway.http;
 import static io.vertx.core.http.HttpMethod.GET;
 
 import io.vertx.core.Future;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +28,11 @@ public final class OpsApi {
     this.metrics = metrics;
   }
 
-  public void mount(Router router) {
-    Routes.add(router, GET, "/health/live", this::live);
-    Routes.add(router, GET, "/health/ready", this::ready);
-    Routes.add(router, GET, "/health", this::ready);
-    Routes.add(router, GET, "/metrics", this::scrape);
+  public void mount(Routes routes) {
+    routes.add(GET, "/health/live", this::live);
+    routes.add(GET, "/health/ready", this::ready);
+    routes.add(GET, "/health", this::ready);
+    routes.add(GET, "/metrics", this::scrape);
   }
 
   private void live(RoutingContext ctx) {
