@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.yizhan.gateway.config.AppConfig;
 import org.yizhan.gateway.store.Database;
 
@@ -38,9 +40,25 @@ public final class TestDatabase {
       exec("CREATE DATABASE " + TEMPLATE + " TEMPLATE template0");
       Database.external(url(TEMPLATE), "postgres", "").migrate();
       Database s = server;
-      Runtime.getRuntime().addShutdownHook(new Thread(s::close, "test-pg-stop"));
+      Path data = dir;
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    s.close();
+                    deleteTree(data);
+                  },
+                  "test-pg-stop"));
     }
     return server;
+  }
+
+  static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temporary folder is harmless
+    }
   }
 
   /** A new, migrated, empty database of its own. */

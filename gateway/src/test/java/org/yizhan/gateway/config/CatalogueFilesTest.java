@@ -1,0 +1,68 @@
+package org.yizhan.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yizhan.core.catalogue.Catalogue;
+import org.yizhan.core.catalogue.CatalogueEntry;
+import org.yizhan.core.model.Category;
+
+class CatalogueFilesTest {
+  static final Path SHIPPED = Path.of("..", "config", "catalogue");
+
+  @Test
+  void shippedCatalogue_hasAtLeast300RealisticEntries() {
+    Catalogue c = CatalogueFiles.load(SHIPPED);
+    assertThat(c.size()).isGreaterThanOrEqualTo(300);
+    Map<Category, Long> byCategory =
+        c.entries().stream()
+            .collect(Collectors.groupingBy(CatalogueEntry::category, Collectors.counting()));
+    assertThat(byCategory.keySet()).containsExactlyInAnyOrder(Category.A, Category.B, Category.C);
+    assertThat(c.entries()).anyMatch(e -> e.priceCapE6() != null);
+    assertThat(c.entries())
+        .filteredOn(e -> e.category() == Category.B)
+        .allMatch(e -> e.selfPayRatio().perTenThousand() > 0);
+    assertThat(
+            c.entries().stream()
+                .collect(Collectors.groupingBy(CatalogueEntry::code, Collectors.counting()))
+                .values())
+        .anyMatch(n -> n > 1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          X1,name,D,0,,2018-01-01,           | line 2: category: must be A, B or C
+          X1,name,B,0.123456,,2018-01-01,    | line 2: self_pay_ratio:
+          X1,name,A,0,-5,2018-01-01,         | line 2: price_cap: must be a non-negative price
+          X1,name,A,0,,2018-02-30,           | line 2: valid_from: must be a date
+          X1,name,A,0.1,,2018-01-01,         | line 2: self_pay_ratio applies to B items only
+          X1,name,A,0,,2018-01-01            | line 2: expected 7 columns, got 6
+          """)
+  void badRow_isRefusedWithFileAndLine(String row, String message, @TempDir Path dir)
+      throws IOException {
+    Files.writeString(
+        dir.resolve("c.csv"), String.join(",", CatalogueFiles.HEADER) + "\n" + row.trim() + "\n");
+    assertThatThrownBy(() -> CatalogueFiles.load(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("c.csv: " + message.trim());
+  }
+
+  @Test
+  void wrongHeader_isRefused(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("c.csv"), "code,name\nX,y\n");
+    assertThatThrownBy(() -> CatalogueFiles.load(dir))
+        .hasMessageContaining("c.csv: line 1: header");
+  }
+}
