@@ -89,7 +89,7 @@ public record SettlementRecord(
               f.baseFen(),
               f.paidFen(),
               f.remainingRoomFen(),
-              f.traceText()));
+              f.trace()));
     }
     List<LineRecord> lines = new ArrayList<>(c.lines().size());
     for (int i = 0; i < c.lines().size(); i++) {

@@ -522,7 +522,7 @@ public final class SettlementStore {
       base[i] = yuan(f.baseFen());
       paid[i] = yuan(f.paidFen());
       room[i] = f.remainingRoomFen() == null ? null : Fen.format(f.remainingRoomFen());
-      trace[i] = f.traceText();
+      trace[i] = f.trace();
     }
     return Tuple.tuple()
         .addUUID(settlementId)

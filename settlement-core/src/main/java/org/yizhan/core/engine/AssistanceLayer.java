@@ -1,7 +1,5 @@
 package org.yizhan.core.engine;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Fen;
@@ -28,8 +26,7 @@ final class AssistanceLayer {
    * @param roomFen the annual room left after it, or {@code null} when the identity has no limit
    * @param trace the steps
    */
-  record Result(
-      long baseFen, long paidFen, IdentityCategory identity, Long roomFen, List<String> trace) {}
+  record Result(long baseFen, long paidFen, IdentityCategory identity, Long roomFen, Trace trace) {}
 
   static Result pay(
       AssistanceRules rules,
@@ -39,72 +36,49 @@ final class AssistanceLayer {
       long ciPaidFen,
       Benefits benefits,
       Accumulators ytd) {
-    List<String> trace = new ArrayList<>(4);
+    Trace trace = new Trace();
     long base =
         Fen.pos(
             inScopeFen
                 + (rules.includePreSelfPay() ? preSelfPayFen : 0)
                 - basicPaidFen
                 - ciPaidFen);
-    StringBuilder b = new StringBuilder(96).append("base ");
-    Fen.appendTo(b, base);
-    b.append(", year base before ");
-    Fen.appendTo(b, ytd.maBaseFen());
-    trace.add(b.toString());
+    trace.step("base ").yuan(base).step("year base before ").yuan(ytd.maBaseFen());
     if (benefits.assistanceTerms().isEmpty()) {
-      trace.add("no confirmed assistance identity in force → pay 0.00");
+      trace.step("no confirmed assistance identity in force").step("pay 0.00");
       return new Result(base, 0, null, 0L, trace);
     }
     long best = 0;
     IdentityCategory bestIdentity = null;
-    Long bestRoom = null;
-    boolean first = true;
+    long bestRoom = 0;
+    boolean bestUnlimited = false;
     for (Map.Entry<IdentityCategory, AssistanceTerms> e : benefits.assistanceTerms().entrySet()) {
       AssistanceTerms terms = e.getValue();
       long remainingDeductible = Fen.pos(terms.deductibleFen() - ytd.maBaseFen());
       long raw = Fen.times(Fen.pos(base - remainingDeductible), terms.ratio());
-      Long left =
-          terms.annualLimitFen() == null ? null : Fen.pos(terms.annualLimitFen() - ytd.maPaidFen());
-      long pay = left == null ? raw : Math.min(raw, left);
-      trace.add(step(e.getKey(), terms, remainingDeductible, base, raw, left, pay));
-      if (first || pay > best) {
+      boolean unlimited = terms.annualLimitFen() == null;
+      long left = unlimited ? Long.MAX_VALUE : Fen.pos(terms.annualLimitFen() - ytd.maPaidFen());
+      long pay = Math.min(raw, left);
+      trace.step(e.getKey().name()).words(": (").yuan(base).words(" - deductible left ");
+      trace.yuan(remainingDeductible).words(") x ").percent(terms.ratio()).words(" = ").yuan(raw);
+      if (unlimited) {
+        trace.words(", no limit");
+      } else {
+        trace.words(", limit left ").yuan(left);
+      }
+      trace.words(" -> ").yuan(pay);
+      if (bestIdentity == null || pay > best) {
         best = pay;
         bestIdentity = e.getKey();
-        bestRoom = left == null ? null : left - pay;
-        first = false;
+        bestRoom = unlimited ? 0 : left - pay;
+        bestUnlimited = unlimited;
       }
     }
-    StringBuilder c = new StringBuilder(64).append("→ pay ");
-    Fen.appendTo(c, best);
+    trace.step("pay ").yuan(best);
     if (best > 0) {
-      c.append(" as ").append(bestIdentity);
+      trace.words(" as ").words(bestIdentity.name());
     }
-    trace.add(c.toString());
-    return new Result(base, best, best > 0 ? bestIdentity : null, bestRoom, trace);
-  }
-
-  private static String step(
-      IdentityCategory identity,
-      AssistanceTerms terms,
-      long remainingDeductible,
-      long base,
-      long raw,
-      Long left,
-      long pay) {
-    StringBuilder s = new StringBuilder(128).append(identity.name()).append(": (");
-    Fen.appendTo(s, base);
-    s.append(" − deductible left ");
-    Fen.appendTo(s, remainingDeductible);
-    s.append(") × ").append(terms.ratio().toPercentString()).append(" = ");
-    Fen.appendTo(s, raw);
-    if (left == null) {
-      s.append(", no limit");
-    } else {
-      s.append(", limit left ");
-      Fen.appendTo(s, left);
-    }
-    s.append(" → ");
-    Fen.appendTo(s, pay);
-    return s.toString();
+    return new Result(
+        base, best, best > 0 ? bestIdentity : null, bestUnlimited ? null : bestRoom, trace);
   }
 }

@@ -1,7 +1,5 @@
 package org.yizhan.core.engine;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Ratio;
@@ -28,28 +26,23 @@ final class BasicLayer {
       long actDeductibleFen,
       long paidFen,
       long roomFen,
-      List<String> trace) {}
+      Trace trace) {}
 
   static Result pay(
       BasicRules rules, int level, long inScopeFen, Benefits benefits, Accumulators ytd) {
-    List<String> trace = new ArrayList<>(6);
+    Trace trace = new Trace();
     long listed = rules.deductibleFenByLevel().get(level);
     long deductible = Fen.times(listed, benefits.basicDeductibleFactor());
-    StringBuilder d = new StringBuilder(96).append("inScope ");
-    Fen.appendTo(d, inScopeFen);
-    d.append(", deductible ");
-    Fen.appendTo(d, deductible);
-    d.append(" (level ").append(level);
+    trace.step("inScope ").yuan(inScopeFen).step("deductible ").yuan(deductible);
+    trace.words(" (level ").number(level);
     if (!benefits.basicDeductibleFactor().equals(Ratio.ONE)) {
-      d.append(": ");
-      Fen.appendTo(d, listed);
-      d.append(" × ").append(benefits.basicDeductibleFactor().toDecimalString());
+      trace.words(": ").yuan(listed).words(" x ").decimal(benefits.basicDeductibleFactor());
     }
     if (deductible > 0 && benefits.waiveOnReadmission() && ytd.admissionsAt(level) > 0) {
       deductible = 0;
-      d.append(", waived: readmission at level ").append(level);
+      trace.words(", waived: readmission at level ").number(level);
     }
-    trace.add(d.append(')').toString());
+    trace.words(")");
     long actDeductible = Math.min(deductible, inScopeFen);
 
     long exact =
@@ -63,19 +56,12 @@ final class BasicLayer {
     long raw = Fen.divideHalfUp(exact, Ratio.SCALE);
     long room = Fen.pos(rules.annualCapFen() - ytd.basicPaidFen());
     long paid = Math.min(raw, room);
-    StringBuilder c = new StringBuilder(96).append("→ ");
-    Fen.appendTo(c, raw);
+    trace.step("-> ").yuan(raw);
     if (paid < raw) {
-      c.append(", annual cap ");
-      Fen.appendTo(c, rules.annualCapFen());
-      c.append(" less ");
-      Fen.appendTo(c, ytd.basicPaidFen());
-      c.append(" paid this year leaves ");
-      Fen.appendTo(c, room);
+      trace.step("annual cap ").yuan(rules.annualCapFen()).words(" less ").yuan(ytd.basicPaidFen());
+      trace.words(" paid this year leaves ").yuan(room);
     }
-    c.append(" → pay ");
-    Fen.appendTo(c, paid);
-    trace.add(c.toString());
+    trace.step("pay ").yuan(paid);
     return new Result(inScopeFen, deductible, actDeductible, paid, room - paid, trace);
   }
 }

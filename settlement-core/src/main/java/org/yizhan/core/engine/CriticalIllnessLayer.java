@@ -1,7 +1,5 @@
 package org.yizhan.core.engine;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Ratio;
@@ -21,7 +19,7 @@ final class CriticalIllnessLayer {
    * @param roomFen the annual room left after it, or {@code null} when uncapped
    * @param trace the steps
    */
-  record Result(long baseFen, long paidFen, Long roomFen, List<String> trace) {}
+  record Result(long baseFen, long paidFen, Long roomFen, Trace trace) {}
 
   static Result pay(
       CriticalIllnessRules rules,
@@ -30,61 +28,42 @@ final class CriticalIllnessLayer {
       long basicPaidFen,
       Benefits benefits,
       Accumulators ytd) {
-    List<String> trace = new ArrayList<>(6);
+    Trace trace = new Trace();
     long base = inScopeFen - basicPaidFen + (rules.includePreSelfPay() ? preSelfPayFen : 0);
     long threshold = Fen.times(rules.thresholdFen(), benefits.ciThresholdFactor());
     long before = ytd.ciBaseFen();
     long after = Math.addExact(before, base);
-    StringBuilder b = new StringBuilder(128).append("base inScope ");
-    Fen.appendTo(b, inScopeFen);
-    b.append(" − basic ");
-    Fen.appendTo(b, basicPaidFen);
+    trace.step("base inScope ").yuan(inScopeFen).words(" - basic ").yuan(basicPaidFen);
     if (rules.includePreSelfPay()) {
-      b.append(" + preSelfPay ");
-      Fen.appendTo(b, preSelfPayFen);
+      trace.words(" + preSelfPay ").yuan(preSelfPayFen);
     }
-    b.append(" = ");
-    Fen.appendTo(b, base);
-    b.append(", threshold ");
-    Fen.appendTo(b, threshold);
+    trace.words(" = ").yuan(base).step("threshold ").yuan(threshold);
     if (!benefits.ciThresholdFactor().equals(Ratio.ONE)) {
-      b.append(" (");
-      Fen.appendTo(b, rules.thresholdFen());
-      b.append(" × ").append(benefits.ciThresholdFactor().toDecimalString()).append(')');
+      trace.words(" (").yuan(rules.thresholdFen()).words(" x ");
+      trace.decimal(benefits.ciThresholdFactor()).words(")");
     }
-    b.append(", year base ");
-    Fen.appendTo(b, before);
-    b.append(" → ");
-    Fen.appendTo(b, after);
-    trace.add(b.toString());
+    trace.step("year base ").yuan(before).words(" -> ").yuan(after);
 
     long exact =
         Schedules.increase(
             rules.schedule(), benefits.ciRatioBonus(), threshold, before, after, trace);
     long raw = Fen.divideHalfUp(exact, Ratio.SCALE);
-    StringBuilder c = new StringBuilder(96).append("→ ");
-    Fen.appendTo(c, raw);
+    trace.step("-> ").yuan(raw);
     Long cap = benefits.ciCapRemoved() ? null : rules.annualCapFen();
     long paid = raw;
     Long room = null;
     if (cap == null) {
-      c.append(rules.annualCapFen() == null ? ", no annual cap" : ", annual cap removed");
+      trace.step(rules.annualCapFen() == null ? "no annual cap" : "annual cap removed");
     } else {
       long left = Fen.pos(cap - ytd.ciPaidFen());
       paid = Math.min(raw, left);
       room = left - paid;
       if (paid < raw) {
-        c.append(", annual cap ");
-        Fen.appendTo(c, cap);
-        c.append(" less ");
-        Fen.appendTo(c, ytd.ciPaidFen());
-        c.append(" paid this year leaves ");
-        Fen.appendTo(c, left);
+        trace.step("annual cap ").yuan(cap).words(" less ").yuan(ytd.ciPaidFen());
+        trace.words(" paid this year leaves ").yuan(left);
       }
     }
-    c.append(" → pay ");
-    Fen.appendTo(c, paid);
-    trace.add(c.toString());
+    trace.step("pay ").yuan(paid);
     return new Result(base, paid, room, trace);
   }
 }

@@ -28,7 +28,7 @@ final class LinePricer {
     List<ClaimLine> lines = claim.lines();
     LocalDate date = claim.dischargeDate();
     List<LinePricing> priced = new ArrayList<>(lines.size());
-    Set<String> seen = new HashSet<>(lines.size() * 2);
+    Set<String> seen = lines.size() > SMALL_CLAIM ? new HashSet<>(lines.size() * 2) : null;
     long total = 0;
     long fullOwnPay = 0;
     long overLimit = 0;
@@ -36,7 +36,7 @@ final class LinePricer {
     long inScope = 0;
     for (int i = 0; i < lines.size(); i++) {
       ClaimLine line = lines.get(i);
-      Rejection bad = check(line, i, seen);
+      Rejection bad = check(line, i, lines, seen);
       if (bad != null) {
         return new PricedClaim.Refused(bad);
       }
@@ -58,7 +58,13 @@ final class LinePricer {
     return new PricedClaim.Priced(priced, total, fullOwnPay, overLimit, preSelfPay, inScope);
   }
 
-  private static Rejection check(ClaimLine line, int i, Set<String> seen) {
+  /**
+   * Claims of at most this many lines look for duplicate line numbers by comparing pairs, which for
+   * a short bill is cheaper than hashing into a set.
+   */
+  static final int SMALL_CLAIM = 32;
+
+  private static Rejection check(ClaimLine line, int i, List<ClaimLine> lines, Set<String> seen) {
     String at = "lines[" + i + "]";
     if (line.quantityE4() <= 0) {
       return new Rejection(
@@ -97,13 +103,24 @@ final class LinePricer {
               + ") = "
               + Fen.format(expected));
     }
-    if (!seen.add(line.lineNo())) {
+    if (seen != null ? !seen.add(line.lineNo()) : repeats(lines, i)) {
       return new Rejection(
           RejectionCode.DUPLICATE_LINE,
           at + ".lineNo",
           at + ".lineNo " + line.lineNo() + " appears more than once");
     }
     return null;
+  }
+
+  /** Whether line {@code i}'s number appears on an earlier line. */
+  private static boolean repeats(List<ClaimLine> lines, int i) {
+    String no = lines.get(i).lineNo();
+    for (int j = 0; j < i; j++) {
+      if (no.equals(lines.get(j).lineNo())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static LinePricing classify(ClaimLine line, CatalogueEntry entry) {

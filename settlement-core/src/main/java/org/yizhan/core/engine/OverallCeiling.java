@@ -1,6 +1,5 @@
 package org.yizhan.core.engine;
 
-import java.util.List;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Ratio;
 
@@ -20,35 +19,30 @@ final class OverallCeiling {
       long basic,
       long ci,
       long ma,
-      List<String> basicTrace,
-      List<String> ciTrace,
-      List<String> maTrace) {
+      Trace basicTrace,
+      Trace ciTrace,
+      Trace maTrace) {
     long ceiling = Fen.times(totalFen, ratio);
     long excess = basic + ci + ma - ceiling;
     if (excess <= 0) {
       return new long[] {basic, ci, ma};
     }
-    String why =
-        "overall ceiling "
-            + Fen.format(totalFen)
-            + " × "
-            + ratio.toPercentString()
-            + " = "
-            + Fen.format(ceiling);
     long fromMa = Math.min(excess, ma);
     excess -= fromMa;
     long fromCi = Math.min(excess, ci);
     excess -= fromCi;
     long fromBasic = Math.min(excess, basic);
-    note(maTrace, why, fromMa, ma);
-    note(ciTrace, why, fromCi, ci);
-    note(basicTrace, why, fromBasic, basic);
+    note(maTrace, ratio, totalFen, ceiling, fromMa, ma);
+    note(ciTrace, ratio, totalFen, ceiling, fromCi, ci);
+    note(basicTrace, ratio, totalFen, ceiling, fromBasic, basic);
     return new long[] {basic - fromBasic, ci - fromCi, ma - fromMa};
   }
 
-  private static void note(List<String> trace, String why, long taken, long paid) {
+  private static void note(
+      Trace trace, Ratio ratio, long totalFen, long ceiling, long taken, long paid) {
     if (taken > 0) {
-      trace.add(why + ": " + Fen.format(taken) + " taken back → pay " + Fen.format(paid - taken));
+      trace.step("overall ceiling ").yuan(totalFen).words(" x ").percent(ratio).words(" = ");
+      trace.yuan(ceiling).words(": ").yuan(taken).words(" taken back, pay ").yuan(paid - taken);
     }
   }
 }

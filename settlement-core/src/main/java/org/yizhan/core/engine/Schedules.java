@@ -1,6 +1,5 @@
 package org.yizhan.core.engine;
 
-import java.util.List;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Ratio;
 import org.yizhan.core.policy.Band;
@@ -20,11 +19,10 @@ final class Schedules {
 
   /**
    * The increase of F from {@code b0} to {@code b1} over threshold {@code t}, each band's ratio
-   * raised by {@code bonus} (capped at 1), in 1/10000 fen; appends one "band lo–hi × r = amount"
+   * raised by {@code bonus} (capped at 1), in 1/10000 fen; writes one "band lo-hi x r = amount"
    * step per band that contributes.
    */
-  static long increase(
-      Schedule schedule, Ratio bonus, long t, long b0, long b1, List<String> trace) {
+  static long increase(Schedule schedule, Ratio bonus, long t, long b0, long b1, Trace trace) {
     long sum = 0;
     long from = 0;
     for (Band band : schedule.bands()) {
@@ -35,13 +33,15 @@ final class Schedules {
         Ratio ratio = band.ratio().plusCappedAtOne(bonus);
         long part = Math.multiplyExact(hi - lo, (long) ratio.perTenThousand());
         sum = Math.addExact(sum, part);
-        StringBuilder step = new StringBuilder(64).append("band ");
-        Fen.appendTo(step, lo);
-        step.append('–');
-        Fen.appendTo(step, hi);
-        step.append(" × ").append(ratio.toPercentString()).append(" = ");
-        Fen.appendTo(step, Fen.divideHalfUp(part, Ratio.SCALE));
-        trace.add(step.toString());
+        trace
+            .step("band ")
+            .yuan(lo)
+            .words("-")
+            .yuan(hi)
+            .words(" x ")
+            .percent(ratio)
+            .words(" = ")
+            .yuan(Fen.divideHalfUp(part, Ratio.SCALE));
       }
       if (band.isOpen() || band.upToFen() >= b1) {
         break;

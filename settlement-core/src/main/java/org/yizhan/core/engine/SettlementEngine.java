@@ -167,7 +167,7 @@ public final class SettlementEngine {
             basic.baseFen(),
             basicPay,
             basic.roomFen() + (basic.paidFen() - basicPay),
-            basic.trace());
+            basic.trace().toString());
     FundPayment ciFund =
         new FundPayment(
             Fund.CRITICAL_ILLNESS,
@@ -175,7 +175,7 @@ public final class SettlementEngine {
             ci.baseFen(),
             ciPay,
             ci.roomFen() == null ? null : ci.roomFen() + (ci.paidFen() - ciPay),
-            ci.trace());
+            ci.trace().toString());
     FundPayment maFund =
         new FundPayment(
             Fund.ASSISTANCE,
@@ -183,7 +183,7 @@ public final class SettlementEngine {
             ma.baseFen(),
             maPay,
             ma.roomFen() == null ? null : ma.roomFen() + (ma.paidFen() - maPay),
-            ma.trace());
+            ma.trace().toString());
     AccumulatorDelta delta =
         new AccumulatorDelta(
             claim.year(),

@@ -1,6 +1,5 @@
 package org.yizhan.core.model;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,20 +11,16 @@ import java.util.Objects;
  * @param paidFen what the fund pays (fund_payamt)
  * @param remainingRoomFen the annual room left after this settlement (crt_payb_lmt_amt), or {@code
  *     null} when the fund has no annual cap for this person
- * @param trace the steps of the computation, in words and numbers (setl_proc_info)
+ * @param trace the steps of the computation, in words and numbers, separated by ", "
+ *     (setl_proc_info)
  */
 public record FundPayment(
-    Fund fund,
-    String fundCode,
-    long baseFen,
-    long paidFen,
-    Long remainingRoomFen,
-    List<String> trace) {
+    Fund fund, String fundCode, long baseFen, long paidFen, Long remainingRoomFen, String trace) {
 
   public FundPayment {
     Objects.requireNonNull(fund, "fund");
     Objects.requireNonNull(fundCode, "fundCode");
-    trace = List.copyOf(trace);
+    Objects.requireNonNull(trace, "trace");
     if (baseFen < 0 || paidFen < 0 || (remainingRoomFen != null && remainingRoomFen < 0)) {
       throw new IllegalArgumentException(
           fund
@@ -36,10 +31,5 @@ public record FundPayment(
               + ", "
               + remainingRoomFen);
     }
-  }
-
-  /** The trace as one line, as the national platform's setl_proc_info carries it. */
-  public String traceText() {
-    return String.join(", ", trace);
   }
 }

@@ -66,7 +66,25 @@ public record Ratio(int perTenThousand) implements Comparable<Ratio> {
 
   /** "65%", "72.5%": for traces. */
   public String toPercentString() {
-    return BigDecimal.valueOf(perTenThousand, 2).stripTrailingZeros().toPlainString() + "%";
+    StringBuilder s = new StringBuilder(8);
+    appendPercent(s);
+    return s.toString();
+  }
+
+  /** Appends "65%", "72.5%", "5.25%" without allocating a temporary. */
+  public void appendPercent(StringBuilder out) {
+    out.append(perTenThousand / 100);
+    int hundredths = perTenThousand % 100;
+    if (hundredths != 0) {
+      out.append('.');
+      if (hundredths < 10) {
+        out.append('0');
+        out.append(hundredths);
+      } else {
+        out.append(hundredths % 10 == 0 ? hundredths / 10 : hundredths);
+      }
+    }
+    out.append('%');
   }
 
   @Override

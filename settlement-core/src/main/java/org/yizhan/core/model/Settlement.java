@@ -1,6 +1,5 @@
 package org.yizhan.core.model;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -111,8 +110,13 @@ public record Settlement(
       return this;
     }
     long refused = assistance.paidFen();
-    List<String> trace = new ArrayList<>(assistance.trace());
-    trace.add("refused (" + reason + "): " + Fen.format(refused) + " falls to the patient");
+    String trace =
+        assistance.trace()
+            + ", refused ("
+            + reason
+            + "): "
+            + Fen.format(refused)
+            + " falls to the patient";
     Long room =
         assistance.remainingRoomFen() == null ? null : assistance.remainingRoomFen() + refused;
     FundPayment none =

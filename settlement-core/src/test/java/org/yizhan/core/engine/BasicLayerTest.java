@@ -75,7 +75,7 @@ class BasicLayerTest {
     assertThat(s.basic().remainingRoomFen()).isZero();
     // the capped-off 400.00 lands in the critical-illness base
     assertThat(Fen.format(s.criticalIllness().baseFen())).isEqualTo("700.00");
-    assertThat(s.basic().traceText()).contains("annual cap 150000.00");
+    assertThat(s.basic().trace()).contains("annual cap 150000.00");
 
     Settlement next = h.settle(Claims.claim().no("2").level(1).item(A, "5000.00").build());
     assertThat(next.basic().paidFen()).isZero();
@@ -90,7 +90,7 @@ class BasicLayerTest {
 
     assertThat(Fen.format(s.actDeductibleFen())).isEqualTo("0.00");
     assertThat(Fen.format(s.basic().paidFen())).isEqualTo("6500.00");
-    assertThat(s.basic().trace().get(0)).contains("1000.00 × 0.0000");
+    assertThat(s.basic().trace()).contains("1000.00 x 0.0000");
   }
 
   @Test

@@ -31,8 +31,7 @@ class CriticalIllnessLayerTest {
     // ciBase 7200: the year's base goes 6200 → 13400, of which 3400 lies above 10000
     assertThat(Fen.format(second.criticalIllness().baseFen())).isEqualTo("7200.00");
     assertThat(Fen.format(second.criticalIllness().paidFen())).isEqualTo("2040.00");
-    assertThat(second.criticalIllness().traceText())
-        .contains("band 10000.00–13400.00 × 60% = 2040.00");
+    assertThat(second.criticalIllness().trace()).contains("band 10000.00-13400.00 x 60% = 2040.00");
   }
 
   @Test
@@ -71,7 +70,7 @@ class CriticalIllnessLayerTest {
     // threshold halved, ratio +5%: the whole 10200 lies in the top band at 85%
     assertThat(Fen.format(s.criticalIllness().paidFen())).isEqualTo("8670.00");
     assertThat(s.criticalIllness().remainingRoomFen()).isNull();
-    assertThat(s.criticalIllness().traceText()).contains("annual cap removed");
+    assertThat(s.criticalIllness().trace()).contains("annual cap removed");
   }
 
   @Test

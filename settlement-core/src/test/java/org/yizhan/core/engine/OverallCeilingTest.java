@@ -65,7 +65,7 @@ class OverallCeilingTest {
     assertThat(Fen.format(s.criticalIllness().paidFen())).isEqualTo(ci);
     assertThat(Fen.format(s.assistance().paidFen())).isEqualTo(ma);
     assertThat(s.fundPayFen()).isEqualTo(Fen.times(s.totalFen(), Ratio.parse(ratio)));
-    assertThat(s.assistance().traceText()).contains("overall ceiling");
+    assertThat(s.assistance().trace()).contains("overall ceiling");
   }
 
   private static Settlement settle(String ratio, String total) {

@@ -34,6 +34,6 @@ class SettlementTest {
     assertThat(refused.delta().maBaseFen()).isEqualTo(s.delta().maBaseFen());
     assertThat(refused.assistance().remainingRoomFen())
         .isEqualTo(s.assistance().remainingRoomFen() + 24_000);
-    assertThat(refused.assistance().traceText()).contains("refused (PREPAYMENT_EXHAUSTED)");
+    assertThat(refused.assistance().trace()).contains("refused (PREPAYMENT_EXHAUSTED)");
   }
 }
