@@ -2,11 +2,13 @@ package org.yizhan.gateway;
 
 import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
 import static org.yizhan.gateway.store.schema.Tables.HOSPITAL_KEY;
+import static org.yizhan.gateway.store.schema.Tables.MANAGER;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -28,15 +30,22 @@ import org.yizhan.core.policy.PolicyBook;
 import org.yizhan.gateway.config.AppConfig;
 import org.yizhan.gateway.config.CatalogueFiles;
 import org.yizhan.gateway.config.Hospitals;
+import org.yizhan.gateway.config.Managers;
 import org.yizhan.gateway.config.PolicyFiles;
 import org.yizhan.gateway.http.HospitalApi;
 import org.yizhan.gateway.http.HttpContext;
 import org.yizhan.gateway.http.HttpVerticle;
+import org.yizhan.gateway.http.ManagerApi;
 import org.yizhan.gateway.http.OpsApi;
 import org.yizhan.gateway.http.Routes;
+import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
+import org.yizhan.gateway.identity.IdentityService;
+import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.metrics.Metrics;
+import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.security.ManagerAuth;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.Database;
 import org.yizhan.gateway.store.DbGuard;
@@ -93,6 +102,29 @@ public final class Gateway implements HttpContext {
               .doUpdate()
               .set(HOSPITAL_KEY.KEY_SHA256, DSL.excluded(HOSPITAL_KEY.KEY_SHA256)));
 
+  static final String UPSERT_MANAGER =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  MANAGER,
+                  MANAGER.USERNAME,
+                  MANAGER.DISPLAY_NAME,
+                  MANAGER.OFFICE_CODE,
+                  MANAGER.PASSWORD_HASH,
+                  MANAGER.UPDATED_AT)
+              .values(
+                  Sql.p(1, MANAGER.USERNAME),
+                  Sql.p(2, MANAGER.DISPLAY_NAME),
+                  Sql.p(3, MANAGER.OFFICE_CODE),
+                  Sql.p(4, MANAGER.PASSWORD_HASH),
+                  Sql.p(5, MANAGER.UPDATED_AT))
+              .onConflict(MANAGER.USERNAME)
+              .doUpdate()
+              .set(MANAGER.DISPLAY_NAME, DSL.excluded(MANAGER.DISPLAY_NAME))
+              .set(MANAGER.OFFICE_CODE, DSL.excluded(MANAGER.OFFICE_CODE))
+              .set(MANAGER.PASSWORD_HASH, DSL.excluded(MANAGER.PASSWORD_HASH))
+              .set(MANAGER.UPDATED_AT, DSL.excluded(MANAGER.UPDATED_AT)));
+
   private final Vertx vertx;
   private final AppConfig config;
   private final Metrics metrics;
@@ -102,7 +134,13 @@ public final class Gateway implements HttpContext {
   private final HospitalAuth hospitalAuth;
   private final IdentityDirectory identities;
   private final SettlementService settlements;
+  private final ManagerAuth managerAuth;
+  private final IdentityService identityService;
+  private final LedgerService ledger;
+  private final PrepaymentGauges gauges;
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
+  private IdentityChanges identityChanges;
+  private long gaugeTimer = -1;
 
   private Gateway(
       Vertx vertx,
@@ -129,6 +167,10 @@ public final class Gateway implements HttpContext {
             metrics,
             clock,
             config.zone());
+    this.managerAuth = new ManagerAuth(vertx, pool, clock);
+    this.identityService = new IdentityService(pool, identities, clock);
+    this.ledger = new LedgerService(pool, clock, config.zone());
+    this.gauges = new PrepaymentGauges(metrics.meterRegistry());
   }
 
   /**
@@ -142,6 +184,7 @@ public final class Gateway implements HttpContext {
     Catalogue catalogue = CatalogueFiles.load(config.configDir().resolve("catalogue"));
     List<Hospitals.Hospital> hospitals =
         Hospitals.load(config.configDir().resolve("hospitals.yaml"));
+    List<Managers.Manager> managers = Managers.load(config.configDir().resolve("managers.yaml"));
     for (Policy p : policies.all()) {
       LOG.info("policy {} in force {} to {}", p.id(), p.validFrom(), p.validTo());
     }
@@ -161,7 +204,50 @@ public final class Gateway implements HttpContext {
             .build();
     Gateway g =
         new Gateway(vertx, config, metrics, pool, new SettlementEngine(policies, catalogue), clock);
-    return g.syncHospitals(hospitals).compose(v -> g.deploy()).map(v -> g);
+    return g.syncHospitals(hospitals)
+        .compose(v -> g.syncManagers(managers))
+        .compose(v -> IdentityChanges.listen(vertx, db.connectOptions(), g.identities))
+        .compose(
+            changes -> {
+              g.identityChanges = changes;
+              g.refreshGauges();
+              g.gaugeTimer =
+                  vertx.setPeriodic(
+                      PrepaymentGauges.REFRESH_SECONDS * 1000L, t -> g.refreshGauges());
+              return g.deploy();
+            })
+        .map(v -> g);
+  }
+
+  private void refreshGauges() {
+    ledger
+        .balances()
+        .onSuccess(
+            list ->
+                gauges.update(
+                    list.stream()
+                        .map(
+                            b ->
+                                new PrepaymentGauges.Reading(
+                                    b.officeCode(),
+                                    b.hospitalCode(),
+                                    b.balanceFen(),
+                                    b.advanceOwedFen(),
+                                    b.thresholdFen()))
+                        .toList()))
+        .onFailure(e -> LOG.debug("prepayment gauges not refreshed: {}", e.toString()));
+  }
+
+  private Future<Void> syncManagers(List<Managers.Manager> managers) {
+    if (managers.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    List<Tuple> rows = new ArrayList<>();
+    for (Managers.Manager m : managers) {
+      rows.add(Tuple.of(m.username(), m.name(), m.officeCode(), m.passwordHash(), now));
+    }
+    return pool.preparedQuery(UPSERT_MANAGER).executeBatch(rows).mapEmpty();
   }
 
   private Future<Void> syncHospitals(List<Hospitals.Hospital> hospitals) {
@@ -213,6 +299,12 @@ public final class Gateway implements HttpContext {
   public void mount(Routes routes) {
     new OpsApi(pool, guard, metrics).mount(routes);
     new HospitalApi(settlements, hospitalAuth, config.zone()).mount(routes);
+    new ManagerApi(managerAuth, identityService, ledger, guard, pool, config.zone()).mount(routes);
+    routes.router().get("/manager").handler(ctx -> ctx.redirect("/manager/"));
+    routes
+        .router()
+        .route("/manager/*")
+        .handler(StaticHandler.create("webroot/manager").setCachingEnabled(false));
   }
 
   @Override
@@ -241,6 +333,10 @@ public final class Gateway implements HttpContext {
     return identities;
   }
 
+  public LedgerService ledger() {
+    return ledger;
+  }
+
   public HospitalAuth hospitalAuth() {
     return hospitalAuth;
   }
@@ -254,6 +350,13 @@ public final class Gateway implements HttpContext {
     for (HttpVerticle v : servers) {
       shutdowns.add(v.shutdown(config.http().shutdownGraceSeconds()));
     }
-    return Future.join(shutdowns).eventually(() -> pool.close()).mapEmpty();
+    if (gaugeTimer >= 0) {
+      vertx.cancelTimer(gaugeTimer);
+    }
+    return Future.join(shutdowns)
+        .eventually(
+            () -> identityChanges == null ? Future.succeededFuture() : identityChanges.close())
+        .eventually(() -> pool.close())
+        .mapEmpty();
   }
 }

@@ -101,6 +101,14 @@ public final class PrepaymentLedger {
                               Sql.array(9, "varchar"),
                               Sql.array(10, "numeric")))));
 
+  static final String TOP_UP_ID =
+      Sql.render(
+          Sql.dsl()
+              .select(LEDGER_TRANSFER.ID)
+              .from(LEDGER_TRANSFER)
+              .where(LEDGER_TRANSFER.ACCOUNT_ID.eq(Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID)))
+              .and(LEDGER_TRANSFER.TOP_UP_REF.eq(Sql.p(2, LEDGER_TRANSFER.TOP_UP_REF))));
+
   static final String MOVE_BALANCES =
       Sql.render(
           Sql.dsl()
@@ -134,15 +142,15 @@ public final class PrepaymentLedger {
         .map(rows -> account(rows.iterator().next()));
   }
 
-  static Account account(Row r) {
+  public static Account account(Row r) {
     return new Account(
         r.getLong("id"),
         r.getString("office_code"),
         r.getString("hospital_code"),
         Account.Mode.valueOf(r.getString("mode")),
-        Fen.fromYuan(r.getNumeric("balance").bigDecimalValue()),
-        Fen.fromYuan(r.getNumeric("advance_owed").bigDecimalValue()),
-        Fen.fromYuan(r.getNumeric("low_balance_threshold").bigDecimalValue()),
+        Sql.fen(r, "balance"),
+        Sql.fen(r, "advance_owed"),
+        Sql.fen(r, "low_balance_threshold"),
         r.getString("open_period"));
   }
 
@@ -163,6 +171,24 @@ public final class PrepaymentLedger {
     }
     return write(
         conn, account, t, settlementId, null, actor, now, -plan.drawnFen(), plan.advanceFen());
+  }
+
+  /** Records a top-up FUND → PREPAY; the account must be locked. Returns the transfer id. */
+  public static Future<Long> topUp(
+      SqlConnection conn,
+      Account account,
+      String reference,
+      long amountFen,
+      String actor,
+      OffsetDateTime now) {
+    Transfers t = new Transfers();
+    t.add("TOP_UP", account.fundAccount(), account.prepayAccount(), amountFen);
+    return write(conn, account, t, null, reference, actor, now, amountFen, 0)
+        .compose(
+            v ->
+                conn.preparedQuery(TOP_UP_ID)
+                    .execute(Tuple.of(account.id(), reference))
+                    .map(rows -> rows.iterator().next().getLong(0)));
   }
 
   /** Gives a reversed settlement's drawdown and advance back; the account must be locked. */

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yizhan.gateway.http.ApiError;
 
 /**
  * A circuit breaker around the database (Resilience4j, used without blocking: permission is asked
@@ -94,6 +95,9 @@ public final class DbGuard {
   static boolean isInfrastructureFailure(Throwable e) {
     if (e instanceof Unavailable || e instanceof CallNotPermittedException) {
       return true;
+    }
+    if (e instanceof ApiError) {
+      return false;
     }
     if (e instanceof PgException) {
       String state = ((PgException) e).getSqlState();

@@ -327,20 +327,6 @@ final class SettlementStatements {
 
   static final String INSERT_REVERSAL = insertAll(REVERSAL_COLUMNS);
 
-  /** Appends an audit entry: the chain head is locked from here to the commit. */
-  static final String AUDIT_APPEND =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  DSL.function(
-                      "audit_append",
-                      Long.class,
-                      DSL.param("1", String.class),
-                      DSL.param("2", String.class),
-                      DSL.param("3", String.class),
-                      DSL.param("4", String.class),
-                      DSL.param("5", String.class))));
-
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static String insertAll(Field<?>[] columns) {
     Field[] params = new Field[columns.length];

@@ -1,7 +1,6 @@
 package org.yizhan.gateway.store;
 
 import static org.yizhan.gateway.store.SettlementStatements.ADD_TO_ACCUMULATOR;
-import static org.yizhan.gateway.store.SettlementStatements.AUDIT_APPEND;
 import static org.yizhan.gateway.store.SettlementStatements.FIND_IDEMPOTENCY;
 import static org.yizhan.gateway.store.SettlementStatements.FIND_LIVE;
 import static org.yizhan.gateway.store.SettlementStatements.INSERT_CLAIM;
@@ -44,6 +43,7 @@ import org.yizhan.core.model.LinePricing;
 import org.yizhan.core.model.Rejection;
 import org.yizhan.core.model.Settlement;
 import org.yizhan.core.model.SettlementOutcome;
+import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.ledger.Account;
 import org.yizhan.gateway.ledger.PrepaymentLedger;
 import org.yizhan.gateway.security.Masking;
@@ -354,10 +354,9 @@ public final class SettlementStore {
     return Future.all(writes).map(done -> new ReverseResult.Reversed(settlementId));
   }
 
-  private Future<?> audit(
+  private static Future<?> audit(
       SqlConnection conn, String actor, String action, UUID settlementId, JsonObject details) {
-    return conn.preparedQuery(AUDIT_APPEND)
-        .execute(Tuple.of(actor, action, "settlement", settlementId.toString(), details.encode()));
+    return Audit.append(conn, actor, action, "settlement", settlementId.toString(), details);
   }
 
   private static JsonObject auditDetails(Claim claim, Settlement s, Account.Drawdown plan) {

@@ -70,12 +70,12 @@ public final class Sql {
   }
 
   /** Fen → NUMERIC(14,2) parameter. */
-  static BigDecimal yuan(long fen) {
+  public static BigDecimal yuan(long fen) {
     return Fen.toYuan(fen);
   }
 
   /** NUMERIC(14,2) column → fen (exact: the column has two decimals). */
-  static long fen(Row row, String column) {
+  public static long fen(Row row, String column) {
     Numeric n = row.getNumeric(column);
     if (n == null) {
       throw new IllegalStateException("column " + column + " is null");
@@ -84,7 +84,7 @@ public final class Sql {
   }
 
   /** Nullable NUMERIC(14,2) column → fen or {@code null}. */
-  static Long fenOrNull(Row row, String column) {
+  public static Long fenOrNull(Row row, String column) {
     Numeric n = row.getNumeric(column);
     return n == null ? null : Fen.fromYuan(n.bigDecimalValue());
   }

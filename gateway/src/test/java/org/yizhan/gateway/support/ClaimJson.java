@@ -1,7 +1,9 @@
 package org.yizhan.gateway.support;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -11,7 +13,11 @@ import java.math.RoundingMode;
 
 /** Builds the JSON body of a preview or settle request, the way a hospital system sends it. */
 public final class ClaimJson {
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Reads numbers as exact decimals, keeping their scale: 0.00 stays "0.00". */
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
   private final ObjectNode root = MAPPER.createObjectNode();
   private final ArrayNode lines = root.putArray("lines");

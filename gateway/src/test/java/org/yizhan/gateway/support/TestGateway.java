@@ -87,14 +87,20 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
+  private static boolean copied;
+
   /**
-   * The repository's config folder with the test catalogue added: a copy under target/, made once
-   * per run.
+   * The repository's config folder with the test catalogue added: a fresh copy under target/, made
+   * once per test run.
    */
   static synchronized Path testConfigDir() {
     Path dir = Path.of("target", "test-config");
     try {
-      if (!Files.exists(dir.resolve("hospitals.yaml"))) {
+      if (!copied) {
+        copied = true;
+        if (Files.exists(dir)) {
+          TestDatabase.deleteTree(dir);
+        }
         Path repo = Path.of("..", "config");
         try (Stream<Path> files = Files.walk(repo)) {
           for (Path f : files.toList()) {

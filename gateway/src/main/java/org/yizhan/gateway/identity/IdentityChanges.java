@@ -1,0 +1,59 @@
+package org.yizhan.gateway.identity;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens on PostgreSQL channel {@link IdentityDirectory#CHANNEL} and drops the named person's
+ * cached identities ("*" drops all): an identity change made through any gateway instance reaches
+ * every instance's cache when its transaction commits. If the listening connection drops, it
+ * reconnects, and everything cached is dropped, since notifications may have been missed.
+ */
+public final class IdentityChanges {
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityChanges.class);
+
+  /** Wait between reconnection attempts, milliseconds. */
+  static final long RECONNECT_MILLIS = 1_000;
+
+  private final PgSubscriber subscriber;
+  private volatile boolean closing;
+
+  private IdentityChanges(PgSubscriber subscriber) {
+    this.subscriber = subscriber;
+  }
+
+  public static Future<IdentityChanges> listen(
+      Vertx vertx, PgConnectOptions options, IdentityDirectory directory) {
+    PgSubscriber subscriber =
+        PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> RECONNECT_MILLIS);
+    subscriber
+        .channel(IdentityDirectory.CHANNEL)
+        .subscribeHandler(v -> directory.invalidateAll())
+        .handler(
+            person -> {
+              if ("*".equals(person)) {
+                directory.invalidateAll();
+              } else {
+                directory.invalidate(person);
+              }
+            });
+    IdentityChanges changes = new IdentityChanges(subscriber);
+    subscriber.closeHandler(
+        v -> {
+          if (!changes.closing) {
+            LOG.warn("identity change listener lost its connection; reconnecting");
+            directory.invalidateAll();
+          }
+        });
+    return subscriber.connect().map(v -> changes);
+  }
+
+  public Future<Void> close() {
+    closing = true;
+    return subscriber.close();
+  }
+}

@@ -1,0 +1,465 @@
+package org.yizhan.gateway.identity;
+
+import static org.yizhan.gateway.store.schema.Tables.PERSON_IDENTITY;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jooq.impl.DSL;
+import org.yizhan.core.model.IdentityCategory;
+import org.yizhan.gateway.audit.Audit;
+import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
+import org.yizhan.gateway.store.Sql;
+
+/**
+ * An office's roster as CSV: imported whole or not at all, and exported.
+ *
+ * <p>Header: {@code person_id_no,person_name,category,valid_from,valid_to,confirmed,
+ * lifted_out_date}. Each row adds an identity, or, when the office already records the person's
+ * identity of that category over an overlapping period, becomes its next version (unchanged rows
+ * change nothing). Rows never end identities that are missing from the file. Every row is checked
+ * before anything is written; the first bad row refuses the whole file with its line number (422),
+ * and a good file is written in one transaction with one audit entry.
+ */
+public final class IdentityRoster {
+  public static final List<String> HEADER =
+      List.of(
+          "person_id_no",
+          "person_name",
+          "category",
+          "valid_from",
+          "valid_to",
+          "confirmed",
+          "lifted_out_date");
+
+  /** The most rows one file may hold. */
+  public static final int MAX_ROWS = 50_000;
+
+  static final Pattern ID_NO = Pattern.compile("[0-9]{17}[0-9X]|[0-9]{15}");
+  static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{0,64}");
+
+  static final String CURRENT_OF_PERSONS =
+      Sql.render(
+          Sql.dsl()
+              .selectFrom(PERSON_IDENTITY)
+              .where(
+                  PERSON_IDENTITY.PERSON_ID_NO.eq(
+                      DSL.any(DSL.field("{0}::varchar[]", String[].class, DSL.param("1")))))
+              .and(PERSON_IDENTITY.SUPERSEDED_AT.isNull())
+              .orderBy(PERSON_IDENTITY.ID)
+              .forUpdate());
+
+  static final String SUPERSEDE_MANY =
+      Sql.render(
+          Sql.dsl()
+              .update(PERSON_IDENTITY)
+              .set(PERSON_IDENTITY.SUPERSEDED_AT, Sql.p(2, PERSON_IDENTITY.SUPERSEDED_AT))
+              .where(
+                  PERSON_IDENTITY.ID.eq(
+                      DSL.any(DSL.field("{0}::bigint[]", Long[].class, DSL.param("1"))))));
+
+  static final String INSERT_MANY =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  PERSON_IDENTITY,
+                  PERSON_IDENTITY.IDENTITY_ID,
+                  PERSON_IDENTITY.VERSION,
+                  PERSON_IDENTITY.PERSON_ID_NO,
+                  PERSON_IDENTITY.PERSON_NAME,
+                  PERSON_IDENTITY.OFFICE_CODE,
+                  PERSON_IDENTITY.CATEGORY,
+                  PERSON_IDENTITY.VALID_FROM,
+                  PERSON_IDENTITY.VALID_TO,
+                  PERSON_IDENTITY.CONFIRMED,
+                  PERSON_IDENTITY.LIFTED_OUT_DATE,
+                  PERSON_IDENTITY.RECORDED_AT,
+                  PERSON_IDENTITY.RECORDED_BY)
+              .select(
+                  DSL.select(
+                          DSL.field("r.identity_id::uuid", UUID.class),
+                          DSL.field("r.version", Integer.class),
+                          DSL.field("r.person", String.class),
+                          DSL.field("r.name", String.class),
+                          Sql.p(1, PERSON_IDENTITY.OFFICE_CODE),
+                          DSL.field("r.category", String.class),
+                          DSL.field("r.valid_from::date", LocalDate.class),
+                          DSL.field("r.valid_to::date", LocalDate.class),
+                          DSL.field("r.confirmed", Boolean.class),
+                          DSL.field("r.lifted_out::date", LocalDate.class),
+                          Sql.p(2, PERSON_IDENTITY.RECORDED_AT),
+                          Sql.p(3, PERSON_IDENTITY.RECORDED_BY))
+                      .from(
+                          Sql.unnest(
+                              "r (identity_id, version, person, name, category, valid_from,"
+                                  + " valid_to, confirmed, lifted_out)",
+                              Sql.array(4, "text"),
+                              Sql.array(5, "int"),
+                              Sql.array(6, "varchar"),
+                              Sql.array(7, "text"),
+                              Sql.array(8, "varchar"),
+                              Sql.array(9, "text"),
+                              Sql.array(10, "text"),
+                              Sql.array(11, "bool"),
+                              Sql.array(12, "text")))));
+
+  static final String NOTIFY_ALL = IdentityService.NOTIFY;
+
+  /** Counts of what an import did. */
+  public record Imported(int rows, int registered, int changed, int unchanged) {}
+
+  private final IdentityService identities;
+
+  public IdentityRoster(IdentityService identities) {
+    this.identities = identities;
+  }
+
+  /** Imports a roster file whole, or refuses it whole naming the first bad line. */
+  public Future<Imported> importCsv(ManagerPrincipal m, byte[] csv) {
+    List<IdentityService.Draft> rows = parse(csv);
+    String fileSha = HospitalAuth.sha256Hex(new String(csv, StandardCharsets.UTF_8));
+    return identities
+        .pool()
+        .<Imported>withTransaction(conn -> apply(conn, m, rows, fileSha))
+        .andThen(ar -> identities.directory().invalidateAll());
+  }
+
+  private Future<Imported> apply(
+      SqlConnection conn, ManagerPrincipal m, List<IdentityService.Draft> rows, String fileSha) {
+    String[] persons =
+        rows.stream().map(IdentityService.Draft::personIdNo).distinct().toArray(String[]::new);
+    return conn.preparedQuery(CURRENT_OF_PERSONS)
+        .execute(Tuple.of(persons))
+        .compose(
+            current -> {
+              Map<String, List<IdentityVersion>> byPerson = new HashMap<>();
+              for (Row r : current) {
+                IdentityVersion v = IdentityService.version(r);
+                byPerson.computeIfAbsent(v.personIdNo(), k -> new ArrayList<>()).add(v);
+              }
+              Plan plan = plan(m, rows, byPerson);
+              return write(conn, m, plan, fileSha);
+            });
+  }
+
+  /** New versions to insert and versions to supersede; refuses ambiguous or foreign rows. */
+  private record Plan(
+      List<Long> supersede,
+      List<UUID> ids,
+      List<Integer> versions,
+      List<IdentityService.Draft> drafts,
+      int registered,
+      int changed,
+      int unchanged) {}
+
+  private static Plan plan(
+      ManagerPrincipal m,
+      List<IdentityService.Draft> rows,
+      Map<String, List<IdentityVersion>> byPerson) {
+    List<Long> supersede = new ArrayList<>();
+    List<UUID> ids = new ArrayList<>();
+    List<Integer> versions = new ArrayList<>();
+    List<IdentityService.Draft> drafts = new ArrayList<>();
+    int registered = 0;
+    int changed = 0;
+    int unchanged = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      IdentityService.Draft d = rows.get(i);
+      List<IdentityVersion> matches = new ArrayList<>();
+      for (IdentityVersion v : byPerson.getOrDefault(d.personIdNo(), List.of())) {
+        if (d.overlaps(v)) {
+          matches.add(v);
+        }
+      }
+      String at = "line " + (i + 2);
+      if (matches.size() > 1) {
+        throw refused(
+            at,
+            "valid_from",
+            "overlaps " + matches.size() + " recorded periods of " + d.category());
+      }
+      if (matches.isEmpty()) {
+        ids.add(UUID.randomUUID());
+        versions.add(1);
+        drafts.add(d);
+        registered++;
+        continue;
+      }
+      IdentityVersion v = matches.get(0);
+      if (!v.officeCode().equals(m.officeCode())) {
+        throw refused(
+            at,
+            "person_id_no",
+            "is recorded with " + d.category() + " by office " + v.officeCode());
+      }
+      if (IdentityService.draft(v).equals(d)) {
+        unchanged++;
+        continue;
+      }
+      supersede.add(v.rowId());
+      ids.add(v.identityId());
+      versions.add(v.version() + 1);
+      drafts.add(d);
+      changed++;
+    }
+    return new Plan(supersede, ids, versions, drafts, registered, changed, unchanged);
+  }
+
+  private Future<Imported> write(SqlConnection conn, ManagerPrincipal m, Plan p, String fileSha) {
+    OffsetDateTime now = identities.now();
+    int n = p.drafts().size();
+    String[] ids = new String[n];
+    Integer[] versions = new Integer[n];
+    String[] persons = new String[n];
+    String[] names = new String[n];
+    String[] categories = new String[n];
+    String[] from = new String[n];
+    String[] to = new String[n];
+    Boolean[] confirmed = new Boolean[n];
+    String[] lifted = new String[n];
+    for (int i = 0; i < n; i++) {
+      IdentityService.Draft d = p.drafts().get(i);
+      ids[i] = p.ids().get(i).toString();
+      versions[i] = p.versions().get(i);
+      persons[i] = d.personIdNo();
+      names[i] = d.personName();
+      categories[i] = d.category().name();
+      from[i] = d.validFrom().toString();
+      to[i] = d.validTo() == null ? null : d.validTo().toString();
+      confirmed[i] = d.confirmed();
+      lifted[i] = d.liftedOutDate() == null ? null : d.liftedOutDate().toString();
+    }
+    List<Future<?>> writes = new ArrayList<>();
+    if (!p.supersede().isEmpty()) {
+      writes.add(
+          conn.preparedQuery(SUPERSEDE_MANY)
+              .execute(Tuple.of(p.supersede().toArray(new Long[0]), now)));
+    }
+    if (n > 0) {
+      writes.add(
+          conn.preparedQuery(INSERT_MANY)
+              .execute(
+                  Tuple.tuple()
+                      .addString(m.officeCode())
+                      .addOffsetDateTime(now)
+                      .addString(m.actor())
+                      .addArrayOfString(ids)
+                      .addArrayOfInteger(versions)
+                      .addArrayOfString(persons)
+                      .addArrayOfString(names)
+                      .addArrayOfString(categories)
+                      .addArrayOfString(from)
+                      .addArrayOfString(to)
+                      .addArrayOfBoolean(confirmed)
+                      .addArrayOfString(lifted)));
+      writes.add(conn.preparedQuery(NOTIFY_ALL).execute(Tuple.of("*")));
+    }
+    Imported result =
+        new Imported(
+            p.registered() + p.changed() + p.unchanged(),
+            p.registered(),
+            p.changed(),
+            p.unchanged());
+    writes.add(
+        Audit.append(
+            conn,
+            m.actor(),
+            "IDENTITY_IMPORT",
+            "office",
+            m.officeCode(),
+            new JsonObject()
+                .put("rows", result.rows())
+                .put("registered", result.registered())
+                .put("changed", result.changed())
+                .put("unchanged", result.unchanged())
+                .put("fileSha256", fileSha)));
+    return Future.all(writes).map(x -> result);
+  }
+
+  /** Parses and checks every row; the first bad one refuses the file. */
+  static List<IdentityService.Draft> parse(byte[] csv) {
+    if (csv == null || csv.length == 0) {
+      throw refused("line 1", "header", "the file is empty; expected " + String.join(",", HEADER));
+    }
+    String text = new String(csv, StandardCharsets.UTF_8);
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    CsvMapper mapper = new CsvMapper();
+    mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+    List<IdentityService.Draft> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    try (MappingIterator<List<String>> rows =
+        mapper
+            .readerForListOf(String.class)
+            .with(CsvSchema.emptySchema())
+            .readValues(new StringReader(text))) {
+      if (!rows.hasNext() || !HEADER.equals(trimmed(rows.next()))) {
+        throw refused("line 1", "header", "must be " + String.join(",", HEADER));
+      }
+      int line = 1;
+      while (rows.hasNext()) {
+        List<String> row = rows.next();
+        line++;
+        if (row.size() == 1 && row.get(0).isBlank()) {
+          continue;
+        }
+        if (out.size() >= MAX_ROWS) {
+          throw refused("line " + line, "file", "more than " + MAX_ROWS + " rows");
+        }
+        IdentityService.Draft d = row("line " + line, trimmed(row));
+        String key = d.personIdNo() + "/" + d.category() + "/" + d.validFrom();
+        if (!seen.add(key)) {
+          throw refused("line " + line, "person_id_no", "repeats an earlier row of the file");
+        }
+        out.add(d);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof ApiError) {
+        throw (ApiError) e;
+      }
+      throw refused("file", "file", "not readable as CSV: " + e.getMessage());
+    }
+    if (out.isEmpty()) {
+      throw refused("line 2", "file", "no rows");
+    }
+    return out;
+  }
+
+  private static IdentityService.Draft row(String at, List<String> c) {
+    if (c.size() != HEADER.size()) {
+      throw refused(at, "file", "expected " + HEADER.size() + " columns, got " + c.size());
+    }
+    String idNo = c.get(0).toUpperCase();
+    if (!ID_NO.matcher(idNo).matches()) {
+      throw refused(at, "person_id_no", "must be an 18-digit (or 15-digit) ID number");
+    }
+    if (!NAME.matcher(c.get(1)).matches()) {
+      throw refused(at, "person_name", "must be at most 64 printable characters");
+    }
+    IdentityCategory category;
+    try {
+      category = IdentityCategory.valueOf(c.get(2));
+    } catch (IllegalArgumentException e) {
+      throw refused(
+          at, "category", "must be one of DESTITUTE, SUBSISTENCE, REGISTERED_POOR, ILLNESS_POOR");
+    }
+    LocalDate from = date(at, "valid_from", c.get(3), false);
+    LocalDate to = date(at, "valid_to", c.get(4), true);
+    if (!c.get(5).matches("true|false")) {
+      throw refused(at, "confirmed", "must be true or false");
+    }
+    LocalDate lifted = date(at, "lifted_out_date", c.get(6), true);
+    IdentityService.Draft d =
+        new IdentityService.Draft(
+            idNo,
+            c.get(1).isEmpty() ? null : c.get(1),
+            category,
+            from,
+            to,
+            Boolean.parseBoolean(c.get(5)),
+            lifted);
+    try {
+      d.check();
+    } catch (ApiError e) {
+      throw refused(at, e.field() == null ? "file" : snake(e.field()), e.getMessage());
+    }
+    return d;
+  }
+
+  private static LocalDate date(String at, String field, String text, boolean optional) {
+    if (text.isEmpty()) {
+      if (optional) {
+        return null;
+      }
+      throw refused(at, field, "is required");
+    }
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw refused(at, field, "must be a date like 2018-01-01, got '" + text + "'");
+    }
+  }
+
+  private static List<String> trimmed(List<String> row) {
+    List<String> out = new ArrayList<>(row.size());
+    for (String s : row) {
+      out.add(s == null ? "" : s.trim());
+    }
+    return out;
+  }
+
+  private static String snake(String field) {
+    return field.replaceAll("([A-Z])", "_$1").toLowerCase();
+  }
+
+  static ApiError refused(String at, String field, String why) {
+    String f = at + ": " + field;
+    return new ApiError(422, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
+  }
+
+  /** The office's current identities as CSV: the import's columns, then id, version, recorded. */
+  public static String exportCsv(List<IdentityVersion> current) {
+    StringBuilder s = new StringBuilder(64 + current.size() * 96);
+    s.append(String.join(",", HEADER)).append(",identity_id,version,recorded_at,recorded_by\n");
+    for (IdentityVersion v : current) {
+      s.append(v.personIdNo())
+          .append(',')
+          .append(v.personName() == null ? "" : csvText(v.personName()))
+          .append(',')
+          .append(v.category())
+          .append(',')
+          .append(v.validFrom())
+          .append(',')
+          .append(v.validTo() == null ? "" : v.validTo())
+          .append(',')
+          .append(v.confirmed())
+          .append(',')
+          .append(v.liftedOutDate() == null ? "" : v.liftedOutDate())
+          .append(',')
+          .append(v.identityId())
+          .append(',')
+          .append(v.version())
+          .append(',')
+          .append(v.recordedAt())
+          .append(',')
+          .append(v.recordedBy())
+          .append('\n');
+    }
+    return s.toString();
+  }
+
+  /** A CSV cell: quoted when it holds a comma, quote or line break; formulas neutralised. */
+  static String csvText(String text) {
+    String t = text;
+    if (!t.isEmpty() && "=+-@".indexOf(t.charAt(0)) >= 0) {
+      t = "'" + t;
+    }
+    if (t.contains(",") || t.contains("\"") || t.contains("\n")) {
+      return '"' + t.replace("\"", "\"\"") + '"';
+    }
+    return t;
+  }
+}
