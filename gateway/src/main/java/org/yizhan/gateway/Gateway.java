@@ -36,6 +36,7 @@ import org.yizhan.gateway.http.HttpVerticle;
 import org.yizhan.gateway.http.OpsApi;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.metrics.Metrics;
+import org.yizhan.gateway.nhsa.NhsaApi;
 import org.yizhan.gateway.security.HospitalAuth;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.Database;
@@ -102,6 +103,7 @@ public final class Gateway implements HttpContext {
   private final HospitalAuth hospitalAuth;
   private final IdentityDirectory identities;
   private final SettlementService settlements;
+  private final Clock clock;
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
 
   private Gateway(
@@ -116,6 +118,7 @@ public final class Gateway implements HttpContext {
     this.metrics = metrics;
     this.pool = pool;
     this.engine = engine;
+    this.clock = clock;
     this.guard = new DbGuard("database");
     this.hospitalAuth = new HospitalAuth(vertx, pool);
     this.identities = new IdentityDirectory(vertx, pool, config.identityCacheSeconds());
@@ -213,6 +216,8 @@ public final class Gateway implements HttpContext {
   public void mount(Router router) {
     new OpsApi(pool, guard, metrics).mount(router);
     new HospitalApi(settlements, hospitalAuth, config.zone()).mount(router);
+    new NhsaApi(settlements, hospitalAuth, identities, pool, guard, clock, config.zone())
+        .mount(router);
   }
 
   @Override
