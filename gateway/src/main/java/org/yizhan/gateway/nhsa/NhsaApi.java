@@ -118,7 +118,9 @@ public final class NhsaApi {
     Throwable e = ctx.failure();
     int status = 200;
     String message;
-    if (e instanceof NhsaError) {
+    if (ctx.request().method() != POST) {
+      message = "method: messages are sent with POST, not " + ctx.request().method();
+    } else if (e instanceof NhsaError) {
       status = ((NhsaError) e).httpStatus();
       message = e.getMessage();
     } else if (e instanceof ApiError) {
