@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import org.jooq.SelectConditionStep;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.store.Sql;
 
@@ -37,7 +38,7 @@ final class MessageLog {
       UUID settlementId,
       String voidedBy) {}
 
-  private static final org.jooq.SelectConditionStep<?> SELECT =
+  private static final SelectConditionStep<?> SELECT =
       Sql.dsl()
           .select(
               NHSA_MESSAGE.INFNO,

@@ -3,6 +3,7 @@ package org.yizhan.gateway.nhsa;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -97,6 +98,12 @@ public final class NhsaApi {
         ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
     auth.authenticate(
             ctx.request().getHeader("Authorization"), ctx.request().getHeader("X-Api-Key"))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof ApiError
+                        ? e
+                        : new DbGuard.Unavailable("the key could not be checked; retry later")))
         .compose(
             who -> {
               Envelope e = Envelope.parse(Json.parse(body));

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -86,6 +88,27 @@ final class NhsaClient {
       throw new AssertionError(infno + " refused: " + answer.get("err_msg").asText());
     }
     return answer.get("output");
+  }
+
+  /** A 2301 of one line, made from the fixture's first line. */
+  String upload(
+      Map<String, String> ids,
+      String msgid,
+      String sn,
+      String code,
+      String cnt,
+      String pric,
+      String amount) {
+    Map<String, String> values = new HashMap<>(ids);
+    values.put("msgid", msgid);
+    ObjectNode body = (ObjectNode) parse(body("2301", values));
+    ArrayNode lines = (ArrayNode) body.get("input").get("feedetail");
+    ObjectNode line = (ObjectNode) lines.get(0);
+    line.put("feedetl_sn", sn).put("med_list_codg", code).put("cnt", cnt).put("pric", pric);
+    line.put("det_item_fee_sumamt", amount);
+    lines.remove(2);
+    lines.remove(1);
+    return body.toString();
   }
 
   static JsonNode parse(String json) {

@@ -6,8 +6,6 @@ import static org.yizhan.gateway.support.TestGateway.H1;
 import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -141,7 +139,7 @@ class NhsaCorrectionTest {
     String idNo = "445202198001010150";
     Map<String, String> ids = discharged(idNo);
     String extra = his.nextMsgid();
-    Response up = his.post(upload(ids, extra, "X0001", "T-A", "3", "100", "300.00"));
+    Response up = his.post(his.upload(ids, extra, "X0001", "T-A", "3", "100", "300.00"));
     assertThat(NhsaClient.parse(up.body()).get("infcode").asInt()).as(up.body()).isZero();
     JsonNode refused = his.send("2303", ids);
     assertThat(refused.get("err_msg").asText()).startsWith("input.data.medfee_sumamt");
@@ -185,24 +183,5 @@ class NhsaCorrectionTest {
     assertThat(a2).isEqualTo(a1);
     assertThat(gw.value("SELECT count(*) FROM nhsa_admission WHERE msgid = ?", admitMsgid))
         .isEqualTo(1L);
-  }
-
-  /** A 2301 of one line, from the fixture's first line. */
-  static String upload(
-      Map<String, String> ids,
-      String msgid,
-      String sn,
-      String code,
-      String cnt,
-      String pric,
-      String amount) {
-    ObjectNode body = (ObjectNode) NhsaClient.parse(his.body("2301", with(ids, "msgid", msgid)));
-    ArrayNode lines = (ArrayNode) body.get("input").get("feedetail");
-    ObjectNode line = (ObjectNode) lines.get(0);
-    line.put("feedetl_sn", sn).put("med_list_codg", code).put("cnt", cnt).put("pric", pric);
-    line.put("det_item_fee_sumamt", amount);
-    lines.remove(2);
-    lines.remove(1);
-    return body.toString();
   }
 }

@@ -132,7 +132,7 @@ class NhsaErrorsTest {
             .get("mdtrt_id")
             .asText();
     Map<String, String> ids = Map.of("psn_no", psnNo, "mdtrt_id", mdtrtId);
-    String bad = NhsaCorrectionTest.upload(ids, his.nextMsgid(), "F1", "T-A", "2", "3", "7.00");
+    String bad = his.upload(ids, his.nextMsgid(), "F1", "T-A", "2", "3", "7.00");
     Response r = his.post(bad);
     assertRefused(r, 200, "input.feedetail[0].det_item_fee_sumamt");
     assertThat(NhsaClient.parse(r.body()).get("err_msg").asText()).contains("AMOUNT_MISMATCH");
@@ -145,6 +145,23 @@ class NhsaErrorsTest {
     assertRefused(r, 200, "infno");
     Response ok = gw.post("/nhsa/call", H1_KEY, admit(Map.of("ipt_no", "ZY-A")));
     assertThat(NhsaClient.parse(ok.body()).get("infcode").asInt()).isZero();
+  }
+
+  @Test
+  void unavailableStore_is503WithAnEnvelopeAndRetryAfter() throws Exception {
+    TestGateway down = TestGateway.start();
+    try {
+      NhsaClient c = new NhsaClient(down, H1_KEY, H1);
+      c.ok("1101", Map.of("certno", "445202198001010185"));
+      down.gateway().pool().close().toCompletionStage().toCompletableFuture().get();
+
+      Response r = c.post(c.body("1101", Map.of("certno", "445202198001010185")));
+
+      assertRefused(r, 503, "unavailable");
+      assertThat(r.header("Retry-After")).isNotBlank();
+    } finally {
+      down.close();
+    }
   }
 
   static void assertRefused(Response r, int status, String field) {
