@@ -184,4 +184,44 @@ class NhsaCorrectionTest {
     assertThat(gw.value("SELECT count(*) FROM nhsa_admission WHERE msgid = ?", admitMsgid))
         .isEqualTo(1L);
   }
+
+  @Test
+  void reversal2601_ofUndoMessages_makesWhatTheyUndidLiveAgain() {
+    Map<String, String> ids = discharged("445202198001010193");
+    String undoAll = his.nextMsgid();
+    his.ok("2302", with(with(ids, "feedetl_sn", "0000"), "msgid", undoAll));
+    assertThat(his.send("2303", ids).get("err_msg").asText())
+        .startsWith("input.data.medfee_sumamt")
+        .contains("0.00 in 0 lines");
+    String undischarge = his.nextMsgid();
+    his.ok("2405", with(ids, "msgid", undischarge));
+
+    his.ok("2601", with(with(ids, "omsgid", undoAll), "oinfno", "2302"));
+    assertThat(his.send("2303", ids).get("err_msg").asText()).contains("not discharged");
+    his.ok("2601", with(with(ids, "omsgid", undischarge), "oinfno", "2405"));
+
+    assertThat(his.ok("2303", ids).get("setlinfo").get("medfee_sumamt").asText())
+        .isEqualTo("50000.00");
+    JsonNode wrongType = his.send("2601", with(with(ids, "omsgid", undoAll), "oinfno", "2301"));
+    assertThat(wrongType.get("err_msg").asText()).startsWith("input.data.oinfno");
+  }
+
+  @Test
+  void cancel2404_refusesFurtherFees_untilA2601RestoresTheAdmission() {
+    String idNo = "445202198001010207";
+    String psnNo = his.ok("1101", Map.of("certno", idNo)).get("baseinfo").get("psn_no").asText();
+    String mdtrtId =
+        his.ok("2401", Map.of("psn_no", psnNo, "certno", idNo, "ipt_no", "ZY-C-" + idNo))
+            .get("result")
+            .get("mdtrt_id")
+            .asText();
+    Map<String, String> ids = Map.of("psn_no", psnNo, "mdtrt_id", mdtrtId, "certno", idNo);
+    String cancel = his.nextMsgid();
+    his.ok("2404", with(ids, "msgid", cancel));
+    assertThat(his.send("2301", ids).get("err_msg").asText()).contains("cancelled (2404)");
+
+    his.ok("2601", with(with(ids, "omsgid", cancel), "oinfno", "2404"));
+
+    assertThat(his.ok("2301", ids).get("result")).hasSize(3);
+  }
 }
