@@ -39,10 +39,6 @@ final class Dispatcher {
     this.reply = reply;
   }
 
-  boolean knows(String infno) {
-    return transactions.containsKey(infno);
-  }
-
   Future<Buffer> handle(Call call) {
     Transaction t = transactions.get(call.infno());
     if (t == null) {
@@ -96,15 +92,22 @@ final class Dispatcher {
         .compose(inserted -> inserted ? Future.succeededFuture(answer) : afterConflict(call, o));
   }
 
-  /** Another copy of the message committed first, or a 2601 voided the msgid meanwhile. */
+  /**
+   * The msgid got an entry meanwhile: a copy of this message committed first (its answer is
+   * replayed), or a 2601 voided the msgid, or another request used it; in the last two cases what
+   * this message did in its own transaction (a new settlement) is undone before refusing.
+   */
   private Future<Buffer> afterConflict(Call call, Outcome o) {
     return Guarded.call(guard, () -> MessageLog.find(pool, call.hospitalCode(), call.msgid()))
         .compose(
             prior -> {
-              if (prior.voidedBy() != null) {
-                return compensate(o, null).map(x -> replay(call, prior));
-              }
-              return Future.succeededFuture(replay(call, prior));
+              boolean copy =
+                  prior.voidedBy() == null
+                      && prior.infno().equals(call.infno())
+                      && prior.requestSha256().equals(call.envelope().requestSha256());
+              return copy
+                  ? Future.succeededFuture(replay(call, prior))
+                  : compensate(o, null).map(x -> replay(call, prior));
             });
   }
 
