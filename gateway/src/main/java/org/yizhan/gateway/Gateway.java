@@ -44,6 +44,7 @@ import org.yizhan.gateway.identity.IdentityService;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
+import org.yizhan.gateway.nhsa.NhsaApi;
 import org.yizhan.gateway.security.HospitalAuth;
 import org.yizhan.gateway.security.ManagerAuth;
 import org.yizhan.gateway.service.SettlementService;
@@ -138,6 +139,7 @@ public final class Gateway implements HttpContext {
   private final IdentityService identityService;
   private final LedgerService ledger;
   private final PrepaymentGauges gauges;
+  private final Clock clock;
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
   private IdentityChanges identityChanges;
   private long gaugeTimer = -1;
@@ -154,6 +156,7 @@ public final class Gateway implements HttpContext {
     this.metrics = metrics;
     this.pool = pool;
     this.engine = engine;
+    this.clock = clock;
     this.guard = new DbGuard("database");
     this.hospitalAuth = new HospitalAuth(vertx, pool);
     this.identities = new IdentityDirectory(vertx, pool, config.identityCacheSeconds());
@@ -299,6 +302,8 @@ public final class Gateway implements HttpContext {
   public void mount(Routes routes) {
     new OpsApi(pool, guard, metrics).mount(routes);
     new HospitalApi(settlements, hospitalAuth, config.zone()).mount(routes);
+    new NhsaApi(settlements, hospitalAuth, identities, pool, guard, clock, config.zone())
+        .mount(routes);
     new ManagerApi(managerAuth, identityService, ledger, guard, pool, config.zone()).mount(routes);
     routes.router().get("/manager").handler(ctx -> ctx.redirect("/manager/"));
     routes

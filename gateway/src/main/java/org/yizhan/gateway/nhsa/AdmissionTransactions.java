@@ -1,0 +1,161 @@
+package org.yizhan.gateway.nhsa;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.regex.Pattern;
+import org.yizhan.gateway.nhsa.Admissions.Admission;
+import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.store.Ids;
+
+/**
+ * 2401 入院办理 (admit), 2404 its undo (cancel the admission), 2402 出院办理 (discharge) and 2405 its undo.
+ * An admission records who (psn_no), under which insurance (insutype 390 → the RESIDENT scheme) and
+ * area (the envelope's insuplc_admdvs → the civil-affairs office code), and when; the discharge
+ * adds when the stay ended. Both dates go into the claim that 2303/2304 settle.
+ */
+final class AdmissionTransactions {
+  static final Pattern MDTRT_ID = Pattern.compile("[0-9A-Za-z]{1,30}");
+  static final Pattern CODE = Pattern.compile("[0-9A-Za-z]{1,6}");
+  static final Pattern IPT_NO = Pattern.compile("[0-9A-Za-z._-]{1,30}");
+
+  /** The only insurance type with a policy: 城乡居民基本医疗保险. */
+  static final String RESIDENT_INSUTYPE = "390";
+
+  private final Pool pool;
+  private final DbGuard guard;
+  private final Clock clock;
+
+  AdmissionTransactions(Pool pool, DbGuard guard, Clock clock) {
+    this.pool = pool;
+    this.guard = guard;
+    this.clock = clock;
+  }
+
+  /** 2401: input.mdtrtinfo → output.result.mdtrt_id. */
+  Future<Outcome> admit(Call call) {
+    Input in = call.data("mdtrtinfo");
+    String psnNo = in.text("psn_no", Persons.PSN_NO, "a psn_no from 1101", true);
+    String insutype = insutype(in);
+    LocalDateTime begntime = in.time("begntime", true);
+    String medType = in.text("med_type", CODE, "a medical type code, e.g. 21", true);
+    String iptNo = in.text("ipt_no", IPT_NO, "the hospital's inpatient number", true);
+    String office = call.envelope().insuplcAdmdvs();
+    if (office == null) {
+      throw NhsaError.missing("insuplc_admdvs");
+    }
+    Instant now = clock.instant();
+    String mdtrtId = SetlIds.encode(Ids.next(now));
+    return Guarded.call(guard, () -> Persons.ofPsnNo(pool, psnNo, in.path("psn_no")))
+        .map(
+            p -> {
+              Admission a =
+                  new Admission(
+                      mdtrtId, p.id(), p.idNo(), p.name(), insutype, office, medType, iptNo,
+                      begntime, 0, false, null);
+              return Outcome.of(
+                      g -> {
+                        g.writeStartObject();
+                        g.writeObjectFieldStart("result");
+                        g.writeStringField("mdtrt_id", mdtrtId);
+                        g.writeStringField("psn_no", psnNo);
+                        g.writeStringField("ipt_no", iptNo);
+                        g.writeEndObject();
+                        g.writeEndObject();
+                      })
+                  .touching(mdtrtId, null)
+                  .writing(
+                      conn ->
+                          Admissions.insertAdmission(
+                              conn, call.hospitalCode(), a, call.msgid(), now));
+            });
+  }
+
+  /** 2404: input.data {mdtrt_id, psn_no} cancels an admission that is not settled. */
+  Future<Outcome> cancel(Call call) {
+    Input in = call.data("data");
+    String mdtrtId = in.text("mdtrt_id", MDTRT_ID, "an mdtrt_id from 2401", true);
+    String psnNo = in.text("psn_no", Persons.PSN_NO, "a psn_no", true);
+    return Future.succeededFuture(
+        Outcome.of(Outcome.EMPTY)
+            .touching(mdtrtId, null)
+            .writing(
+                conn ->
+                    Admissions.lockForChange(
+                            conn, call.hospitalCode(), mdtrtId, psnNo, in.path("mdtrt_id"))
+                        .compose(
+                            a ->
+                                Admissions.undoLive(
+                                    conn, Admissions.Kind.ADMISSION, mdtrtId, call.msgid()))
+                        .compose(rows -> Admissions.bumpVersion(conn, mdtrtId))));
+  }
+
+  /** 2402: input.dscginfo {mdtrt_id, psn_no, insutype, endtime}. */
+  Future<Outcome> discharge(Call call) {
+    Input in = call.data("dscginfo");
+    String mdtrtId = in.text("mdtrt_id", MDTRT_ID, "an mdtrt_id from 2401", true);
+    String psnNo = in.text("psn_no", Persons.PSN_NO, "a psn_no", true);
+    String insutype = insutype(in);
+    LocalDateTime endtime = in.time("endtime", true);
+    Instant now = clock.instant();
+    return Future.succeededFuture(
+        Outcome.of(Outcome.EMPTY)
+            .touching(mdtrtId, null)
+            .writing(
+                conn ->
+                    Admissions.lockForChange(
+                            conn, call.hospitalCode(), mdtrtId, psnNo, in.path("mdtrt_id"))
+                        .compose(
+                            a -> {
+                              if (!a.insutype().equals(insutype)) {
+                                throw NhsaError.invalid(
+                                    in.path("insutype"), "must be the admission's " + a.insutype());
+                              }
+                              if (endtime.isBefore(a.begntime())) {
+                                throw NhsaError.invalid(
+                                    in.path("endtime"),
+                                    "must not be before begntime " + Formats.time(a.begntime()));
+                              }
+                              return Admissions.insertDischarge(
+                                  conn, mdtrtId, endtime, call.msgid(), now);
+                            })
+                        .compose(v -> Admissions.bumpVersion(conn, mdtrtId))));
+  }
+
+  /** 2405: input.data {mdtrt_id, psn_no} undoes the discharge of an unsettled admission. */
+  Future<Outcome> undischarge(Call call) {
+    Input in = call.data("data");
+    String mdtrtId = in.text("mdtrt_id", MDTRT_ID, "an mdtrt_id from 2401", true);
+    String psnNo = in.text("psn_no", Persons.PSN_NO, "a psn_no", true);
+    return Future.succeededFuture(
+        Outcome.of(Outcome.EMPTY)
+            .touching(mdtrtId, null)
+            .writing(
+                conn ->
+                    Admissions.lockForChange(
+                            conn, call.hospitalCode(), mdtrtId, psnNo, in.path("mdtrt_id"))
+                        .compose(
+                            a ->
+                                Admissions.undoLive(
+                                    conn, Admissions.Kind.DISCHARGE, mdtrtId, call.msgid()))
+                        .compose(
+                            rows -> {
+                              if (rows.rowCount() == 0) {
+                                throw NhsaError.invalid(
+                                    in.path("mdtrt_id"), mdtrtId + " is not discharged");
+                              }
+                              return Admissions.bumpVersion(conn, mdtrtId);
+                            })));
+  }
+
+  static String insutype(Input in) {
+    String insutype = in.text("insutype", CODE, "an insurance type code, e.g. 390", true);
+    if (!RESIDENT_INSUTYPE.equals(insutype)) {
+      throw NhsaError.invalid(
+          in.path("insutype"), "must be 390 (城乡居民基本医疗保险), the only type settled here");
+    }
+    return insutype;
+  }
+}

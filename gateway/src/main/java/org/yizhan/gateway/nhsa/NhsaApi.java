@@ -1,0 +1,181 @@
+package org.yizhan.gateway.nhsa;
+
+import static io.vertx.core.http.HttpMethod.POST;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.http.Json;
+import org.yizhan.gateway.http.Routes;
+import org.yizhan.gateway.identity.IdentityDirectory;
+import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.service.SettlementService;
+import org.yizhan.gateway.store.DbGuard;
+
+/**
+ * The national interface's front door: {@code POST /fsi/api/rsfComIfsService/callService} (the
+ * national platform's path, so a hospital system only changes its host) and the alias {@code POST
+ * /nhsa/call}, taking the national envelope and answering the national envelope, on the same
+ * engine, store, idempotency and ledger as the JSON API.
+ *
+ * <p>Authentication is the JSON API's hospital key (Authorization: Bearer); the envelope's
+ * fixmedins_code must be the key's hospital. Every failure on these routes, whatever raised it, is
+ * answered as a national envelope (infcode -1, err_msg naming the field), never as the JSON API's
+ * {@code {code, message}} and never as HTTP 500. HTTP status: 200 for every answer with a definite
+ * outcome (success or refusal, as the national platform answers); 401 when the key is missing or
+ * unknown; 503 with Retry-After when the store is unavailable or the request timed out, where the
+ * outcome may be unknown: resend the same msgid (a done message is replayed) or send 2601.
+ */
+public final class NhsaApi {
+  private static final Logger LOG = LoggerFactory.getLogger(NhsaApi.class);
+
+  public static final String PATH = "/fsi/api/rsfComIfsService/callService";
+  public static final String ALIAS = "/nhsa/call";
+
+  private final HospitalAuth auth;
+  private final Dispatcher dispatcher;
+  private final Reply reply;
+  private final Clock clock;
+
+  public NhsaApi(
+      SettlementService service,
+      HospitalAuth auth,
+      IdentityDirectory identities,
+      Pool pool,
+      DbGuard guard,
+      Clock clock,
+      ZoneId zone) {
+    this.auth = auth;
+    this.clock = clock;
+    this.reply = new Reply(clock, zone);
+    var admissions = new AdmissionTransactions(pool, guard, clock);
+    var fees = new FeeTransactions(service, pool, guard, clock);
+    var settlements = new SettlementTransactions(service, pool, guard, zone);
+    var persons = new PersonTransactions(service, identities, pool, guard, clock, zone);
+    var statements = new StatementTransactions(pool, guard);
+    Map<String, Transaction> t = new HashMap<>();
+    t.put("1101", persons::person);
+    t.put("5206", persons::figures);
+    t.put("2401", admissions::admit);
+    t.put("2404", admissions::cancel);
+    t.put("2402", admissions::discharge);
+    t.put("2405", admissions::undischarge);
+    t.put("2301", fees::upload);
+    t.put("2302", fees::undo);
+    t.put("2303", settlements::preview);
+    t.put("2304", settlements::settle);
+    t.put("2305", settlements::reverse);
+    t.put("3201", statements::totals);
+    t.put("3202", statements::details);
+    var offered = Map.copyOf(t);
+    t.put("2601", new Correction(service, pool, guard, clock, offered::containsKey)::reverse);
+    this.dispatcher = new Dispatcher(t, pool, guard, reply);
+  }
+
+  public void mount(Routes routes) {
+    for (String path : new String[] {PATH, ALIAS}) {
+      routes.router().route(path).failureHandler(this::failure);
+      routes.add(POST, path, this::call);
+    }
+  }
+
+  private void call(RoutingContext ctx) {
+    Instant received = clock.instant();
+    ctx.put("nhsaReceived", received);
+    byte[] body =
+        ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
+    auth.authenticate(
+            ctx.request().getHeader("Authorization"), ctx.request().getHeader("X-Api-Key"))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof ApiError
+                        ? e
+                        : new DbGuard.Unavailable("the key could not be checked; retry later")))
+        .compose(
+            who -> {
+              Envelope e = Envelope.parse(Json.parse(body));
+              if (!e.fixmedinsCode().equals(who.hospital().code())) {
+                throw NhsaError.invalid(
+                    "fixmedins_code", e.fixmedinsCode() + " is not the institution of this key");
+              }
+              if (!e.msgid().startsWith(e.fixmedinsCode())) {
+                throw NhsaError.invalid("msgid", "must begin with fixmedins_code");
+              }
+              return dispatcher.handle(new Call(who, e, received));
+            })
+        .onSuccess(b -> send(ctx, 200, b))
+        .onFailure(ctx::fail);
+  }
+
+  /** Every failure on the national routes, as a national envelope. */
+  private void failure(RoutingContext ctx) {
+    Throwable e = ctx.failure();
+    int status = 200;
+    String message;
+    if (ctx.request().method() != POST) {
+      message = "method: messages are sent with POST, not " + ctx.request().method();
+    } else if (e instanceof NhsaError) {
+      status = ((NhsaError) e).httpStatus();
+      message = e.getMessage();
+    } else if (e instanceof ApiError) {
+      ApiError a = (ApiError) e;
+      status = a.status() == 401 || a.status() == 503 ? a.status() : 200;
+      message = a.getMessage();
+    } else if (e instanceof DbGuard.Unavailable || e instanceof CallNotPermittedException) {
+      status = 503;
+      message = "the settlement store is unavailable; retry later with the same msgid";
+    } else if (e == null) {
+      int code = ctx.statusCode();
+      status = code == 401 || code == 503 ? code : 200;
+      message = byStatus(code);
+    } else {
+      String ref = UUID.randomUUID().toString();
+      LOG.error("national message failed, reference {}", ref, e);
+      message = "internal error (reference " + ref + "); resend the same msgid or send 2601";
+    }
+    if (status == 503) {
+      ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
+    } else if (status == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    Instant received = ctx.get("nhsaReceived");
+    send(ctx, status, reply.failure(received, message));
+  }
+
+  private static String byStatus(int code) {
+    switch (code) {
+      case 413:
+        return "body: larger than this gateway accepts";
+      case 405:
+        return "method: messages are sent with POST";
+      case 503:
+        return "the request timed out; its outcome is unknown: resend the same msgid or send 2601";
+      case 401:
+        return "an API key is required: Authorization: Bearer <key>";
+      default:
+        return "the request was refused (HTTP " + code + ")";
+    }
+  }
+
+  private static void send(RoutingContext ctx, int status, Buffer body) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body);
+  }
+}

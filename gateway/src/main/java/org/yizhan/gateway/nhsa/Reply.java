@@ -1,0 +1,69 @@
+package org.yizhan.gateway.nhsa;
+
+import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.ThreadLocalRandom;
+import org.yizhan.gateway.http.SettlementJson;
+
+/**
+ * Writes the national response envelope: {@code infcode} 0 (success) or -1 (refused, with {@code
+ * err_msg}), {@code inf_refmsgid} (our reference of the message: "YZ" + yyyyMMddHHmmss + 14 random
+ * digits, 30 characters), {@code refmsg_time} (received) and {@code respond_time} (answered) as
+ * {@code yyyyMMddHHmmssSSS}, {@code warn_msg}, and {@code output}. infcode is a number, as the
+ * national specification types it (数值型).
+ */
+final class Reply {
+  static final int SUCCESS = 0;
+  static final int FAILURE = -1;
+
+  private final Clock clock;
+  private final ZoneId zone;
+
+  Reply(Clock clock, ZoneId zone) {
+    this.clock = clock;
+    this.zone = zone;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  Buffer success(Instant received, Outcome o) {
+    return envelope(SUCCESS, received, null, o.warn(), o.output());
+  }
+
+  Buffer failure(Instant received, String errMsg) {
+    return envelope(FAILURE, received, errMsg, null, null);
+  }
+
+  private Buffer envelope(
+      int infcode, Instant received, String err, String warn, SettlementJson.Writer output) {
+    Instant now = clock.instant();
+    return SettlementJson.render(
+        g -> {
+          g.writeStartObject();
+          g.writeNumberField("infcode", infcode);
+          g.writeStringField("inf_refmsgid", refMsgId(now));
+          g.writeStringField("refmsg_time", Formats.stamp(received == null ? now : received, zone));
+          g.writeStringField("respond_time", Formats.stamp(now, zone));
+          g.writeStringField("err_msg", err);
+          g.writeStringField("warn_msg", warn);
+          g.writeNullField("cainfo");
+          g.writeNullField("signtype");
+          g.writeFieldName("output");
+          if (output == null) {
+            g.writeNull();
+          } else {
+            output.write(g);
+          }
+          g.writeEndObject();
+        });
+  }
+
+  private String refMsgId(Instant now) {
+    long random = ThreadLocalRandom.current().nextLong(100_000_000_000_000L);
+    return "YZ" + Formats.MSG_TIME.format(now.atZone(zone)) + String.format("%014d", random);
+  }
+}

@@ -1,0 +1,245 @@
+package org.yizhan.gateway.nhsa;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yizhan.core.model.Fen;
+import org.yizhan.gateway.nhsa.StatementQueries.Item;
+import org.yizhan.gateway.store.DbGuard;
+
+/**
+ * 3201 对总账 (totals) and 3202 对明细账 (item by item) between a hospital's system and the gateway, for
+ * one settling office (setl_optins = the office code) and a period of days.
+ *
+ * <p>Totals are net: settlements made in the period less reversals made in it, so
+ * fixmedins_setl_cnt is their count less the reversals' and the amounts are sums with reversals
+ * negative. Only insutype 390 with clr_type 21 has settlements here; other pairs total zero. 3202
+ * takes the hospital's rows inline as {@code input.detail[]} (the national file upload 9101 is not
+ * offered) and answers the rows that differ: stmt_rslt 1 = only the gateway has it, 2 = only the
+ * hospital has it, 3 = both, with different amounts or refd_setl_flag.
+ */
+final class StatementTransactions {
+  static final Pattern FLAG = Pattern.compile("[01]");
+
+  /** The longest period one statement covers, days. */
+  static final int MAX_DAYS = 366;
+
+  private final Pool pool;
+  private final DbGuard guard;
+
+  StatementTransactions(Pool pool, DbGuard guard) {
+    this.pool = pool;
+    this.guard = guard;
+  }
+
+  /** The period and office a statement is about. */
+  private record Scope(String office, LocalDate from, LocalDate to, boolean ours) {}
+
+  private static Scope scope(Input in, boolean typesRequired) {
+    String insutype = in.text("insutype", AdmissionTransactions.CODE, "e.g. 390", typesRequired);
+    String clrType = in.text("clr_type", AdmissionTransactions.CODE, "e.g. 21", typesRequired);
+    String office = in.text("setl_optins", Envelope.ADMDVS, "a 6-digit office code", true);
+    LocalDate from = in.date("stmt_begndate", true);
+    LocalDate to = in.date("stmt_enddate", true);
+    if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
+      throw NhsaError.invalid(
+          in.path("stmt_enddate"), "must be on or after stmt_begndate, at most a year later");
+    }
+    boolean ours =
+        (insutype == null || AdmissionTransactions.RESIDENT_INSUTYPE.equals(insutype))
+            && (clrType == null || SetlInfo.CLR_TYPE.equals(clrType));
+    return new Scope(office, from, to, ours);
+  }
+
+  private Future<List<Item>> items(Call call, Scope s) {
+    if (!s.ours()) {
+      return Future.succeededFuture(List.of());
+    }
+    return Guarded.call(
+        guard,
+        () -> StatementQueries.items(pool, call.hospitalCode(), s.office(), s.from(), s.to()));
+  }
+
+  /** 3201: input.data with the hospital's totals → output.stmtinfo. */
+  Future<Outcome> totals(Call call) {
+    Input in = call.data("data");
+    Scope scope = scope(in, true);
+    long medfee = in.decimal("medfee_sumamt", 2, Input.MAX_AMOUNT, true);
+    long fund = in.decimal("fund_pay_sumamt", 2, Input.MAX_AMOUNT, true);
+    long acct = in.decimal("acct_pay", 2, Input.MAX_AMOUNT, true);
+    long count = in.decimal("fixmedins_setl_cnt", 0, Input.MAX_QUANTITY, true);
+    return items(call, scope)
+        .map(
+            items -> {
+              long[] ours = net(items);
+              List<String> diffs = new ArrayList<>();
+              diff(diffs, "medfee_sumamt", ours[1], medfee, true);
+              diff(diffs, "fund_pay_sumamt", ours[2], fund, true);
+              diff(diffs, "acct_pay", 0, acct, true);
+              diff(diffs, "fixmedins_setl_cnt", ours[0], count, false);
+              String dscr =
+                  diffs.isEmpty()
+                      ? "balanced: "
+                          + ours[0]
+                          + " settlements net, medfee_sumamt "
+                          + Fen.format(ours[1])
+                          + ", fund_pay_sumamt "
+                          + Fen.format(ours[2])
+                      : "not balanced: " + String.join("; ", diffs);
+              return Outcome.of(
+                  g -> {
+                    g.writeStartObject();
+                    stmtinfo(g, scope.office(), diffs.isEmpty(), dscr);
+                    g.writeEndObject();
+                  });
+            });
+  }
+
+  /** 3202: input.data and input.detail[] → output.stmtinfo and result[] of differing rows. */
+  Future<Outcome> details(Call call) {
+    Input in = call.data("data");
+    Scope scope = scope(in, false);
+    JsonNode rows = call.input().get("detail");
+    if ((rows == null || rows.isNull()) && in.raw("file_qury_no") != null) {
+      throw NhsaError.invalid(
+          "input.data.file_qury_no",
+          "file upload (9101) is not offered; send the rows inline as input.detail[]");
+    }
+    Map<String, Item> theirs = new LinkedHashMap<>();
+    if (rows != null && !(rows.isArray() && rows.size() == 0)) {
+      List<Input> list =
+          Input.of(call.input(), "input").objects("detail", StatementQueries.MAX_ROWS);
+      for (Input r : list) {
+        Item item = theirItem(r);
+        if (theirs.put(item.setlId(), item) != null) {
+          throw NhsaError.invalid(r.path("setl_id"), item.setlId() + " is listed twice");
+        }
+      }
+    }
+    return items(call, scope).map(ours -> compare(scope, ours, theirs));
+  }
+
+  private static Item theirItem(Input r) {
+    String setlId = r.text("setl_id", SettlementTransactions.SETL_ID, "a setl_id", true);
+    String flag = r.text("refd_setl_flag", FLAG, "0 or 1", false);
+    return new Item(
+        setlId.length() == 36 ? SetlIds.encode(SetlIds.decode(setlId)) : setlId.toUpperCase(),
+        r.text("mdtrt_id", AdmissionTransactions.MDTRT_ID, "an mdtrt_id", false),
+        r.text("psn_no", Persons.PSN_NO, "a psn_no", false),
+        null,
+        "1".equals(flag),
+        r.decimal("medfee_sumamt", 2, Input.MAX_AMOUNT, true),
+        r.decimal("fund_pay_sumamt", 2, Input.MAX_AMOUNT, true));
+  }
+
+  private static Outcome compare(Scope scope, List<Item> ours, Map<String, Item> theirs) {
+    List<String[]> out = new ArrayList<>();
+    Map<String, Item> mine = new LinkedHashMap<>();
+    ours.forEach(i -> mine.put(i.setlId(), i));
+    for (Item o : ours) {
+      Item t = theirs.get(o.setlId());
+      if (t == null) {
+        out.add(row(o, "1", "the gateway has it; the hospital does not"));
+      } else if (t.refund() != o.refund()
+          || t.medfeeFen() != o.medfeeFen()
+          || t.fundFen() != o.fundFen()) {
+        out.add(
+            row(
+                o,
+                "3",
+                "hospital: refd_setl_flag "
+                    + (t.refund() ? 1 : 0)
+                    + ", medfee_sumamt "
+                    + Fen.format(t.medfeeFen())
+                    + ", fund_pay_sumamt "
+                    + Fen.format(t.fundFen())));
+      }
+    }
+    for (Item t : theirs.values()) {
+      if (!mine.containsKey(t.setlId())) {
+        out.add(row(t, "2", "the hospital has it; the gateway does not"));
+      }
+    }
+    String dscr =
+        out.isEmpty()
+            ? "balanced: " + ours.size() + " rows agree"
+            : out.size() + " of " + (mine.size() + theirs.size()) + " rows differ";
+    return Outcome.of(
+        g -> {
+          g.writeStartObject();
+          stmtinfo(g, scope.office(), out.isEmpty(), dscr);
+          g.writeArrayFieldStart("result");
+          for (String[] r : out) {
+            g.writeStartObject();
+            String[] names = {
+              "psn_no", "mdtrt_id", "setl_id", "msgid", "stmt_rslt", "refd_setl_flag", "memo"
+            };
+            for (int i = 0; i < names.length; i++) {
+              g.writeStringField(names[i], r[i]);
+            }
+            g.writeFieldName("medfee_sumamt");
+            g.writeNumber(r[7]);
+            g.writeFieldName("fund_pay_sumamt");
+            g.writeNumber(r[8]);
+            Formats.money(g, "acct_pay", 0);
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  private static String[] row(Item i, String result, String memo) {
+    return new String[] {
+      i.psnNo(),
+      i.mdtrtId(),
+      i.setlId(),
+      i.msgid(),
+      result,
+      i.refund() ? "1" : "0",
+      memo,
+      Fen.format(i.medfeeFen()),
+      Fen.format(i.fundFen())
+    };
+  }
+
+  /** {count, medfee, fund} net of reversals (whose amounts are negative already). */
+  private static long[] net(List<Item> items) {
+    long[] t = new long[3];
+    for (Item i : items) {
+      t[0] += i.refund() ? -1 : 1;
+      t[1] += i.medfeeFen();
+      t[2] += i.fundFen();
+    }
+    return t;
+  }
+
+  private static void diff(List<String> out, String field, long ours, long theirs, boolean money) {
+    if (ours != theirs) {
+      out.add(
+          field
+              + " gateway "
+              + (money ? Fen.format(ours) : Long.toString(ours))
+              + ", hospital "
+              + (money ? Fen.format(theirs) : Long.toString(theirs)));
+    }
+  }
+
+  private static void stmtinfo(JsonGenerator g, String office, boolean balanced, String dscr)
+      throws IOException {
+    g.writeObjectFieldStart("stmtinfo");
+    g.writeStringField("setl_optins", office);
+    g.writeStringField("stmt_rslt", balanced ? "0" : "1");
+    g.writeStringField("stmt_rslt_dscr", dscr);
+    g.writeEndObject();
+  }
+}
