@@ -114,11 +114,11 @@ public final class LedgerService {
           .and(
               DSL.cast(DSL.param("3", LocalDate.class), SQLDataType.LOCALDATE)
                   .isNull()
-                  .or(localDay().ge(DSL.param("3", LocalDate.class))))
+                  .or(localDay(5).ge(DSL.param("3", LocalDate.class))))
           .and(
               DSL.cast(DSL.param("4", LocalDate.class), SQLDataType.LOCALDATE)
                   .isNull()
-                  .or(localDay().le(DSL.param("4", LocalDate.class))));
+                  .or(localDay(5).le(DSL.param("4", LocalDate.class))));
 
   static final String ENTRIES =
       Sql.render(
@@ -158,14 +158,14 @@ public final class LedgerService {
       Sql.render(
           Sql.dsl()
               .select(
-                  localDay().as("day"),
+                  localDay(3).as("day"),
                   sumOf("TOP_UP"),
                   sumOf("DRAWDOWN"),
                   sumOf("REVERSAL_CREDIT"),
                   sumOf("ADVANCE"))
               .from(LEDGER_TRANSFER)
               .where(LEDGER_TRANSFER.ACCOUNT_ID.eq(Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID)))
-              .and(localDay().ge(DSL.param("3", LocalDate.class)))
+              .and(localDay(3).ge(DSL.param("2", LocalDate.class)))
               .groupBy(DSL.field("1"))
               .orderBy(DSL.field("1")));
 
@@ -175,7 +175,7 @@ public final class LedgerService {
               .selectFrom(PERIOD_STATEMENT)
               .where(PERIOD_STATEMENT.ACCOUNT_ID.eq(Sql.p(1, PERIOD_STATEMENT.ACCOUNT_ID)))
               .orderBy(PERIOD_STATEMENT.PERIOD.desc())
-              .limit(1));
+              .limit(DSL.inline(1)));
 
   static final String STATEMENTS =
       Sql.render(
@@ -264,16 +264,19 @@ public final class LedgerService {
     this.zone = zone;
   }
 
-  /** The local day of a transfer in the zone given as parameter $5. */
-  private static Field<LocalDate> localDay() {
+  /** The local day of a transfer in the zone given as parameter {@code $zoneParam}. */
+  private static Field<LocalDate> localDay(int zoneParam) {
     return DSL.field(
         "({0} AT TIME ZONE {1})::date",
-        LocalDate.class, LEDGER_TRANSFER.CREATED_AT, DSL.param("5", String.class));
+        LocalDate.class,
+        LEDGER_TRANSFER.CREATED_AT,
+        DSL.param(Integer.toString(zoneParam), String.class));
   }
 
   private static Field<BigDecimal> sumOf(String kind) {
     return DSL.coalesce(
-            DSL.sum(AMOUNT).filterWhere(LEDGER_TRANSFER.KIND.eq(DSL.inline(kind))), BigDecimal.ZERO)
+            DSL.sum(AMOUNT).filterWhere(LEDGER_TRANSFER.KIND.eq(DSL.inline(kind))),
+            DSL.inline(BigDecimal.ZERO))
         .as(kind.toLowerCase());
   }
 
@@ -551,10 +554,7 @@ public final class LedgerService {
 
   public Future<List<Day>> daily(ManagerPrincipal m, long accountId, LocalDate from) {
     return account(m, accountId)
-        .compose(
-            a ->
-                pool.preparedQuery(DAILY)
-                    .execute(Tuple.of(accountId, null, from, null, zone.getId())))
+        .compose(a -> pool.preparedQuery(DAILY).execute(Tuple.of(accountId, from, zone.getId())))
         .map(
             rows -> {
               List<Day> out = new ArrayList<>();

@@ -32,7 +32,7 @@ public final class Sql {
       DSL.using(
           SQLDialect.POSTGRES,
           new Settings()
-              .withParamType(ParamType.NAMED)
+              .withParamType(ParamType.NAMED_OR_INLINED)
               .withRenderNamedParamPrefix("$")
               .withRenderSchema(false)
               .withRenderQuotedNames(RenderQuotedNames.NEVER));
@@ -49,7 +49,7 @@ public final class Sql {
   }
 
   public static String render(Query query) {
-    return CTX.renderNamedParams(query);
+    return CTX.renderNamedOrInlinedParams(query);
   }
 
   /** Parameter {@code $n} cast to an array of {@code sqlType}, e.g. {@code $7::varchar[]}. */
