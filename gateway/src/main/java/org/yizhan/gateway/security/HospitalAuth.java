@@ -38,8 +38,12 @@ public final class HospitalAuth {
   /** Keys cached at most. */
   static final int CACHE_ENTRIES = 10_000;
 
-  /** A caller known by its key. */
-  public record Principal(Hospital hospital, String keyId) {
+  /**
+   * A caller known by its key.
+   *
+   * @param keySha256 hex SHA-256 of the key: the signing key of its requests
+   */
+  public record Principal(Hospital hospital, String keyId, String keySha256) {
     public String actor() {
       return "hospital:" + hospital.code();
     }
@@ -53,7 +57,8 @@ public final class HospitalAuth {
                   HOSPITAL.NAME,
                   HOSPITAL.HOSPITAL_LEVEL,
                   HOSPITAL.REGION,
-                  HOSPITAL_KEY.KEY_ID)
+                  HOSPITAL_KEY.KEY_ID,
+                  HOSPITAL_KEY.KEY_SHA256)
               .from(HOSPITAL_KEY)
               .join(HOSPITAL)
               .on(HOSPITAL.CODE.eq(HOSPITAL_KEY.HOSPITAL_CODE))
@@ -96,7 +101,8 @@ public final class HospitalAuth {
                 r.getInteger("hospital_level"),
                 r.getString("region"),
                 List.of()),
-            r.getString("key_id")));
+            r.getString("key_id"),
+            r.getString("key_sha256")));
   }
 
   /**

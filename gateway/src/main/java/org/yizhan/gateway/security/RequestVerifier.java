@@ -1,0 +1,137 @@
+package org.yizhan.gateway.security;
+
+import static org.yizhan.gateway.store.schema.Tables.REQUEST_NONCE;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.regex.Pattern;
+import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.security.HospitalAuth.Principal;
+import org.yizhan.gateway.store.Sql;
+
+/**
+ * Checks a hospital request's signature ({@link RequestSignature}), its age and its nonce.
+ *
+ * <p>A request is refused (401) when its timestamp is more than {@code maxSkewSeconds} from the
+ * gateway's clock ({@code STALE_REQUEST}), when its signature does not match ({@code
+ * BAD_SIGNATURE}), or when its nonce was seen in that window ({@code REPLAYED_NONCE}). Nonces are
+ * recorded in PostgreSQL, so a request replayed to another gateway instance is caught too; the
+ * nonce is written only after the signature checks, so nobody can use up a hospital's nonces. The
+ * insert commits with {@code synchronous_commit} off: a nonce lost in a crash only reopens a replay
+ * window of a few minutes for requests that are idempotent anyway, while the settlements themselves
+ * stay durable.
+ */
+public final class RequestVerifier {
+  /** Whether a front door requires signatures, accepts them, or ignores them. */
+  public enum Mode {
+    REQUIRED,
+    OPTIONAL,
+    OFF
+  }
+
+  static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+  static final Pattern TIMESTAMP = Pattern.compile("\\d{9,11}");
+
+  static final String RECORD_NONCE =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  REQUEST_NONCE,
+                  REQUEST_NONCE.HOSPITAL_CODE,
+                  REQUEST_NONCE.NONCE,
+                  REQUEST_NONCE.SEEN_AT)
+              .values(
+                  Sql.p(1, REQUEST_NONCE.HOSPITAL_CODE),
+                  Sql.p(2, REQUEST_NONCE.NONCE),
+                  Sql.p(3, REQUEST_NONCE.SEEN_AT))
+              .onConflictDoNothing());
+
+  static final String PURGE =
+      Sql.render(
+          Sql.dsl()
+              .deleteFrom(REQUEST_NONCE)
+              .where(REQUEST_NONCE.SEEN_AT.lt(Sql.p(1, REQUEST_NONCE.SEEN_AT))));
+
+  private final Pool pool;
+  private final Clock clock;
+  private final int maxSkewSeconds;
+
+  public RequestVerifier(Pool pool, Clock clock, int maxSkewSeconds) {
+    this.pool = pool;
+    this.clock = clock;
+    this.maxSkewSeconds = maxSkewSeconds;
+  }
+
+  /** Verifies {@code request} of {@code who}, or fails with a 401 naming what is wrong. */
+  public Future<Void> verify(Principal who, HttpServerRequest request, byte[] body, Mode mode) {
+    String signature = request.getHeader(RequestSignature.SIGNATURE);
+    if (mode == Mode.OFF || (signature == null && mode == Mode.OPTIONAL)) {
+      return Future.succeededFuture();
+    }
+    if (signature == null) {
+      return refuse("BAD_SIGNATURE", RequestSignature.SIGNATURE, "is required on every request");
+    }
+    String method = request.getHeader(RequestSignature.METHOD);
+    if (method == null) {
+      method = RequestSignature.HMAC_SHA256;
+    }
+    if (!method.equals(RequestSignature.HMAC_SHA256) && !method.equals(RequestSignature.HMAC_SM3)) {
+      return refuse("BAD_SIGNATURE", RequestSignature.METHOD, "must be HMAC-SHA256 or HMAC-SM3");
+    }
+    String timestamp = request.getHeader(RequestSignature.TIMESTAMP);
+    if (timestamp == null || !TIMESTAMP.matcher(timestamp).matches()) {
+      return refuse("BAD_SIGNATURE", RequestSignature.TIMESTAMP, "must be Unix seconds");
+    }
+    long now = clock.instant().getEpochSecond();
+    if (Math.abs(now - Long.parseLong(timestamp)) > maxSkewSeconds) {
+      return refuse(
+          "STALE_REQUEST",
+          RequestSignature.TIMESTAMP,
+          "is more than " + maxSkewSeconds + " seconds from the gateway's clock");
+    }
+    String nonce = request.getHeader(RequestSignature.NONCE);
+    if (nonce == null || !NONCE.matcher(nonce).matches()) {
+      return refuse("BAD_SIGNATURE", RequestSignature.NONCE, "must be 16–64 of [A-Za-z0-9_-]");
+    }
+    String canonical =
+        RequestSignature.canonical(request.method().name(), request.uri(), timestamp, nonce, body);
+    if (signature.length() > 128
+        || !RequestSignature.verify(
+            method, RequestSignature.signingKeyFromHash(who.keySha256()), canonical, signature)) {
+      return refuse("BAD_SIGNATURE", RequestSignature.SIGNATURE, "does not match the request");
+    }
+    OffsetDateTime at = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    return pool.withTransaction(
+            conn ->
+                conn.query("SET LOCAL synchronous_commit TO off")
+                    .execute()
+                    .compose(
+                        x ->
+                            conn.preparedQuery(RECORD_NONCE)
+                                .execute(Tuple.of(who.hospital().code(), nonce, at))))
+        .compose(
+            rows ->
+                rows.rowCount() == 1
+                    ? Future.succeededFuture()
+                    : refuse(
+                        "REPLAYED_NONCE",
+                        RequestSignature.NONCE,
+                        "was already used within " + maxSkewSeconds + " seconds"));
+  }
+
+  /** Forgets nonces older than twice the accepted skew. */
+  public Future<Integer> purge() {
+    OffsetDateTime before =
+        OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).minusSeconds(2L * maxSkewSeconds);
+    return pool.preparedQuery(PURGE).execute(Tuple.of(before)).map(r -> r.rowCount());
+  }
+
+  private static <T> Future<T> refuse(String code, String field, String why) {
+    return Future.failedFuture(new ApiError(401, code, field, field + " " + why));
+  }
+}
