@@ -46,7 +46,11 @@ import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.nhsa.NhsaApi;
 import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.security.HospitalGate;
+import org.yizhan.gateway.security.HospitalKeys;
+import org.yizhan.gateway.security.Limits;
 import org.yizhan.gateway.security.ManagerAuth;
+import org.yizhan.gateway.security.RequestVerifier;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.Database;
 import org.yizhan.gateway.store.DbGuard;
@@ -61,6 +65,9 @@ import org.yizhan.gateway.store.Sql;
  */
 public final class Gateway implements HttpContext {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  /** How often nonces older than the signature window are deleted, milliseconds. */
+  static final long NONCE_PURGE_MILLIS = 60_000;
 
   static final String UPSERT_HOSPITAL =
       Sql.render(
@@ -133,6 +140,9 @@ public final class Gateway implements HttpContext {
   private final DbGuard guard;
   private final SettlementEngine engine;
   private final HospitalAuth hospitalAuth;
+  private final HospitalGate hospitalGate;
+  private final RequestVerifier requestVerifier;
+  private final Limits limits;
   private final IdentityDirectory identities;
   private final SettlementService settlements;
   private final ManagerAuth managerAuth;
@@ -143,6 +153,7 @@ public final class Gateway implements HttpContext {
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
   private IdentityChanges identityChanges;
   private long gaugeTimer = -1;
+  private long nonceTimer = -1;
 
   private Gateway(
       Vertx vertx,
@@ -159,6 +170,15 @@ public final class Gateway implements HttpContext {
     this.clock = clock;
     this.guard = new DbGuard("database");
     this.hospitalAuth = new HospitalAuth(vertx, pool);
+    this.requestVerifier =
+        new RequestVerifier(pool, clock, config.security().maxClockSkewSeconds());
+    this.limits =
+        new Limits(
+            config.security().hospitalRequestsPerSecond(),
+            config.security().hospitalConcurrentRequests(),
+            config.security().managerRequestsPerSecond(),
+            metrics.meterRegistry());
+    this.hospitalGate = new HospitalGate(hospitalAuth, limits, requestVerifier);
     this.identities = new IdentityDirectory(vertx, pool, config.identityCacheSeconds());
     this.settlements =
         new SettlementService(
@@ -209,7 +229,10 @@ public final class Gateway implements HttpContext {
         new Gateway(vertx, config, metrics, pool, new SettlementEngine(policies, catalogue), clock);
     return g.syncHospitals(hospitals)
         .compose(v -> g.syncManagers(managers))
-        .compose(v -> IdentityChanges.listen(vertx, db.connectOptions(), g.identities))
+        .compose(
+            v ->
+                IdentityChanges.listen(
+                    vertx, db.connectOptions(), g.identities, g.hospitalAuth::invalidateAll))
         .compose(
             changes -> {
               g.identityChanges = changes;
@@ -217,9 +240,17 @@ public final class Gateway implements HttpContext {
               g.gaugeTimer =
                   vertx.setPeriodic(
                       PrepaymentGauges.REFRESH_SECONDS * 1000L, t -> g.refreshGauges());
+              g.nonceTimer = vertx.setPeriodic(NONCE_PURGE_MILLIS, t -> g.purgeNonces());
               return g.deploy();
             })
         .map(v -> g);
+  }
+
+  private void purgeNonces() {
+    requestVerifier
+        .purge()
+        .onSuccess(n -> LOG.debug("forgot {} request nonces", n))
+        .onFailure(e -> LOG.debug("request nonces not purged: {}", e.toString()));
   }
 
   private void refreshGauges() {
@@ -301,10 +332,25 @@ public final class Gateway implements HttpContext {
   @Override
   public void mount(Routes routes) {
     new OpsApi(pool, guard, metrics).mount(routes);
-    new HospitalApi(settlements, hospitalAuth, config.zone()).mount(routes);
-    new NhsaApi(settlements, hospitalAuth, identities, pool, guard, clock, config.zone())
+    new HospitalApi(
+            settlements,
+            hospitalGate,
+            new HospitalKeys(pool, clock, hospitalAuth, guard),
+            config.security().apiSignatures(),
+            config.zone())
         .mount(routes);
-    new ManagerApi(managerAuth, identityService, ledger, guard, pool, config.zone()).mount(routes);
+    new NhsaApi(
+            settlements,
+            hospitalGate,
+            config.security().nhsaSignatures(),
+            identities,
+            pool,
+            guard,
+            clock,
+            config.zone())
+        .mount(routes);
+    new ManagerApi(managerAuth, identityService, ledger, guard, pool, limits, config.zone())
+        .mount(routes);
     routes.router().get("/manager").handler(ctx -> ctx.redirect("/manager/"));
     routes
         .router()
@@ -357,6 +403,9 @@ public final class Gateway implements HttpContext {
     }
     if (gaugeTimer >= 0) {
       vertx.cancelTimer(gaugeTimer);
+    }
+    if (nonceTimer >= 0) {
+      vertx.cancelTimer(nonceTimer);
     }
     return Future.join(shutdowns)
         .eventually(

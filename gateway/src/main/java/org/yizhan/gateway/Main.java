@@ -4,11 +4,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yizhan.gateway.audit.AuditVerifier;
 import org.yizhan.gateway.config.AppConfig;
 import org.yizhan.gateway.config.ConfigException;
 import org.yizhan.gateway.metrics.Metrics;
@@ -24,6 +28,38 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * Runs a maintenance command instead of the gateway; answers the process's exit status.
+   *
+   * <p>{@code verify-audit}: walks the audit log's hash chain in the configured database (the
+   * embedded one of a running gateway unless {@code YIZHAN_DB_URL} names another) and prints
+   * whether it is intact or where it breaks: 0 intact, 1 broken, 2 not checked.
+   */
+  static int command(String[] args, AppConfig config) {
+    if (args.length != 1 || !args[0].equals("verify-audit")) {
+      System.err.println("usage: java -jar yizhan-gateway.jar [verify-audit]");
+      return 2;
+    }
+    AppConfig.Db db = config.db();
+    String url =
+        db.embedded()
+            ? "jdbc:postgresql://127.0.0.1:" + db.embeddedPort() + "/" + Database.EMBEDDED_DATABASE
+            : db.url();
+    try (Connection c = DriverManager.getConnection(url, db.user(), db.password())) {
+      AuditVerifier.Result r = AuditVerifier.verify(c);
+      System.out.println(r);
+      return r.intact() ? 0 : 1;
+    } catch (SQLException e) {
+      System.err.println(
+          "cannot read the audit log at "
+              + url
+              + ": "
+              + e.getMessage()
+              + (db.embedded() ? " (is the gateway with its embedded database running?)" : ""));
+      return 2;
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     AppConfig config;
     try {
@@ -31,6 +67,10 @@ public final class Main {
     } catch (ConfigException e) {
       LOG.error("cannot start: {}", e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (args.length > 0) {
+      System.exit(command(args, config));
       return;
     }
     Database db = Database.start(config.db());

@@ -19,8 +19,33 @@ import java.util.Objects;
  * @param db the database
  * @param zone the zone whose calendar days settlements are reconciled by
  * @param identityCacheSeconds the longest an identity read may be cached, seconds
+ * @param security request signatures and abuse limits
  */
-public record AppConfig(Path configDir, Http http, Db db, ZoneId zone, int identityCacheSeconds) {
+public record AppConfig(
+    Path configDir, Http http, Db db, ZoneId zone, int identityCacheSeconds, Security security) {
+
+  /** Whether a front door requires request signatures, accepts them, or ignores them. */
+  public enum SignatureMode {
+    REQUIRED,
+    OPTIONAL,
+    OFF
+  }
+
+  /**
+   * @param apiSignatures signatures on the JSON API ({@code /api/v1})
+   * @param nhsaSignatures signatures on the national interface
+   * @param maxClockSkewSeconds how far a signed request's timestamp may be from the gateway's clock
+   * @param hospitalRequestsPerSecond requests a second each hospital may make (429 beyond)
+   * @param hospitalConcurrentRequests requests each hospital may have in flight (429 beyond)
+   * @param managerRequestsPerSecond requests a second each manager may make (429 beyond)
+   */
+  public record Security(
+      SignatureMode apiSignatures,
+      SignatureMode nhsaSignatures,
+      int maxClockSkewSeconds,
+      int hospitalRequestsPerSecond,
+      int hospitalConcurrentRequests,
+      int managerRequestsPerSecond) {}
 
   /**
    * @param host the address to listen on
@@ -76,6 +101,7 @@ public record AppConfig(Path configDir, Http http, Db db, ZoneId zone, int ident
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(db, "db");
     Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(security, "security");
   }
 
   /**
@@ -126,12 +152,41 @@ public record AppConfig(Path configDir, Http http, Db db, ZoneId zone, int ident
     } catch (RuntimeException e) {
       throw new ConfigException("application.yaml: zone: unknown zone '" + zoneText + "'");
     }
+    Security security =
+        new Security(
+            s.mode("security.signatures.api", "YIZHAN_SECURITY_SIGNATURES_API", "REQUIRED"),
+            s.mode("security.signatures.nhsa", "YIZHAN_SECURITY_SIGNATURES_NHSA", "OPTIONAL"),
+            s.integer(
+                "security.signatures.maxClockSkewSeconds",
+                "YIZHAN_SECURITY_SIGNATURES_MAX_CLOCK_SKEW_SECONDS",
+                300,
+                10,
+                3600),
+            s.integer(
+                "security.limits.hospitalRequestsPerSecond",
+                "YIZHAN_SECURITY_LIMITS_HOSPITAL_REQUESTS_PER_SECOND",
+                1000,
+                1,
+                1_000_000),
+            s.integer(
+                "security.limits.hospitalConcurrentRequests",
+                "YIZHAN_SECURITY_LIMITS_HOSPITAL_CONCURRENT_REQUESTS",
+                256,
+                1,
+                100_000),
+            s.integer(
+                "security.limits.managerRequestsPerSecond",
+                "YIZHAN_SECURITY_LIMITS_MANAGER_REQUESTS_PER_SECOND",
+                50,
+                1,
+                100_000));
     return new AppConfig(
         dir,
         http,
         db,
         zone,
-        s.integer("identityCacheSeconds", "YIZHAN_IDENTITY_CACHE_SECONDS", 30, 0, 3600));
+        s.integer("identityCacheSeconds", "YIZHAN_IDENTITY_CACHE_SECONDS", 30, 0, 3600),
+        security);
   }
 
   /** Reads a dotted path from the file unless the environment overrides it. */
@@ -168,6 +223,16 @@ public record AppConfig(Path configDir, Http http, Db db, ZoneId zone, int ident
       }
       Node n = at(path);
       return n.isMissingOrNull() ? fallback : n.integer(min, max);
+    }
+
+    SignatureMode mode(String path, String var, String fallback) {
+      String v = text(path, var, fallback).trim();
+      try {
+        return SignatureMode.valueOf(v);
+      } catch (IllegalArgumentException e) {
+        String where = env.containsKey(var) ? var : "application.yaml: " + path;
+        throw new ConfigException(where + ": must be REQUIRED, OPTIONAL or OFF, got '" + v + "'");
+      }
     }
 
     private Node at(String path) {

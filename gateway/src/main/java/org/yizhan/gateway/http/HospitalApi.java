@@ -1,5 +1,6 @@
 package org.yizhan.gateway.http;
 
+import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
@@ -21,8 +22,10 @@ import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.policy.AssistanceTerms;
 import org.yizhan.core.policy.Policy;
-import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
+import org.yizhan.gateway.security.HospitalGate;
+import org.yizhan.gateway.security.HospitalKeys;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.SettlementQueries;
 import org.yizhan.gateway.store.SettlementRecord;
@@ -42,13 +45,22 @@ public final class HospitalApi {
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
   private final SettlementService service;
-  private final HospitalAuth auth;
+  private final HospitalGate gate;
+  private final HospitalKeys keys;
+  private final SignatureMode signatures;
   private final Reconciliation reconciliation;
   private final ZoneId zone;
 
-  public HospitalApi(SettlementService service, HospitalAuth auth, ZoneId zone) {
+  public HospitalApi(
+      SettlementService service,
+      HospitalGate gate,
+      HospitalKeys keys,
+      SignatureMode signatures,
+      ZoneId zone) {
     this.service = service;
-    this.auth = auth;
+    this.gate = gate;
+    this.keys = keys;
+    this.signatures = signatures;
     this.zone = zone;
     this.reconciliation = new Reconciliation(service, zone);
   }
@@ -63,11 +75,13 @@ public final class HospitalApi {
     routes.add(GET, "/api/v1/persons/:idNo/accumulators/:year", this::figures);
     routes.add(GET, "/api/v1/reconciliation/:date", reconciliation::totals);
     routes.add(POST, "/api/v1/reconciliation/:date", json(reconciliation::compare));
+    routes.add(GET, "/api/v1/keys", this::keys);
+    routes.add(POST, "/api/v1/keys", this::issueKey);
+    routes.add(DELETE, "/api/v1/keys/:keyId", this::revokeKey);
   }
 
   private void authenticate(RoutingContext ctx) {
-    auth.authenticate(
-            ctx.request().getHeader("Authorization"), ctx.request().getHeader("X-Api-Key"))
+    gate.admit(ctx, signatures)
         .onSuccess(
             p -> {
               ctx.put(PRINCIPAL, p);
@@ -293,6 +307,77 @@ public final class HospitalApi {
     } catch (NumberFormatException e) {
       throw ApiError.invalid(name, "must be a whole number from " + min + " to " + max);
     }
+  }
+
+  // ---- key rotation
+
+  static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private void keys(RoutingContext ctx) {
+    Principal who = principal(ctx);
+    reply(
+        ctx,
+        keys.list(who)
+            .map(
+                list ->
+                    SettlementJson.render(
+                        g -> {
+                          g.writeStartObject();
+                          g.writeArrayFieldStart("keys");
+                          for (HospitalKeys.KeyInfo k : list) {
+                            keyInfo(g, k, who);
+                          }
+                          g.writeEndArray();
+                          g.writeEndObject();
+                        })),
+        200);
+  }
+
+  private void issueKey(RoutingContext ctx) {
+    Principal who = principal(ctx);
+    reply(
+        ctx,
+        keys.issue(who)
+            .map(
+                k ->
+                    SettlementJson.render(
+                        g -> {
+                          g.writeStartObject();
+                          g.writeStringField("keyId", k.keyId());
+                          g.writeStringField("apiKey", k.apiKey());
+                          g.writeStringField("validFrom", k.validFrom().toString());
+                          g.writeEndObject();
+                        })),
+        201);
+  }
+
+  private void revokeKey(RoutingContext ctx) {
+    String keyId = ctx.pathParam("keyId");
+    if (!KEY_ID.matcher(keyId).matches()) {
+      throw ApiError.invalid("keyId", "must be 1–64 of [A-Za-z0-9._-]");
+    }
+    Principal who = principal(ctx);
+    reply(
+        ctx,
+        keys.revoke(who, keyId)
+            .map(
+                k ->
+                    SettlementJson.render(
+                        g -> {
+                          keyInfo(g, k, who);
+                        })),
+        200);
+  }
+
+  private static void keyInfo(JsonGenerator g, HospitalKeys.KeyInfo k, Principal who)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("keyId", k.keyId());
+    g.writeStringField("validFrom", k.validFrom().toString());
+    g.writeStringField("validTo", k.validTo() == null ? null : k.validTo().toString());
+    g.writeBooleanField("valid", k.valid());
+    g.writeBooleanField("inUse", k.keyId().equals(who.keyId()));
+    g.writeEndObject();
   }
 
   static void reply(RoutingContext ctx, Future<Buffer> body, int status) {

@@ -156,6 +156,10 @@ public final class HttpVerticle extends VerticleBase {
     }
     if (error.status() == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
+    } else if (error.status() == 429) {
+      ctx.response().putHeader("Retry-After", "1");
+    } else if (error.status() == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
     ctx.response()
         .setStatusCode(error.status())

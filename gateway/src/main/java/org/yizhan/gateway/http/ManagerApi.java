@@ -26,6 +26,7 @@ import org.yizhan.gateway.identity.IdentityService;
 import org.yizhan.gateway.identity.IdentityVersion;
 import org.yizhan.gateway.ledger.Account;
 import org.yizhan.gateway.ledger.LedgerService;
+import org.yizhan.gateway.security.Limits;
 import org.yizhan.gateway.security.ManagerAuth;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 import org.yizhan.gateway.store.DbGuard;
@@ -62,6 +63,7 @@ public final class ManagerApi {
   private final LedgerService ledger;
   private final DbGuard guard;
   private final Pool pool;
+  private final Limits limits;
   private final ZoneId zone;
 
   public ManagerApi(
@@ -70,8 +72,10 @@ public final class ManagerApi {
       LedgerService ledger,
       DbGuard guard,
       Pool pool,
+      Limits limits,
       ZoneId zone) {
     this.auth = auth;
+    this.limits = limits;
     this.identities = identities;
     this.roster = new IdentityRoster(identities);
     this.ledger = ledger;
@@ -113,6 +117,7 @@ public final class ManagerApi {
     Fields f = Fields.of(Json.parse(HospitalApi.body(ctx)), "", Set.of("username", "password"));
     String username = f.text("username", USERNAME, "3–64 lower-case letters or digits", true);
     String password = f.text("password", PASSWORD, "1–128 printable characters", true);
+    limits.admitLogin();
     guard
         .call(() -> auth.login(username, password))
         .onSuccess(
@@ -170,6 +175,12 @@ public final class ManagerApi {
         .call(() -> auth.authenticate(token))
         .onSuccess(
             m -> {
+              try {
+                limits.admitManager(m.username());
+              } catch (ApiError tooMany) {
+                ctx.fail(tooMany);
+                return;
+              }
               ctx.put(MANAGER, m);
               ctx.next();
             })

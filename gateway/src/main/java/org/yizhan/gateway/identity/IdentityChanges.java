@@ -6,12 +6,15 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yizhan.gateway.security.HospitalKeys;
 
 /**
  * Listens on PostgreSQL channel {@link IdentityDirectory#CHANNEL} and drops the named person's
  * cached identities ("*" drops all): an identity change made through any gateway instance reaches
- * every instance's cache when its transaction commits. If the listening connection drops, it
- * reconnects, and everything cached is dropped, since notifications may have been missed.
+ * every instance's cache when its transaction commits. The same connection listens on {@link
+ * HospitalKeys#CHANNEL} and drops cached key lookups when a hospital's key is revoked. If the
+ * listening connection drops, it reconnects, and everything cached is dropped, since notifications
+ * may have been missed.
  */
 public final class IdentityChanges {
   private static final Logger LOG = LoggerFactory.getLogger(IdentityChanges.class);
@@ -27,7 +30,7 @@ public final class IdentityChanges {
   }
 
   public static Future<IdentityChanges> listen(
-      Vertx vertx, PgConnectOptions options, IdentityDirectory directory) {
+      Vertx vertx, PgConnectOptions options, IdentityDirectory directory, Runnable keysChanged) {
     PgSubscriber subscriber =
         PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> RECONNECT_MILLIS);
     subscriber
@@ -41,12 +44,17 @@ public final class IdentityChanges {
                 directory.invalidate(person);
               }
             });
+    subscriber
+        .channel(HospitalKeys.CHANNEL)
+        .subscribeHandler(v -> keysChanged.run())
+        .handler(hospital -> keysChanged.run());
     IdentityChanges changes = new IdentityChanges(subscriber);
     subscriber.closeHandler(
         v -> {
           if (!changes.closing) {
             LOG.warn("identity change listener lost its connection; reconnecting");
             directory.invalidateAll();
+            keysChanged.run();
           }
         });
     return subscriber.connect().map(v -> changes);

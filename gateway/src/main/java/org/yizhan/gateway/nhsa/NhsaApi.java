@@ -3,7 +3,6 @@ package org.yizhan.gateway.nhsa;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -15,11 +14,12 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.http.Json;
 import org.yizhan.gateway.http.Routes;
 import org.yizhan.gateway.identity.IdentityDirectory;
-import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.security.HospitalGate;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.DbGuard;
 
@@ -43,20 +43,23 @@ public final class NhsaApi {
   public static final String PATH = "/fsi/api/rsfComIfsService/callService";
   public static final String ALIAS = "/nhsa/call";
 
-  private final HospitalAuth auth;
+  private final HospitalGate gate;
+  private final SignatureMode signatures;
   private final Dispatcher dispatcher;
   private final Reply reply;
   private final Clock clock;
 
   public NhsaApi(
       SettlementService service,
-      HospitalAuth auth,
+      HospitalGate gate,
+      SignatureMode signatures,
       IdentityDirectory identities,
       Pool pool,
       DbGuard guard,
       Clock clock,
       ZoneId zone) {
-    this.auth = auth;
+    this.gate = gate;
+    this.signatures = signatures;
     this.clock = clock;
     this.reply = new Reply(clock, zone);
     var admissions = new AdmissionTransactions(pool, guard, clock);
@@ -95,14 +98,7 @@ public final class NhsaApi {
     ctx.put("nhsaReceived", received);
     byte[] body =
         ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
-    auth.authenticate(
-            ctx.request().getHeader("Authorization"), ctx.request().getHeader("X-Api-Key"))
-        .recover(
-            e ->
-                Future.failedFuture(
-                    e instanceof ApiError
-                        ? e
-                        : new DbGuard.Unavailable("the key could not be checked; retry later")))
+    gate.admit(ctx, signatures)
         .compose(
             who -> {
               Envelope e = Envelope.parse(Json.parse(body));
@@ -131,7 +127,7 @@ public final class NhsaApi {
       message = e.getMessage();
     } else if (e instanceof ApiError) {
       ApiError a = (ApiError) e;
-      status = a.status() == 401 || a.status() == 503 ? a.status() : 200;
+      status = a.status() == 401 || a.status() == 429 || a.status() == 503 ? a.status() : 200;
       message = a.getMessage();
     } else if (e instanceof DbGuard.Unavailable || e instanceof CallNotPermittedException) {
       status = 503;
@@ -147,6 +143,8 @@ public final class NhsaApi {
     }
     if (status == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
+    } else if (status == 429) {
+      ctx.response().putHeader("Retry-After", "1");
     } else if (status == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }

@@ -84,6 +84,21 @@ public final class Limits {
     }
   }
 
+  /**
+   * Admits a login attempt: all attempts together share one manager's rate, so that guessing
+   * passwords (each costs a PBKDF2 run on a worker) stays slow and cannot crowd out the workers.
+   */
+  public void admitLogin() {
+    RateLimiter rate = managerRates.rateLimiter("login");
+    if (!rate.acquirePermission()) {
+      throw tooMany(
+          "RATE_LIMITED",
+          "more than "
+              + rate.getRateLimiterConfig().getLimitForPeriod()
+              + " login attempts a second");
+    }
+  }
+
   private static ApiError tooMany(String code, String why) {
     return new ApiError(429, code, null, "too many requests: " + why + "; retry after 1 second");
   }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
+import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 import org.yizhan.gateway.store.Sql;
@@ -27,13 +28,6 @@ import org.yizhan.gateway.store.Sql;
  * stay durable.
  */
 public final class RequestVerifier {
-  /** Whether a front door requires signatures, accepts them, or ignores them. */
-  public enum Mode {
-    REQUIRED,
-    OPTIONAL,
-    OFF
-  }
-
   static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
   static final Pattern TIMESTAMP = Pattern.compile("\\d{9,11}");
 
@@ -68,9 +62,10 @@ public final class RequestVerifier {
   }
 
   /** Verifies {@code request} of {@code who}, or fails with a 401 naming what is wrong. */
-  public Future<Void> verify(Principal who, HttpServerRequest request, byte[] body, Mode mode) {
+  public Future<Void> verify(
+      Principal who, HttpServerRequest request, byte[] body, SignatureMode mode) {
     String signature = request.getHeader(RequestSignature.SIGNATURE);
-    if (mode == Mode.OFF || (signature == null && mode == Mode.OPTIONAL)) {
+    if (mode == SignatureMode.OFF || (signature == null && mode == SignatureMode.OPTIONAL)) {
       return Future.succeededFuture();
     }
     if (signature == null) {

@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
   /** The database the gateway creates and uses inside an embedded server. */
-  static final String EMBEDDED_DATABASE = "yizhan";
+  public static final String EMBEDDED_DATABASE = "yizhan";
 
   private final EmbeddedPostgres embedded;
   private final String jdbcUrl;

@@ -1,12 +1,14 @@
 package org.yizhan.gateway.support;
 
 import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +24,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.yizhan.gateway.Gateway;
 import org.yizhan.gateway.Main;
 import org.yizhan.gateway.config.AppConfig;
 import org.yizhan.gateway.metrics.Metrics;
+import org.yizhan.gateway.security.RequestSignature;
 import org.yizhan.gateway.store.Database;
 
 /**
@@ -168,9 +175,33 @@ public final class TestGateway implements AutoCloseable {
     return send(b, key);
   }
 
+  /**
+   * Sends a request with {@code key} (when not null) as its Bearer key. A hospital request (to the
+   * JSON API or the national interface) is signed the way a hospital signs it ({@link Signer}),
+   * unless the test set its own signature headers.
+   */
   public Response send(HttpRequest.Builder b, String key) {
+    return send(b, key, true);
+  }
+
+  /** Sends a request with {@code key} as its Bearer key, unsigned. */
+  public Response sendUnsigned(HttpRequest.Builder b, String key) {
+    return send(b, key, false);
+  }
+
+  private Response send(HttpRequest.Builder b, String key, boolean sign) {
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
+      HttpRequest unsigned = b.build();
+      String path = unsigned.uri().getRawPath();
+      boolean hospital =
+          path.startsWith("/api/") || path.startsWith("/fsi/") || path.startsWith("/nhsa/");
+      if (sign && hospital && unsigned.headers().firstValue(RequestSignature.SIGNATURE).isEmpty()) {
+        String query = unsigned.uri().getRawQuery();
+        Signer.headers(
+                key, unsigned.method(), query == null ? path : path + "?" + query, bodyOf(unsigned))
+            .forEach(b::header);
+      }
     }
     try {
       HttpResponse<String> r =
@@ -182,6 +213,50 @@ public final class TestGateway implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** The bytes a request's body publisher sends (none for GET). */
+  static byte[] bodyOf(HttpRequest request) {
+    if (request.bodyPublisher().isEmpty()) {
+      return new byte[0];
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CompletableFuture<byte[]> done = new CompletableFuture<>();
+    request
+        .bodyPublisher()
+        .get()
+        .subscribe(
+            new Flow.Subscriber<ByteBuffer>() {
+              @Override
+              public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+              }
+
+              @Override
+              public void onNext(ByteBuffer item) {
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                out.write(chunk, 0, chunk.length);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                done.completeExceptionally(t);
+              }
+
+              @Override
+              public void onComplete() {
+                done.complete(out.toByteArray());
+              }
+            });
+    try {
+      return done.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the request body to sign it", e);
     }
   }
 
