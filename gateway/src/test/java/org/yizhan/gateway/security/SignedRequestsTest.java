@@ -208,6 +208,28 @@ class SignedRequestsTest {
         .isEqualTo(1L);
   }
 
+  /** The shell client of the README and docs/security.md (bash, openssl, curl) is accepted. */
+  @Test
+  void shellClient_tools_yzCurl_signsAcceptably() throws Exception {
+    String body = claim("SIG-SHELL");
+    assertThat(yzCurl("POST", PREVIEW, body)).startsWith("200 ").contains("\"personalPay\"");
+    assertThat(yzCurl("GET", "/api/v1/settlements?claimNo=SIG-SHELL&size=5", ""))
+        .startsWith("200 ");
+  }
+
+  static String yzCurl(String method, String path, String body) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "../tools/yz-curl", method, path, body, "-w", "\n%{http_code}")
+            .redirectErrorStream(true);
+    pb.environment().put("YZ_KEY", H1_KEY);
+    pb.environment().put("YZ_URL", gw.baseUrl());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    int nl = out.lastIndexOf('\n');
+    return out.substring(nl + 1) + " " + out.substring(0, nl);
+  }
+
   static void assertRefused(Response r, String code, String field) {
     assertThat(r.status()).as(r.body()).isEqualTo(401);
     JsonNode j = ClaimJson.parse(r.body());
