@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
+import org.jooq.impl.DSL;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
@@ -31,6 +32,10 @@ public final class RequestVerifier {
   static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
   static final Pattern TIMESTAMP = Pattern.compile("\\d{9,11}");
 
+  /**
+   * Records a nonce in one round trip: the statement is its own transaction, and {@code
+   * set_config(…, true)} turns {@code synchronous_commit} off for that transaction alone.
+   */
   static final String RECORD_NONCE =
       Sql.render(
           Sql.dsl()
@@ -39,10 +44,20 @@ public final class RequestVerifier {
                   REQUEST_NONCE.HOSPITAL_CODE,
                   REQUEST_NONCE.NONCE,
                   REQUEST_NONCE.SEEN_AT)
-              .values(
-                  Sql.p(1, REQUEST_NONCE.HOSPITAL_CODE),
-                  Sql.p(2, REQUEST_NONCE.NONCE),
-                  Sql.p(3, REQUEST_NONCE.SEEN_AT))
+              .select(
+                  DSL.select(
+                          Sql.p(1, REQUEST_NONCE.HOSPITAL_CODE),
+                          Sql.p(2, REQUEST_NONCE.NONCE),
+                          Sql.p(3, REQUEST_NONCE.SEEN_AT))
+                      .from(
+                          DSL.select(
+                                  DSL.function(
+                                      "set_config",
+                                      String.class,
+                                      DSL.inline("synchronous_commit"),
+                                      DSL.inline("off"),
+                                      DSL.inline(true)))
+                              .asTable("asynchronous")))
               .onConflictDoNothing());
 
   static final String PURGE =
@@ -101,14 +116,8 @@ public final class RequestVerifier {
       return refuse("BAD_SIGNATURE", RequestSignature.SIGNATURE, "does not match the request");
     }
     OffsetDateTime at = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-    return pool.withTransaction(
-            conn ->
-                conn.query("SET LOCAL synchronous_commit TO off")
-                    .execute()
-                    .compose(
-                        x ->
-                            conn.preparedQuery(RECORD_NONCE)
-                                .execute(Tuple.of(who.hospital().code(), nonce, at))))
+    return pool.preparedQuery(RECORD_NONCE)
+        .execute(Tuple.of(who.hospital().code(), nonce, at))
         .compose(
             rows ->
                 rows.rowCount() == 1
