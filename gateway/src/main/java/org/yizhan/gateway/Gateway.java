@@ -168,7 +168,7 @@ public final class Gateway implements HttpContext {
     this.pool = pool;
     this.engine = engine;
     this.clock = clock;
-    this.guard = new DbGuard("database");
+    this.guard = new DbGuard("database").bindTo(metrics.meterRegistry());
     this.hospitalAuth = new HospitalAuth(vertx, pool);
     this.requestVerifier =
         new RequestVerifier(pool, clock, config.security().maxClockSkewSeconds());

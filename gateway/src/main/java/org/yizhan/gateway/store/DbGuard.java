@@ -3,6 +3,9 @@ package org.yizhan.gateway.store;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import java.time.Duration;
@@ -29,11 +32,12 @@ public final class DbGuard {
   /** How long the breaker stays open before probing, seconds; also the Retry-After we send. */
   public static final int OPEN_SECONDS = 5;
 
+  private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
   private final CircuitBreaker breaker;
 
   public DbGuard(String name) {
     this.breaker =
-        CircuitBreaker.of(
+        registry.circuitBreaker(
             name,
             CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
@@ -49,6 +53,12 @@ public final class DbGuard {
 
   public CircuitBreaker breaker() {
     return breaker;
+  }
+
+  /** Publishes the breaker's state and call counts (resilience4j_circuitbreaker_*). */
+  public DbGuard bindTo(MeterRegistry meters) {
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+    return this;
   }
 
   /** Runs {@code call} if the breaker allows, reporting its outcome to the breaker. */

@@ -52,6 +52,10 @@ class OpsApiTest {
         .contains("yizhan_settlement_paid_yuan_total{fund=\"390100\"}")
         .contains("yizhan_rejections_total{code=\"MALFORMED_JSON\"}")
         .contains("vertx_pool_in_use")
+        .contains("vertx_pool_queue_pending")
+        .contains("resilience4j_ratelimiter_available_permissions")
+        .contains("resilience4j_bulkhead_available_concurrent_calls")
+        .contains("resilience4j_circuitbreaker_state")
         .doesNotContain("445202195001010016")
         .doesNotContain("MX-1");
   }
