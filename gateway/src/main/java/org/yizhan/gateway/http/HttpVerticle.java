@@ -31,6 +31,7 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger ACCESS = LoggerFactory.getLogger("yizhan.access");
 
   static final String REQUEST_ID = "requestId";
+  static final String UNMATCHED = "unmatched";
   static final String STARTED = "startedNanos";
 
   private final HttpContext app;
@@ -108,9 +109,8 @@ public final class HttpVerticle extends VerticleBase {
         .request(ctx.request().method().name(), template, ctx.response().getStatusCode(), took);
     if (ACCESS.isInfoEnabled()) {
       ACCESS.info(
-          "{} {} {} {}ms id={}",
-          ctx.request().method(),
-          template,
+          "{} {} {}ms id={}",
+          template.equals(UNMATCHED) ? ctx.request().method() + " " + UNMATCHED : template,
           ctx.response().getStatusCode(),
           TimeUnit.NANOSECONDS.toMillis(took),
           (String) ctx.get(REQUEST_ID));
@@ -120,7 +120,7 @@ public final class HttpVerticle extends VerticleBase {
   /** The matched route's template (/api/v1/settlements/:id), never the raw path. */
   static String routeTemplate(RoutingContext ctx) {
     String template = ctx.get(Routes.TEMPLATE);
-    return template == null ? "unmatched" : template;
+    return template == null ? UNMATCHED : template;
   }
 
   private void openApi(RoutingContext ctx) {
