@@ -700,8 +700,8 @@ public final class ManagerApi {
   private void statementCsv(RoutingContext ctx) {
     long id = accountId(ctx);
     String period = period(ctx);
-    ledger
-        .statement(manager(ctx), id, period)
+    guard
+        .call(() -> ledger.statement(manager(ctx), id, period))
         .onSuccess(
             d -> {
               LedgerService.Statement s = d.statement();
