@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public final class Routes {
   static final String TEMPLATE = "routeTemplate";
 
-  private record Known(Pattern path, HttpMethod method) {}
+  private record Known(String template, Pattern path, HttpMethod method) {}
 
   private final Router router;
   private final List<Known> known = new ArrayList<>();
@@ -33,7 +33,7 @@ public final class Routes {
   }
 
   public void add(HttpMethod method, String path, Handler<RoutingContext> handler) {
-    known.add(new Known(Pattern.compile(path.replaceAll(":[A-Za-z]+", "[^/]+")), method));
+    known.add(new Known(path, Pattern.compile(path.replaceAll(":[A-Za-z]+", "[^/]+")), method));
     router
         .route(method, path)
         .handler(
@@ -41,6 +41,18 @@ public final class Routes {
               ctx.put(TEMPLATE, method.name() + " " + path);
               handler.handle(ctx);
             });
+  }
+
+  /**
+   * Every route added, as {@code "POST /api/v1/settlements/:id/reversal"}: what the OpenAPI
+   * document is checked against (OpenApiDocumentTest).
+   */
+  Set<String> registered() {
+    Set<String> routes = new TreeSet<>();
+    for (Known k : known) {
+      routes.add(k.method().name() + " " + k.template());
+    }
+    return routes;
   }
 
   /** The methods served on {@code path}, empty when the path is unknown. */
