@@ -145,6 +145,9 @@ public final class NhsaApi {
       LOG.error("national message failed, reference {}", ref, e);
       message = "internal error (reference " + ref + "); resend the same msgid or send 2601";
     }
+    if (ctx.response().headWritten() || ctx.response().closed()) {
+      return;
+    }
     if (status == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
     } else if (status == 401) {
