@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
@@ -136,8 +137,8 @@ public final class NhsaApi {
     } else if (e instanceof DbGuard.Unavailable || e instanceof CallNotPermittedException) {
       status = 503;
       message = "the settlement store is unavailable; retry later with the same msgid";
-    } else if (e == null) {
-      int code = ctx.statusCode();
+    } else if (e == null || e instanceof HttpException) {
+      int code = e == null ? ctx.statusCode() : ((HttpException) e).getStatusCode();
       status = code == 401 || code == 503 ? code : 200;
       message = byStatus(code);
     } else {
