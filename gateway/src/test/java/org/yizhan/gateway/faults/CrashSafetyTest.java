@@ -48,6 +48,9 @@ class CrashSafetyTest {
   /** The longest stretch of load between two kills, milliseconds. */
   static final int MAX_RUN_MILLIS = 2000;
 
+  /** How long the gateway may take to serve again once PostgreSQL is back, nanoseconds. */
+  static final long RECOVERY_NANOS = java.time.Duration.ofSeconds(30).toNanos();
+
   @Test
   void gatewayKilledAtRandomMoments_losesNothingAndAppliesNothingTwice() throws Exception {
     Random random = new Random(SEED);
@@ -91,10 +94,15 @@ class CrashSafetyTest {
         pg = Database.startEmbedded(dir, port);
       }
       long restarted = System.nanoTime();
-      Thread.sleep(3000);
+      // the breaker may have opened: recovery can take its open time, then probes must succeed
+      long deadline = restarted + RECOVERY_NANOS;
+      while (load.lastAckNanos.get() <= restarted && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
       assertThat(load.lastAckNanos.get())
           .as("operations were acknowledged after the database came back, with no restart")
           .isGreaterThan(restarted);
+      Thread.sleep(1000);
       load.stop();
       report("PostgreSQL restarts survived: " + PG_RESTARTS, load, pg.jdbcUrl());
       checkEverything(load, pg.jdbcUrl(), gw);

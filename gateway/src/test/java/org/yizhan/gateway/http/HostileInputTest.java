@@ -747,6 +747,12 @@ class HostileInputTest {
         return new Request(base.method(), path, signed(e, base, path), base.body());
       }
     },
+    RANDOM_JSON {
+      @Override
+      Request make(Endpoint e, Random r) {
+        return request(e, r, bytes(randomJson(r, 0, true)), "application/json");
+      }
+    },
     METHOD_AND_TARGET {
       @Override
       Request make(Endpoint e, Random r) {
@@ -771,6 +777,74 @@ class HostileInputTest {
     };
 
     abstract Request make(Endpoint e, Random r);
+  }
+
+  /** Field names the gateway reads, so random objects sometimes hit a real field. */
+  static final String[] NAMES = {
+    "claimNo",
+    "personIdNo",
+    "personName",
+    "officeCode",
+    "admissionDate",
+    "dischargeDate",
+    "lines",
+    "lineNo",
+    "itemCode",
+    "itemName",
+    "quantity",
+    "unitPrice",
+    "amount",
+    "reason",
+    "username",
+    "password",
+    "reference",
+    "mode",
+    "lowBalanceThreshold",
+    "hospitalCode",
+    "category",
+    "validFrom",
+    "validTo",
+    "confirmed",
+    "totals",
+    "settlements",
+    "infno",
+    "msgid",
+    "input",
+    "fixmedins_code",
+    "data",
+    "",
+    "\\u0000",
+    "__proto__"
+  };
+
+  /** A random JSON value; the root is an object most of the time. */
+  static String randomJson(Random r, int depth, boolean root) {
+    int kind = root && r.nextInt(5) > 0 ? 0 : depth > 4 ? 3 + r.nextInt(2) : r.nextInt(5);
+    switch (kind) {
+      case 0:
+      case 1:
+        StringBuilder o = new StringBuilder("{");
+        int n = r.nextInt(8);
+        for (int i = 0; i < n; i++) {
+          o.append(i == 0 ? "" : ",")
+              .append('"')
+              .append(NAMES[r.nextInt(NAMES.length)])
+              .append("\":")
+              .append(randomJson(r, depth + 1, false));
+        }
+        return o.append('}').toString();
+      case 2:
+        StringBuilder a = new StringBuilder("[");
+        int m = r.nextInt(5);
+        for (int i = 0; i < m; i++) {
+          a.append(i == 0 ? "" : ",").append(randomJson(r, depth + 1, false));
+        }
+        return a.append(']').toString();
+      case 3:
+        return HOSTILE_NUMBERS[r.nextInt(HOSTILE_NUMBERS.length)];
+      default:
+        return "\"" + HOSTILE_STRINGS[r.nextInt(HOSTILE_STRINGS.length)] + "\"";
+    }
   }
 
   // ---- building requests

@@ -43,6 +43,15 @@ public final class FaultProxy implements AutoCloseable {
 
   private final AtomicLong drops = new AtomicLong();
 
+  /** Armed: the next COMMIT sent to PostgreSQL gets through, its answer does not. */
+  private volatile boolean loseCommitAnswer;
+
+  /** Set once an armed COMMIT has passed: the next chunk from PostgreSQL closes everything. */
+  private volatile boolean dropNextAnswer;
+
+  private static final byte[] COMMIT =
+      "COMMIT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private FaultProxy(ServerSocket server, InetSocketAddress target) {
     this.server = server;
     this.target = target;
@@ -90,6 +99,14 @@ public final class FaultProxy implements AutoCloseable {
     bytesBeforeDrop.set(bytes);
   }
 
+  /**
+   * Lets the next COMMIT reach PostgreSQL, which commits, then closes every connection before its
+   * answer gets back: the gateway cannot know whether the transaction committed.
+   */
+  public void loseTheAnswerToTheNextCommit() {
+    loseCommitAnswer = true;
+  }
+
   /** Whether an armed {@link #dropAfterBytes(long)} has fired; how many times in all. */
   public long drops() {
     return drops.get();
@@ -101,6 +118,8 @@ public final class FaultProxy implements AutoCloseable {
     stalled = false;
     latencyMillis = 0;
     bytesBeforeDrop.set(-1);
+    loseCommitAnswer = false;
+    dropNextAnswer = false;
   }
 
   /** Connections open now. */
@@ -127,15 +146,15 @@ public final class FaultProxy implements AutoCloseable {
         upstream.setTcpNoDelay(true);
         sockets.add(client);
         sockets.add(upstream);
-        pump(client, upstream, "up");
-        pump(upstream, client, "down");
+        pump(client, upstream, true);
+        pump(upstream, client, false);
       } catch (IOException e) {
         quietlyClose(client);
       }
     }
   }
 
-  private void pump(Socket from, Socket to, String direction) {
+  private void pump(Socket from, Socket to, boolean up) {
     Thread t =
         new Thread(
             () -> {
@@ -151,10 +170,20 @@ public final class FaultProxy implements AutoCloseable {
                   if (delay > 0) {
                     Thread.sleep(delay);
                   }
+                  if (!up && dropNextAnswer) {
+                    dropNextAnswer = false;
+                    drops.incrementAndGet();
+                    closeAll();
+                    return;
+                  }
                   int pass = allowance(n);
                   if (pass > 0) {
                     out.write(buf, 0, pass);
                     out.flush();
+                  }
+                  if (up && loseCommitAnswer && contains(buf, n, COMMIT)) {
+                    loseCommitAnswer = false;
+                    dropNextAnswer = true;
                   }
                   if (pass < n) {
                     drops.incrementAndGet();
@@ -173,9 +202,22 @@ public final class FaultProxy implements AutoCloseable {
                 sockets.remove(to);
               }
             },
-            "fault-proxy-" + direction);
+            "fault-proxy-" + (up ? "up" : "down"));
     t.setDaemon(true);
     t.start();
+  }
+
+  private static boolean contains(byte[] buf, int n, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= n; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (buf[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** How many of {@code n} bytes may pass before an armed drop; takes them from the budget. */
