@@ -15,6 +15,7 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -121,7 +122,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   static boolean isForm(String contentType) {
-    String t = contentType.trim().toLowerCase(java.util.Locale.ROOT);
+    String t = contentType.trim().toLowerCase(Locale.ROOT);
     return t.startsWith("multipart/") || t.startsWith("application/x-www-form-urlencoded");
   }
 

@@ -2,6 +2,7 @@ package org.yizhan.gateway.http;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.ByteBuffer;
@@ -90,8 +91,7 @@ final class MalformedRequests {
   }
 
   /** Writes an error as JSON, the one shape every refusal has. */
-  static io.vertx.core.Future<Void> write(
-      HttpServerResponse response, ApiError error, String requestId) {
+  static Future<Void> write(HttpServerResponse response, ApiError error, String requestId) {
     return response
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")

@@ -12,8 +12,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -49,7 +51,7 @@ class CrashSafetyTest {
   static final int MAX_RUN_MILLIS = 2000;
 
   /** How long the gateway may take to serve again once PostgreSQL is back, nanoseconds. */
-  static final long RECOVERY_NANOS = java.time.Duration.ofSeconds(30).toNanos();
+  static final long RECOVERY_NANOS = Duration.ofSeconds(30).toNanos();
 
   @Test
   void gatewayKilledAtRandomMoments_losesNothingAndAppliesNothingTwice() throws Exception {
@@ -117,7 +119,7 @@ class CrashSafetyTest {
     assertThat(load.unexpected).as("answers no valid request should get").isEmpty();
     assertThat(Invariants.violations(url)).isEmpty();
 
-    Map<String, String> stored = new java.util.HashMap<>();
+    Map<String, String> stored = new HashMap<>();
     for (List<Object> row : rows(url, "SELECT claim_no, id::text, status FROM settlement")) {
       stored.put((String) row.get(0), (String) row.get(1));
     }

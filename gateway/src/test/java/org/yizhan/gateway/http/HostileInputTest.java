@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -849,7 +850,7 @@ class HostileInputTest {
 
   // ---- building requests
 
-  static Request withJson(Endpoint e, Random r, java.util.function.Function<ObjectNode, String> f) {
+  static Request withJson(Endpoint e, Random r, Function<ObjectNode, String> f) {
     String seed = e.body() == null || e.type().equals("text/csv") ? "{\"a\":1}" : e.body().get();
     ObjectNode json = (ObjectNode) ClaimJson.parse(seed);
     return request(e, r, bytes(f.apply(json)), "application/json");

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,8 +50,7 @@ public final class FaultProxy implements AutoCloseable {
   /** Set once an armed COMMIT has passed: the next chunk from PostgreSQL closes everything. */
   private volatile boolean dropNextAnswer;
 
-  private static final byte[] COMMIT =
-      "COMMIT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] COMMIT = "COMMIT".getBytes(StandardCharsets.US_ASCII);
 
   private FaultProxy(ServerSocket server, InetSocketAddress target) {
     this.server = server;

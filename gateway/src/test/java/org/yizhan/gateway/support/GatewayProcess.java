@@ -10,8 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.yizhan.gateway.Main;
 
 /**
@@ -32,7 +34,7 @@ public final class GatewayProcess implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private Process process;
   private int starts;
-  private final List<Long> startMillis = new java.util.ArrayList<>();
+  private final List<Long> startMillis = new ArrayList<>();
 
   private GatewayProcess(Map<String, String> env, int port, Path log) {
     this.env = env;
@@ -163,7 +165,7 @@ public final class GatewayProcess implements AutoCloseable {
     if (process != null && process.isAlive()) {
       process.destroy();
       try {
-        if (!process.waitFor(40, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(40, TimeUnit.SECONDS)) {
           process.destroyForcibly();
         }
       } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -124,7 +125,7 @@ public final class RawHttp {
           h.name().equalsIgnoreCase("Transfer-Encoding")
               && h.value().toLowerCase(Locale.ROOT).contains("chunked");
     }
-    byte[] rest = java.util.Arrays.copyOfRange(all, headEnd + 4, all.length);
+    byte[] rest = Arrays.copyOfRange(all, headEnd + 4, all.length);
     return new Answer(status, headers, chunked ? dechunk(rest) : rest);
   }
 
@@ -132,7 +133,7 @@ public final class RawHttp {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int i = 0;
     while (i < body.length) {
-      int eol = indexOf(java.util.Arrays.copyOfRange(body, i, body.length), new byte[] {13, 10});
+      int eol = indexOf(Arrays.copyOfRange(body, i, body.length), new byte[] {13, 10});
       if (eol < 0) {
         break;
       }
