@@ -101,6 +101,15 @@ class DatabaseFaultTest {
             "/manager/api/login",
             null,
             "{\"username\":\"ca445202\",\"password\":\"demo-445202-pass\"}"));
+    // the national routes answer in their envelope: 503 with a non-zero infcode
+    TestGateway.Response national =
+        gw.post(
+            "/fsi/api/rsfComIfsService/callService",
+            TestGateway.H1_KEY,
+            "{\"infno\":\"1101\",\"msgid\":\"H44520200001201803010000000001\","
+                + "\"fixmedins_code\":\"H44520200001\",\"input\":{}}");
+    assertThat(national.status()).as(national.body()).isEqualTo(503);
+    assertThat(ClaimJson.parse(national.body()).path("infcode").asInt()).isNotZero();
     long healedAt = System.nanoTime();
     proxy.heal();
     for (String claim : cutClaims) {
