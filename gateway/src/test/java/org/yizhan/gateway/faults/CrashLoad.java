@@ -58,7 +58,10 @@ final class CrashLoad {
 
   final Map<String, Settled> settled = new ConcurrentHashMap<>();
   final Map<String, Boolean> reversed = new ConcurrentHashMap<>();
-  final Map<String, Boolean> topUps = new ConcurrentHashMap<>();
+
+  /** Acknowledged top-ups: reference → amount as sent. */
+  final Map<String, String> topUps = new ConcurrentHashMap<>();
+
   final List<String> unexpected = new CopyOnWriteArrayList<>();
   final AtomicLong retries = new AtomicLong();
   final AtomicLong requests = new AtomicLong();
@@ -192,8 +195,29 @@ final class CrashLoad {
             token,
             Map.of());
     if (t != null) {
-      topUps.put(reference, true);
+      topUps.put(reference, amount);
     }
+  }
+
+  /** Sends an acknowledged top-up again, once: it must replay, not top up twice. */
+  HttpResponse<String> topUpAgain(String reference) {
+    String body = "{\"reference\":\"" + reference + "\",\"amount\":" + topUps.get(reference) + "}";
+    return send(
+        "POST",
+        "/manager/api/accounts/" + account + "/top-ups",
+        body.getBytes(StandardCharsets.UTF_8),
+        token,
+        Map.of());
+  }
+
+  /** Sends an acknowledged reversal again, once: it must return the reversed settlement. */
+  HttpResponse<String> reverseAgain(String settlementId) {
+    return send(
+        "POST",
+        "/api/v1/settlements/" + settlementId + "/reversal",
+        "{\"reason\":\"crash test\"}".getBytes(StandardCharsets.UTF_8),
+        TestGateway.H1_KEY,
+        Map.of());
   }
 
   /**

@@ -160,7 +160,20 @@ class CrashSafetyTest {
       assertThat(ClaimJson.parse(r.body()).get("settlementId").asText())
           .isEqualTo(s.settlementId());
     }
+    // the same for reversals and top-ups
+    for (String id : load.reversed.keySet().stream().limit(10).toList()) {
+      HttpResponse<String> r = load.reverseAgain(id);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(ClaimJson.parse(r.body()).get("status").asText()).isEqualTo("REVERSED");
+    }
+    for (String ref : load.topUps.keySet().stream().limit(10).toList()) {
+      HttpResponse<String> r = load.topUpAgain(ref);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
     assertThat(rows(url, "SELECT 1 FROM settlement")).hasSize(load.settled.size());
+    assertThat(rows(url, "SELECT 1 FROM ledger_transfer WHERE kind = 'TOP_UP'"))
+        .hasSize(load.topUps.size());
+    assertThat(Invariants.violations(url)).isEmpty();
   }
 
   static void report(String what, CrashLoad load, String url) {
