@@ -127,6 +127,9 @@ public final class HospitalApi {
         .settle(who, parsed, key)
         .onSuccess(
             s -> {
+              if (answered(ctx)) {
+                return;
+              }
               if (s.replayed()) {
                 ctx.response().putHeader("Idempotent-Replayed", "true");
               }
@@ -384,8 +387,16 @@ public final class HospitalApi {
     body.onSuccess(b -> send(ctx, status, b)).onFailure(ctx::fail);
   }
 
+  /**
+   * Whether the response is already out (the request timed out and was answered 503) or the client
+   * is gone: a late outcome must then not touch the response, whose head is sent.
+   */
+  static boolean answered(RoutingContext ctx) {
+    return ctx.response().ended() || ctx.response().closed() || ctx.response().headWritten();
+  }
+
   static void send(RoutingContext ctx, int status, Buffer body) {
-    if (ctx.response().ended() || ctx.response().closed()) {
+    if (answered(ctx)) {
       return;
     }
     ctx.response()

@@ -10,10 +10,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -73,7 +75,18 @@ public final class HttpVerticle extends VerticleBase {
                 .setCompressionSupported(true)
                 .setIdleTimeout(60)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return server.requestHandler(router).listen();
+    return server
+        .invalidRequestHandler(MalformedRequests::answerUndecodable)
+        .requestHandler(
+            request -> {
+              ApiError bad = MalformedRequests.badTarget(request);
+              if (bad != null) {
+                MalformedRequests.write(request.response(), bad, UUID.randomUUID().toString());
+                return;
+              }
+              router.handle(request);
+            })
+        .listen();
   }
 
   /** The port this instance listens on (the same for every instance). */
@@ -98,7 +111,20 @@ public final class HttpVerticle extends VerticleBase {
     ctx.response().putHeader("X-Request-Id", id);
     ctx.addHeadersEndHandler(v -> ctx.response().putHeader("Cache-Control", "no-store"));
     ctx.addEndHandler(v -> end(ctx));
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && isForm(type)) {
+      // forms are never ours to read; the body handler would decode them (and throw on a GET)
+      ctx.fail(
+          new ApiError(
+              415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type", "form bodies are not accepted"));
+      return;
+    }
     ctx.next();
+  }
+
+  static boolean isForm(String contentType) {
+    String t = contentType.trim().toLowerCase(Locale.ROOT);
+    return t.startsWith("multipart/") || t.startsWith("application/x-www-form-urlencoded");
   }
 
   /** Metrics and one access-log line per request: no body, no ID number, no query string. */
@@ -184,8 +210,11 @@ public final class HttpVerticle extends VerticleBase {
     if (e instanceof DbGuard.Unavailable || e instanceof CallNotPermittedException) {
       return ApiError.unavailable("the settlement store is unavailable; retry later");
     }
-    if (e == null) {
-      switch (ctx.statusCode()) {
+    // Vert.x Web's own refusals (e.g. a query it cannot decode) carry their status
+    int status =
+        e instanceof HttpException ? ((HttpException) e).getStatusCode() : ctx.statusCode();
+    if (e == null || (e instanceof HttpException && status >= 400 && status < 500)) {
+      switch (status) {
         case 400:
           return ApiError.badRequest("MALFORMED_REQUEST", null, "the request is malformed");
         case 401:
@@ -208,8 +237,8 @@ public final class HttpVerticle extends VerticleBase {
               null,
               "the request took too long; retry with the same Idempotency-Key");
         default:
-          if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            return new ApiError(ctx.statusCode(), "BAD_REQUEST", null, "the request was refused");
+          if (status >= 400 && status < 500) {
+            return new ApiError(status, "BAD_REQUEST", null, "the request was refused");
           }
       }
     }

@@ -128,6 +128,9 @@ public final class ManagerApi {
                       .setHttpOnly(true)
                       .setSameSite(CookieSameSite.STRICT)
                       .setMaxAge(ManagerAuth.SESSION_HOURS * 3600L);
+              if (HospitalApi.answered(ctx)) {
+                return;
+              }
               ctx.response().addCookie(c);
               HospitalApi.send(
                   ctx,
@@ -202,6 +205,9 @@ public final class ManagerApi {
         .call(() -> auth.logout(token))
         .onSuccess(
             v -> {
+              if (HospitalApi.answered(ctx)) {
+                return;
+              }
               ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/manager").setMaxAge(0));
               ctx.response().setStatusCode(204).end();
             })
@@ -430,13 +436,17 @@ public final class ManagerApi {
     guard
         .call(() -> identities.list(m, null, null, 1, IdentityRoster.MAX_ROWS))
         .onSuccess(
-            p ->
-                ctx.response()
-                    .putHeader("Content-Type", "text/csv; charset=utf-8")
-                    .putHeader(
-                        "Content-Disposition",
-                        "attachment; filename=\"roster-" + m.officeCode() + ".csv\"")
-                    .end(IdentityRoster.exportCsv(p.items())))
+            p -> {
+              if (HospitalApi.answered(ctx)) {
+                return;
+              }
+              ctx.response()
+                  .putHeader("Content-Type", "text/csv; charset=utf-8")
+                  .putHeader(
+                      "Content-Disposition",
+                      "attachment; filename=\"roster-" + m.officeCode() + ".csv\"")
+                  .end(IdentityRoster.exportCsv(p.items()));
+            })
         .onFailure(ctx::fail);
   }
 
@@ -537,6 +547,9 @@ public final class ManagerApi {
         .call(() -> ledger.topUp(manager(ctx), id, reference, amount))
         .onSuccess(
             t -> {
+              if (HospitalApi.answered(ctx)) {
+                return;
+              }
               if (t.replayed()) {
                 ctx.response().putHeader("Idempotent-Replayed", "true");
               }
@@ -751,6 +764,9 @@ public final class ManagerApi {
                     .append(',')
                     .append(SettlementJson.time(e.createdAt(), zone))
                     .append('\n');
+              }
+              if (HospitalApi.answered(ctx)) {
+                return;
               }
               ctx.response()
                   .putHeader("Content-Type", "text/csv; charset=utf-8")

@@ -5,6 +5,7 @@ import static io.vertx.core.http.HttpMethod.POST;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
@@ -132,14 +133,17 @@ public final class NhsaApi {
     } else if (e instanceof DbGuard.Unavailable || e instanceof CallNotPermittedException) {
       status = 503;
       message = "the settlement store is unavailable; retry later with the same msgid";
-    } else if (e == null) {
-      int code = ctx.statusCode();
+    } else if (e == null || e instanceof HttpException) {
+      int code = e == null ? ctx.statusCode() : ((HttpException) e).getStatusCode();
       status = code == 401 || code == 503 ? code : 200;
       message = byStatus(code);
     } else {
       String ref = UUID.randomUUID().toString();
       LOG.error("national message failed, reference {}", ref, e);
       message = "internal error (reference " + ref + "); resend the same msgid or send 2601";
+    }
+    if (ctx.response().headWritten() || ctx.response().closed()) {
+      return;
     }
     if (status == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));

@@ -23,6 +23,7 @@ import java.util.Optional;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.config.Hospitals.Hospital;
 import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.store.DbGuard;
 import org.yizhan.gateway.store.Sql;
 
 /**
@@ -122,6 +123,11 @@ public final class HospitalAuth {
     }
     Context context = vertx.getOrCreateContext();
     return Future.fromCompletionStage(byKeyHash.get(sha256Hex(key)), context)
+        // a key that cannot be looked up now is the database's fault, not the caller's: 503
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new DbGuard.Unavailable("the key could not be checked; retry later")))
         .compose(
             p ->
                 p.isPresent()

@@ -35,6 +35,11 @@ public final class ManagerClient {
     return new ManagerClient(gw, ClaimJson.parse(r.body()).get("token").asText());
   }
 
+  /** The session token, for a client that builds its own requests. */
+  public String token() {
+    return token;
+  }
+
   public Response get(String path) {
     return gw.get(path, token);
   }

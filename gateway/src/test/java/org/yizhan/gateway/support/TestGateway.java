@@ -25,10 +25,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.yizhan.gateway.Gateway;
 import org.yizhan.gateway.Main;
@@ -56,8 +58,10 @@ public final class TestGateway implements AutoCloseable {
   private final Gateway gateway;
   private final HttpClient http;
   private final String base;
+  private final List<Throwable> unhandled;
 
-  private TestGateway(Database db, Vertx vertx, Gateway gateway) {
+  private TestGateway(Database db, Vertx vertx, Gateway gateway, List<Throwable> unhandled) {
+    this.unhandled = unhandled;
     this.db = db;
     this.vertx = vertx;
     this.gateway = gateway;
@@ -71,23 +75,34 @@ public final class TestGateway implements AutoCloseable {
 
   /** Starts a gateway with {@code env} overriding settings (YIZHAN_* variables). */
   public static TestGateway start(Map<String, String> env) {
+    return start(env, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a gateway whose database URL is {@code route} applied to its fresh database's URL (to
+   * reach it through a {@link FaultProxy}), while {@link #sql} still goes to the database directly.
+   */
+  public static TestGateway start(Map<String, String> env, UnaryOperator<String> route) {
     Database db = TestDatabase.fresh();
+    Database routed = Database.external(route.apply(db.jdbcUrl()), db.user(), db.password());
     Map<String, String> all = new HashMap<>(env);
     all.putIfAbsent("YIZHAN_CONFIG_DIR", testConfigDir().toString());
     all.putIfAbsent("YIZHAN_HTTP_PORT", "0");
     all.putIfAbsent("YIZHAN_HTTP_HOST", "127.0.0.1");
     all.putIfAbsent("YIZHAN_HTTP_INSTANCES", "2");
-    all.put("YIZHAN_DB_URL", db.jdbcUrl());
+    all.put("YIZHAN_DB_URL", routed.jdbcUrl());
     AppConfig config = AppConfig.load(all);
     Metrics metrics = new Metrics();
     Vertx vertx = Main.vertx(metrics);
+    List<Throwable> unhandled = new CopyOnWriteArrayList<>();
+    vertx.exceptionHandler(unhandled::add);
     try {
       Gateway g =
-          Gateway.start(vertx, config, db, metrics, Clock.systemUTC())
+          Gateway.start(vertx, config, routed, metrics, Clock.systemUTC())
               .toCompletionStage()
               .toCompletableFuture()
               .get(60, TimeUnit.SECONDS);
-      return new TestGateway(db, vertx, g);
+      return new TestGateway(db, vertx, g, unhandled);
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("gateway did not start", e);
@@ -100,7 +115,7 @@ public final class TestGateway implements AutoCloseable {
    * The repository's config folder with the test catalogue added: a fresh copy under target/, made
    * once per test run.
    */
-  static synchronized Path testConfigDir() {
+  public static synchronized Path testConfigDir() {
     Path dir = Path.of("target", "test-config");
     try {
       if (!copied) {
@@ -128,6 +143,14 @@ public final class TestGateway implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Exceptions thrown on the gateway's event loops that no handler caught (e.g. a late outcome
+   * writing to a response already answered): each is a bug, though no client sees it.
+   */
+  public List<Throwable> unhandledExceptions() {
+    return List.copyOf(unhandled);
   }
 
   public Gateway gateway() {
