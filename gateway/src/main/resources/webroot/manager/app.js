@@ -449,6 +449,7 @@ function renderPager(element, page, label) {
 // ---- the identity roster
 
 handle($('#search-form'), async (data) => {
+  $('#roster-ok').hidden = true;
   state.rosterFilter = { q: data.get('q').trim(), category: data.get('category'), page: 1 };
   await loadRoster($('#search-form'));
 });
@@ -509,6 +510,7 @@ function button(text, action, onClick) {
 const identityForm = $('#identity-form');
 
 function openIdentityForm(v) {
+  $('#roster-ok').hidden = true;
   identityForm.reset();
   clearMessages(identityForm);
   $('#end-form').hidden = true;
@@ -582,6 +584,7 @@ function rosterOk(text) {
 }
 
 function endIdentity(v) {
+  $('#roster-ok').hidden = true;
   const form = $('#end-form');
   form.reset();
   clearMessages(form);

@@ -3,7 +3,6 @@ package org.yizhan.gateway.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,9 +43,9 @@ import org.yizhan.gateway.support.TestGateway.Response;
  * never tries to download a browser. Without them the test is skipped locally and fails under
  * {@code CI=true}, so CI cannot pass without having run it.
  *
- * <p>The screenshot goes to {@code target/manager-page.png}; with {@code
- * -Dyizhan.docs.screenshot=true} also to {@code docs/manager-page.png}, the one the docs show (not
- * on every build, so that a test run leaves the work tree clean).
+ * <p>Screenshots of the accounts and of the roster go to {@code target/manager-page.png} and {@code
+ * target/manager-roster.png}; with {@code -Dyizhan.docs.screenshot=true} also to {@code docs/},
+ * where the docs show them (not on every build, so that a test run leaves the work tree clean).
  */
 class ManagerPageBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -92,7 +91,7 @@ class ManagerPageBrowserTest {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=1360,2600",
+        "--window-size=1360,1500",
         "--user-data-dir=" + profile);
     ChromeDriverService service =
         new ChromeDriverService.Builder()
@@ -129,11 +128,15 @@ class ManagerPageBrowserTest {
       seeAccountsWithBalanceAndAlert(account, empty);
       topUpAndSeeBalanceAndEntry(account);
       settleAtHospitalAndSeeDrawdown(account, person);
-      screenshot();
       closePeriodAndSeeStatement(account);
       addIdentityAndFindIt();
+      editAndEndIdentity();
       importRosterWithBadRowAndSeeLineNumber();
+      screenshot("manager-roster.png");
       switchLanguageAndKeepIt();
+      backToTheAccount(account);
+      screenshot("manager-page.png");
+      logOut();
     } catch (AssertionError | RuntimeException e) {
       keepFailure();
       throw e;
@@ -184,11 +187,21 @@ class ManagerPageBrowserTest {
     visible(By.id("account-detail"));
     waitText(By.id("entries-table"), "5,000.00");
 
+    // An alert line above the balance highlights the account; the top-up below lifts it.
+    new Select(driver.findElement(By.id("settings-mode"))).selectByValue("REFUSE");
+    type(By.id("settings-threshold"), "6000");
+    driver.findElement(By.cssSelector("#settings-form button[type=submit]")).click();
+    waitText(By.cssSelector("#settings-form > .ok"), "设置已保存");
+    WebElement row = driver.findElement(accountRow(account));
+    assertThat(row.getAttribute("class")).contains("low");
+    assertThat(row.getText()).contains("6,000.00").contains("不予救助").contains("余额低于预警线");
+
     type(By.id("topup-reference"), "BK-2018-0042");
     type(By.id("topup-amount"), "1234.56");
     driver.findElement(By.cssSelector("#topup-form button[type=submit]")).click();
     waitText(By.cssSelector("#topup-form > .ok"), "1,234.56");
     waitText(By.cssSelector(accountCss(account) + " .balance"), "6,234.56");
+    assertThat(driver.findElement(accountRow(account)).getAttribute("class")).doesNotContain("low");
     waitText(By.id("entries-table"), "BK-2018-0042");
     WebElement entry =
         driver.findElement(By.xpath("//table[@id='entries-table']//tr[td[4]='BK-2018-0042']"));
@@ -224,6 +237,7 @@ class ManagerPageBrowserTest {
     driver.findElement(By.id("accounts-refresh")).click();
     // 6234.56 less the assistance of 750.00 the settlement drew.
     waitText(By.cssSelector(accountCss(account) + " .balance"), "5,484.56");
+    assertThat(driver.findElement(accountRow(account)).getAttribute("class")).contains("low");
     waitText(By.id("entries-table"), "BR-0001");
     WebElement drawdown =
         driver.findElement(By.xpath("//table[@id='entries-table']//tr[td[4]='BR-0001']"));
@@ -289,6 +303,33 @@ class ManagerPageBrowserTest {
     assertThat(driver.getPageSource()).doesNotContain("445202198001010011");
   }
 
+  void editAndEndIdentity() {
+    WebElement row = driver.findElement(By.cssSelector("#roster-table tbody tr"));
+    row.findElement(By.cssSelector("button[data-action=edit]")).click();
+    WebElement idNo = visible(By.id("identity-idno"));
+    assertThat(idNo.isEnabled()).isFalse();
+    assertThat(idNo.getAttribute("value")).isEqualTo("4***************11");
+    type(By.id("identity-name"), "李四新");
+    driver.findElement(By.id("identity-save")).click();
+    waitText(By.id("roster-ok"), "李四新");
+    waitText(By.id("roster-table"), "李四新");
+
+    row = driver.findElement(By.cssSelector("#roster-table tbody tr"));
+    row.findElement(By.cssSelector("button[data-action=end]")).click();
+    visible(By.id("end-form"));
+    date(By.id("end-to"), "2018-12-31");
+    driver.findElement(By.cssSelector("#end-form button[type=submit]")).click();
+    waitText(By.id("roster-ok"), "2018-12-31");
+    waitText(By.id("roster-table"), "2018-12-31");
+    assertThat(driver.findElement(By.cssSelector("#roster-table tbody tr")).getAttribute("class"))
+        .contains("ended");
+
+    String export = driver.findElement(By.id("roster-export")).getAttribute("href");
+    Response r = api.get(export.substring(gw.baseUrl().length()));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).contains("445202198001010011,李四新,SUBSISTENCE,2018-01-01,2018-12-31");
+  }
+
   void importRosterWithBadRowAndSeeLineNumber() throws IOException {
     Path csv = Path.of("target", "browser-roster.csv").toAbsolutePath();
     Files.writeString(
@@ -307,6 +348,12 @@ class ManagerPageBrowserTest {
     type(By.id("search-q"), "王五");
     driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
     visible(By.id("roster-none"));
+
+    // The whole roster again: the identity added above and the one imported by the API.
+    driver.findElement(By.id("search-q")).clear();
+    driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+    wait.until(d -> d.findElements(By.cssSelector("#roster-table tbody tr")).size() == 2);
+    assertThat(text(By.id("import-form"))).contains("line 3");
   }
 
   void switchLanguageAndKeepIt() {
@@ -322,6 +369,22 @@ class ManagerPageBrowserTest {
 
     driver.findElement(By.id("lang")).click();
     waitText(By.id("tab-accounts"), "预付款账户");
+  }
+
+  void backToTheAccount(long account) {
+    driver.findElement(By.id("tab-accounts")).click();
+    driver.findElement(accountRow(account)).click();
+    waitText(By.id("entries-table"), "BK-2018-0042");
+    waitText(By.id("statements-table"), "5,484.56");
+    visible(By.cssSelector("#chart svg rect.bar-drawn"));
+  }
+
+  void logOut() {
+    driver.findElement(By.id("logout")).click();
+    visible(By.id("login-form"));
+    driver.navigate().refresh();
+    visible(By.id("login-form"));
+    assertThat(driver.findElement(By.id("app-view")).isDisplayed()).isFalse();
   }
 
   // ---- helpers
@@ -358,13 +421,14 @@ class ManagerPageBrowserTest {
         .executeScript("arguments[0].value = arguments[1]", visible(by), isoDate);
   }
 
-  static void screenshot() throws IOException {
+  /** Saves what the browser shows under target/ (and docs/ when asked: see the class comment). */
+  static void screenshot(String name) throws IOException {
     byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
-    Path target = Path.of("target", "manager-page.png");
+    Path target = Path.of("target", name);
     Files.write(target, png);
     if (Boolean.getBoolean("yizhan.docs.screenshot")) {
-      Files.write(Path.of("..", "docs", "manager-page.png"), png);
+      Files.write(Path.of("..", "docs", name), png);
     }
-    assertThat(new File(target.toString()).length()).isGreaterThan(10_000);
+    assertThat(Files.size(target)).isGreaterThan(10_000);
   }
 }
