@@ -138,7 +138,11 @@ class ManagerPageBrowserTest {
       screenshot("manager-page.png");
       logOut();
     } catch (AssertionError | RuntimeException e) {
-      keepFailure();
+      try {
+        keepFailure();
+      } catch (IOException | RuntimeException k) {
+        e.addSuppressed(k);
+      }
       throw e;
     }
   }
