@@ -204,6 +204,7 @@ async function loadHospitals() {
   }
 }
 
+/** Fetches the office's accounts and redraws them; false (with the error shown) on failure. */
 async function loadAccounts() {
   const p = $('#accounts-error');
   p.hidden = true;
@@ -211,13 +212,14 @@ async function loadAccounts() {
     state.accounts = await api.accounts();
   } catch (failure) {
     showError(p, failure);
-    return;
+    return false;
   }
   if (state.selected) {
     state.selected = state.accounts.find((a) => a.id === state.selected.id) || null;
   }
   renderAccounts();
   if (state.selected) renderAccountHeader();
+  return true;
 }
 
 function renderAccounts() {
@@ -255,11 +257,12 @@ handle($('#open-form'), async (data) => {
 });
 
 async function selectAccount(id) {
-  state.selected = state.accounts.find((a) => a.id === id) || null;
+  // Settlements move balances all day: show the account as it is now, not as first listed.
+  state.selected = { id };
+  if (!(await loadAccounts())) state.selected = null;
   state.entryFilter = { kind: '', from: '', to: '', page: 1 };
   $('#entries-form').reset();
   for (const f of ['#topup-form', '#settings-form', '#close-form']) clearMessages($(f));
-  renderAccounts();
   $('#account-none').hidden = !!state.selected;
   $('#account-detail').hidden = !state.selected;
   if (!state.selected) return;

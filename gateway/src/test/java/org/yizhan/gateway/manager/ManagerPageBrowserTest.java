@@ -141,6 +141,7 @@ class ManagerPageBrowserTest {
       topUpAndSeeBalanceAndEntry(account);
       settleAtHospitalAndSeeDrawdown(account, person);
       closePeriodAndSeeStatement(account);
+      pageThroughEntries(empty);
       addIdentityAndFindIt();
       editAndEndIdentity();
       importRosterWithBadRowAndSeeLineNumber();
@@ -296,6 +297,23 @@ class ManagerPageBrowserTest {
     wait.until(ExpectedConditions.alertIsPresent()).accept();
     waitText(By.cssSelector("#close-form > .error"), "PERIOD_NOT_OPEN");
     assertThat(text(By.cssSelector("#close-form > .error"))).contains("查询编号");
+  }
+
+  void pageThroughEntries(long empty) {
+    for (int i = 0; i < 21; i++) {
+      Response r =
+          api.post(
+              "/manager/api/accounts/" + empty + "/top-ups",
+              "{\"reference\":\"PG-" + i + "\",\"amount\":0.01}");
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+    driver.findElement(accountRow(empty)).click();
+    waitText(By.cssSelector("#entries-pager .page-info"), "第 1 / 2 页，共 21 条");
+    assertThat(driver.findElements(By.cssSelector("#entries-table tbody tr"))).hasSize(20);
+    driver.findElement(By.cssSelector("#entries-pager button[data-step='1']")).click();
+    waitText(By.cssSelector("#entries-pager .page-info"), "第 2 / 2 页");
+    assertThat(driver.findElements(By.cssSelector("#entries-table tbody tr"))).hasSize(1);
+    assertThat(text(By.id("account-name"))).contains("0.21");
   }
 
   void addIdentityAndFindIt() {
