@@ -78,6 +78,16 @@ class ManagerPageAssetsTest {
         queue.add(ref.startsWith("./") ? ref.substring(2) : ref);
       }
     }
-    assertThat(seen).contains("index.html", "style.css", "app.js", "api.js", "i18n.js", "chart.js");
+    assertThat(seen)
+        .contains(
+            "index.html",
+            "style.css",
+            "app.js",
+            "api.js",
+            "i18n.js",
+            "chart.js",
+            "ui.js",
+            "accounts.js",
+            "roster.js");
   }
 }

@@ -419,6 +419,15 @@ class ManagerPageBrowserTest {
     driver.navigate().refresh();
     visible(By.id("login-form"));
     assertThat(driver.findElement(By.id("app-view")).isDisplayed()).isFalse();
+
+    // The other office's manager, on the same page, sees none of office 445202's accounts.
+    type(By.id("login-username"), ManagerClient.B);
+    type(By.id("login-password"), ManagerClient.B_PASSWORD);
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    waitText(By.id("who-office"), "445281");
+    visible(By.id("accounts-none"));
+    assertThat(driver.findElements(By.cssSelector("#accounts-table tbody tr"))).isEmpty();
+    assertThat(driver.findElement(By.id("account-detail")).isDisplayed()).isFalse();
   }
 
   // ---- helpers
