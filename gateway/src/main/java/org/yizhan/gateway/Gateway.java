@@ -351,7 +351,18 @@ public final class Gateway implements HttpContext {
         .mount(routes);
     new ManagerApi(managerAuth, identityService, ledger, guard, pool, limits, config.zone())
         .mount(routes);
-    routes.router().get("/manager").handler(ctx -> ctx.redirect("/manager/"));
+    // Vert.x matches "/manager" with or without the trailing slash: redirect only without it.
+    routes
+        .router()
+        .get("/manager")
+        .handler(
+            ctx -> {
+              if (ctx.request().path().equals("/manager")) {
+                ctx.redirect("/manager/");
+              } else {
+                ctx.next();
+              }
+            });
     routes
         .router()
         .route("/manager/*")

@@ -1,0 +1,109 @@
+// The managers' JSON API (/manager/api/*), called with the session cookie the login sets.
+// Every call sends X-Requested-With: the gateway refuses a change made with the cookie without it
+// (its CSRF rule), and a GET ignores it. A failure becomes an ApiFailure carrying the gateway's
+// {code, message, field, correlationId}, so the form that caused it can show it.
+
+const BASE = '/manager/api';
+
+/** Longest a call may take before the page gives up on it, in milliseconds. */
+const TIMEOUT_MILLIS = 30000;
+
+export class ApiFailure extends Error {
+  constructor(status, body) {
+    super(body.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = body.code || null;
+    this.field = body.field || null;
+    this.correlationId = body.correlationId || null;
+  }
+}
+
+/** Called with the ApiFailure of any 401, so the page can show the login form again. */
+let onUnauthenticated = () => {};
+
+export function whenUnauthenticated(callback) {
+  onUnauthenticated = callback;
+}
+
+async function call(method, path, { json, body, contentType } = {}) {
+  const headers = { 'X-Requested-With': 'fetch', Accept: 'application/json' };
+  let payload = body;
+  if (json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = typeof json === 'string' ? json : JSON.stringify(json);
+  } else if (contentType) {
+    headers['Content-Type'] = contentType;
+  }
+  let response;
+  try {
+    response = await fetch(BASE + path, {
+      method,
+      headers,
+      body: payload,
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(TIMEOUT_MILLIS),
+    });
+  } catch (e) {
+    throw new ApiFailure(0, { code: 'NETWORK', message: null });
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch (e) {
+    data = { code: 'BAD_RESPONSE', message: text.slice(0, 200) };
+  }
+  if (!response.ok) {
+    const failure = new ApiFailure(response.status, data || {});
+    if (response.status === 401 && path !== '/login') onUnauthenticated(failure);
+    throw failure;
+  }
+  // A top-up repeated with a known reference is answered with the first one's result.
+  if (data && response.headers.get('Idempotent-Replayed') === 'true') data.replayed = true;
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+function query(params) {
+  const parts = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') parts.push(`${enc(k)}=${enc(v)}`);
+  }
+  return parts.length ? '?' + parts.join('&') : '';
+}
+
+export const api = {
+  login: (username, password) => call('POST', '/login', { json: { username, password } }),
+  logout: () => call('POST', '/logout'),
+  me: () => call('GET', '/me'),
+  hospitals: () => call('GET', '/hospitals'),
+
+  accounts: () => call('GET', '/accounts'),
+  openAccount: (hospitalCode) => call('POST', '/accounts', { json: { hospitalCode } }),
+  // Amounts travel as the decimal text the manager typed (already checked), never through a
+  // binary float: the gateway parses them exactly to the fen.
+  settings: (id, mode, thresholdText) =>
+    call('PUT', `/accounts/${enc(id)}/settings`, {
+      json: `{"mode":${JSON.stringify(mode)},"lowBalanceThreshold":${thresholdText}}`,
+    }),
+  topUp: (id, reference, amountText) =>
+    call('POST', `/accounts/${enc(id)}/top-ups`, {
+      json: `{"reference":${JSON.stringify(reference)},"amount":${amountText}}`,
+    }),
+  entries: (id, filter) => call('GET', `/accounts/${enc(id)}/entries` + query(filter)),
+  daily: (id, days) => call('GET', `/accounts/${enc(id)}/daily` + query({ days })),
+  close: (id, period) => call('POST', `/accounts/${enc(id)}/periods/${enc(period)}/close`),
+  statements: (id) => call('GET', `/accounts/${enc(id)}/statements`),
+  statementCsvUrl: (id, period) => `${BASE}/accounts/${enc(id)}/statements/${enc(period)}/csv`,
+
+  identities: (filter) => call('GET', '/identities' + query(filter)),
+  register: (draft) => call('POST', '/identities', { json: draft }),
+  change: (id, changes) => call('PUT', `/identities/${enc(id)}`, { json: changes }),
+  confirm: (id) => call('POST', `/identities/${enc(id)}/confirm`),
+  end: (id, validTo) => call('POST', `/identities/${enc(id)}/end`, { json: { validTo } }),
+  importRoster: (file) =>
+    call('POST', '/identities/import', { body: file, contentType: 'text/csv' }),
+  exportUrl: () => `${BASE}/identities/export`,
+};

@@ -1,0 +1,477 @@
+package org.yizhan.gateway.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.yizhan.gateway.support.ClaimJson;
+import org.yizhan.gateway.support.ManagerClient;
+import org.yizhan.gateway.support.TestGateway;
+import org.yizhan.gateway.support.TestGateway.Response;
+
+/**
+ * The managers' page ({@code /manager/}) in Debian's headless Chromium, driven by Selenium against
+ * an in-process gateway: a manager's working day from login to logout, through the page only, with
+ * the hospital's settlement made over the hospital API meanwhile.
+ *
+ * <p>Chromium and its chromedriver are Debian's ({@code apt-get install chromium chromium-driver};
+ * {@code .ci/run} installs them). Both paths are given to Selenium so that its Selenium Manager
+ * never tries to download a browser. Without them the test is skipped locally and fails under
+ * {@code CI=true}, so CI cannot pass without having run it.
+ *
+ * <p>Screenshots of the accounts and of the roster go to {@code target/manager-page.png} and {@code
+ * target/manager-roster.png}; with {@code -Dyizhan.docs.screenshot=true} also to {@code docs/},
+ * where the docs show them (not on every build, so that a test run leaves the work tree clean).
+ */
+class ManagerPageBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  /** Longest wait for the page to show what a step expects, in seconds. */
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  /** Hospital H2 (level 2, 揭阳) for 445202 people: the account the journey works on. */
+  static final String H2 = "H44520200002";
+
+  static TestGateway gw;
+  static ManagerClient api;
+  static Path profile;
+  static WebDriver driver;
+  static WebDriverWait wait;
+
+  /** Why the browser test cannot run here (locally only), or null. */
+  static String missing;
+
+  @BeforeAll
+  static void start() throws IOException {
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+      String why =
+          "headless Chromium is missing ("
+              + CHROMIUM
+              + ", "
+              + CHROMEDRIVER
+              + "): apt-get install -y chromium chromium-driver";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail(why + "; CI must run the managers' page test");
+      }
+      // Skipped in @BeforeEach, where the skip and its reason show in the test report.
+      missing = why;
+      System.err.println("WARNING: ManagerPageBrowserTest skipped: " + why);
+      return;
+    }
+    gw = TestGateway.start();
+    api = ManagerClient.login(gw, ManagerClient.A, ManagerClient.A_PASSWORD);
+    profile = Files.createTempDirectory("yz-chromium-");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1360,1500",
+        "--user-data-dir=" + profile);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+    driver = new ChromeDriver(service, options);
+    wait = new WebDriverWait(driver, WAIT);
+  }
+
+  @BeforeEach
+  void needsChromium() {
+    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (gw != null) {
+      gw.close();
+    }
+    if (profile != null) {
+      try (Stream<Path> files = Files.walk(profile)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void managerPage_loginTopUpSettlementCloseRosterImportAndLanguage() throws IOException {
+    long account = api.account(H2, "5000.00", "HOSPITAL_ADVANCE");
+    long empty = api.account(TestGateway.H1, null, "HOSPITAL_ADVANCE");
+    String person = PrepaymentLedgerTest.destitute(api, "445202400", 1).get(0);
+
+    try {
+      logIn();
+      seeAccountsWithBalanceAndAlert(account, empty);
+      topUpAndSeeBalanceAndEntry(account);
+      settleAtHospitalAndSeeDrawdown(account, person);
+      closePeriodAndSeeStatement(account);
+      pageThroughEntries(empty);
+      addIdentityAndFindIt();
+      editAndEndIdentity();
+      importRosterWithBadRowAndSeeLineNumber();
+      screenshot("manager-roster.png");
+      switchLanguageAndKeepIt();
+      backToTheAccount(account);
+      screenshot("manager-page.png");
+      logOut();
+    } catch (AssertionError | RuntimeException e) {
+      try {
+        keepFailure();
+      } catch (IOException | RuntimeException k) {
+        e.addSuppressed(k);
+      }
+      throw e;
+    }
+  }
+
+  /** What the browser showed when a step failed: target/manager-page-failure.{png,html}. */
+  static void keepFailure() throws IOException {
+    Files.write(
+        Path.of("target", "manager-page-failure.png"),
+        ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+    Files.writeString(
+        Path.of("target", "manager-page-failure.html"),
+        "<!-- " + driver.getCurrentUrl() + " -->\n" + driver.getPageSource(),
+        StandardCharsets.UTF_8);
+  }
+
+  void logIn() {
+    driver.get(gw.baseUrl() + "/manager/");
+    visible(By.id("login-form"));
+    assertThat(driver.findElement(By.tagName("h1")).getText()).contains("预付款管理");
+
+    type(By.id("login-username"), ManagerClient.A);
+    type(By.id("login-password"), "not-the-password");
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    WebElement error = visible(By.cssSelector("#login-form > .error"));
+    assertThat(error.getText()).contains("UNAUTHENTICATED");
+
+    type(By.id("login-password"), ManagerClient.A_PASSWORD);
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    visible(By.id("app-view"));
+    assertThat(driver.findElement(By.id("who-office")).getText()).isEqualTo("445202");
+    assertThat(driver.findElement(By.id("who-name")).getText()).contains(ManagerClient.A);
+  }
+
+  void seeAccountsWithBalanceAndAlert(long account, long empty) {
+    WebElement row = visible(accountRow(account));
+    assertThat(row.findElement(By.cssSelector(".balance")).getText()).isEqualTo("5,000.00");
+    assertThat(row.getAttribute("class")).doesNotContain("low");
+    WebElement low = visible(accountRow(empty));
+    assertThat(low.getAttribute("class")).contains("low");
+    assertThat(low.findElement(By.cssSelector(".alert")).getText()).isEqualTo("余额低于预警线");
+    assertThat(low.findElement(By.cssSelector(".balance")).getText()).isEqualTo("0.00");
+  }
+
+  void topUpAndSeeBalanceAndEntry(long account) {
+    driver.findElement(accountRow(account)).click();
+    visible(By.id("account-detail"));
+    waitText(By.id("entries-table"), "5,000.00");
+
+    // An alert line above the balance highlights the account; the top-up below lifts it.
+    new Select(driver.findElement(By.id("settings-mode"))).selectByValue("REFUSE");
+    type(By.id("settings-threshold"), "6000");
+    driver.findElement(By.cssSelector("#settings-form button[type=submit]")).click();
+    waitText(By.cssSelector("#settings-form > .ok"), "设置已保存");
+    WebElement row = driver.findElement(accountRow(account));
+    assertThat(row.getAttribute("class")).contains("low");
+    assertThat(row.getText()).contains("6,000.00").contains("不予救助").contains("余额低于预警线");
+
+    type(By.id("topup-reference"), "BK-2018-0042");
+    type(By.id("topup-amount"), "1234.56");
+    driver.findElement(By.cssSelector("#topup-form button[type=submit]")).click();
+    waitText(By.cssSelector("#topup-form > .ok"), "1,234.56");
+    waitText(By.cssSelector(accountCss(account) + " .balance"), "6,234.56");
+    assertThat(driver.findElement(accountRow(account)).getAttribute("class")).doesNotContain("low");
+    waitText(By.id("entries-table"), "BK-2018-0042");
+    WebElement entry =
+        driver.findElement(By.xpath("//table[@id='entries-table']//tr[td[4]='BK-2018-0042']"));
+    assertThat(entry.getAttribute("data-kind")).isEqualTo("TOP_UP");
+    assertThat(entry.findElement(By.cssSelector(".num")).getText()).isEqualTo("1,234.56");
+
+    // The same reference again is booked once: the balance stays.
+    type(By.id("topup-amount"), "1234.56");
+    driver.findElement(By.cssSelector("#topup-form button[type=submit]")).click();
+    waitText(By.cssSelector("#topup-form > .ok"), "BK-2018-0042");
+    assertThat(text(By.cssSelector("#topup-form > .ok"))).contains("未重复记账");
+    assertThat(text(By.cssSelector(accountCss(account) + " .balance"))).isEqualTo("6,234.56");
+
+    // A refused amount is shown under its form with the field at fault.
+    type(By.id("topup-reference"), "BK-2018-0043");
+    type(By.id("topup-amount"), "12.345");
+    driver.findElement(By.cssSelector("#topup-form button[type=submit]")).click();
+    waitText(By.cssSelector("#topup-form > .error"), "amount");
+  }
+
+  void settleAtHospitalAndSeeDrawdown(long account, String person) {
+    Response settled =
+        gw.post(
+            "/api/v1/settlements",
+            TestGateway.H2_KEY,
+            ClaimJson.claim("BR-0001")
+                .office("445202")
+                .person(person)
+                .item("T-A", "3000.00")
+                .json());
+    assertThat(settled.status()).as(settled.body()).isEqualTo(201);
+
+    driver.findElement(By.id("accounts-refresh")).click();
+    // 6234.56 less the assistance of 750.00 the settlement drew.
+    waitText(By.cssSelector(accountCss(account) + " .balance"), "5,484.56");
+    assertThat(driver.findElement(accountRow(account)).getAttribute("class")).contains("low");
+    waitText(By.id("entries-table"), "BR-0001");
+    WebElement drawdown =
+        driver.findElement(By.xpath("//table[@id='entries-table']//tr[td[4]='BR-0001']"));
+    assertThat(drawdown.getAttribute("data-kind")).isEqualTo("DRAWDOWN");
+    assertThat(drawdown.findElement(By.cssSelector(".num")).getText()).isEqualTo("750.00");
+    List<WebElement> bars = driver.findElements(By.cssSelector("#chart svg rect.bar-drawn"));
+    assertThat(bars).hasSize(1);
+    assertThat(bars.get(0).findElement(By.xpath("..")).getAttribute("data-day"))
+        .isEqualTo(LocalDate.now(gw.zone()).toString());
+
+    new Select(driver.findElement(By.id("entries-kind"))).selectByValue("DRAWDOWN");
+    driver.findElement(By.cssSelector("#entries-form button[type=submit]")).click();
+    wait.until(
+        d -> d.findElements(By.cssSelector("#entries-table tbody tr[data-kind=TOP_UP]")).isEmpty());
+    assertThat(driver.findElements(By.cssSelector("#entries-table tbody tr"))).hasSize(1);
+  }
+
+  void closePeriodAndSeeStatement(long account) {
+    // An account opens on the current month.
+    String period = YearMonth.now(gw.zone()).toString();
+    assertThat(driver.findElement(By.id("close-period")).getAttribute("value")).isEqualTo(period);
+    driver.findElement(By.cssSelector("#close-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    waitText(By.cssSelector("#close-form > .ok"), "5,484.56");
+    WebElement statement =
+        visible(By.cssSelector("#statements-table tr[data-period='" + period + "']"));
+    assertThat(statement.getText()).contains("5,484.56").contains("6,234.56").contains("750.00");
+    String next = YearMonth.parse(period).plusMonths(1).toString();
+    waitText(By.cssSelector(accountCss(account)), next);
+
+    String csv = statement.findElement(By.cssSelector("a.csv")).getAttribute("href");
+    Response r = api.get(csv.substring(gw.baseUrl().length()));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).contains(period).contains("5484.56");
+
+    // Closing it again is refused, and the refusal is shown under the form.
+    ((JavascriptExecutor) driver)
+        .executeScript("document.getElementById('close-period').value = arguments[0]", period);
+    driver.findElement(By.cssSelector("#close-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    waitText(By.cssSelector("#close-form > .error"), "PERIOD_NOT_OPEN");
+    assertThat(text(By.cssSelector("#close-form > .error"))).contains("查询编号");
+  }
+
+  void pageThroughEntries(long empty) {
+    for (int i = 0; i < 21; i++) {
+      Response r =
+          api.post(
+              "/manager/api/accounts/" + empty + "/top-ups",
+              "{\"reference\":\"PG-" + i + "\",\"amount\":0.01}");
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+    driver.findElement(accountRow(empty)).click();
+    waitText(By.cssSelector("#entries-pager .page-info"), "第 1 / 2 页，共 21 条");
+    assertThat(driver.findElements(By.cssSelector("#entries-table tbody tr"))).hasSize(20);
+    driver.findElement(By.cssSelector("#entries-pager button[data-step='1']")).click();
+    waitText(By.cssSelector("#entries-pager .page-info"), "第 2 / 2 页");
+    assertThat(driver.findElements(By.cssSelector("#entries-table tbody tr"))).hasSize(1);
+    assertThat(text(By.id("account-name"))).contains("0.21");
+  }
+
+  void addIdentityAndFindIt() {
+    driver.findElement(By.id("tab-roster")).click();
+    visible(By.id("roster-view"));
+    driver.findElement(By.id("identity-new")).click();
+    visible(By.id("identity-form"));
+    type(By.id("identity-idno"), "445202198001010011");
+    type(By.id("identity-name"), "李四");
+    new Select(driver.findElement(By.id("identity-category"))).selectByValue("SUBSISTENCE");
+    date(By.id("identity-from"), "2018-01-01");
+    driver.findElement(By.id("identity-save")).click();
+    waitText(By.id("roster-ok"), "李四");
+
+    type(By.id("search-q"), "李四");
+    driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+    wait.until(d -> d.findElements(By.cssSelector("#roster-table tbody tr")).size() == 1);
+    WebElement row = driver.findElement(By.cssSelector("#roster-table tbody tr"));
+    assertThat(row.findElement(By.cssSelector(".idno")).getText()).isEqualTo("4***************11");
+    assertThat(row.getText()).contains("李四").contains("低保").contains("2018-01-01");
+    assertThat(driver.getPageSource()).doesNotContain("445202198001010011");
+  }
+
+  void editAndEndIdentity() {
+    WebElement row = driver.findElement(By.cssSelector("#roster-table tbody tr"));
+    row.findElement(By.cssSelector("button[data-action=edit]")).click();
+    WebElement idNo = visible(By.id("identity-idno"));
+    assertThat(idNo.isEnabled()).isFalse();
+    assertThat(idNo.getAttribute("value")).isEqualTo("4***************11");
+    type(By.id("identity-name"), "李四新");
+    driver.findElement(By.id("identity-save")).click();
+    waitText(By.id("roster-ok"), "李四新");
+    waitText(By.id("roster-table"), "李四新");
+
+    row = driver.findElement(By.cssSelector("#roster-table tbody tr"));
+    row.findElement(By.cssSelector("button[data-action=end]")).click();
+    visible(By.id("end-form"));
+    date(By.id("end-to"), "2018-12-31");
+    driver.findElement(By.cssSelector("#end-form button[type=submit]")).click();
+    waitText(By.id("roster-ok"), "2018-12-31");
+    waitText(By.id("roster-table"), "2018-12-31");
+    assertThat(driver.findElement(By.cssSelector("#roster-table tbody tr")).getAttribute("class"))
+        .contains("ended");
+
+    String export = driver.findElement(By.id("roster-export")).getAttribute("href");
+    Response r = api.get(export.substring(gw.baseUrl().length()));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).contains("445202198001010011,李四新,SUBSISTENCE,2018-01-01,2018-12-31");
+  }
+
+  void importRosterWithBadRowAndSeeLineNumber() throws IOException {
+    Path csv = Path.of("target", "browser-roster.csv").toAbsolutePath();
+    Files.writeString(
+        csv,
+        "person_id_no,person_name,category,valid_from,valid_to,confirmed,lifted_out_date\n"
+            + "445202198002020022,王五,DESTITUTE,2018-01-01,,true,\n"
+            + "445202198003030033,赵六,WEALTHY,2018-01-01,,true,\n",
+        StandardCharsets.UTF_8);
+    driver.findElement(By.id("import-file")).sendKeys(csv.toString());
+    driver.findElement(By.id("import-submit")).click();
+    WebElement error = visible(By.cssSelector("#import-form > .error"));
+    assertThat(error.getText()).contains("line 3").contains("category").contains("IMPORT_REFUSED");
+    assertThat(gw.value("SELECT count(*) FROM person_identity WHERE person_name = '王五'"))
+        .isEqualTo(0L);
+
+    type(By.id("search-q"), "王五");
+    driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+    visible(By.id("roster-none"));
+
+    // The whole roster again: the identity added above and the one imported by the API.
+    driver.findElement(By.id("search-q")).clear();
+    driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+    wait.until(d -> d.findElements(By.cssSelector("#roster-table tbody tr")).size() == 2);
+    assertThat(text(By.id("import-form"))).contains("line 3");
+  }
+
+  void switchLanguageAndKeepIt() {
+    driver.findElement(By.id("lang")).click();
+    waitText(By.tagName("h1"), "Civil-affairs prepayment");
+    assertThat(text(By.id("tab-roster"))).isEqualTo("Identity roster");
+
+    driver.navigate().refresh();
+    visible(By.id("app-view"));
+    assertThat(text(By.tagName("h1"))).contains("Civil-affairs prepayment");
+    assertThat(text(By.id("tab-accounts"))).isEqualTo("Prepayment accounts");
+    assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+
+    driver.findElement(By.id("lang")).click();
+    waitText(By.id("tab-accounts"), "预付款账户");
+  }
+
+  void backToTheAccount(long account) {
+    driver.findElement(By.id("tab-accounts")).click();
+    driver.findElement(accountRow(account)).click();
+    waitText(By.id("entries-table"), "BK-2018-0042");
+    waitText(By.id("statements-table"), "5,484.56");
+    visible(By.cssSelector("#chart svg rect.bar-drawn"));
+  }
+
+  void logOut() {
+    driver.findElement(By.id("logout")).click();
+    visible(By.id("login-form"));
+    driver.navigate().refresh();
+    visible(By.id("login-form"));
+    assertThat(driver.findElement(By.id("app-view")).isDisplayed()).isFalse();
+
+    // The other office's manager, on the same page, sees none of office 445202's accounts.
+    type(By.id("login-username"), ManagerClient.B);
+    type(By.id("login-password"), ManagerClient.B_PASSWORD);
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    waitText(By.id("who-office"), "445281");
+    visible(By.id("accounts-none"));
+    assertThat(driver.findElements(By.cssSelector("#accounts-table tbody tr"))).isEmpty();
+    assertThat(driver.findElement(By.id("account-detail")).isDisplayed()).isFalse();
+  }
+
+  // ---- helpers
+
+  static By accountRow(long id) {
+    return By.cssSelector(accountCss(id));
+  }
+
+  static String accountCss(long id) {
+    return "#accounts-table tr[data-account-id='" + id + "']";
+  }
+
+  static WebElement visible(By by) {
+    return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+  }
+
+  static void waitText(By by, String text) {
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+  }
+
+  static String text(By by) {
+    return driver.findElement(by).getText();
+  }
+
+  static void type(By by, String text) {
+    WebElement input = visible(by);
+    input.clear();
+    input.sendKeys(text);
+  }
+
+  /** Sets a date input: typing into one follows the browser's locale, its value does not. */
+  static void date(By by, String isoDate) {
+    ((JavascriptExecutor) driver)
+        .executeScript("arguments[0].value = arguments[1]", visible(by), isoDate);
+  }
+
+  /** Saves what the browser shows under target/ (and docs/ when asked: see the class comment). */
+  static void screenshot(String name) throws IOException {
+    byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
+    Path target = Path.of("target", name);
+    Files.write(target, png);
+    if (Boolean.getBoolean("yizhan.docs.screenshot")) {
+      Files.write(Path.of("..", "docs", name), png);
+    }
+    assertThat(Files.size(target)).isGreaterThan(10_000);
+  }
+}
