@@ -97,13 +97,13 @@ mix() { # rate seconds p99 -> Gatling's status; the report folder in $OUT/last-r
 log "warm-up: 30/s for 30 s"
 mix 30 30 10000 || true
 
-# ---- 7. stepped arrival rates. A step passes with no failed request and p99 <= the bound. On a
-# shared machine one step can miss the bound by a stray pause, so the search stops only at the
-# second miss, or at once when requests fail or the gateway no longer keeps up with the arrivals
-# (Gatling's completed requests/s under 90% of the rate).
+# ---- 7. stepped arrival rates. A step passes with no failed request and p99 <= the bound. The
+# search goes on past a step that only misses the bound (on a shared machine a stray pause can),
+# and stops when requests fail or the gateway falls behind the arrivals (Gatling's completed
+# requests/s under 90% of the rate). BEST is the highest passing step; SUSTAINED the highest
+# step without errors that kept up, reported (flagged) when no step meets the bound.
 BEST=""
-FALLBACK=""
-misses=0
+SUSTAINED=""
 : >"$OUT/steps.txt"
 for rate in $RATES; do
   if mix "$rate" "$STEP_SECONDS" "$P99_MS"; then ok=pass; else ok=FAIL; fi
@@ -113,14 +113,10 @@ for rate in $RATES; do
   log "$rate/s: $ok; all $all_rps req/s p50 ${all_p50} ms p99 ${all_p99} ms KO $all_ko; settle $s_rps/s p50 ${s_p50} ms p99 ${s_p99} ms"
   echo "$rate $ok $all_rps $all_p50 $all_p99 $all_ko $s_rps $s_p50 $s_p99" >>"$OUT/steps.txt"
   step="$rate $all_rps $all_p50 $all_p99 $s_rps $s_p50 $s_p99"
-  if [[ $ok == pass ]]; then
-    BEST="$step"
-    continue
-  fi
   keeping_up=$(awk -v r="$all_rps" -v a="$rate" 'BEGIN{print (r >= 0.9 * a) ? 1 : 0}')
-  [[ "$all_ko" == 0 && -z "$BEST" ]] && FALLBACK="$step"
-  misses=$((misses + 1))
-  [[ "$all_ko" == 0 && $keeping_up == 1 && $misses -lt 2 ]] || break
+  [[ "$all_ko" == 0 && $keeping_up == 1 ]] || break
+  SUSTAINED="$step"
+  [[ $ok == pass ]] && BEST="$step"
 done
 
 RSS_KB=$(awk '/VmHWM/{print $2}' "/proc/$GW/status")
@@ -129,11 +125,12 @@ trap - EXIT
 
 BOUND_MET=yes
 if [[ -z "$BEST" ]]; then
-  [[ -n "$FALLBACK" ]] || { echo "BENCH no step ran without errors; see $OUT/steps.txt"; exit 1; }
-  # No step met the p99 bound: report the highest error-free rate, flagged as such.
-  BEST="$FALLBACK"
+  [[ -n "$SUSTAINED" ]] || { echo "BENCH no step ran without errors; see $OUT/steps.txt"; exit 1; }
+  # No step met the p99 bound: report the highest error-free rate that kept up, flagged as such.
+  BEST="$SUSTAINED"
   BOUND_MET=no
 fi
+MAX_SUSTAINED=$(cut -d' ' -f1 <<<"$SUSTAINED")
 read -r rate all_rps all_p50 all_p99 s_rps s_p50 s_p99 <<<"$BEST"
 RATIO=$(awk -v s="$s_rps" -v t="$PGBENCH_TPS" 'BEGIN{printf "%.2f", s/t}')
-echo "BENCH settlements/s=${s_rps} (mix ${rate}/s arrivals, ${all_rps} req/s) p50=${all_p50}ms p99=${all_p99}ms (settle p50=${s_p50}ms p99=${s_p99}ms) pgbench_tpcb_tps=${PGBENCH_TPS} ratio=${RATIO} peak_rss=$((RSS_KB / 1024))MiB engine_jmh=${JMH20}/s@20lines,${JMH200}/s@200lines p99_bound_${P99_MS}ms_met=${BOUND_MET} cores=$(nproc) load_avg=$(cut -d" " -f1 /proc/loadavg) synchronous_commit=${SYNC}"
+echo "BENCH settlements/s=${s_rps} (mix ${rate}/s arrivals, ${all_rps} req/s) p50=${all_p50}ms p99=${all_p99}ms (settle p50=${s_p50}ms p99=${s_p99}ms) pgbench_tpcb_tps=${PGBENCH_TPS} ratio=${RATIO} peak_rss=$((RSS_KB / 1024))MiB engine_jmh=${JMH20}/s@20lines,${JMH200}/s@200lines p99_bound_${P99_MS}ms_met=${BOUND_MET} max_error_free_rate=${MAX_SUSTAINED}/s cores=$(nproc) load_avg=$(cut -d" " -f1 /proc/loadavg) synchronous_commit=${SYNC}"
