@@ -101,21 +101,30 @@ mix 30 30 10000 || true
 # search goes on past a step that only misses the bound (on a shared machine a stray pause can),
 # and stops when requests fail or the gateway falls behind the arrivals (Gatling's completed
 # requests/s under 90% of the rate). BEST is the highest passing step; SUSTAINED the highest
-# step without errors that kept up, reported (flagged) when no step meets the bound.
+# step without errors that kept up with its median within the bound, reported (flagged) when no
+# step meets the p99 bound.
 BEST=""
 SUSTAINED=""
 : >"$OUT/steps.txt"
+TICKS=$(getconf CLK_TCK)
+cpu_ms() { awk -v t="$TICKS" '{printf "%d", ($14 + $15) * 1000 / t}' "/proc/$GW/stat"; }
 for rate in $RATES; do
+  cpu_before=$(cpu_ms)
   if mix "$rate" "$STEP_SECONDS" "$P99_MS"; then ok=pass; else ok=FAIL; fi
+  cpu_after=$(cpu_ms)
   report=$(cat "$OUT/last-report")
-  read -r _ _ all_ko all_rps all_p50 all_p99 < <("${JAVA_LOAD[@]}" org.yizhan.load.Report "$report" ALL)
+  read -r all_n _ all_ko all_rps all_p50 all_p99 < <("${JAVA_LOAD[@]}" org.yizhan.load.Report "$report" ALL)
   read -r _ _ _ s_rps s_p50 s_p99 < <("${JAVA_LOAD[@]}" org.yizhan.load.Report "$report" settle)
-  log "$rate/s: $ok; all $all_rps req/s p50 ${all_p50} ms p99 ${all_p99} ms KO $all_ko; settle $s_rps/s p50 ${s_p50} ms p99 ${s_p99} ms"
-  echo "$rate $ok $all_rps $all_p50 $all_p99 $all_ko $s_rps $s_p50 $s_p99" >>"$OUT/steps.txt"
+  # The gateway's own CPU time per request in this step (user + system), ms: what the gateway
+  # costs whatever else the machine runs.
+  cpu_per_req=$(awk -v c=$((cpu_after - cpu_before)) -v n="$all_n" 'BEGIN{printf "%.2f", n ? c / n : 0}')
+  log "$rate/s: $ok; all $all_rps req/s p50 ${all_p50} ms p99 ${all_p99} ms KO $all_ko; settle $s_rps/s p50 ${s_p50} ms p99 ${s_p99} ms; gateway CPU ${cpu_per_req} ms/request; load avg $(cut -d' ' -f1 /proc/loadavg)"
+  echo "$rate $ok $all_rps $all_p50 $all_p99 $all_ko $s_rps $s_p50 $s_p99 $cpu_per_req" >>"$OUT/steps.txt"
   step="$rate $all_rps $all_p50 $all_p99 $s_rps $s_p50 $s_p99"
   keeping_up=$(awk -v r="$all_rps" -v a="$rate" 'BEGIN{print (r >= 0.9 * a) ? 1 : 0}')
   [[ "$all_ko" == 0 && $keeping_up == 1 ]] || break
-  SUSTAINED="$step"
+  # Sustained: no errors, keeping up, and the median still within the bound (not queueing).
+  (( all_p50 <= P99_MS )) && SUSTAINED="$step"
   [[ $ok == pass ]] && BEST="$step"
 done
 
@@ -125,12 +134,12 @@ trap - EXIT
 
 BOUND_MET=yes
 if [[ -z "$BEST" ]]; then
-  [[ -n "$SUSTAINED" ]] || { echo "BENCH no step ran without errors; see $OUT/steps.txt"; exit 1; }
-  # No step met the p99 bound: report the highest error-free rate that kept up, flagged as such.
+  [[ -n "$SUSTAINED" ]] || { echo "BENCH no step ran without errors and p50 within the bound; see $OUT/steps.txt"; exit 1; }
+  # No step met the p99 bound: report the highest sustained rate, flagged as such.
   BEST="$SUSTAINED"
   BOUND_MET=no
 fi
 MAX_SUSTAINED=$(cut -d' ' -f1 <<<"$SUSTAINED")
 read -r rate all_rps all_p50 all_p99 s_rps s_p50 s_p99 <<<"$BEST"
 RATIO=$(awk -v s="$s_rps" -v t="$PGBENCH_TPS" 'BEGIN{printf "%.2f", s/t}')
-echo "BENCH settlements/s=${s_rps} (mix ${rate}/s arrivals, ${all_rps} req/s) p50=${all_p50}ms p99=${all_p99}ms (settle p50=${s_p50}ms p99=${s_p99}ms) pgbench_tpcb_tps=${PGBENCH_TPS} ratio=${RATIO} peak_rss=$((RSS_KB / 1024))MiB engine_jmh=${JMH20}/s@20lines,${JMH200}/s@200lines p99_bound_${P99_MS}ms_met=${BOUND_MET} max_error_free_rate=${MAX_SUSTAINED}/s cores=$(nproc) load_avg=$(cut -d" " -f1 /proc/loadavg) synchronous_commit=${SYNC}"
+echo "BENCH settlements/s=${s_rps} (mix ${rate}/s arrivals, ${all_rps} req/s) p50=${all_p50}ms p99=${all_p99}ms (settle p50=${s_p50}ms p99=${s_p99}ms) pgbench_tpcb_tps=${PGBENCH_TPS} ratio=${RATIO} peak_rss=$((RSS_KB / 1024))MiB engine_jmh=${JMH20}/s@20lines,${JMH200}/s@200lines p99_bound_${P99_MS}ms_met=${BOUND_MET} max_sustained_rate=${MAX_SUSTAINED}/s cores=$(nproc) load_avg=$(cut -d" " -f1 /proc/loadavg) synchronous_commit=${SYNC}"
