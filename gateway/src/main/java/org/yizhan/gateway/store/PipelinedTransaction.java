@@ -20,6 +20,12 @@ import java.util.function.Function;
  * behind the writes, COMMIT is executed by PostgreSQL as soon as the writes are, and the head is
  * held only for the server's own work and the WAL flush.
  *
+ * <p>BEGIN is pipelined too, with the transaction's first statements (its locking reads): a
+ * transaction then costs two round trips (BEGIN and reads; writes and COMMIT) instead of four, and
+ * holds its pool connection and its row locks that much less. Writes are only ever sent after the
+ * reads' answers, which come after BEGIN's, so {@link #checkBegun} can assert that BEGIN succeeded
+ * before anything is written.
+ *
  * <p>Safety is unchanged: if any statement before COMMIT fails, PostgreSQL has aborted the
  * transaction, the pipelined COMMIT answers ROLLBACK, and {@link #committed} fails with the first
  * statement's error (so the callers' retry on a lost race still sees the unique violation or the
@@ -27,10 +33,12 @@ import java.util.function.Function;
  */
 final class PipelinedTransaction {
   private final SqlConnection conn;
+  private final Future<?> begin;
   private boolean commitSent;
 
   private PipelinedTransaction(SqlConnection conn) {
     this.conn = conn;
+    this.begin = conn.query("BEGIN").execute();
   }
 
   SqlConnection conn() {
@@ -42,23 +50,37 @@ final class PipelinedTransaction {
     return pool.withConnection(
         conn -> {
           PipelinedTransaction tx = new PipelinedTransaction(conn);
-          return conn.query("BEGIN")
-              .execute()
-              .compose(begun -> work.apply(tx))
-              .transform(
-                  ar -> {
-                    if (tx.commitSent) {
-                      return future(ar);
-                    }
-                    if (ar.succeeded()) {
-                      // A transaction that succeeded without a COMMIT would lose its writes.
-                      conn.query("ROLLBACK").execute();
-                      return Future.failedFuture(
-                          new IllegalStateException("transaction ended without commit"));
-                    }
-                    return conn.query("ROLLBACK").execute().transform(rolledBack -> future(ar));
-                  });
+          Future<T> done;
+          try {
+            done = work.apply(tx);
+          } catch (RuntimeException e) {
+            done = Future.failedFuture(e);
+          }
+          return done.transform(
+              ar -> {
+                if (tx.commitSent) {
+                  return future(ar);
+                }
+                if (ar.succeeded()) {
+                  // A transaction that succeeded without a COMMIT would lose its writes.
+                  conn.query("ROLLBACK").execute();
+                  return Future.failedFuture(
+                      new IllegalStateException("transaction ended without commit"));
+                }
+                return conn.query("ROLLBACK").execute().transform(rolledBack -> future(ar));
+              });
         });
+  }
+
+  /**
+   * Asserts that BEGIN succeeded; call before sending the first write. Its answer precedes the
+   * answers of the statements sent after it, so by the time a write depends on a read, it is in.
+   */
+  void checkBegun() {
+    if (!begin.succeeded()) {
+      throw new IllegalStateException(
+          "BEGIN has not succeeded before the first write: " + begin.cause());
+    }
   }
 
   /**
@@ -69,6 +91,7 @@ final class PipelinedTransaction {
     if (commitSent) {
       throw new IllegalStateException("COMMIT already sent");
     }
+    checkBegun();
     commitSent = true;
     Future<Void> commit = conn.query("COMMIT").execute().mapEmpty();
     return Future.all(sent)

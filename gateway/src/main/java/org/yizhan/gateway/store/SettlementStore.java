@@ -194,6 +194,7 @@ public final class SettlementStore {
       Settlement computed,
       Account account,
       Instant now) {
+    tx.checkBegun();
     SqlConnection conn = tx.conn();
     Claim claim = cmd.claim();
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
@@ -291,6 +292,7 @@ public final class SettlementStore {
 
   private Future<ReverseResult> reverseLocked(
       PipelinedTransaction tx, Row s, String reason, String actor, Instant now, OffsetDateTime at) {
+    tx.checkBegun();
     SqlConnection conn = tx.conn();
     UUID settlementId = s.getUUID("id");
     long drawn = Sql.fen(s, "prepayment_drawn");
