@@ -83,50 +83,33 @@ for _ in $(seq 120); do
   sleep 1
 done
 
-# ---- 6. seed, then warm the JIT (not counted)
+# ---- 6. seed
 log "seeding $POPULATION persons"
 "${JAVA_LOAD[@]}" org.yizhan.load.Seed --base-url "$BASE" --population "$POPULATION" >&2
-mix() { # rate seconds p99 -> Gatling's status; the report folder in $OUT/last-report
-  "${JAVA_LOAD[@]}" -DbaseUrl="$BASE" -Drate="$1" -Dduration="$2" -Dp99Ms="$3" \
-    -Dpopulation="$POPULATION" io.gatling.app.Gatling --simulation org.yizhan.load.sim.SettlementMix \
-    --results-folder "$PWD/$OUT/gatling" --run-description "bench $1/s" >"$OUT/mix-$1.log" 2>&1
-  local status=$?
-  ls -td "$OUT"/gatling/settlementmix-* | head -1 >"$OUT/last-report"
-  return $status
-}
-log "warm-up: 30/s for 30 s"
-mix 30 30 10000 || true
-
-# ---- 7. stepped arrival rates. A step passes with no failed request and p99 <= the bound. The
-# search goes on past a step that only misses the bound (on a shared machine a stray pause can),
-# and stops when requests fail or the gateway falls behind the arrivals (Gatling's completed
-# requests/s under 90% of the rate). BEST is the highest passing step; SUSTAINED the highest
-# step without errors that kept up with its median within the bound, reported (flagged) when no
-# step meets the p99 bound.
+# ---- 7. warm-up and stepped arrival rates, in one load-generator JVM (org.yizhan.load.Stepper),
+# so the generator is warm too: a fresh Gatling JVM per step measured its own first seconds. A
+# step passes with no failed request and p99 <= the bound. The search goes on past a step that
+# only misses the bound, and stops when requests fail or the gateway falls behind the arrivals
+# (completed requests/s under 90% of the rate). BEST is the highest passing step; SUSTAINED the
+# highest step without errors that kept up with its median within the bound, reported (flagged)
+# when no step meets the p99 bound.
+log "warm-up 30/s for 30 s, then steps of ${STEP_SECONDS} s at: $RATES"
+# shellcheck disable=SC2086
+"${JAVA_LOAD[@]}" -DbaseUrl="$BASE" -Dpopulation="$POPULATION" -Dp99Ms="$P99_MS" \
+  org.yizhan.load.Stepper "$PWD/$OUT/gatling" "$GW" 30 30 "$STEP_SECONDS" $RATES \
+  >"$OUT/steps.log" 2>&1 || { tail -30 "$OUT/steps.log"; exit 1; }
+grep '^STEP ' "$OUT/steps.log" | cut -d' ' -f2- >"$OUT/steps.txt"
 BEST=""
 SUSTAINED=""
-: >"$OUT/steps.txt"
-TICKS=$(getconf CLK_TCK)
-cpu_ms() { awk -v t="$TICKS" '{printf "%d", ($14 + $15) * 1000 / t}' "/proc/$GW/stat"; }
-for rate in $RATES; do
-  cpu_before=$(cpu_ms)
-  if mix "$rate" "$STEP_SECONDS" "$P99_MS"; then ok=pass; else ok=FAIL; fi
-  cpu_after=$(cpu_ms)
-  report=$(cat "$OUT/last-report")
-  read -r all_n _ all_ko all_rps all_p50 all_p99 < <("${JAVA_LOAD[@]}" org.yizhan.load.Report "$report" ALL)
-  read -r _ _ _ s_rps s_p50 s_p99 < <("${JAVA_LOAD[@]}" org.yizhan.load.Report "$report" settle)
-  # The gateway's own CPU time per request in this step (user + system), ms: what the gateway
-  # costs whatever else the machine runs.
-  cpu_per_req=$(awk -v c=$((cpu_after - cpu_before)) -v n="$all_n" 'BEGIN{printf "%.2f", n ? c / n : 0}')
-  log "$rate/s: $ok; all $all_rps req/s p50 ${all_p50} ms p99 ${all_p99} ms KO $all_ko; settle $s_rps/s p50 ${s_p50} ms p99 ${s_p99} ms; gateway CPU ${cpu_per_req} ms/request; load avg $(cut -d' ' -f1 /proc/loadavg)"
-  echo "$rate $ok $all_rps $all_p50 $all_p99 $all_ko $s_rps $s_p50 $s_p99 $cpu_per_req" >>"$OUT/steps.txt"
+while read -r rate ok all_rps all_p50 all_p99 all_ko s_rps s_p50 s_p99 cpu_per_req; do
+  log "$rate/s: $ok; all $all_rps req/s p50 ${all_p50} ms p99 ${all_p99} ms KO $all_ko; settle $s_rps/s p50 ${s_p50} ms p99 ${s_p99} ms; gateway CPU ${cpu_per_req} ms/request"
   step="$rate $all_rps $all_p50 $all_p99 $s_rps $s_p50 $s_p99"
   keeping_up=$(awk -v r="$all_rps" -v a="$rate" 'BEGIN{print (r >= 0.9 * a) ? 1 : 0}')
   [[ "$all_ko" == 0 && $keeping_up == 1 ]] || break
   # Sustained: no errors, keeping up, and the median still within the bound (not queueing).
-  (( all_p50 <= P99_MS )) && SUSTAINED="$step"
-  [[ $ok == pass ]] && BEST="$step"
-done
+  if (( all_p50 <= P99_MS )); then SUSTAINED="$step"; fi
+  if [[ $ok == pass ]]; then BEST="$step"; fi
+done <"$OUT/steps.txt"
 
 RSS_KB=$(awk '/VmHWM/{print $2}' "/proc/$GW/status")
 kill $GW; wait $GW 2>/dev/null || true
