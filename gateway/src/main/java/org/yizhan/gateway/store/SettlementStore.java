@@ -106,8 +106,8 @@ public final class SettlementStore {
             prior ->
                 prior != null
                     ? Future.succeededFuture(prior)
-                    : pool.<SettleResult>withTransaction(
-                            conn -> settleIn(conn, cmd, requestSha256, engine))
+                    : PipelinedTransaction.<SettleResult>run(
+                            pool, tx -> settleIn(tx, cmd, requestSha256, engine))
                         .recover(
                             e -> {
                               if (e instanceof Rollback) {
@@ -143,10 +143,11 @@ public final class SettlementStore {
   }
 
   private Future<SettleResult> settleIn(
-      SqlConnection conn,
+      PipelinedTransaction tx,
       SettleCommand cmd,
       String requestSha256,
       Function<Accumulators, SettlementOutcome> engine) {
+    SqlConnection conn = tx.conn();
     Claim claim = cmd.claim();
     Instant now = now();
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
@@ -182,17 +183,19 @@ public final class SettlementStore {
                       : PrepaymentLedger.lock(
                           conn, claim.officeCode(), claim.hospitalCode(), period(now), at);
               return locked.compose(
-                  a -> write(conn, cmd, requestSha256, s, a, now).map(SettleResult.Created::new));
+                  a -> write(tx, cmd, requestSha256, s, a, now).map(SettleResult.Created::new));
             });
   }
 
   private Future<SettlementRecord> write(
-      SqlConnection conn,
+      PipelinedTransaction tx,
       SettleCommand cmd,
       String requestSha256,
       Settlement computed,
       Account account,
       Instant now) {
+    tx.checkBegun();
+    SqlConnection conn = tx.conn();
     Claim claim = cmd.claim();
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     Account.Drawdown plan =
@@ -236,7 +239,9 @@ public final class SettlementStore {
             plan.advanceFen(),
             now,
             day);
-    return Future.all(writes).map(done -> record);
+    // COMMIT goes out right behind the audit entry, which locks the chain's head: see
+    // PipelinedTransaction.
+    return tx.commitAfter(writes).map(done -> record);
   }
 
   /** Reverses a settlement of {@code hospitalCode}; reversing twice changes nothing more. */
@@ -247,8 +252,8 @@ public final class SettlementStore {
 
   private Future<ReverseResult> reverse(
       String hospitalCode, UUID settlementId, String reason, String actor, int attempt) {
-    return pool.<ReverseResult>withTransaction(
-            conn -> reverseIn(conn, hospitalCode, settlementId, reason, actor))
+    return PipelinedTransaction.<ReverseResult>run(
+            pool, tx -> reverseIn(tx, hospitalCode, settlementId, reason, actor))
         .recover(
             e -> {
               if (e instanceof Rollback) {
@@ -262,7 +267,12 @@ public final class SettlementStore {
   }
 
   private Future<ReverseResult> reverseIn(
-      SqlConnection conn, String hospitalCode, UUID settlementId, String reason, String actor) {
+      PipelinedTransaction tx,
+      String hospitalCode,
+      UUID settlementId,
+      String reason,
+      String actor) {
+    SqlConnection conn = tx.conn();
     Instant now = now();
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     return conn.preparedQuery(LOCK_SETTLEMENT)
@@ -276,12 +286,14 @@ public final class SettlementStore {
               if (SettlementRecord.REVERSED.equals(r.getString("status"))) {
                 return rollback(new ReverseResult.AlreadyReversed(settlementId));
               }
-              return reverseLocked(conn, r, reason, actor, now, at);
+              return reverseLocked(tx, r, reason, actor, now, at);
             });
   }
 
   private Future<ReverseResult> reverseLocked(
-      SqlConnection conn, Row s, String reason, String actor, Instant now, OffsetDateTime at) {
+      PipelinedTransaction tx, Row s, String reason, String actor, Instant now, OffsetDateTime at) {
+    tx.checkBegun();
+    SqlConnection conn = tx.conn();
     UUID settlementId = s.getUUID("id");
     long drawn = Sql.fen(s, "prepayment_drawn");
     long advance = Sql.fen(s, "hospital_advance");
@@ -348,7 +360,9 @@ public final class SettlementStore {
                       .put("advanceCancelled", Fen.format(advance))
                       .put("reason", reason);
               Future<?> audit = audit(conn, actor, "REVERSE", settlementId, details);
-              return Future.all(insert, mark, audit);
+              // COMMIT right behind the audit entry (see PipelinedTransaction); the figures'
+              // update and the ledger's credit went out before, on the same connection.
+              return tx.commitAfter(List.of(insert, mark, audit));
             });
     writes.add(rest);
     return Future.all(writes).map(done -> new ReverseResult.Reversed(settlementId));

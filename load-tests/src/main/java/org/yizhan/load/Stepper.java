@@ -1,0 +1,112 @@
+package org.yizhan.load;
+
+import io.gatling.app.Gatling$;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The stepped load of bench.sh: a warm-up, then {@code SettlementMix} at each given arrival rate,
+ * all in this one JVM, so the load generator itself is warm after the warm-up (a fresh Gatling JVM
+ * per step measured its own first, interpreted seconds: the first second of every step had response
+ * times of 250–500 ms where the rest had under 70). Prints one line per step:
+ *
+ * <pre>STEP rate pass|FAIL req/s p50 p99 failed settle/s settleP50 settleP99 gatewayCpuMsPerRequest
+ * </pre>
+ *
+ * and stops after a step with failed requests or one where the gateway fell behind the arrivals
+ * (completed requests/s under 90% of the rate). Parameters as {@link LoadConfig} (baseUrl,
+ * population, p99Ms) plus the arguments: {@code <results folder> <gateway pid or 0> <warm-up rate>
+ * <warm-up seconds> <step seconds> <rate>...}.
+ */
+public final class Stepper {
+  /** Completed requests/s below this share of the arrival rate: the gateway fell behind. */
+  static final double KEEPING_UP = 0.9;
+
+  private Stepper() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length < 6) {
+      System.err.println(
+          "usage: Stepper <results> <gateway pid|0> <warm-up rate> <warm-up s> <step s> <rate>...");
+      System.exit(2);
+    }
+    Path results = Path.of(args[0]).toAbsolutePath();
+    long pid = Long.parseLong(args[1]);
+    String p99 = System.getProperty("p99Ms", "100");
+    run(results, args[2], args[3], "1000000");
+    List<String> rates = new ArrayList<>(List.of(args).subList(5, args.length));
+    for (String rate : rates) {
+      long cpuBefore = cpuMillis(pid);
+      int status = run(results, rate, args[4], p99);
+      long cpuAfter = cpuMillis(pid);
+      Path report = newest(results);
+      Report.Row all = Report.row(report, "ALL");
+      Report.Row settle = Report.row(report, "settle");
+      double perRequest = all.total() == 0 ? 0 : (double) (cpuAfter - cpuBefore) / all.total();
+      System.out.printf(
+          "STEP %s %s %s %d %d %d %s %d %d %.2f%n",
+          rate,
+          status == 0 ? "pass" : "FAIL",
+          all.perSecond(),
+          all.p50Ms(),
+          all.p99Ms(),
+          all.ko(),
+          settle.perSecond(),
+          settle.p50Ms(),
+          settle.p99Ms(),
+          perRequest);
+      System.out.flush();
+      boolean keepingUp =
+          Double.parseDouble(all.perSecond()) >= KEEPING_UP * Double.parseDouble(rate);
+      if (all.ko() > 0 || !keepingUp) {
+        break;
+      }
+    }
+    System.exit(0);
+  }
+
+  /** One SettlementMix run; Gatling's status (0: every assertion held). */
+  static int run(Path results, String rate, String seconds, String p99Ms) {
+    System.setProperty("rate", rate);
+    System.setProperty("duration", seconds);
+    System.setProperty("p99Ms", p99Ms);
+    return Gatling$.MODULE$.fromArgs(
+        new String[] {
+          "--simulation",
+          "org.yizhan.load.sim.SettlementMix",
+          "--results-folder",
+          results.toString(),
+          "--run-description",
+          "bench " + rate + "/s"
+        });
+  }
+
+  /** The process's CPU time (user + system) in ms, from /proc; 0 when unknown. */
+  static long cpuMillis(long pid) throws IOException {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    if (pid <= 0 || !Files.exists(stat)) {
+      return 0;
+    }
+    String s = Files.readString(stat);
+    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+    // after "pid (comm) ", fields start at state (3rd): utime is the 14th, stime the 15th
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** USER_HZ on Linux: 100 on every architecture the JDK runs on. */
+  static final long CLOCK_TICKS_PER_SECOND = 100;
+
+  static Path newest(Path results) throws IOException {
+    try (Stream<Path> dirs = Files.list(results)) {
+      return dirs.filter(d -> d.getFileName().toString().startsWith("settlementmix-"))
+          .max(Comparator.comparing(d -> d.getFileName().toString()))
+          .orElseThrow(() -> new IOException("no SettlementMix report in " + results));
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package org.yizhan.load.sim;
+
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.yizhan.load.Claims;
+import org.yizhan.load.LoadConfig;
+import org.yizhan.load.Population;
+import org.yizhan.load.Population.Person;
+
+/**
+ * Accumulator contention: every arrival settles a claim of one of a handful ({@code hotPersons}, 5
+ * by default) of persons of office 445202, at any of the hospitals, so many settlements of one
+ * person are in flight at once and serialise on that person's year figures (a row lock). Claims are
+ * short (5–20 lines) so the lock, not the engine, is what is measured. The gateway must answer
+ * every one (no deadlock, no 503) and keep p99 under the bound; caps reached on the way are the
+ * engine's business, not a failure.
+ */
+public class HotPerson extends Simulation {
+  /** Lines per claim, fewest and most. */
+  static final int LINES_MIN = 5;
+
+  static final int LINES_MAX = 20;
+
+  private final LoadConfig config = LoadConfig.fromSystemProperties();
+  private final List<Person> hot =
+      config.population().first(config.hotPersons(), Population.MANAGED_OFFICES.get(0), null);
+  private final Claims claims = new Claims(config.catalogue(), Claims.runPrefix("HOT"));
+  private final Hospital hospital = new Hospital(config);
+
+  private final ScenarioBuilder settle =
+      scenario("HotPerson")
+          .exec(
+              hospital.signed(
+                  "settle",
+                  "POST",
+                  s -> {
+                    ThreadLocalRandom r = ThreadLocalRandom.current();
+                    Person p = hot.get(r.nextInt(hot.size()));
+                    String claim =
+                        claims.claim(p, LINES_MIN + r.nextInt(LINES_MAX - LINES_MIN + 1));
+                    return new Hospital.Call(
+                        r.nextInt(hospital.count()), "/api/v1/settlements", claim);
+                  },
+                  status().is(201),
+                  jsonPath("$.settlementId").exists()));
+
+  {
+    setUp(
+            settle.injectOpen(
+                constantUsersPerSec(config.ratePerSecond())
+                    .during(Duration.ofSeconds(config.durationSeconds()))))
+        .protocols(Hospital.protocol(config))
+        .assertions(Bounds.of(config));
+  }
+}

@@ -1,0 +1,136 @@
+package org.yizhan.load.sim;
+
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.percent;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.yizhan.load.Claims;
+import org.yizhan.load.LoadConfig;
+import org.yizhan.load.Population;
+import org.yizhan.load.Population.Person;
+
+/**
+ * The hospitals' everyday traffic as an open workload: requests arrive at {@code rate} per second
+ * whatever the gateway's speed (as discharges do), for {@code duration} seconds. Each arrival is
+ * one call: 60% settle a claim, 25% preview one, 10% read (a settlement made earlier in the run, or
+ * a person's year figures), 5% reverse a settlement made earlier in the run (settling one first
+ * when there is none yet). Claims are those of {@link Claims} for persons of {@link Population}
+ * (about 15% poor), at the hospitals of every given key (three levels by default), so a person is
+ * admitted several times in the year.
+ *
+ * <p>Request names: {@code settle}, {@code preview}, {@code read settlement}, {@code read figures},
+ * {@code reverse}; bench.sh reads the {@code settle} figures.
+ */
+public class SettlementMix extends Simulation {
+  private final LoadConfig config = LoadConfig.fromSystemProperties();
+  private final Population population = config.population();
+  private final Claims claims = new Claims(config.catalogue(), Claims.runPrefix("MIX"));
+  private final Hospital hospital = new Hospital(config);
+  private final Settled settled = new Settled();
+
+  private Hospital.Call claim(String path) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    Person p = population.person(r.nextInt(population.size()));
+    return new Hospital.Call(r.nextInt(hospital.count()), path, claims.claim(p));
+  }
+
+  private ChainBuilder settle(String idKey) {
+    return hospital
+        .signed(
+            "settle",
+            "POST",
+            s -> claim("/api/v1/settlements"),
+            status().in(200, 201),
+            jsonPath("$.settlementId").saveAs(idKey))
+        .exec(
+            s -> {
+              if (idKey.equals("sid")) {
+                settled.add(s.getInt("yzHospital"), s.getString("sid"));
+              }
+              return s;
+            });
+  }
+
+  private final ChainBuilder preview =
+      hospital.signed(
+          "preview", "POST", s -> claim("/api/v1/settlements/preview"), status().is(200));
+
+  private final ChainBuilder read =
+      exec(s -> {
+            Settled.Entry e = settled.any();
+            return e == null
+                ? s.remove("readId")
+                : s.set("readId", e.settlementId()).set("readHospital", e.hospital());
+          })
+          .doIfOrElse(s -> s.contains("readId"))
+          .then(
+              hospital.signed(
+                  "read settlement",
+                  "GET",
+                  s ->
+                      new Hospital.Call(
+                          s.getInt("readHospital"),
+                          "/api/v1/settlements/" + s.getString("readId"),
+                          null),
+                  status().is(200)))
+          .orElse(
+              hospital.signed(
+                  "read figures",
+                  "GET",
+                  s -> {
+                    ThreadLocalRandom r = ThreadLocalRandom.current();
+                    Person p = population.person(r.nextInt(population.size()));
+                    return new Hospital.Call(
+                        r.nextInt(hospital.count()),
+                        "/api/v1/persons/" + p.idNo() + "/accumulators/2018",
+                        null);
+                  },
+                  status().is(200)));
+
+  private final ChainBuilder reverse =
+      exec(s -> {
+            Settled.Entry e = settled.take();
+            return e == null
+                ? s.remove("revId")
+                : s.set("revId", e.settlementId()).set("revHospital", e.hospital());
+          })
+          .doIf(s -> !s.contains("revId"))
+          .then(settle("revId").exec(s -> s.set("revHospital", s.getInt("yzHospital"))))
+          .exec(
+              hospital.signed(
+                  "reverse",
+                  "POST",
+                  s ->
+                      new Hospital.Call(
+                          s.getInt("revHospital"),
+                          "/api/v1/settlements/" + s.getString("revId") + "/reversal",
+                          "{\"reason\":\"load test reversal\"}"),
+                  status().is(200),
+                  jsonPath("$.status").is("REVERSED")));
+
+  private final ScenarioBuilder mix =
+      scenario("SettlementMix")
+          .randomSwitch()
+          .on(
+              percent(60.0).then(settle("sid")),
+              percent(25.0).then(preview),
+              percent(10.0).then(read),
+              percent(5.0).then(reverse));
+
+  {
+    setUp(
+            mix.injectOpen(
+                constantUsersPerSec(config.ratePerSecond())
+                    .during(Duration.ofSeconds(config.durationSeconds()))))
+        .protocols(Hospital.protocol(config))
+        .assertions(Bounds.of(config));
+  }
+}
