@@ -3,6 +3,7 @@ package org.yizhan.gateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -45,8 +46,9 @@ class MaskingTest {
     production.setContext(logging);
     production.doConfigure(MaskingTest.class.getResource("/logback.xml"));
     ch.qos.logback.classic.Logger root = logging.getLogger(Logger.ROOT_LOGGER_NAME);
+    AsyncAppender async = (AsyncAppender) root.getAppender("ASYNC");
     ConsoleAppender<ILoggingEvent> console =
-        (ConsoleAppender<ILoggingEvent>) root.getAppender("STDOUT");
+        (ConsoleAppender<ILoggingEvent>) async.getAppender("STDOUT");
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(logging);
     encoder.setPattern(((PatternLayoutEncoder) console.getEncoder()).getPattern());
@@ -56,8 +58,8 @@ class MaskingTest {
     capture.setEncoder(encoder);
     capture.setOutputStream(captured);
     capture.start();
-    root.detachAppender(console);
-    console.stop();
+    root.detachAppender(async);
+    async.stop();
     root.addAppender(capture);
     logging.getLogger("org.yizhan").setLevel(Level.DEBUG);
     logging.getLogger("yizhan.access").setLevel(Level.DEBUG);
