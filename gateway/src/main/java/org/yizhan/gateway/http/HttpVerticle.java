@@ -187,19 +187,7 @@ public final class HttpVerticle extends VerticleBase {
     } else if (error.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
-    ctx.response()
-        .setStatusCode(error.status())
-        .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(
-            SettlementJson.render(
-                g -> {
-                  g.writeStartObject();
-                  g.writeStringField("code", error.code());
-                  g.writeStringField("message", error.getMessage());
-                  g.writeStringField("field", error.field());
-                  g.writeStringField("correlationId", requestId);
-                  g.writeEndObject();
-                }));
+    MalformedRequests.write(ctx.response(), error, requestId);
   }
 
   static ApiError toApiError(RoutingContext ctx) {

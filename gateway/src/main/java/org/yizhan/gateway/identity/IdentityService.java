@@ -106,15 +106,7 @@ public final class IdentityService {
                   Sql.p(12, PERSON_IDENTITY.RECORDED_BY))
               .returning(PERSON_IDENTITY.fields()));
 
-  static final String NOTIFY =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  DSL.function(
-                      "pg_notify",
-                      String.class,
-                      DSL.inline(IdentityDirectory.CHANNEL),
-                      DSL.param("1", String.class))));
+  static final String NOTIFY = Sql.notify(IdentityDirectory.CHANNEL);
 
   /**
    * Current versions of an office: $2 ID-number prefix or name part or null, $3 category or null.

@@ -18,7 +18,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.jooq.impl.DSL;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
@@ -85,15 +84,7 @@ public final class HospitalKeys {
               .set(HOSPITAL_KEY.VALID_TO, Sql.p(1, HOSPITAL_KEY.VALID_TO))
               .where(HOSPITAL_KEY.KEY_ID.eq(Sql.p(2, HOSPITAL_KEY.KEY_ID))));
 
-  static final String NOTIFY =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  DSL.function(
-                      "pg_notify",
-                      String.class,
-                      DSL.inline(CHANNEL),
-                      DSL.param("1", String.class))));
+  static final String NOTIFY = Sql.notify(CHANNEL);
 
   private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -48,6 +48,15 @@ public final class Sql {
     return DSL.param(String.valueOf(n), like.getDataType());
   }
 
+  /** {@code SELECT pg_notify('<channel>', $1)}: announces $1 on {@code channel} at COMMIT. */
+  public static String notify(String channel) {
+    return render(
+        dsl()
+            .select(
+                DSL.function(
+                    "pg_notify", String.class, DSL.inline(channel), DSL.param("1", String.class))));
+  }
+
   public static String render(Query query) {
     return CTX.renderNamedOrInlinedParams(query);
   }
