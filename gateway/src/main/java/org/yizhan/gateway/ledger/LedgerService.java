@@ -339,9 +339,23 @@ public final class LedgerService {
                         return Future.failedFuture(
                             ApiError.invalid("hospitalCode", "is not a registered hospital"));
                       }
-                      return PrepaymentLedger.lock(
+                      return PrepaymentLedger.lockOrOpen(
                           conn, m.officeCode(), hospitalCode, currentPeriod(), now());
-                    }));
+                    })
+                .compose(
+                    found ->
+                        !found.opened()
+                            ? Future.succeededFuture(found.account())
+                            : Audit.append(
+                                    conn,
+                                    m.actor(),
+                                    "ACCOUNT_OPEN",
+                                    "account",
+                                    Long.toString(found.account().id()),
+                                    new JsonObject()
+                                        .put("office", m.officeCode())
+                                        .put("hospital", hospitalCode))
+                                .map(found.account())));
   }
 
   /** Changes an account's mode and low-balance threshold. */

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.jooq.Field;
@@ -39,6 +40,13 @@ public final class PrepaymentLedger {
     PREPAYMENT_ACCOUNT.OPEN_PERIOD
   };
 
+  /** The account's columns and whether the upsert inserted the row (xmax is 0 only then). */
+  private static Field<?>[] withOpened() {
+    Field<?>[] columns = Arrays.copyOf(ACCOUNT_COLUMNS, ACCOUNT_COLUMNS.length + 1);
+    columns[ACCOUNT_COLUMNS.length] = DSL.field("xmax = 0", Boolean.class).as("opened");
+    return columns;
+  }
+
   static final String LOCK_ACCOUNT =
       Sql.render(
           Sql.dsl()
@@ -56,7 +64,7 @@ public final class PrepaymentLedger {
               .onConflict(PREPAYMENT_ACCOUNT.OFFICE_CODE, PREPAYMENT_ACCOUNT.HOSPITAL_CODE)
               .doUpdate()
               .set(PREPAYMENT_ACCOUNT.OFFICE_CODE, DSL.excluded(PREPAYMENT_ACCOUNT.OFFICE_CODE))
-              .returning(ACCOUNT_COLUMNS));
+              .returning(withOpened()));
 
   static final String LOCK_ACCOUNT_BY_ID =
       Sql.render(
@@ -133,6 +141,25 @@ public final class PrepaymentLedger {
     return conn.preparedQuery(LOCK_ACCOUNT)
         .execute(Tuple.of(officeCode, hospitalCode, period, now))
         .map(rows -> account(rows.iterator().next()));
+  }
+
+  /** An account found or opened, and whether this transaction opened it. */
+  public record Found(Account account, boolean opened) {}
+
+  /** {@link #lock}, telling whether the account was opened now. */
+  public static Future<Found> lockOrOpen(
+      SqlConnection conn,
+      String officeCode,
+      String hospitalCode,
+      String period,
+      OffsetDateTime now) {
+    return conn.preparedQuery(LOCK_ACCOUNT)
+        .execute(Tuple.of(officeCode, hospitalCode, period, now))
+        .map(
+            rows -> {
+              Row r = rows.iterator().next();
+              return new Found(account(r), r.getBoolean("opened"));
+            });
   }
 
   /** Locks an existing account by id. */

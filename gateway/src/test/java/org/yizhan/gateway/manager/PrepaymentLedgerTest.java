@@ -260,4 +260,19 @@ class PrepaymentLedgerTest {
         .isEqualTo(404);
     assertThat(gw.get("/manager/api/accounts", null).status()).isEqualTo(401);
   }
+
+  @Test
+  void openingAnAccount_isAuditedOnce_andOpeningItAgainFindsIt() {
+    String hospital = "H44010400004";
+    Response first = b.post("/manager/api/accounts", "{\"hospitalCode\":\"" + hospital + "\"}");
+    Response again = b.post("/manager/api/accounts", "{\"hospitalCode\":\"" + hospital + "\"}");
+    assertThat(first.status()).as(first.body()).isBetween(200, 201);
+    assertThat(b.json(again).get("id").asLong()).isEqualTo(b.json(first).get("id").asLong());
+    assertThat(
+            gw.sql(
+                "SELECT actor FROM audit_log WHERE action = 'ACCOUNT_OPEN' AND entity_id = ?",
+                Long.toString(b.json(first).get("id").asLong())))
+        .extracting(r -> r.get("actor"))
+        .containsExactly("manager:" + ManagerClient.B);
+  }
 }
