@@ -138,9 +138,7 @@ public final class PrepaymentLedger {
       String hospitalCode,
       String period,
       OffsetDateTime now) {
-    return conn.preparedQuery(LOCK_ACCOUNT)
-        .execute(Tuple.of(officeCode, hospitalCode, period, now))
-        .map(rows -> account(rows.iterator().next()));
+    return lockOrOpen(conn, officeCode, hospitalCode, period, now).map(Found::account);
   }
 
   /** An account found or opened, and whether this transaction opened it. */
