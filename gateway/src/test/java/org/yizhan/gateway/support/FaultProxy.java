@@ -47,7 +47,12 @@ public final class FaultProxy implements AutoCloseable {
   /** Armed: the next COMMIT sent to PostgreSQL gets through, its answer does not. */
   private volatile boolean loseCommitAnswer;
 
-  /** Set once an armed COMMIT has passed: the next chunk from PostgreSQL closes everything. */
+  /**
+   * Set once an armed COMMIT has passed: the chunk from PostgreSQL that carries the COMMIT's answer
+   * (its CommandComplete tag) is not forwarded, and everything is closed. Answers to statements
+   * pipelined before the COMMIT still pass, so PostgreSQL has read and executed the COMMIT before
+   * the connection goes; closing at its first answer would race it and often roll back instead.
+   */
   private volatile boolean dropNextAnswer;
 
   private static final byte[] COMMIT = "COMMIT".getBytes(StandardCharsets.US_ASCII);
@@ -170,7 +175,7 @@ public final class FaultProxy implements AutoCloseable {
                   if (delay > 0) {
                     Thread.sleep(delay);
                   }
-                  if (!up && dropNextAnswer) {
+                  if (!up && dropNextAnswer && contains(buf, n, COMMIT)) {
                     dropNextAnswer = false;
                     drops.incrementAndGet();
                     closeAll();
