@@ -86,6 +86,13 @@ public final class Claims {
     return claim(person, lines);
   }
 
+  /** A claim of {@code minLines}–{@code maxLines} lines for one of {@code persons}, at random. */
+  public String claimOfAny(List<Person> persons, int minLines, int maxLines) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return claim(
+        persons.get(r.nextInt(persons.size())), minLines + r.nextInt(maxLines - minLines + 1));
+  }
+
   /** A claim of {@code lineCount} lines for {@code person}, with a new claim number. */
   public String claim(Person person, int lineCount) {
     if (lineCount < 1 || lineCount > LINES_MAX) {

@@ -41,14 +41,11 @@ public class HotPerson extends Simulation {
               hospital.signed(
                   "settle",
                   "POST",
-                  s -> {
-                    ThreadLocalRandom r = ThreadLocalRandom.current();
-                    Person p = hot.get(r.nextInt(hot.size()));
-                    String claim =
-                        claims.claim(p, LINES_MIN + r.nextInt(LINES_MAX - LINES_MIN + 1));
-                    return new Hospital.Call(
-                        r.nextInt(hospital.count()), "/api/v1/settlements", claim);
-                  },
+                  s ->
+                      new Hospital.Call(
+                          ThreadLocalRandom.current().nextInt(hospital.count()),
+                          "/api/v1/settlements",
+                          claims.claimOfAny(hot, LINES_MIN, LINES_MAX)),
                   status().is(201),
                   jsonPath("$.settlementId").exists()));
 

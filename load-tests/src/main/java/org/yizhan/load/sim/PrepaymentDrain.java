@@ -9,7 +9,6 @@ import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.yizhan.load.Claims;
 import org.yizhan.load.LoadConfig;
 import org.yizhan.load.Population;
@@ -44,13 +43,9 @@ public class PrepaymentDrain extends Simulation {
               hospital.signed(
                   "settle",
                   "POST",
-                  s -> {
-                    ThreadLocalRandom r = ThreadLocalRandom.current();
-                    Person p = poor.get(r.nextInt(poor.size()));
-                    String claim =
-                        claims.claim(p, LINES_MIN + r.nextInt(LINES_MAX - LINES_MIN + 1));
-                    return new Hospital.Call(0, "/api/v1/settlements", claim);
-                  },
+                  s ->
+                      new Hospital.Call(
+                          0, "/api/v1/settlements", claims.claimOfAny(poor, LINES_MIN, LINES_MAX)),
                   status().is(201),
                   jsonPath("$.assistance.note").isNull()));
 
