@@ -9,9 +9,15 @@ import org.yizhan.gateway.store.Sql;
 
 /**
  * Appends to the hash-chained audit log inside the caller's transaction (the SQL function {@code
- * audit_append} of migration V2 locks the chain's head, computes the entry's hash and inserts it).
- * Call it last before COMMIT: the head stays locked until then, and every transaction takes it as
- * its last lock, which keeps the lock order and the wait short.
+ * audit_append} of migration V8 locks the chain's head, computes the entry's hash and inserts it).
+ * Call it last before COMMIT, once per transaction: the head stays locked until then, and every
+ * transaction takes it as its last lock, which keeps the lock order and the wait short.
+ *
+ * <p>The log is several chains, each verified on its own ({@link AuditVerifier}): a hospital's
+ * settlements and reversals go to one of {@link #SETTLEMENT_CHAINS_PER_HOSPITAL} chains of that
+ * hospital, chosen by the person, so concurrent settlements lock different heads and their commits
+ * share WAL flushes; everything else (identities, accounts, top-ups, keys, logins) goes to {@link
+ * #MAIN}. All entries about one person at one hospital are on one chain, in order.
  *
  * <p>Details are JSON written by the caller; they never hold a full ID number (see {@code
  * Masking}).
@@ -28,9 +34,32 @@ public final class Audit {
                       DSL.param("2", String.class),
                       DSL.param("3", String.class),
                       DSL.param("4", String.class),
-                      DSL.param("5", String.class))));
+                      DSL.param("5", String.class),
+                      DSL.param("6", String.class))));
+
+  /** The chain of everything but settlements and reversals, and of every entry before V8. */
+  public static final String MAIN = "main";
+
+  /**
+   * Chains per hospital for settlements and reversals: concurrent settlements of one hospital
+   * commit together unless their persons share a chain. Changing it only changes where new entries
+   * go; every chain ever opened stays verifiable.
+   */
+  public static final int SETTLEMENT_CHAINS_PER_HOSPITAL = 8;
 
   private Audit() {}
+
+  /**
+   * The chain of {@code hospitalCode}'s settlements and reversals for the person {@code
+   * personIdNo}: {@code hospital:<code>/<0..7>}, the same on every instance ({@link
+   * String#hashCode()} is fixed by the Java language).
+   */
+  public static String settlementChain(String hospitalCode, String personIdNo) {
+    return "hospital:"
+        + hospitalCode
+        + "/"
+        + Math.floorMod(personIdNo.hashCode(), SETTLEMENT_CHAINS_PER_HOSPITAL);
+  }
 
   /**
    * @param actor who: {@code hospital:<code>}, {@code manager:<username>}, {@code system}
@@ -45,8 +74,20 @@ public final class Audit {
       String entityType,
       String entityId,
       JsonObject details) {
+    return append(conn, MAIN, actor, action, entityType, entityId, details);
+  }
+
+  /** Appends to the chain {@code chain} (opened by its first entry). */
+  public static Future<Void> append(
+      SqlConnection conn,
+      String chain,
+      String actor,
+      String action,
+      String entityType,
+      String entityId,
+      JsonObject details) {
     return conn.preparedQuery(APPEND)
-        .execute(Tuple.of(actor, action, entityType, entityId, details.encode()))
+        .execute(Tuple.of(chain, actor, action, entityType, entityId, details.encode()))
         .mapEmpty();
   }
 }

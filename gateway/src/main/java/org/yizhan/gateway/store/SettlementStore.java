@@ -228,7 +228,15 @@ public final class SettlementStore {
                       settlementId,
                       at)));
     }
-    writes.add(audit(conn, cmd.actor(), "SETTLE", settlementId, auditDetails(claim, s, plan)));
+    writes.add(
+        audit(
+            conn,
+            claim.hospitalCode(),
+            claim.personIdNo(),
+            cmd.actor(),
+            "SETTLE",
+            settlementId,
+            auditDetails(claim, s, plan)));
     SettlementRecord record =
         SettlementRecord.of(
             settlementId,
@@ -359,7 +367,15 @@ public final class SettlementStore {
                       .put("prepaymentCredited", Fen.format(drawn))
                       .put("advanceCancelled", Fen.format(advance))
                       .put("reason", reason);
-              Future<?> audit = audit(conn, actor, "REVERSE", settlementId, details);
+              Future<?> audit =
+                  audit(
+                      conn,
+                      s.getString("hospital_code"),
+                      s.getString("person_id_no"),
+                      actor,
+                      "REVERSE",
+                      settlementId,
+                      details);
               // COMMIT right behind the audit entry (see PipelinedTransaction); the figures'
               // update and the ledger's credit went out before, on the same connection.
               return tx.commitAfter(List.of(insert, mark, audit));
@@ -368,9 +384,23 @@ public final class SettlementStore {
     return Future.all(writes).map(done -> new ReverseResult.Reversed(settlementId));
   }
 
+  /** The audit entry of a settlement or reversal, on its hospital's chain for the person. */
   private static Future<?> audit(
-      SqlConnection conn, String actor, String action, UUID settlementId, JsonObject details) {
-    return Audit.append(conn, actor, action, "settlement", settlementId.toString(), details);
+      SqlConnection conn,
+      String hospitalCode,
+      String personIdNo,
+      String actor,
+      String action,
+      UUID settlementId,
+      JsonObject details) {
+    return Audit.append(
+        conn,
+        Audit.settlementChain(hospitalCode, personIdNo),
+        actor,
+        action,
+        "settlement",
+        settlementId.toString(),
+        details);
   }
 
   private static JsonObject auditDetails(Claim claim, Settlement s, Account.Drawdown plan) {

@@ -117,9 +117,12 @@ public final class Invariants {
                   + " SELECT 1 FROM idempotency_record i WHERE i.hospital_code = s.hospital_code"
                   + " AND i.idem_key = s.idempotency_key AND i.resource_id = s.id)"),
           Map.entry(
-              "the audit chain is unbroken: consecutive, linked, each hash recomputed",
-              "SELECT seq FROM (SELECT seq, prev_hash, hash, row_number() OVER (ORDER BY seq) n,"
-                  + " lag(hash, 1, repeat('0', 64)) OVER (ORDER BY seq) expected_prev,"
+              "every audit chain is unbroken: consecutive, linked, each hash recomputed, its head"
+                  + " at its end, opened on main",
+              "SELECT seq FROM (SELECT seq, prev_hash, hash,"
+                  + " row_number() OVER (PARTITION BY chain ORDER BY seq) n,"
+                  + " lag(hash, 1, repeat('0', 64)) OVER (PARTITION BY chain ORDER BY seq)"
+                  + " expected_prev,"
                   + " encode(sha256(decode(prev_hash, 'hex') || convert_to(concat_ws('|',"
                   + " seq::text, trunc(extract(epoch FROM at) * 1000000)::bigint::text,"
                   + " actor, action, entity_type, entity_id, details), 'UTF8')), 'hex') recomputed"
@@ -127,11 +130,20 @@ public final class Invariants {
                   + " WHERE seq <> n OR prev_hash <> expected_prev OR hash <> recomputed"
                   + " UNION ALL SELECT -1 FROM audit_head h WHERE h.seq"
                   + DIFFERENT
-                  + "(SELECT max(seq) FROM audit_log) AND NOT (h.seq = 0 AND NOT EXISTS ("
-                  + " SELECT 1 FROM audit_log))"
+                  + "(SELECT max(seq) FROM audit_log l WHERE l.chain = h.chain)"
+                  + " AND NOT (h.seq = 0 AND NOT EXISTS ("
+                  + " SELECT 1 FROM audit_log l WHERE l.chain = h.chain))"
                   + " UNION ALL SELECT -2 FROM audit_head h WHERE h.seq > 0 AND h.hash"
                   + DIFFERENT
-                  + "(SELECT hash FROM audit_log WHERE seq = h.seq)"));
+                  + "(SELECT hash FROM audit_log l WHERE l.chain = h.chain AND l.seq = h.seq)"
+                  + " UNION ALL SELECT -3 FROM audit_log l"
+                  + " WHERE NOT EXISTS (SELECT 1 FROM audit_head h WHERE h.chain = l.chain)"
+                  + " UNION ALL SELECT -4 FROM audit_head h WHERE h.chain <> 'main'"
+                  + " AND (SELECT count(*) FROM audit_log l WHERE l.chain = 'main'"
+                  + " AND l.action = 'AUDIT_CHAIN_OPEN' AND l.entity_id = h.chain) <> 1"
+                  + " UNION ALL SELECT -5 FROM audit_log l WHERE l.chain = 'main'"
+                  + " AND l.action = 'AUDIT_CHAIN_OPEN'"
+                  + " AND NOT EXISTS (SELECT 1 FROM audit_head h WHERE h.chain = l.entity_id)"));
 
   private Invariants() {}
 
