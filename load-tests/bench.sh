@@ -53,9 +53,15 @@ done
 # per client, so pgbench is not bound by its own hot row)
 log "pgbench -i -s 16; pgbench TPC-B -c 16 -j 2 -T 30"
 pgbench -i -q -s 16 "$PGBENCH_DB" >"$OUT/pgbench-init.log" 2>&1
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+BUSY_BEFORE=$(busy_ticks)
 pgbench -c 16 -j 2 -T 30 "$PGBENCH_DB" >"$OUT/pgbench.log" 2>&1
+BUSY_AFTER=$(busy_ticks)
 PGBENCH_TPS=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$OUT/pgbench.log")
-log "pgbench TPC-B: $PGBENCH_TPS tps"
+PGBENCH_TX=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$OUT/pgbench.log")
+# the machine's CPU (all processes, ticks of 10 ms) per TPC-B transaction, pgbench itself included
+PGBENCH_CPU=$(awk -v b="$((BUSY_AFTER - BUSY_BEFORE))" -v n="$PGBENCH_TX" 'BEGIN{printf "%.3f", b * 10 / n}')
+log "pgbench TPC-B: $PGBENCH_TPS tps, machine CPU $PGBENCH_CPU ms per transaction"
 psql -q -c "DROP DATABASE $PGBENCH_DB" >/dev/null
 
 # ---- 4. the engine alone: JMH, one thread, 20- and 200-line claims
@@ -101,9 +107,9 @@ log "warm-up 30/s for 30 s, then steps of ${STEP_SECONDS} s at: $RATES"
 grep '^STEP ' "$OUT/steps.log" | cut -d' ' -f2- >"$OUT/steps.txt"
 BEST=""
 SUSTAINED=""
-while read -r rate ok all_rps all_p50 all_p99 all_ko s_rps s_p50 s_p99 cpu_per_req; do
-  log "$rate/s: $ok; all $all_rps req/s p50 ${all_p50} ms p99 ${all_p99} ms KO $all_ko; settle $s_rps/s p50 ${s_p50} ms p99 ${s_p99} ms; gateway CPU ${cpu_per_req} ms/request"
-  step="$rate $all_rps $all_p50 $all_p99 $s_rps $s_p50 $s_p99"
+while read -r rate ok all_rps all_p50 all_p99 all_ko s_rps s_p50 s_p99 cpu_gw cpu_pg cpu_load busy; do
+  log "$rate/s: $ok; all $all_rps req/s p50 ${all_p50} ms p99 ${all_p99} ms KO $all_ko; settle $s_rps/s p50 ${s_p50} ms p99 ${s_p99} ms; CPU ms/request gateway ${cpu_gw} postgres ${cpu_pg} load generator ${cpu_load}; machine ${busy}% busy"
+  step="$rate $all_rps $all_p50 $all_p99 $s_rps $s_p50 $s_p99 $cpu_gw $cpu_pg $cpu_load $busy"
   keeping_up=$(awk -v r="$all_rps" -v a="$rate" 'BEGIN{print (r >= 0.9 * a) ? 1 : 0}')
   [[ "$all_ko" == 0 && $keeping_up == 1 ]] || break
   # Sustained: no errors, keeping up, and the median still within the bound (not queueing).
@@ -123,6 +129,6 @@ if [[ -z "$BEST" ]]; then
   BOUND_MET=no
 fi
 MAX_SUSTAINED=$(cut -d' ' -f1 <<<"$SUSTAINED")
-read -r rate all_rps all_p50 all_p99 s_rps s_p50 s_p99 <<<"$BEST"
+read -r rate all_rps all_p50 all_p99 s_rps s_p50 s_p99 cpu_gw cpu_pg cpu_load busy <<<"$BEST"
 RATIO=$(awk -v s="$s_rps" -v t="$PGBENCH_TPS" 'BEGIN{printf "%.2f", s/t}')
-echo "BENCH settlements/s=${s_rps} (mix ${rate}/s arrivals, ${all_rps} req/s) p50=${all_p50}ms p99=${all_p99}ms (settle p50=${s_p50}ms p99=${s_p99}ms) pgbench_tpcb_tps=${PGBENCH_TPS} ratio=${RATIO} peak_rss=$((RSS_KB / 1024))MiB engine_jmh=${JMH20}/s@20lines,${JMH200}/s@200lines p99_bound_${P99_MS}ms_met=${BOUND_MET} max_sustained_rate=${MAX_SUSTAINED}/s cores=$(nproc) load_avg=$(cut -d" " -f1 /proc/loadavg) synchronous_commit=${SYNC}"
+echo "BENCH settlements/s=${s_rps} (mix ${rate}/s arrivals, ${all_rps} req/s) p50=${all_p50}ms p99=${all_p99}ms (settle p50=${s_p50}ms p99=${s_p99}ms) pgbench_tpcb_tps=${PGBENCH_TPS} ratio=${RATIO} peak_rss=$((RSS_KB / 1024))MiB engine_jmh=${JMH20}/s@20lines,${JMH200}/s@200lines cpu_ms_per_request=gateway:${cpu_gw},postgres:${cpu_pg},loadgen:${cpu_load} machine_busy=${busy}% pgbench_cpu_ms_per_tx=${PGBENCH_CPU} p99_bound_${P99_MS}ms_met=${BOUND_MET} max_sustained_rate=${MAX_SUSTAINED}/s cores=$(nproc) load_avg=$(cut -d" " -f1 /proc/loadavg) synchronous_commit=${SYNC}"

@@ -16,9 +16,15 @@ import java.util.stream.Stream;
  * times of 250–500 ms where the rest had under 70). Prints one line per step:
  *
  * <pre>STEP rate pass|FAIL req/s p50 p99 failed settle/s settleP50 settleP99 gatewayCpuMsPerRequest
+ *      postgresCpuMsPerRequest loadGeneratorCpuMsPerRequest machineBusyPercent
  * </pre>
  *
- * and stops after a step with failed requests or one where the gateway fell behind the arrivals
+ * <p>The CPU columns split the machine's work per completed request between the gateway (its pid),
+ * PostgreSQL (every process named {@code postgres}: backends, WAL writer, checkpointer) and this
+ * load generator, from {@code /proc}; the last is the share of all cores busy during the step (from
+ * {@code /proc/stat}). Together they say what bounds a step on a machine that runs all three.
+ *
+ * <p>and stops after a step with failed requests or one where the gateway fell behind the arrivals
  * (completed requests/s under 90% of the rate). Parameters as {@link LoadConfig} (baseUrl,
  * population, p99Ms) plus the arguments: {@code <results folder> <gateway pid or 0> <warm-up rate>
  * <warm-up seconds> <step seconds> <rate>...}.
@@ -41,15 +47,23 @@ public final class Stepper {
     run(results, args[2], args[3], "1000000");
     List<String> rates = new ArrayList<>(List.of(args).subList(5, args.length));
     for (String rate : rates) {
-      long cpuBefore = cpuMillis(pid);
+      long gatewayBefore = cpuMillis(pid);
+      long postgresBefore = postgresCpuMillis();
+      long selfBefore = cpuMillis(ProcessHandle.current().pid());
+      long[] machineBefore = machineTicks();
       int status = run(results, rate, args[4], p99);
-      long cpuAfter = cpuMillis(pid);
+      long gatewayAfter = cpuMillis(pid);
+      long postgresAfter = postgresCpuMillis();
+      long selfAfter = cpuMillis(ProcessHandle.current().pid());
+      long[] machineAfter = machineTicks();
       Path report = newest(results);
       Report.Row all = Report.row(report, "ALL");
       Report.Row settle = Report.row(report, "settle");
-      double perRequest = all.total() == 0 ? 0 : (double) (cpuAfter - cpuBefore) / all.total();
+      double n = Math.max(1, all.total());
+      long busy = machineAfter[0] - machineBefore[0];
+      long total = machineAfter[1] - machineBefore[1];
       System.out.printf(
-          "STEP %s %s %s %d %d %d %s %d %d %.2f%n",
+          "STEP %s %s %s %d %d %d %s %d %d %.2f %.2f %.2f %.0f%n",
           rate,
           status == 0 ? "pass" : "FAIL",
           all.perSecond(),
@@ -59,7 +73,10 @@ public final class Stepper {
           settle.perSecond(),
           settle.p50Ms(),
           settle.p99Ms(),
-          perRequest);
+          (gatewayAfter - gatewayBefore) / n,
+          (postgresAfter - postgresBefore) / n,
+          (selfAfter - selfBefore) / n,
+          total == 0 ? 0.0 : 100.0 * busy / total);
       System.out.flush();
       boolean keepingUp =
           Double.parseDouble(all.perSecond()) >= KEEPING_UP * Double.parseDouble(rate);
@@ -97,6 +114,44 @@ public final class Stepper {
     // after "pid (comm) ", fields start at state (3rd): utime is the 14th, stime the 15th
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
     return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /**
+   * CPU time (ms) of every process named {@code postgres} now running: the server's backends and
+   * its background processes. A backend that exits during a step takes its time with it; the
+   * gateway's pool keeps its connections, so that is rare.
+   */
+  static long postgresCpuMillis() throws IOException {
+    long sum = 0;
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          if ("postgres".equals(Files.readString(p.resolve("comm")).strip())) {
+            sum += cpuMillis(Long.parseLong(name));
+          }
+        } catch (IOException | RuntimeException gone) {
+          // the process ended between the listing and the read
+        }
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The machine's busy and total CPU ticks so far, all cores, from the first line of /proc/stat.
+   */
+  static long[] machineTicks() throws IOException {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long total = 0;
+    for (int i = 1; i < f.length && i <= 8; i++) {
+      total += Long.parseLong(f[i]);
+    }
+    long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+    return new long[] {total - idle, total};
   }
 
   /** USER_HZ on Linux: 100 on every architecture the JDK runs on. */
