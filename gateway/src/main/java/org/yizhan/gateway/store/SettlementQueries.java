@@ -2,7 +2,7 @@ package org.yizhan.gateway.store;
 
 import static org.yizhan.gateway.store.Sql.p;
 import static org.yizhan.gateway.store.schema.Tables.CLAIM;
-import static org.yizhan.gateway.store.schema.Tables.CLAIM_LINE;
+import static org.yizhan.gateway.store.schema.Tables.CLAIM_LINES;
 import static org.yizhan.gateway.store.schema.Tables.REVERSAL;
 import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
 import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT_FUND;
@@ -56,28 +56,48 @@ public final class SettlementQueries {
               .selectFrom(SETTLEMENT_FUND)
               .where(SETTLEMENT_FUND.SETTLEMENT_ID.eq(p(1, SETTLEMENT_FUND.SETTLEMENT_ID))));
 
+  /** A settlement's lines, one row each in the bill's order, from the claim's row of arrays. */
   static final String LINES =
       Sql.render(
           Sql.dsl()
               .select(
-                  CLAIM_LINE.LINE_NO,
-                  CLAIM_LINE.ITEM_CODE,
-                  CLAIM_LINE.ITEM_NAME,
-                  CLAIM_LINE.QUANTITY,
-                  CLAIM_LINE.UNIT_PRICE,
-                  CLAIM_LINE.AMOUNT,
-                  CLAIM_LINE.CATEGORY,
-                  CLAIM_LINE.SELF_PAY_RATIO,
-                  CLAIM_LINE.PRICE_CAP,
-                  CLAIM_LINE.FULL_OWN_PAY,
-                  CLAIM_LINE.OVER_LIMIT,
-                  CLAIM_LINE.PRE_SELF_PAY,
-                  CLAIM_LINE.IN_SCOPE)
-              .from(CLAIM_LINE)
-              .join(SETTLEMENT)
-              .on(SETTLEMENT.CLAIM_ID.eq(CLAIM_LINE.CLAIM_ID))
+                  DSL.field("l.line_no"),
+                  DSL.field("l.item_code"),
+                  DSL.field("l.item_name"),
+                  DSL.field("l.quantity"),
+                  DSL.field("l.unit_price"),
+                  DSL.field("l.amount"),
+                  DSL.field("l.category"),
+                  DSL.field("l.self_pay_ratio"),
+                  DSL.field("l.price_cap"),
+                  DSL.field("l.full_own_pay"),
+                  DSL.field("l.over_limit"),
+                  DSL.field("l.pre_self_pay"),
+                  DSL.field("l.in_scope"))
+              .from(SETTLEMENT)
+              .join(CLAIM_LINES)
+              .on(CLAIM_LINES.CLAIM_ID.eq(SETTLEMENT.CLAIM_ID))
+              .crossJoin(
+                  DSL.table(
+                      "unnest({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11}, {12})"
+                          + " WITH ORDINALITY AS l (line_no, item_code, item_name, quantity,"
+                          + " unit_price, amount, category, self_pay_ratio, price_cap,"
+                          + " full_own_pay, over_limit, pre_self_pay, in_scope, line_index)",
+                      CLAIM_LINES.LINE_NO,
+                      CLAIM_LINES.ITEM_CODE,
+                      CLAIM_LINES.ITEM_NAME,
+                      CLAIM_LINES.QUANTITY,
+                      CLAIM_LINES.UNIT_PRICE,
+                      CLAIM_LINES.AMOUNT,
+                      CLAIM_LINES.CATEGORY,
+                      CLAIM_LINES.SELF_PAY_RATIO,
+                      CLAIM_LINES.PRICE_CAP,
+                      CLAIM_LINES.FULL_OWN_PAY,
+                      CLAIM_LINES.OVER_LIMIT,
+                      CLAIM_LINES.PRE_SELF_PAY,
+                      CLAIM_LINES.IN_SCOPE))
               .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID)))
-              .orderBy(CLAIM_LINE.LINE_INDEX));
+              .orderBy(DSL.field("l.line_index")));
 
   static final String REVERSAL_OF =
       Sql.render(

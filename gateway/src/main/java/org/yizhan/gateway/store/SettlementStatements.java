@@ -4,7 +4,7 @@ import static org.yizhan.gateway.store.Sql.array;
 import static org.yizhan.gateway.store.Sql.p;
 import static org.yizhan.gateway.store.schema.Tables.ACCUMULATOR;
 import static org.yizhan.gateway.store.schema.Tables.CLAIM;
-import static org.yizhan.gateway.store.schema.Tables.CLAIM_LINE;
+import static org.yizhan.gateway.store.schema.Tables.CLAIM_LINES;
 import static org.yizhan.gateway.store.schema.Tables.IDEMPOTENCY_RECORD;
 import static org.yizhan.gateway.store.schema.Tables.REVERSAL;
 import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
@@ -16,8 +16,8 @@ import org.jooq.impl.DSL;
 
 /**
  * The SQL of settling and reversing, rendered once from the generated schema classes. Each
- * statement is a single round trip; lines and fund rows travel as parallel arrays ({@code unnest})
- * rather than one statement per row.
+ * statement is a single round trip; lines and fund rows travel as parallel arrays rather than one
+ * statement per row (fund rows are unnested into rows, a claim's lines stay one row of arrays).
  */
 final class SettlementStatements {
   private SettlementStatements() {}
@@ -157,63 +157,46 @@ final class SettlementStatements {
                   p(13, CLAIM.TOTAL),
                   p(14, CLAIM.RECEIVED_AT)));
 
+  /**
+   * A claim's lines: one row of parallel arrays, one element per line in the bill's order (V9).
+   * $11, the price caps, travels as text[]: a numeric[] cannot carry a null element over the wire.
+   */
   static final String INSERT_LINES =
       Sql.render(
           Sql.dsl()
               .insertInto(
-                  CLAIM_LINE,
-                  CLAIM_LINE.CLAIM_ID,
-                  CLAIM_LINE.LINE_INDEX,
-                  CLAIM_LINE.LINE_NO,
-                  CLAIM_LINE.ITEM_CODE,
-                  CLAIM_LINE.ITEM_NAME,
-                  CLAIM_LINE.QUANTITY,
-                  CLAIM_LINE.UNIT_PRICE,
-                  CLAIM_LINE.AMOUNT,
-                  CLAIM_LINE.CATEGORY,
-                  CLAIM_LINE.SELF_PAY_RATIO,
-                  CLAIM_LINE.PRICE_CAP,
-                  CLAIM_LINE.FULL_OWN_PAY,
-                  CLAIM_LINE.OVER_LIMIT,
-                  CLAIM_LINE.PRE_SELF_PAY,
-                  CLAIM_LINE.IN_SCOPE)
+                  CLAIM_LINES,
+                  CLAIM_LINES.CLAIM_ID,
+                  CLAIM_LINES.LINE_NO,
+                  CLAIM_LINES.ITEM_CODE,
+                  CLAIM_LINES.ITEM_NAME,
+                  CLAIM_LINES.QUANTITY,
+                  CLAIM_LINES.UNIT_PRICE,
+                  CLAIM_LINES.AMOUNT,
+                  CLAIM_LINES.CATEGORY,
+                  CLAIM_LINES.SELF_PAY_RATIO,
+                  CLAIM_LINES.PRICE_CAP,
+                  CLAIM_LINES.FULL_OWN_PAY,
+                  CLAIM_LINES.OVER_LIMIT,
+                  CLAIM_LINES.PRE_SELF_PAY,
+                  CLAIM_LINES.IN_SCOPE)
               .select(
                   DSL.select(
-                          p(1, CLAIM_LINE.CLAIM_ID),
-                          DSL.field("l.line_index", Integer.class),
-                          DSL.field("l.line_no", String.class),
-                          DSL.field("l.item_code", String.class),
-                          DSL.field("l.item_name", String.class),
-                          DSL.field("l.quantity", BigDecimal.class),
-                          DSL.field("l.unit_price", BigDecimal.class),
-                          DSL.field("l.amount", BigDecimal.class),
-                          DSL.field("l.category", String.class),
-                          DSL.field("l.self_pay_ratio", BigDecimal.class),
-                          DSL.field("l.price_cap::numeric", BigDecimal.class),
-                          DSL.field("l.full_own_pay", BigDecimal.class),
-                          DSL.field("l.over_limit", BigDecimal.class),
-                          DSL.field("l.pre_self_pay", BigDecimal.class),
-                          DSL.field("l.in_scope", BigDecimal.class))
-                      .from(
-                          Sql.unnest(
-                              "l (line_index, line_no, item_code, item_name, quantity,"
-                                  + " unit_price, amount, category, self_pay_ratio, price_cap,"
-                                  + " full_own_pay, over_limit, pre_self_pay, in_scope)",
-                              array(2, "int"),
-                              array(3, "varchar"),
-                              array(4, "varchar"),
-                              array(5, "text"),
-                              array(6, "numeric"),
-                              array(7, "numeric"),
-                              array(8, "numeric"),
-                              array(9, "varchar"),
-                              array(10, "numeric"),
-                              // nullable: numeric[] cannot carry a null element over the wire
-                              array(11, "text"),
-                              array(12, "numeric"),
-                              array(13, "numeric"),
-                              array(14, "numeric"),
-                              array(15, "numeric")))));
+                      p(1, CLAIM_LINES.CLAIM_ID),
+                      array(2, "varchar").coerce(CLAIM_LINES.LINE_NO),
+                      array(3, "varchar").coerce(CLAIM_LINES.ITEM_CODE),
+                      array(4, "text").coerce(CLAIM_LINES.ITEM_NAME),
+                      array(5, "numeric").coerce(CLAIM_LINES.QUANTITY),
+                      array(6, "numeric").coerce(CLAIM_LINES.UNIT_PRICE),
+                      array(7, "numeric").coerce(CLAIM_LINES.AMOUNT),
+                      array(8, "char").coerce(CLAIM_LINES.CATEGORY),
+                      array(9, "numeric").coerce(CLAIM_LINES.SELF_PAY_RATIO),
+                      DSL.field("{0}::text[]::numeric[]", DSL.param("10", Object.class))
+                          .coerce(CLAIM_LINES.PRICE_CAP),
+                      array(11, "numeric").coerce(CLAIM_LINES.FULL_OWN_PAY),
+                      array(12, "numeric").coerce(CLAIM_LINES.OVER_LIMIT),
+                      array(13, "numeric").coerce(CLAIM_LINES.PRE_SELF_PAY),
+                      array(14, "numeric").coerce(CLAIM_LINES.IN_SCOPE))));
 
   /** The settlement's columns, in the order of {@link #INSERT_SETTLEMENT}'s parameters. */
   static final Field<?>[] SETTLEMENT_COLUMNS = {

@@ -447,7 +447,6 @@ public final class SettlementStore {
 
   private static Tuple linesTuple(UUID claimId, Claim claim, Settlement s) {
     int n = claim.lines().size();
-    Integer[] index = new Integer[n];
     String[] lineNo = new String[n];
     String[] code = new String[n];
     String[] name = new String[n];
@@ -464,7 +463,6 @@ public final class SettlementStore {
     for (int i = 0; i < n; i++) {
       ClaimLine line = claim.lines().get(i);
       LinePricing p = s.lines().get(i);
-      index[i] = i;
       lineNo[i] = line.lineNo();
       code[i] = line.itemCode();
       name[i] = line.itemName();
@@ -484,7 +482,6 @@ public final class SettlementStore {
     }
     return Tuple.tuple()
         .addUUID(claimId)
-        .addArrayOfInteger(index)
         .addArrayOfString(lineNo)
         .addArrayOfString(code)
         .addArrayOfString(name)

@@ -31,7 +31,7 @@ class BadInputTest {
   static final List<String> TABLES =
       List.of(
           "claim",
-          "claim_line",
+          "claim_lines",
           "settlement",
           "settlement_fund",
           "accumulator",

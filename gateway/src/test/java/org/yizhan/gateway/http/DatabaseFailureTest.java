@@ -102,8 +102,8 @@ class DatabaseFailureTest {
     return Map.of(
         "claim",
         gw.count("claim"),
-        "claim_line",
-        gw.count("claim_line"),
+        "claim_lines",
+        gw.count("claim_lines"),
         "settlement",
         gw.count("settlement"),
         "settlement_fund",
