@@ -73,16 +73,17 @@ public final class SettlementQueries {
                   DSL.field("l.full_own_pay"),
                   DSL.field("l.over_limit"),
                   DSL.field("l.pre_self_pay"),
-                  DSL.field("l.in_scope"))
+                  // not stored: the rest of the amount (V9)
+                  DSL.field("l.amount - l.full_own_pay - l.over_limit - l.pre_self_pay in_scope"))
               .from(SETTLEMENT)
               .join(CLAIM_LINES)
               .on(CLAIM_LINES.CLAIM_ID.eq(SETTLEMENT.CLAIM_ID))
               .crossJoin(
                   DSL.table(
-                      "unnest({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11}, {12})"
+                      "unnest({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11})"
                           + " WITH ORDINALITY AS l (line_no, item_code, item_name, quantity,"
                           + " unit_price, amount, category, self_pay_ratio, price_cap,"
-                          + " full_own_pay, over_limit, pre_self_pay, in_scope, line_index)",
+                          + " full_own_pay, over_limit, pre_self_pay, line_index)",
                       CLAIM_LINES.LINE_NO,
                       CLAIM_LINES.ITEM_CODE,
                       CLAIM_LINES.ITEM_NAME,
@@ -94,8 +95,7 @@ public final class SettlementQueries {
                       CLAIM_LINES.PRICE_CAP,
                       CLAIM_LINES.FULL_OWN_PAY,
                       CLAIM_LINES.OVER_LIMIT,
-                      CLAIM_LINES.PRE_SELF_PAY,
-                      CLAIM_LINES.IN_SCOPE))
+                      CLAIM_LINES.PRE_SELF_PAY))
               .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID)))
               .orderBy(DSL.field("l.line_index")));
 

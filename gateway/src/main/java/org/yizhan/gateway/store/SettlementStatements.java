@@ -158,8 +158,9 @@ final class SettlementStatements {
                   p(14, CLAIM.RECEIVED_AT)));
 
   /**
-   * A claim's lines: one row of parallel arrays, one element per line in the bill's order (V9).
-   * $11, the price caps, travels as text[]: a numeric[] cannot carry a null element over the wire.
+   * A claim's lines: one row of parallel arrays, one element per line in the bill's order (V9; the
+   * in-scope part is derived on reading). $10, the price caps, travels as text[]: a numeric[]
+   * cannot carry a null element over the wire.
    */
   static final String INSERT_LINES =
       Sql.render(
@@ -178,8 +179,7 @@ final class SettlementStatements {
                   CLAIM_LINES.PRICE_CAP,
                   CLAIM_LINES.FULL_OWN_PAY,
                   CLAIM_LINES.OVER_LIMIT,
-                  CLAIM_LINES.PRE_SELF_PAY,
-                  CLAIM_LINES.IN_SCOPE)
+                  CLAIM_LINES.PRE_SELF_PAY)
               .select(
                   DSL.select(
                       p(1, CLAIM_LINES.CLAIM_ID),
@@ -195,8 +195,7 @@ final class SettlementStatements {
                           .coerce(CLAIM_LINES.PRICE_CAP),
                       array(11, "numeric").coerce(CLAIM_LINES.FULL_OWN_PAY),
                       array(12, "numeric").coerce(CLAIM_LINES.OVER_LIMIT),
-                      array(13, "numeric").coerce(CLAIM_LINES.PRE_SELF_PAY),
-                      array(14, "numeric").coerce(CLAIM_LINES.IN_SCOPE))));
+                      array(13, "numeric").coerce(CLAIM_LINES.PRE_SELF_PAY))));
 
   /** The settlement's columns, in the order of {@link #INSERT_SETTLEMENT}'s parameters. */
   static final Field<?>[] SETTLEMENT_COLUMNS = {

@@ -459,7 +459,6 @@ public final class SettlementStore {
     BigDecimal[] ownPay = new BigDecimal[n];
     BigDecimal[] overLimit = new BigDecimal[n];
     BigDecimal[] preSelfPay = new BigDecimal[n];
-    BigDecimal[] inScope = new BigDecimal[n];
     for (int i = 0; i < n; i++) {
       ClaimLine line = claim.lines().get(i);
       LinePricing p = s.lines().get(i);
@@ -478,7 +477,6 @@ public final class SettlementStore {
       ownPay[i] = yuan(p.fullOwnPayFen());
       overLimit[i] = yuan(p.overLimitFen());
       preSelfPay[i] = yuan(p.preSelfPayFen());
-      inScope[i] = yuan(p.inScopeFen());
     }
     return Tuple.tuple()
         .addUUID(claimId)
@@ -493,8 +491,7 @@ public final class SettlementStore {
         .addArrayOfString(cap)
         .addArrayOfBigDecimal(ownPay)
         .addArrayOfBigDecimal(overLimit)
-        .addArrayOfBigDecimal(preSelfPay)
-        .addArrayOfBigDecimal(inScope);
+        .addArrayOfBigDecimal(preSelfPay);
   }
 
   private static Tuple settlementTuple(

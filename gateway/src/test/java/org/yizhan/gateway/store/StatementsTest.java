@@ -1,6 +1,7 @@
 package org.yizhan.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +71,45 @@ class StatementsTest {
     }
     assertThat(failures).isEmpty();
     assertThat(n).isGreaterThan(60);
+  }
+
+  /**
+   * A claim's lines are one row of arrays (V9); the row's checks refuse what the rows' constraints
+   * refused. Foreign keys are switched off for the transaction (session_replication_role), checks
+   * are not, and everything is rolled back.
+   */
+  @Test
+  void claimLines_refuseMalformedArrays() throws Exception {
+    Database db = TestDatabase.fresh();
+    String valid =
+        "'{1,2}', '{A1,B2}', '{x,y}', '{1,2.5}', '{10,4}', '{10,10}', '{A,C}', '{0,0.1}',"
+            + " '{NULL,5}', '{0,10}', '{0,0}', '{0,0}'";
+    Map<String, String> malformed =
+        Map.of(
+            "arrays of different lengths", valid.replace("'{x,y}'", "'{x}'"),
+            "no lines", "'{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}'",
+            "a missing item code", valid.replace("'{A1,B2}'", "'{A1,NULL}'"),
+            "a quantity of 0", valid.replace("'{1,2.5}'", "'{1,0}'"),
+            "a category X", valid.replace("'{A,C}'", "'{A,X}'"),
+            "a negative part",
+                valid.replace("'{0,10}', '{0,0}', '{0,0}'", "'{0,10}', '{0,-1}', '{0,0}'"),
+            "a negative price cap", valid.replace("'{NULL,5}'", "'{NULL,-5}'"));
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "");
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.execute("SET LOCAL session_replication_role = replica");
+      String insert = "INSERT INTO claim_lines VALUES (gen_random_uuid(), ";
+      s.execute(insert + valid + ")");
+      for (Map.Entry<String, String> e : malformed.entrySet()) {
+        s.execute("SAVEPOINT p");
+        assertThatThrownBy(() -> s.execute(insert + e.getValue() + ")"))
+            .as(e.getKey())
+            .isInstanceOfSatisfying(
+                SQLException.class, x -> assertThat(x.getSQLState()).isEqualTo("23514"));
+        s.execute("ROLLBACK TO SAVEPOINT p");
+      }
+      c.rollback();
+    }
   }
 
   static List<Class<?>> gatewayClasses() throws IOException, ClassNotFoundException {

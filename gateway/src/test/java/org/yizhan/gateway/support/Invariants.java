@@ -117,10 +117,13 @@ public final class Invariants {
                   + " SELECT 1 FROM idempotency_record i WHERE i.hospital_code = s.hospital_code"
                   + " AND i.idem_key = s.idempotency_key AND i.resource_id = s.id)"),
           Map.entry(
-              "a claim's lines are one row, as many as the claim says, adding up to its total",
+              "a claim's lines are one row, as many as the claim says, adding up to its total,"
+                  + " no line's in-scope part (the amount less the three others) negative",
               "SELECT c.id FROM claim c LEFT JOIN claim_lines l ON l.claim_id = c.id"
                   + " WHERE l.claim_id IS NULL OR cardinality(l.amount) <> c.line_count"
-                  + " OR (SELECT sum(a) FROM unnest(l.amount) a) <> c.total"),
+                  + " OR (SELECT sum(a) FROM unnest(l.amount) a) <> c.total"
+                  + " OR EXISTS (SELECT 1 FROM unnest(l.amount, l.full_own_pay, l.over_limit,"
+                  + " l.pre_self_pay) p(a, o, v, r) WHERE a - o - v - r < 0)"),
           Map.entry(
               "every audit chain is unbroken: consecutive, linked, each hash recomputed, its head"
                   + " at its end, opened on main",
