@@ -141,7 +141,7 @@ public record AppConfig(
             s.text("db.url", "YIZHAN_DB_URL", ""),
             s.text("db.user", "YIZHAN_DB_USER", "postgres"),
             s.text("db.password", "YIZHAN_DB_PASSWORD", ""),
-            s.integer("db.poolSize", "YIZHAN_DB_POOL_SIZE", 16, 1, 512),
+            s.integer("db.poolSize", "YIZHAN_DB_POOL_SIZE", 8, 1, 512),
             s.integer("db.maxWaitQueue", "YIZHAN_DB_MAX_WAIT_QUEUE", 2048, 0, 1_000_000),
             Path.of(s.text("db.embedded.dataDir", "YIZHAN_DB_EMBEDDED_DATA_DIR", "data/postgres")),
             s.integer("db.embedded.port", "YIZHAN_DB_EMBEDDED_PORT", 54329, 0, 65535));
