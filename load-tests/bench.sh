@@ -10,7 +10,8 @@
 # BENCH_PORT (gateway HTTP port, 18080), BENCH_RATES (arrivals/s to try, ascending),
 # BENCH_STEP_SECONDS (each step's length, 30), BENCH_POPULATION (persons seeded, 20000),
 # BENCH_P99_MS (100), BENCH_JFR=1 to record a flight recording of the gateway,
-# BENCH_SKIP_BUILD=1 to reuse the jars already built.
+# BENCH_WARMUP_RATE and BENCH_WARMUP_SECONDS (100/s for 60 s, not counted), BENCH_SKIP_BUILD=1 to
+# reuse the jars already built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,11 @@ export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-
 PORT="${BENCH_PORT:-18080}"
 RATES="${BENCH_RATES:-20 40 60 80 100 130 160 200 250 300}"
 STEP_SECONDS="${BENCH_STEP_SECONDS:-30}"
+# The warm-up (not counted) must bring both JVMs' JITs to their final code: at 30/s for 30 s the
+# first step still ran partly interpreted (twice the gateway's CPU per request, p99 in the hundreds
+# of ms on a quiet machine), so it is 100/s for 60 s.
+WARMUP_RATE="${BENCH_WARMUP_RATE:-100}"
+WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-60}"
 POPULATION="${BENCH_POPULATION:-20000}"
 P99_MS="${BENCH_P99_MS:-100}"
 DB=yizhan_bench
@@ -55,13 +61,19 @@ log "pgbench -i -s 16; pgbench TPC-B -c 16 -j 2 -T 30"
 pgbench -i -q -s 16 "$PGBENCH_DB" >"$OUT/pgbench-init.log" 2>&1
 busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 BUSY_BEFORE=$(busy_ticks)
-pgbench -c 16 -j 2 -T 30 "$PGBENCH_DB" >"$OUT/pgbench.log" 2>&1
+# bash's time keyword: pgbench's own user and system CPU seconds, so the server's share shows too
+TIMEFORMAT='%U %S'
+{ time pgbench -c 16 -j 2 -T 30 "$PGBENCH_DB" >"$OUT/pgbench.log" 2>&1; } 2>"$OUT/pgbench-time.log"
 BUSY_AFTER=$(busy_ticks)
 PGBENCH_TPS=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$OUT/pgbench.log")
 PGBENCH_TX=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$OUT/pgbench.log")
 # the machine's CPU (all processes, ticks of 10 ms) per TPC-B transaction, pgbench itself included
 PGBENCH_CPU=$(awk -v b="$((BUSY_AFTER - BUSY_BEFORE))" -v n="$PGBENCH_TX" 'BEGIN{printf "%.3f", b * 10 / n}')
-log "pgbench TPC-B: $PGBENCH_TPS tps, machine CPU $PGBENCH_CPU ms per transaction"
+# the rest of the machine's CPU, less pgbench's own: the server's (and the idle machine's) share
+PGBENCH_SERVER_CPU=$(awk -v c="$PGBENCH_CPU" -v n="$PGBENCH_TX" '{printf "%.3f", c - ($1 + $2) * 1000 / n}' \
+  "$OUT/pgbench-time.log")
+log "pgbench TPC-B: $PGBENCH_TPS tps, machine CPU $PGBENCH_CPU ms per transaction" \
+  "(server $PGBENCH_SERVER_CPU ms)"
 psql -q -c "DROP DATABASE $PGBENCH_DB" >/dev/null
 
 # ---- 4. the engine alone: JMH, one thread, 20- and 200-line claims
@@ -99,10 +111,10 @@ log "seeding $POPULATION persons"
 # (completed requests/s under 90% of the rate). BEST is the highest passing step; SUSTAINED the
 # highest step without errors that kept up with its median within the bound, reported (flagged)
 # when no step meets the p99 bound.
-log "warm-up 30/s for 30 s, then steps of ${STEP_SECONDS} s at: $RATES"
+log "warm-up ${WARMUP_RATE}/s for ${WARMUP_SECONDS} s, then steps of ${STEP_SECONDS} s at: $RATES"
 # shellcheck disable=SC2086
 "${JAVA_LOAD[@]}" -DbaseUrl="$BASE" -Dpopulation="$POPULATION" -Dp99Ms="$P99_MS" \
-  org.yizhan.load.Stepper "$PWD/$OUT/gatling" "$GW" 30 30 "$STEP_SECONDS" $RATES \
+  org.yizhan.load.Stepper "$PWD/$OUT/gatling" "$GW" "$WARMUP_RATE" "$WARMUP_SECONDS" "$STEP_SECONDS" $RATES \
   >"$OUT/steps.log" 2>&1 || { tail -30 "$OUT/steps.log"; exit 1; }
 grep '^STEP ' "$OUT/steps.log" | cut -d' ' -f2- >"$OUT/steps.txt"
 BEST=""
@@ -131,4 +143,4 @@ fi
 MAX_SUSTAINED=$(cut -d' ' -f1 <<<"$SUSTAINED")
 read -r rate all_rps all_p50 all_p99 s_rps s_p50 s_p99 cpu_gw cpu_pg cpu_load busy <<<"$BEST"
 RATIO=$(awk -v s="$s_rps" -v t="$PGBENCH_TPS" 'BEGIN{printf "%.2f", s/t}')
-echo "BENCH settlements/s=${s_rps} (mix ${rate}/s arrivals, ${all_rps} req/s) p50=${all_p50}ms p99=${all_p99}ms (settle p50=${s_p50}ms p99=${s_p99}ms) pgbench_tpcb_tps=${PGBENCH_TPS} ratio=${RATIO} peak_rss=$((RSS_KB / 1024))MiB engine_jmh=${JMH20}/s@20lines,${JMH200}/s@200lines cpu_ms_per_request=gateway:${cpu_gw},postgres:${cpu_pg},loadgen:${cpu_load} machine_busy=${busy}% pgbench_cpu_ms_per_tx=${PGBENCH_CPU} p99_bound_${P99_MS}ms_met=${BOUND_MET} max_sustained_rate=${MAX_SUSTAINED}/s cores=$(nproc) load_avg=$(cut -d" " -f1 /proc/loadavg) synchronous_commit=${SYNC}"
+echo "BENCH settlements/s=${s_rps} (mix ${rate}/s arrivals, ${all_rps} req/s) p50=${all_p50}ms p99=${all_p99}ms (settle p50=${s_p50}ms p99=${s_p99}ms) pgbench_tpcb_tps=${PGBENCH_TPS} ratio=${RATIO} peak_rss=$((RSS_KB / 1024))MiB engine_jmh=${JMH20}/s@20lines,${JMH200}/s@200lines cpu_ms_per_request=gateway:${cpu_gw},postgres:${cpu_pg},loadgen:${cpu_load} machine_busy=${busy}% pgbench_cpu_ms_per_tx=${PGBENCH_CPU}(server:${PGBENCH_SERVER_CPU}) p99_bound_${P99_MS}ms_met=${BOUND_MET} max_sustained_rate=${MAX_SUSTAINED}/s cores=$(nproc) load_avg=$(cut -d" " -f1 /proc/loadavg) synchronous_commit=${SYNC}"
