@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.Field;
+import org.jooq.QueryPart;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.yizhan.core.model.Accumulators;
@@ -57,47 +58,33 @@ public final class SettlementQueries {
               .where(SETTLEMENT_FUND.SETTLEMENT_ID.eq(p(1, SETTLEMENT_FUND.SETTLEMENT_ID))));
 
   /** A settlement's lines, one row each in the bill's order, from the claim's row of arrays. */
-  static final String LINES =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  DSL.field("l.line_no"),
-                  DSL.field("l.item_code"),
-                  DSL.field("l.item_name"),
-                  DSL.field("l.quantity"),
-                  DSL.field("l.unit_price"),
-                  DSL.field("l.amount"),
-                  DSL.field("l.category"),
-                  DSL.field("l.self_pay_ratio"),
-                  DSL.field("l.price_cap"),
-                  DSL.field("l.full_own_pay"),
-                  DSL.field("l.over_limit"),
-                  DSL.field("l.pre_self_pay"),
-                  // not stored: the rest of the amount (V9)
-                  DSL.field("l.amount - l.full_own_pay - l.over_limit - l.pre_self_pay in_scope"))
-              .from(SETTLEMENT)
-              .join(CLAIM_LINES)
-              .on(CLAIM_LINES.CLAIM_ID.eq(SETTLEMENT.CLAIM_ID))
-              .crossJoin(
-                  DSL.table(
-                      "unnest({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11})"
-                          + " WITH ORDINALITY AS l (line_no, item_code, item_name, quantity,"
-                          + " unit_price, amount, category, self_pay_ratio, price_cap,"
-                          + " full_own_pay, over_limit, pre_self_pay, line_index)",
-                      CLAIM_LINES.LINE_NO,
-                      CLAIM_LINES.ITEM_CODE,
-                      CLAIM_LINES.ITEM_NAME,
-                      CLAIM_LINES.QUANTITY,
-                      CLAIM_LINES.UNIT_PRICE,
-                      CLAIM_LINES.AMOUNT,
-                      CLAIM_LINES.CATEGORY,
-                      CLAIM_LINES.SELF_PAY_RATIO,
-                      CLAIM_LINES.PRICE_CAP,
-                      CLAIM_LINES.FULL_OWN_PAY,
-                      CLAIM_LINES.OVER_LIMIT,
-                      CLAIM_LINES.PRE_SELF_PAY))
-              .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID)))
-              .orderBy(DSL.field("l.line_index")));
+  static final String LINES = lines();
+
+  private static String lines() {
+    List<Field<?>> arrays = SettlementStatements.LINE_ARRAYS;
+    StringBuilder unnest = new StringBuilder("unnest(");
+    StringBuilder names = new StringBuilder();
+    List<Field<?>> columns = new ArrayList<>();
+    for (int i = 0; i < arrays.size(); i++) {
+      unnest.append(i == 0 ? "" : ", ").append('{').append(i).append('}');
+      names.append(arrays.get(i).getName()).append(", ");
+      columns.add(DSL.field("l." + arrays.get(i).getName()));
+    }
+    // not stored: the rest of the amount (V9)
+    columns.add(DSL.field("l.amount - l.full_own_pay - l.over_limit - l.pre_self_pay in_scope"));
+    return Sql.render(
+        Sql.dsl()
+            .select(columns)
+            .from(SETTLEMENT)
+            .join(CLAIM_LINES)
+            .on(CLAIM_LINES.CLAIM_ID.eq(SETTLEMENT.CLAIM_ID))
+            .crossJoin(
+                DSL.table(
+                    unnest + ") WITH ORDINALITY AS l (" + names + "line_index)",
+                    arrays.toArray(new QueryPart[0])))
+            .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID)))
+            .orderBy(DSL.field("l.line_index")));
+  }
 
   static final String REVERSAL_OF =
       Sql.render(

@@ -11,6 +11,8 @@ import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
 import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT_FUND;
 
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.stream.Stream;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 
@@ -158,44 +160,50 @@ final class SettlementStatements {
                   p(14, CLAIM.RECEIVED_AT)));
 
   /**
-   * A claim's lines: one row of parallel arrays, one element per line in the bill's order (V9; the
-   * in-scope part is derived on reading). $10, the price caps, travels as text[]: a numeric[]
-   * cannot carry a null element over the wire.
+   * A claim's line arrays (V9), one element per line, in column order: the parameters $2… of {@link
+   * #INSERT_LINES} and what {@code SettlementQueries.LINES} unnests. The in-scope part is not
+   * stored: it is the amount less the three other parts.
+   */
+  static final List<Field<?>> LINE_ARRAYS =
+      List.of(
+          CLAIM_LINES.LINE_NO,
+          CLAIM_LINES.ITEM_CODE,
+          CLAIM_LINES.ITEM_NAME,
+          CLAIM_LINES.QUANTITY,
+          CLAIM_LINES.UNIT_PRICE,
+          CLAIM_LINES.AMOUNT,
+          CLAIM_LINES.CATEGORY,
+          CLAIM_LINES.SELF_PAY_RATIO,
+          CLAIM_LINES.PRICE_CAP,
+          CLAIM_LINES.FULL_OWN_PAY,
+          CLAIM_LINES.OVER_LIMIT,
+          CLAIM_LINES.PRE_SELF_PAY);
+
+  /**
+   * A claim's lines: one row of parallel arrays, in the order of {@link #LINE_ARRAYS}. $10, the
+   * price caps, travels as text[]: a numeric[] cannot carry a null element over the wire.
    */
   static final String INSERT_LINES =
       Sql.render(
           Sql.dsl()
-              .insertInto(
-                  CLAIM_LINES,
-                  CLAIM_LINES.CLAIM_ID,
-                  CLAIM_LINES.LINE_NO,
-                  CLAIM_LINES.ITEM_CODE,
-                  CLAIM_LINES.ITEM_NAME,
-                  CLAIM_LINES.QUANTITY,
-                  CLAIM_LINES.UNIT_PRICE,
-                  CLAIM_LINES.AMOUNT,
-                  CLAIM_LINES.CATEGORY,
-                  CLAIM_LINES.SELF_PAY_RATIO,
-                  CLAIM_LINES.PRICE_CAP,
-                  CLAIM_LINES.FULL_OWN_PAY,
-                  CLAIM_LINES.OVER_LIMIT,
-                  CLAIM_LINES.PRE_SELF_PAY)
+              .insertInto(CLAIM_LINES)
+              .columns(
+                  Stream.concat(Stream.of(CLAIM_LINES.CLAIM_ID), LINE_ARRAYS.stream()).toList())
               .select(
                   DSL.select(
                       p(1, CLAIM_LINES.CLAIM_ID),
-                      array(2, "varchar").coerce(CLAIM_LINES.LINE_NO),
-                      array(3, "varchar").coerce(CLAIM_LINES.ITEM_CODE),
-                      array(4, "text").coerce(CLAIM_LINES.ITEM_NAME),
-                      array(5, "numeric").coerce(CLAIM_LINES.QUANTITY),
-                      array(6, "numeric").coerce(CLAIM_LINES.UNIT_PRICE),
-                      array(7, "numeric").coerce(CLAIM_LINES.AMOUNT),
-                      array(8, "char").coerce(CLAIM_LINES.CATEGORY),
-                      array(9, "numeric").coerce(CLAIM_LINES.SELF_PAY_RATIO),
-                      DSL.field("{0}::text[]::numeric[]", DSL.param("10", Object.class))
-                          .coerce(CLAIM_LINES.PRICE_CAP),
-                      array(11, "numeric").coerce(CLAIM_LINES.FULL_OWN_PAY),
-                      array(12, "numeric").coerce(CLAIM_LINES.OVER_LIMIT),
-                      array(13, "numeric").coerce(CLAIM_LINES.PRE_SELF_PAY))));
+                      array(2, "varchar"),
+                      array(3, "varchar"),
+                      array(4, "text"),
+                      array(5, "numeric"),
+                      array(6, "numeric"),
+                      array(7, "numeric"),
+                      array(8, "char"),
+                      array(9, "numeric"),
+                      DSL.field("{0}::text[]::numeric[]", DSL.param("10", Object.class)),
+                      array(11, "numeric"),
+                      array(12, "numeric"),
+                      array(13, "numeric"))));
 
   /** The settlement's columns, in the order of {@link #INSERT_SETTLEMENT}'s parameters. */
   static final Field<?>[] SETTLEMENT_COLUMNS = {

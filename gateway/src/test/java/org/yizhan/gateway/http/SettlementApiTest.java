@@ -6,6 +6,7 @@ import static org.yizhan.gateway.support.TestGateway.H2_KEY;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +36,46 @@ class SettlementApiTest {
 
   static String money(JsonNode n) {
     return n.decimalValue().setScale(2).toPlainString();
+  }
+
+  /**
+   * What is stored reads back as it was answered: the lines (one row of arrays, V9: order, price
+   * caps present and absent, fractional quantities, the derived in-scope part), the fund rows and
+   * every amount.
+   */
+  @Test
+  void aSettlement_readsBackExactlyAsAnswered() {
+    String person = "445202198001010029";
+    TestData.confirmed(gw, person, "SUBSISTENCE");
+    TestData.topUp(gw, "445202", TestGateway.H1, "100000.00", "HOSPITAL_ADVANCE");
+    String claim =
+        ClaimJson.claim("RB-1")
+            .person(person)
+            .line("T-C", "2", "150.25")
+            .line("T-A-CAP100", "3", "120.00")
+            .line("T-B20", "0.5", "1999.99", "1000.00")
+            .line("T-A", "1", "0.01")
+            .line("T-B10", "12", "83.333333", "1000.00")
+            .json();
+
+    Response created = gw.post("/api/v1/settlements", H1_KEY, claim);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    JsonNode answered = json(created);
+    Response read = gw.get("/api/v1/settlements/" + answered.get("settlementId").asText(), H1_KEY);
+
+    assertThat(read.status()).isEqualTo(200);
+    JsonNode stored = json(read);
+    assertThat(stored.get("lines")).hasSize(5).isEqualTo(answered.get("lines"));
+    assertThat(stored.get("lines").get(1).get("priceCap").decimalValue())
+        .isEqualByComparingTo("100");
+    assertThat(stored.get("lines").get(1).get("overLimit").decimalValue())
+        .isEqualByComparingTo("60.00");
+    assertThat(stored.get("lines").get(0).get("priceCap").isNull()).isTrue();
+    assertThat(stored.get("funds")).isEqualTo(answered.get("funds"));
+    for (String amount :
+        List.of("total", "fullOwnPay", "overLimit", "preSelfPay", "inScope", "fundPay")) {
+      assertThat(stored.get(amount)).as(amount).isEqualTo(answered.get(amount));
+    }
   }
 
   @Test
