@@ -22,6 +22,18 @@ import org.yizhan.gateway.store.SettlementRecord.ReversalRecord;
 final class Rows {
   private Rows() {}
 
+  /**
+   * The one settlement row of {@code rows} if it belongs to {@code hospitalCode}, else {@code
+   * null}: another hospital's settlement is as unknown to a hospital as a missing one.
+   */
+  static Row ofHospital(RowSet<Row> rows, String hospitalCode) {
+    if (rows.size() == 0) {
+      return null;
+    }
+    Row r = rows.iterator().next();
+    return hospitalCode.equals(r.getString("hospital_code")) ? r : null;
+  }
+
   static Accumulators accumulators(Row r) {
     return new Accumulators(
         r.getInteger("year"),

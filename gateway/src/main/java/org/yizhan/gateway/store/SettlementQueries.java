@@ -41,6 +41,14 @@ public final class SettlementQueries {
     SETTLEMENT_WITH_DATES.add(CLAIM.DISCHARGE_DATE);
   }
 
+  /**
+   * A settlement by id alone: the caller checks its hospital. With {@code AND hospital_code = $2}
+   * in the query, a connection that prepared it while the table was nearly empty kept a generic
+   * plan scanning the hospital's index ({@code settlement_hospital_claim}) and filtering on the id:
+   * 591 buffers per call instead of 6, the largest cost in PostgreSQL under load
+   * (docs/performance.md, "A plan made on an empty table"). By id alone the primary key is the only
+   * plan.
+   */
   static final String FIND =
       Sql.render(
           Sql.dsl()
@@ -48,8 +56,7 @@ public final class SettlementQueries {
               .from(SETTLEMENT)
               .join(CLAIM)
               .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
-              .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID)))
-              .and(SETTLEMENT.HOSPITAL_CODE.eq(p(2, SETTLEMENT.HOSPITAL_CODE))));
+              .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID))));
 
   static final String FUNDS =
       Sql.render(
@@ -170,17 +177,17 @@ public final class SettlementQueries {
   public Future<Optional<SettlementRecord>> find(String hospitalCode, UUID id) {
     return pool.withConnection(
         conn -> {
-          Future<RowSet<Row>> head = conn.preparedQuery(FIND).execute(Tuple.of(id, hospitalCode));
+          Future<RowSet<Row>> head = conn.preparedQuery(FIND).execute(Tuple.of(id));
           Future<RowSet<Row>> funds = conn.preparedQuery(FUNDS).execute(Tuple.of(id));
           Future<RowSet<Row>> lines = conn.preparedQuery(LINES).execute(Tuple.of(id));
           Future<RowSet<Row>> reversal = conn.preparedQuery(REVERSAL_OF).execute(Tuple.of(id));
           return Future.all(head, funds, lines, reversal)
               .map(
                   done -> {
-                    if (head.result().size() == 0) {
+                    Row r = Rows.ofHospital(head.result(), hospitalCode);
+                    if (r == null) {
                       return Optional.<SettlementRecord>empty();
                     }
-                    Row r = head.result().iterator().next();
                     return Optional.of(
                         Rows.settlement(
                             r,

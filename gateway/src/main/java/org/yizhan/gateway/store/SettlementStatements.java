@@ -280,13 +280,16 @@ final class SettlementStatements {
                               array(7, "text")))));
 
   /** The settlement row, locked, for a reversal by its hospital. */
+  /**
+   * Locks a settlement by id alone; the caller checks its hospital (by id and hospital, a plan made
+   * on a nearly empty table scanned the hospital's index: see {@code SettlementQueries.FIND}).
+   */
   static final String LOCK_SETTLEMENT =
       Sql.render(
           Sql.dsl()
               .select(SETTLEMENT.fields())
               .from(SETTLEMENT)
               .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID)))
-              .and(SETTLEMENT.HOSPITAL_CODE.eq(p(2, SETTLEMENT.HOSPITAL_CODE)))
               .forUpdate());
 
   static final String MARK_REVERSED =

@@ -284,13 +284,13 @@ public final class SettlementStore {
     Instant now = now();
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     return conn.preparedQuery(LOCK_SETTLEMENT)
-        .execute(Tuple.of(settlementId, hospitalCode))
+        .execute(Tuple.of(settlementId))
         .compose(
             rows -> {
-              if (rows.size() == 0) {
+              Row r = Rows.ofHospital(rows, hospitalCode);
+              if (r == null) {
                 return rollback(ReverseResult.NOT_FOUND);
               }
-              Row r = rows.iterator().next();
               if (SettlementRecord.REVERSED.equals(r.getString("status"))) {
                 return rollback(new ReverseResult.AlreadyReversed(settlementId));
               }
