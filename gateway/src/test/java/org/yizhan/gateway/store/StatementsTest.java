@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -71,6 +73,41 @@ class StatementsTest {
     }
     assertThat(failures).isEmpty();
     assertThat(n).isGreaterThan(60);
+  }
+
+  /**
+   * Reading or locking a settlement by id scans the primary key even with the generic plan made on
+   * an empty table, the plan a connection keeps once the table has grown. With {@code AND
+   * hospital_code = $2} in the query that plan scanned a hospital's index and filtered on the id
+   * (docs/performance.md, "A plan made on an empty table").
+   */
+  @Test
+  void aSettlementById_usesThePrimaryKey_evenInAPlanMadeOnAnEmptyTable() throws Exception {
+    Database db = TestDatabase.fresh();
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "");
+        Statement s = c.createStatement()) {
+      s.execute("SET plan_cache_mode = force_generic_plan");
+      Map<String, String> statements =
+          Map.of(
+              "SettlementQueries.FIND", SettlementQueries.FIND,
+              "SettlementStatements.LOCK_SETTLEMENT", SettlementStatements.LOCK_SETTLEMENT);
+      for (Map.Entry<String, String> e : statements.entrySet()) {
+        String name = "by_id_" + e.getKey().replace('.', '_').toLowerCase(Locale.ROOT);
+        s.execute("PREPARE " + name + " AS " + e.getValue());
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rs =
+            s.executeQuery(
+                "EXPLAIN EXECUTE " + name + "('00000000-0000-0000-0000-000000000000')")) {
+          while (rs.next()) {
+            plan.append(rs.getString(1)).append('\n');
+          }
+        }
+        assertThat(plan.toString())
+            .as(e.getKey())
+            .contains("Index Scan using settlement_pkey on settlement")
+            .doesNotContain("settlement_hospital");
+      }
+    }
   }
 
   /**
