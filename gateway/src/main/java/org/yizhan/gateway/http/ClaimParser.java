@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -122,7 +123,8 @@ public final class ClaimParser {
    * admission is the engine's to refuse ({@code DATES_OUT_OF_ORDER}).
    */
   static void checkStay(LocalDate admission, LocalDate discharge, int maxDays) {
-    if (discharge.isAfter(admission.plusDays(maxDays))) {
+    // DAYS.between, not plusDays: a date near LocalDate.MAX must not overflow into a 500.
+    if (ChronoUnit.DAYS.between(admission, discharge) > maxDays) {
       throw new ApiError(
           422,
           "STAY_TOO_LONG",

@@ -41,6 +41,7 @@ public final class HospitalApi {
   /** The largest page of a search. */
   static final int MAX_PAGE_SIZE = 200;
 
+  static final Pattern ASCII_INT = Pattern.compile("-?[0-9]{1,9}");
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
   private final SettlementService service;
@@ -300,6 +301,10 @@ public final class HospitalApi {
 
   static int parseInt(String s, String name, int min, int max) {
     try {
+      // ASCII digits only: Integer.parseInt also reads full-width and other scripts' digits.
+      if (!ASCII_INT.matcher(s).matches()) {
+        throw new NumberFormatException();
+      }
       int v = Integer.parseInt(s);
       if (v < min || v > max) {
         throw new NumberFormatException();

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.gateway.nhsa.Admissions.Admission;
@@ -132,9 +133,9 @@ final class AdmissionTransactions {
                                     in.path("endtime"),
                                     "must not be before begntime " + Formats.time(a.begntime()));
                               }
-                              if (endtime
-                                  .toLocalDate()
-                                  .isAfter(a.begntime().toLocalDate().plusDays(maxStayDays))) {
+                              if (ChronoUnit.DAYS.between(
+                                      a.begntime().toLocalDate(), endtime.toLocalDate())
+                                  > maxStayDays) {
                                 throw new NhsaError(
                                     "[STAY_TOO_LONG] "
                                         + in.path("endtime")

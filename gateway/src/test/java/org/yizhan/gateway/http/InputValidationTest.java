@@ -346,10 +346,40 @@ class InputValidationTest {
   }
 
   @Test
+  void aYearOrPageInFullWidthDigits_isRefusedNamingTheParameter() {
+    refused(
+        gw.get(
+            "/api/v1/persons/" + CANONICAL + "/accumulators/%EF%BC%92%EF%BC%90%EF%BC%91%EF%BC%98",
+            H1_KEY),
+        400,
+        "INVALID_FIELD",
+        "year");
+    refused(
+        gw.get("/api/v1/settlements?from=2018-01-01&to=2018-01-31&page=%EF%BC%91", H1_KEY),
+        400,
+        "INVALID_FIELD",
+        "page");
+  }
+
+  @Test
   void settle_ofAStayLongerThanTheBound_isRefused_andOfExactlyTheBound_isSettled() {
     String century =
         ClaimJson.claim("STAY-118").dates("1900-03-01", "2018-03-20").item("T-A", "100.00").json();
     refused(gw.post("/api/v1/settlements", H1_KEY, century), 422, "STAY_TOO_LONG", "dischargeDate");
+
+    String farFuture =
+        ClaimJson.claim("STAY-MAX")
+            .dates("2018-03-01", "+999999999-12-31")
+            .item("T-A", "100.00")
+            .json();
+    refused(
+        gw.post("/api/v1/settlements", H1_KEY, farFuture), 422, "STAY_TOO_LONG", "dischargeDate");
+    String farPast =
+        ClaimJson.claim("STAY-MIN")
+            .dates("-999999999-01-01", "2018-03-20")
+            .item("T-A", "100.00")
+            .json();
+    refused(gw.post("/api/v1/settlements", H1_KEY, farPast), 422, "STAY_TOO_LONG", "dischargeDate");
 
     String tooLong =
         ClaimJson.claim("STAY-367").dates("2017-03-19", "2018-03-21").item("T-A", "100.00").json();

@@ -332,7 +332,7 @@ class ManagerPageBrowserTest {
     driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
     wait.until(d -> d.findElements(By.cssSelector("#roster-table tbody tr")).size() == 1);
     WebElement row = driver.findElement(By.cssSelector("#roster-table tbody tr"));
-    assertThat(row.findElement(By.cssSelector(".idno")).getText()).isEqualTo("4***************11");
+    assertThat(row.findElement(By.cssSelector(".idno")).getText()).isEqualTo("4***************13");
     assertThat(row.getText()).contains("李四").contains("低保").contains("2018-01-01");
     assertThat(driver.getPageSource()).doesNotContain("445202198001010013");
   }
@@ -342,7 +342,7 @@ class ManagerPageBrowserTest {
     row.findElement(By.cssSelector("button[data-action=edit]")).click();
     WebElement idNo = visible(By.id("identity-idno"));
     assertThat(idNo.isEnabled()).isFalse();
-    assertThat(idNo.getAttribute("value")).isEqualTo("4***************11");
+    assertThat(idNo.getAttribute("value")).isEqualTo("4***************13");
     type(By.id("identity-name"), "李四新");
     driver.findElement(By.id("identity-save")).click();
     waitText(By.id("roster-ok"), "李四新");
