@@ -5,6 +5,8 @@ import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -268,6 +270,12 @@ class InputValidationTest {
     JsonNode m =
         ClaimJson.parse(manager.get("/manager/api/accounts/" + person + "/entries").body());
     assertThat(m.toString()).doesNotContain(person);
+    Response key =
+        gw.send(
+            HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/api/v1/keys/" + person)).DELETE(),
+            H1_KEY);
+    assertThat(key.status()).isEqualTo(404);
+    assertThat(key.body()).doesNotContain(person);
   }
 
   // ---- invalid Unicode
