@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.Charset;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -140,6 +141,24 @@ class InputValidationTest {
 
     JsonNode e = refused(r, 422, "INVALID_ID_NUMBER", "line 3: person_id_no");
     assertThat(e.get("message").asText()).contains("check digit").doesNotContain(WRONG_CHECK);
+    assertThat(gw.count("person_identity")).isEqualTo(before);
+  }
+
+  @Test
+  void rosterImport_notInUtf8_isRefused_ratherThanStoringReplacementCharacters() {
+    long before = gw.count("person_identity");
+    String csv =
+        "person_id_no,person_name,category,valid_from,valid_to,confirmed,lifted_out_date\n"
+            + "445202198701010014,李四,SUBSISTENCE,2018-01-01,,true,\n";
+    Response r =
+        gw.send(
+            HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/manager/api/identities/import"))
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(csv.getBytes(Charset.forName("GBK")))),
+            manager.token());
+
+    JsonNode e = refused(r, 422, "IMPORT_REFUSED", "file: file");
+    assertThat(e.get("message").asText()).contains("UTF-8");
     assertThat(gw.count("person_identity")).isEqualTo(before);
   }
 
