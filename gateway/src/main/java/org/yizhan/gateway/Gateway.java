@@ -337,7 +337,8 @@ public final class Gateway implements HttpContext {
             hospitalGate,
             new HospitalKeys(pool, clock, hospitalAuth, guard),
             config.security().apiSignatures(),
-            config.zone())
+            config.zone(),
+            config.maxStayDays())
         .mount(routes);
     new NhsaApi(
             settlements,
@@ -347,7 +348,8 @@ public final class Gateway implements HttpContext {
             pool,
             guard,
             clock,
-            config.zone())
+            config.zone(),
+            config.maxStayDays())
         .mount(routes);
     new ManagerApi(managerAuth, identityService, ledger, guard, pool, limits, config.zone())
         .mount(routes);

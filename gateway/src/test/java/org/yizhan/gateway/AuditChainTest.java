@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,7 @@ import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.audit.AuditVerifier;
 import org.yizhan.gateway.config.AppConfig;
 import org.yizhan.gateway.support.ClaimJson;
+import org.yizhan.gateway.support.TestData;
 import org.yizhan.gateway.support.TestGateway;
 
 /**
@@ -26,7 +28,7 @@ import org.yizhan.gateway.support.TestGateway;
  * superuser could do (the trigger stops everyone else), including removing a whole chain.
  */
 class AuditChainTest {
-  static final String PERSON = "445202198001010000";
+  static final String PERSON = "445202198001010005";
   static TestGateway gw;
 
   /** The chain of PERSON's settlements at H1: six entries. */
@@ -46,7 +48,7 @@ class AuditChainTest {
     chain = Audit.settlementChain(TestGateway.H1, PERSON);
     String otherPerson = PERSON;
     for (int i = 1; Audit.settlementChain(TestGateway.H1, otherPerson).equals(chain); i++) {
-      otherPerson = "44520219800101" + String.format("%04d", i);
+      otherPerson = TestData.idNo("445202", LocalDate.of(1980, 1, 1), i);
     }
     settle("AUDIT-OTHER", otherPerson);
     other = Audit.settlementChain(TestGateway.H1, otherPerson);

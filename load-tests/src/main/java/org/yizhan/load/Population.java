@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.yizhan.core.model.IdNumber;
 
 /**
  * The persons of a load: a population computed, not stored, so the seeder and every simulation
@@ -33,8 +34,6 @@ public final class Population {
   private static final String[] CATEGORIES = {
     "DESTITUTE", "SUBSISTENCE", "REGISTERED_POOR", "ILLNESS_POOR"
   };
-  private static final int[] CHECK_WEIGHTS = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  private static final char[] CHECK_CHARS = "10X98765432".toCharArray();
   private static final LocalDate BIRTH_FIRST = LocalDate.of(1940, 1, 1);
 
   /** One person: index, ID number, office and poor category ({@code null} when not poor). */
@@ -81,7 +80,7 @@ public final class Population {
             + String.format(
                 "%04d%02d%02d%03d",
                 birth.getYear(), birth.getMonthValue(), birth.getDayOfMonth(), index % 1000);
-    return new Person(index, body + checkDigit(body), office, category);
+    return new Person(index, IdNumber.withCheckDigit(body).value(), office, category);
   }
 
   /** Every person, in index order. */
@@ -107,13 +106,5 @@ public final class Population {
           "population of " + size + " has fewer than " + n + " such persons of " + office);
     }
     return out;
-  }
-
-  static char checkDigit(String first17) {
-    int sum = 0;
-    for (int i = 0; i < 17; i++) {
-      sum += (first17.charAt(i) - '0') * CHECK_WEIGHTS[i];
-    }
-    return CHECK_CHARS[sum % 11];
   }
 }

@@ -20,9 +20,16 @@ import java.util.Objects;
  * @param zone the zone whose calendar days settlements are reconciled by
  * @param identityCacheSeconds the longest an identity read may be cached, seconds
  * @param security request signatures and abuse limits
+ * @param maxStayDays the longest hospital stay settled, days from admission to discharge date
  */
 public record AppConfig(
-    Path configDir, Http http, Db db, ZoneId zone, int identityCacheSeconds, Security security) {
+    Path configDir,
+    Http http,
+    Db db,
+    ZoneId zone,
+    int identityCacheSeconds,
+    Security security,
+    int maxStayDays) {
 
   /** Whether a front door requires request signatures, accepts them, or ignores them. */
   public enum SignatureMode {
@@ -186,7 +193,8 @@ public record AppConfig(
         db,
         zone,
         s.integer("identityCacheSeconds", "YIZHAN_IDENTITY_CACHE_SECONDS", 30, 0, 3600),
-        security);
+        security,
+        s.integer("claims.maxStayDays", "YIZHAN_CLAIMS_MAX_STAY_DAYS", 366, 1, 36_600));
   }
 
   /** Reads a dotted path from the file unless the environment overrides it. */

@@ -44,6 +44,21 @@ public final class ApiError extends RuntimeException {
     return new ApiError(400, "INVALID_FIELD", field, field + " " + why);
   }
 
+  /** An ID number that is not one (GB 11643); {@code why} names the fault, never the number. */
+  public static ApiError invalidIdNumber(String field, String why) {
+    return new ApiError(
+        400, "INVALID_ID_NUMBER", field, field + " is not a valid ID number: " + why);
+  }
+
+  /** A string that is not well-formed text: a lone surrogate or NUL. */
+  public static ApiError invalidText(String field) {
+    return new ApiError(
+        400,
+        "INVALID_TEXT",
+        field,
+        field + " must be well-formed Unicode text (no unpaired surrogate, no NUL character)");
+  }
+
   public static ApiError unknownField(String field) {
     return new ApiError(400, "UNKNOWN_FIELD", field, field + " is not a field of this request");
   }

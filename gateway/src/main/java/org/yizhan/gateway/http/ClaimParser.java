@@ -5,6 +5,8 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,7 +39,6 @@ public final class ClaimParser {
       Set.of("lineNo", "itemCode", "itemName", "quantity", "unitPrice", "amount");
 
   static final Pattern CLAIM_NO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  static final Pattern ID_NO = Pattern.compile("[0-9]{17}[0-9Xx]|[0-9]{15}");
   static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{1,64}");
   static final Pattern SCHEME = Pattern.compile("[A-Z][A-Z_]{1,31}");
   static final Pattern OFFICE = Pattern.compile("[0-9]{6}");
@@ -62,19 +63,25 @@ public final class ClaimParser {
 
   private ClaimParser() {}
 
-  public static Parsed parse(byte[] body, Hospital hospital) {
-    return parse(Json.parse(body), hospital);
+  /**
+   * The claim of a request body.
+   *
+   * @param maxStayDays the longest stay accepted, days from admission date to discharge date
+   */
+  public static Parsed parse(byte[] body, Hospital hospital, int maxStayDays) {
+    return parse(Json.parse(body), hospital, maxStayDays);
   }
 
-  public static Parsed parse(JsonNode json, Hospital hospital) {
+  public static Parsed parse(JsonNode json, Hospital hospital, int maxStayDays) {
     Fields f = Fields.of(json, "", CLAIM_FIELDS);
     String claimNo = f.text("claimNo", CLAIM_NO, "1–64 letters, digits, '.', '_' or '-'", true);
-    String idNo = f.text("personIdNo", ID_NO, "an 18-digit (or 15-digit) ID number", true);
+    String idNo = f.idNumber("personIdNo").value();
     String name = f.text("personName", NAME, "1–64 printable characters", false);
     String scheme = f.text("scheme", SCHEME, "an upper-case scheme name, e.g. RESIDENT", false);
     String office = f.text("officeCode", OFFICE, "a 6-digit civil-affairs office code", true);
     var admission = f.date("admissionDate");
     var discharge = f.date("dischargeDate");
+    checkStay(admission, discharge, maxStayDays);
     JsonNode linesNode = f.raw("lines");
     if (linesNode == null) {
       throw ApiError.missing("lines");
@@ -99,7 +106,7 @@ public final class ClaimParser {
     Claim claim =
         new Claim(
             claimNo,
-            idNo.toUpperCase(),
+            idNo,
             scheme == null ? DEFAULT_SCHEME : scheme,
             office,
             hospital.code(),
@@ -108,6 +115,24 @@ public final class ClaimParser {
             discharge,
             lines);
     return new Parsed(claim, name, fingerprint(claim, name));
+  }
+
+  /**
+   * Refuses a stay longer than {@code maxDays} ({@code STAY_TOO_LONG}, 422): a typing slip in a
+   * year (1900 for 2018) would otherwise settle a century-long stay. A discharge before the
+   * admission is the engine's to refuse ({@code DATES_OUT_OF_ORDER}).
+   */
+  static void checkStay(LocalDate admission, LocalDate discharge, int maxDays) {
+    // DAYS.between, not plusDays: a date near LocalDate.MAX must not overflow into a 500.
+    if (ChronoUnit.DAYS.between(admission, discharge) > maxDays) {
+      throw new ApiError(
+          422,
+          "STAY_TOO_LONG",
+          "dischargeDate",
+          "dischargeDate is more than "
+              + maxDays
+              + " days after admissionDate; a longer stay is settled in parts");
+    }
   }
 
   private static ClaimLine line(JsonNode node, int i) {

@@ -3,15 +3,21 @@ package org.yizhan.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yizhan.core.model.IdNumber;
 
 /**
  * Reads one JSON object of a request field by field, so that every complaint names the field by its
  * path ({@code lines[3].quantity}) and says what is wrong. Unknown fields are refused: a misspelt
  * optional field would otherwise be silently ignored, and a payments API should say so.
+ *
+ * <p>A complaint never repeats the value: a client that puts an ID number in the wrong field must
+ * not get it back in an answer that is logged on both sides. Every string here is well-formed text
+ * ({@link Json#parse} refuses a body with half a character or a NUL).
  */
 final class Fields {
   private final JsonNode node;
@@ -69,8 +75,40 @@ final class Fields {
     try {
       return LocalDate.parse(s);
     } catch (DateTimeParseException e) {
-      throw ApiError.invalid(path(name), "must be a date like 2018-03-20, got '" + s + "'");
+      throw ApiError.invalid(path(name), "must be a date like 2018-03-20");
     }
+  }
+
+  /**
+   * An ID number in any spelling {@link IdNumber#parse} accepts, canonical; refused {@code
+   * INVALID_ID_NUMBER} naming the field and the fault, never the value.
+   */
+  IdNumber idNumber(String name) {
+    JsonNode v = raw(name);
+    if (v == null) {
+      throw ApiError.missing(path(name));
+    }
+    if (!v.isTextual()) {
+      throw ApiError.invalid(path(name), "must be a string");
+    }
+    return idNumber(path(name), v.textValue());
+  }
+
+  /** {@code text} as an ID number, or {@code INVALID_ID_NUMBER} naming {@code field}. */
+  static IdNumber idNumber(String field, String text) {
+    try {
+      return IdNumber.parse(text, today());
+    } catch (IdNumber.Invalid e) {
+      throw ApiError.invalidIdNumber(field, e.getMessage());
+    }
+  }
+
+  /**
+   * Today's date in the time zone furthest ahead (UTC+18), so a child born today anywhere is not
+   * refused as born in the future.
+   */
+  static LocalDate today() {
+    return LocalDate.now(ZoneOffset.MAX);
   }
 
   /**
@@ -86,11 +124,7 @@ final class Fields {
     if (v.isNumber()) {
       d = v.decimalValue();
     } else if (v.isTextual()) {
-      try {
-        d = new BigDecimal(v.textValue().trim());
-      } catch (NumberFormatException e) {
-        throw ApiError.invalid(path(name), "must be a number, got '" + clip(v.textValue()) + "'");
-      }
+      d = decimalText(path(name), v.textValue().trim());
     } else {
       throw ApiError.invalid(path(name), "must be a number");
     }
@@ -104,7 +138,21 @@ final class Fields {
     return d.setScale(scale).unscaledValue().longValueExact();
   }
 
-  static String clip(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+  /**
+   * Digits, a point, a sign and an exponent in ASCII only: {@link BigDecimal} also reads the digits
+   * of other scripts (full-width "１００"), which no hospital system sends on purpose.
+   */
+  static final Pattern ASCII_DECIMAL = Pattern.compile("[+-]?[0-9]*(\\.[0-9]*)?([eE][+-]?[0-9]+)?");
+
+  /** A decimal written in ASCII, or {@code INVALID_FIELD} naming {@code field} (not the text). */
+  static BigDecimal decimalText(String field, String text) {
+    if (text.length() > Json.MAX_NUMBER_LENGTH || !ASCII_DECIMAL.matcher(text).matches()) {
+      throw ApiError.invalid(field, "must be a number written with ASCII digits, like 12.50");
+    }
+    try {
+      return new BigDecimal(text);
+    } catch (NumberFormatException e) {
+      throw ApiError.invalid(field, "must be a number written with ASCII digits, like 12.50");
+    }
   }
 }

@@ -41,7 +41,7 @@ public final class HospitalApi {
   /** The largest page of a search. */
   static final int MAX_PAGE_SIZE = 200;
 
-  static final Pattern ID_NO = ClaimParser.ID_NO;
+  static final Pattern ASCII_INT = Pattern.compile("-?[0-9]{1,9}");
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
   private final SettlementService service;
@@ -50,18 +50,21 @@ public final class HospitalApi {
   private final SignatureMode signatures;
   private final Reconciliation reconciliation;
   private final ZoneId zone;
+  private final int maxStayDays;
 
   public HospitalApi(
       SettlementService service,
       HospitalGate gate,
       HospitalKeys keys,
       SignatureMode signatures,
-      ZoneId zone) {
+      ZoneId zone,
+      int maxStayDays) {
     this.service = service;
     this.gate = gate;
     this.keys = keys;
     this.signatures = signatures;
     this.zone = zone;
+    this.maxStayDays = maxStayDays;
     this.reconciliation = new Reconciliation(service, zone);
   }
 
@@ -112,7 +115,8 @@ public final class HospitalApi {
   }
 
   private void preview(RoutingContext ctx) {
-    ClaimParser.Parsed parsed = ClaimParser.parse(body(ctx), principal(ctx).hospital());
+    ClaimParser.Parsed parsed =
+        ClaimParser.parse(body(ctx), principal(ctx).hospital(), maxStayDays);
     reply(ctx, service.preview(parsed).map(s -> SettlementJson.settlement(s, zone)), 200);
   }
 
@@ -122,7 +126,7 @@ public final class HospitalApi {
       throw ApiError.invalid("Idempotency-Key", "must be 1–128 visible ASCII characters");
     }
     Principal who = principal(ctx);
-    ClaimParser.Parsed parsed = ClaimParser.parse(body(ctx), who.hospital());
+    ClaimParser.Parsed parsed = ClaimParser.parse(body(ctx), who.hospital(), maxStayDays);
     service
         .settle(who, parsed, key)
         .onSuccess(
@@ -197,16 +201,11 @@ public final class HospitalApi {
   }
 
   private void figures(RoutingContext ctx) {
-    String idNo = ctx.pathParam("idNo");
-    if (!ID_NO.matcher(idNo).matches()) {
-      throw ApiError.invalid("idNo", "must be an 18-digit (or 15-digit) ID number");
-    }
+    String idNo = Fields.idNumber("idNo", ctx.pathParam("idNo")).value();
     int year = parseInt(ctx.pathParam("year"), "year", 2000, 2100);
     reply(
         ctx,
-        service
-            .figures(idNo.toUpperCase(), year)
-            .map(f -> SettlementJson.render(g -> figures(g, year, f))),
+        service.figures(idNo, year).map(f -> SettlementJson.render(g -> figures(g, year, f))),
         200);
   }
 
@@ -272,7 +271,7 @@ public final class HospitalApi {
       }
       return UUID.fromString(id);
     } catch (IllegalArgumentException e) {
-      throw ApiError.notFound("settlement " + Fields.clip(id));
+      throw ApiError.notFound("settlement");
     }
   }
 
@@ -302,6 +301,10 @@ public final class HospitalApi {
 
   static int parseInt(String s, String name, int min, int max) {
     try {
+      // ASCII digits only: Integer.parseInt also reads full-width and other scripts' digits.
+      if (!ASCII_INT.matcher(s).matches()) {
+        throw new NumberFormatException();
+      }
       int v = Integer.parseInt(s);
       if (v < min || v > max) {
         throw new NumberFormatException();

@@ -1,18 +1,28 @@
 package org.yizhan.gateway.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Parses request bodies with limits a hostile client cannot get past: nesting depth, number and
  * string length, and duplicate keys (which could otherwise make two readers see two requests).
  * Numbers are read as exact decimals, never as doubles.
+ *
+ * <p>Every string of the body must be well-formed text ({@link #wellFormed}): JSON's {@code
+ * \\uD800} escape can carry half a character, which UTF-8 cannot encode (the database driver would
+ * store a {@code ?}, or the answer could not be written), and PostgreSQL refuses NUL in text.
+ * Checking here covers every front door and every field at once; the refusal names the field by its
+ * path.
  */
 public final class Json {
   /** Deepest nesting a request may have; our bodies need 3. */
@@ -50,15 +60,89 @@ public final class Json {
     if (body == null || body.length == 0) {
       throw ApiError.badRequest("MALFORMED_JSON", "body", "body: a JSON object is required");
     }
+    JsonNode tree;
     try {
-      return MAPPER.readTree(body);
+      tree = MAPPER.readTree(body);
     } catch (StreamConstraintsException e) {
       throw ApiError.badRequest(
           "MALFORMED_JSON", "body", "body: exceeds a limit: " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
-      throw ApiError.badRequest(
-          "MALFORMED_JSON", "body", "body: not valid JSON: " + firstLine(e.getMessage()));
+      throw ApiError.badRequest("MALFORMED_JSON", "body", "body: " + notJson(e));
     }
+    String bad = badText(tree);
+    if (bad != null) {
+      throw ApiError.invalidText(bad.isEmpty() ? "body" : bad);
+    }
+    return tree;
+  }
+
+  /**
+   * The path of the first string (value or field name) in {@code node} that is not well-formed
+   * text, relative to {@code node} ({@code ""} for the node itself); {@code null} when all are.
+   */
+  static String badText(JsonNode node) {
+    if (node.isTextual()) {
+      return wellFormed(node.textValue()) ? null : "";
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String r = badText(node.get(i));
+        if (r != null) {
+          return "[" + i + "]" + (r.isEmpty() || r.startsWith("[") ? r : "." + r);
+        }
+      }
+    } else if (node.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> f = fields.next();
+        if (!wellFormed(f.getKey())) {
+          return "";
+        }
+        String r = badText(f.getValue());
+        if (r != null) {
+          return f.getKey() + (r.isEmpty() || r.startsWith("[") ? r : "." + r);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code s} has no lone UTF-16 surrogate and no NUL. */
+  public static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == 0) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * What is wrong, and where, without the parser's quote of the text: "Unrecognized token '4452…'"
+   * would hand back whatever the client sent. A duplicate key is named (it is a field).
+   */
+  static String notJson(IOException e) {
+    if (!(e instanceof JsonProcessingException)) {
+      return "not valid JSON";
+    }
+    JsonProcessingException j = (JsonProcessingException) e;
+    String original = j.getOriginalMessage() == null ? "" : j.getOriginalMessage();
+    if (original.startsWith("Duplicate field")) {
+      return firstLine(original);
+    }
+    JsonLocation at = j.getLocation();
+    return at == null || at.getLineNr() < 1
+        ? "not valid JSON"
+        : "not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr();
   }
 
   static String firstLine(String message) {

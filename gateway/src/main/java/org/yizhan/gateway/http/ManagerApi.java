@@ -295,8 +295,7 @@ public final class ManagerApi {
     Fields f = Fields.of(Json.parse(HospitalApi.body(ctx)), "", IDENTITY_FIELDS);
     IdentityService.Draft d =
         new IdentityService.Draft(
-            f.text("personIdNo", ClaimParser.ID_NO, "an 18-digit (or 15-digit) ID number", true)
-                .toUpperCase(),
+            f.idNumber("personIdNo").value(),
             f.text("personName", ClaimParser.NAME, "1–64 printable characters", false),
             IdentityCategory.valueOf(
                 f.text(
@@ -846,7 +845,7 @@ public final class ManagerApi {
     try {
       return Long.parseLong(id);
     } catch (NumberFormatException e) {
-      throw ApiError.notFound("account " + Fields.clip(id));
+      throw ApiError.notFound("account");
     }
   }
 
@@ -858,7 +857,7 @@ public final class ManagerApi {
       }
       return UUID.fromString(id);
     } catch (IllegalArgumentException e) {
-      throw ApiError.notFound(what + " " + Fields.clip(id));
+      throw ApiError.notFound(what);
     }
   }
 

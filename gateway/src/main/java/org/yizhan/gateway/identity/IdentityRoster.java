@@ -2,6 +2,8 @@ package org.yizhan.gateway.identity;
 
 import static org.yizhan.gateway.store.schema.Tables.PERSON_IDENTITY;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -13,9 +15,13 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jooq.impl.DSL;
+import org.yizhan.core.model.IdNumber;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
@@ -57,7 +64,6 @@ public final class IdentityRoster {
   /** The most rows one file may hold. */
   public static final int MAX_ROWS = 50_000;
 
-  static final Pattern ID_NO = Pattern.compile("[0-9]{17}[0-9X]|[0-9]{15}");
   static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{0,64}");
 
   static final String CURRENT_OF_PERSONS =
@@ -303,7 +309,19 @@ public final class IdentityRoster {
     if (csv == null || csv.length == 0) {
       throw refused("line 1", "header", "the file is empty; expected " + String.join(",", HEADER));
     }
-    String text = new String(csv, StandardCharsets.UTF_8);
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(csv))
+              .toString();
+    } catch (CharacterCodingException e) {
+      // Decoding leniently would store U+FFFD in names; say so instead (Excel: "CSV UTF-8").
+      throw refused("file", "file", "is not UTF-8 text; save it as CSV (UTF-8)");
+    }
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
     }
@@ -340,7 +358,8 @@ public final class IdentityRoster {
       if (e instanceof ApiError) {
         throw (ApiError) e;
       }
-      throw refused("file", "file", "not readable as CSV: " + e.getMessage());
+      // The parser's message may quote the file; name only where it stopped.
+      throw refused("file", "file", "not readable as CSV" + where(e));
     }
     if (out.isEmpty()) {
       throw refused("line 2", "file", "no rows");
@@ -352,9 +371,17 @@ public final class IdentityRoster {
     if (c.size() != HEADER.size()) {
       throw refused(at, "file", "expected " + HEADER.size() + " columns, got " + c.size());
     }
-    String idNo = c.get(0).toUpperCase();
-    if (!ID_NO.matcher(idNo).matches()) {
-      throw refused(at, "person_id_no", "must be an 18-digit (or 15-digit) ID number");
+    String idNo;
+    try {
+      // UTC+18: a child born today anywhere is not born in the future.
+      idNo = IdNumber.parse(c.get(0), LocalDate.now(ZoneOffset.MAX)).value();
+    } catch (IdNumber.Invalid e) {
+      String f = at + ": person_id_no";
+      throw new ApiError(
+          422,
+          "INVALID_ID_NUMBER",
+          f,
+          f + " is not a valid ID number: " + e.getMessage() + "; nothing was imported");
     }
     if (!NAME.matcher(c.get(1)).matches()) {
       throw refused(at, "person_name", "must be at most 64 printable characters");
@@ -399,8 +426,19 @@ public final class IdentityRoster {
     try {
       return LocalDate.parse(text);
     } catch (DateTimeParseException e) {
-      throw refused(at, field, "must be a date like 2018-01-01, got '" + text + "'");
+      throw refused(at, field, "must be a date like 2018-01-01");
     }
+  }
+
+  private static String where(Exception e) {
+    Throwable t = e instanceof JsonProcessingException ? e : e.getCause();
+    if (t instanceof JsonProcessingException) {
+      JsonLocation l = ((JsonProcessingException) t).getLocation();
+      if (l != null && l.getLineNr() > 0) {
+        return " at line " + l.getLineNr();
+      }
+    }
+    return "";
   }
 
   private static List<String> trimmed(List<String> row) {

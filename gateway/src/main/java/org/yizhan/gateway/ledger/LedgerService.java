@@ -442,7 +442,7 @@ public final class LedgerService {
         .compose(
             rows ->
                 rows.size() == 0
-                    ? Future.failedFuture(ApiError.notFound("account " + accountId))
+                    ? Future.failedFuture(ApiError.notFound("account"))
                     : Future.succeededFuture(PrepaymentLedger.account(rows.iterator().next())));
   }
 

@@ -5,7 +5,9 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
+import org.yizhan.core.model.IdNumber;
 import org.yizhan.gateway.nhsa.Admissions.Admission;
 import org.yizhan.gateway.store.DbGuard;
 import org.yizhan.gateway.store.Ids;
@@ -28,10 +30,14 @@ final class AdmissionTransactions {
   private final DbGuard guard;
   private final Clock clock;
 
-  AdmissionTransactions(Pool pool, DbGuard guard, Clock clock) {
+  /** The longest stay discharged, days from begntime's date to endtime's date. */
+  private final int maxStayDays;
+
+  AdmissionTransactions(Pool pool, DbGuard guard, Clock clock, int maxStayDays) {
     this.pool = pool;
     this.guard = guard;
     this.clock = clock;
+    this.maxStayDays = maxStayDays;
   }
 
   /** 2401: input.mdtrtinfo → output.result.mdtrt_id. */
@@ -42,6 +48,12 @@ final class AdmissionTransactions {
     LocalDateTime begntime = in.time("begntime", true);
     String medType = in.text("med_type", CODE, "a medical type code, e.g. 21", true);
     String iptNo = in.text("ipt_no", IPT_NO, "the hospital's inpatient number", true);
+    // The certificate is optional here (psn_no names the person); given as an ID number (02), it
+    // must be one, and the person's.
+    IdNumber cert =
+        "02".equals(in.text("mdtrt_cert_type", CODE, "a certificate type, e.g. 02", false))
+            ? in.idNumber("mdtrt_cert_no", false)
+            : null;
     String office = call.envelope().insuplcAdmdvs();
     if (office == null) {
       throw NhsaError.missing("insuplc_admdvs");
@@ -51,6 +63,9 @@ final class AdmissionTransactions {
     return Guarded.call(guard, () -> Persons.ofPsnNo(pool, psnNo, in.path("psn_no")))
         .map(
             p -> {
+              if (cert != null && !cert.value().equals(p.idNo())) {
+                throw NhsaError.invalid(in.path("mdtrt_cert_no"), "is not the ID number of psn_no");
+              }
               Admission a =
                   new Admission(
                       mdtrtId, p.id(), p.idNo(), p.name(), insutype, office, medType, iptNo,
@@ -118,6 +133,17 @@ final class AdmissionTransactions {
                                     in.path("endtime"),
                                     "must not be before begntime " + Formats.time(a.begntime()));
                               }
+                              if (ChronoUnit.DAYS.between(
+                                      a.begntime().toLocalDate(), endtime.toLocalDate())
+                                  > maxStayDays) {
+                                throw new NhsaError(
+                                    "[STAY_TOO_LONG] "
+                                        + in.path("endtime")
+                                        + " is more than "
+                                        + maxStayDays
+                                        + " days after begntime; a longer stay is settled in"
+                                        + " parts");
+                              }
                               return Admissions.insertDischarge(
                                   conn, mdtrtId, endtime, call.msgid(), now);
                             })
@@ -144,7 +170,8 @@ final class AdmissionTransactions {
                             rows -> {
                               if (rows.rowCount() == 0) {
                                 throw NhsaError.invalid(
-                                    in.path("mdtrt_id"), mdtrtId + " is not discharged");
+                                    in.path("mdtrt_id"),
+                                    "names an admission that is not discharged");
                               }
                               return Admissions.bumpVersion(conn, mdtrtId);
                             })));

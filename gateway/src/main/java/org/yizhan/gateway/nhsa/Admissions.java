@@ -103,7 +103,7 @@ final class Admissions {
         .compose(
             a -> {
               if (a.cancelled()) {
-                throw NhsaError.invalid(field, mdtrtId + " was cancelled (2404)");
+                throw NhsaError.invalid(field, "names an admission that was cancelled (2404)");
               }
               checkPerson(a, psnNo, field.replaceFirst("mdtrt_id$", "psn_no"));
               return requireUnsettled(conn, hospital, mdtrtId).map(v -> a);
@@ -112,7 +112,7 @@ final class Admissions {
 
   static void checkPerson(Admission a, String psnNo, String field) {
     if (psnNo != null && !psnNo.equals(a.psnNo())) {
-      throw NhsaError.invalid(field, psnNo + " is not the person of " + a.mdtrtId());
+      throw NhsaError.invalid(field, "is not the person of the admission (mdtrt_id)");
     }
   }
 
@@ -258,7 +258,7 @@ final class Admissions {
 
   private static Admission admission(RowSet<Row> rows, String mdtrtId, String field) {
     if (rows.size() == 0) {
-      throw NhsaError.invalid(field, mdtrtId + " is not an admission of this institution");
+      throw NhsaError.invalid(field, "names no admission of this institution");
     }
     Row r = rows.iterator().next();
     return new Admission(

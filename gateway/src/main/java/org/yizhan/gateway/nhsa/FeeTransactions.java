@@ -80,7 +80,7 @@ final class FeeTransactions {
         .compose(
             a -> {
               if (a.cancelled()) {
-                throw NhsaError.invalid(field, mdtrt + " was cancelled (2404)");
+                throw NhsaError.invalid(field, "names an admission that was cancelled (2404)");
               }
               Admissions.checkPerson(a, psn, items.get(0).path("psn_no"));
               var claim = Claims.of(a, fees, call.hospital(), priceDate(a, fees));
@@ -138,7 +138,7 @@ final class FeeTransactions {
                 if (sns.contains(fees.get(i).sn())) {
                   throw NhsaError.invalid(
                       "input.feedetail[" + i + "].feedetl_sn",
-                      fees.get(i).sn() + " is uploaded already; undo it with 2302 first");
+                      "is uploaded already; undo it with 2302 first");
                 }
               }
               if (live.size() + fees.size() > SettlementEngine.MAX_LINES) {
@@ -224,7 +224,7 @@ final class FeeTransactions {
                               for (String sn : sns) {
                                 if (!ALL.equals(sn) && !undone.contains(sn)) {
                                   throw NhsaError.invalid(
-                                      "input.data.feedetl_sn", sn + " is not an uploaded line");
+                                      "input.data.feedetl_sn", "names a line that is not uploaded");
                                 }
                               }
                               return Admissions.bumpVersion(conn, mdtrt);

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Fen;
+import org.yizhan.core.model.IdNumber;
 
 /**
  * Reads one object of a national message field by field, naming every complaint by its full path
@@ -19,7 +21,11 @@ import org.yizhan.core.model.Fen;
  * (provinces add their own), an empty string counts as absent (many systems send {@code ""} for "no
  * value"), and a code or an amount may come as a JSON string or a JSON number. Strict where a wrong
  * value would settle money wrongly: amounts with more decimals than the national scale, a time that
- * is not {@code yyyy-MM-dd HH:mm:ss}, a code of the wrong shape.
+ * is not {@code yyyy-MM-dd HH:mm:ss}, a code of the wrong shape, an ID number that is not one,
+ * digits other than ASCII in an amount.
+ *
+ * <p>A complaint names the field and never repeats its value: a value in the wrong field may be an
+ * ID number, and the answer is logged by the hospital's system.
  */
 final class Input {
   static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -32,6 +38,14 @@ final class Input {
 
   /** The largest unit price (pric), yuan. */
   static final BigDecimal MAX_PRICE = new BigDecimal("10000000000");
+
+  /** The longest amount or quantity written as a string, characters. */
+  static final int MAX_NUMBER_LENGTH = 40;
+
+  /** A decimal in ASCII: digits, a point, a sign, an exponent. */
+  static final Pattern ASCII_DECIMAL = Pattern.compile("[+-]?[0-9]*(\\.[0-9]*)?([eE][+-]?[0-9]+)?");
+
+  private static final Pattern ANY = Pattern.compile(".*", Pattern.DOTALL);
 
   private final JsonNode node;
   private final String path;
@@ -113,7 +127,7 @@ final class Input {
       throw NhsaError.invalid(path(name), "must be a string");
     }
     if (!shape.matcher(s).matches()) {
-      throw NhsaError.invalid(path(name), "must be " + describe + ", got '" + clip(s) + "'");
+      throw NhsaError.invalid(path(name), "must be " + describe);
     }
     return s;
   }
@@ -134,16 +148,25 @@ final class Input {
       throw NhsaError.invalid(path(name), "must be a number");
     }
     BigDecimal d;
-    try {
-      d = v.isNumber() ? v.decimalValue() : new BigDecimal(v.textValue().trim());
-    } catch (NumberFormatException e) {
-      throw NhsaError.invalid(path(name), "must be a number, got '" + clip(v.asText()) + "'");
+    if (v.isNumber()) {
+      d = v.decimalValue();
+    } else {
+      // ASCII only: BigDecimal also reads full-width and other scripts' digits.
+      String t = v.textValue().trim();
+      if (t.length() > MAX_NUMBER_LENGTH || !ASCII_DECIMAL.matcher(t).matches()) {
+        throw NhsaError.invalid(path(name), "must be a number written with ASCII digits");
+      }
+      try {
+        d = new BigDecimal(t);
+      } catch (NumberFormatException e) {
+        throw NhsaError.invalid(path(name), "must be a number written with ASCII digits");
+      }
     }
     if (d.abs().compareTo(maxAbs) > 0) {
       throw NhsaError.invalid(path(name), "must be at most " + maxAbs.toPlainString());
     }
     if (d.stripTrailingZeros().scale() > scale) {
-      throw NhsaError.invalid(path(name), "must have at most " + scale + " decimals, got " + d);
+      throw NhsaError.invalid(path(name), "must have at most " + scale + " decimals");
     }
     return d.setScale(scale).unscaledValue().longValueExact();
   }
@@ -157,8 +180,25 @@ final class Input {
     try {
       return s.length() == 10 ? LocalDate.parse(s).atStartOfDay() : LocalDateTime.parse(s, TIME);
     } catch (DateTimeParseException e) {
-      throw NhsaError.invalid(
-          path(name), "must be a time like 2018-03-01 09:30:00, got '" + s + "'");
+      throw NhsaError.invalid(path(name), "must be a time like 2018-03-01 09:30:00");
+    }
+  }
+
+  /**
+   * An ID number (居民身份证) in any spelling {@link IdNumber#parse} accepts, canonical; refused {@code
+   * [INVALID_ID_NUMBER]} naming the field and the fault, never the value.
+   */
+  IdNumber idNumber(String name, boolean required) {
+    String s = text(name, ANY, "an ID number (居民身份证)", required);
+    if (s == null) {
+      return null;
+    }
+    try {
+      // UTC+18: a child born today anywhere is not born in the future.
+      return IdNumber.parse(s, LocalDate.now(ZoneOffset.MAX));
+    } catch (IdNumber.Invalid e) {
+      throw new NhsaError(
+          "[INVALID_ID_NUMBER] " + path(name) + " is not a valid ID number: " + e.getMessage());
     }
   }
 
@@ -166,9 +206,5 @@ final class Input {
   LocalDate date(String name, boolean required) {
     LocalDateTime t = time(name, required);
     return t == null ? null : t.toLocalDate();
-  }
-
-  static String clip(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
   }
 }

@@ -58,12 +58,13 @@ public final class NhsaApi {
       Pool pool,
       DbGuard guard,
       Clock clock,
-      ZoneId zone) {
+      ZoneId zone,
+      int maxStayDays) {
     this.gate = gate;
     this.signatures = signatures;
     this.clock = clock;
     this.reply = new Reply(clock, zone);
-    var admissions = new AdmissionTransactions(pool, guard, clock);
+    var admissions = new AdmissionTransactions(pool, guard, clock, maxStayDays);
     var fees = new FeeTransactions(service, pool, guard, clock);
     var settlements = new SettlementTransactions(service, pool, guard, zone);
     var persons = new PersonTransactions(service, identities, pool, guard, clock, zone);
@@ -104,8 +105,7 @@ public final class NhsaApi {
             who -> {
               Envelope e = Envelope.parse(Json.parse(body));
               if (!e.fixmedinsCode().equals(who.hospital().code())) {
-                throw NhsaError.invalid(
-                    "fixmedins_code", e.fixmedinsCode() + " is not the institution of this key");
+                throw NhsaError.invalid("fixmedins_code", "is not the institution of this key");
               }
               if (!e.msgid().startsWith(e.fixmedinsCode())) {
                 throw NhsaError.invalid("msgid", "must begin with fixmedins_code");

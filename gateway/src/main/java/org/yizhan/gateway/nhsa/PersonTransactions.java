@@ -30,7 +30,6 @@ import org.yizhan.gateway.store.DbGuard;
  * dictionaries differ by province): see {@link #IDET_TYPE} and docs/nhsa-interface.md.
  */
 final class PersonTransactions {
-  static final Pattern ID_NO = Pattern.compile("[0-9]{17}[0-9Xx]|[0-9]{15}");
   static final Pattern CUM_YM = Pattern.compile("(20[0-9]{2})(0[1-9]|1[0-2])");
 
   /** psn_idet_type of each identity. */
@@ -69,9 +68,9 @@ final class PersonTransactions {
     String certType = in.text("mdtrt_cert_type", Pattern.compile("0[1-9]"), "01, 02 or 03", true);
     String idNo;
     if ("02".equals(certType)) {
-      idNo = in.text("mdtrt_cert_no", ID_NO, "an ID number (居民身份证)", true);
+      idNo = in.idNumber("mdtrt_cert_no", true).value();
     } else if ("01".equals(in.text("psn_cert_type", Pattern.compile("[0-9]{2}"), "01", false))) {
-      idNo = in.text("certno", ID_NO, "an ID number (居民身份证)", true);
+      idNo = in.idNumber("certno", true).value();
     } else {
       throw NhsaError.invalid(
           in.path("mdtrt_cert_type"),
@@ -80,16 +79,15 @@ final class PersonTransactions {
     }
     String name = in.text("psn_name", Pattern.compile("[^\\p{Cntrl}]{1,64}"), "a name", false);
     LocalDate asOf = in.date("begntime", false);
-    String idNoUpper = idNo.toUpperCase();
     String area =
         call.envelope().insuplcAdmdvs() != null
             ? call.envelope().insuplcAdmdvs()
             : call.hospital().region();
-    return Guarded.call(guard, () -> Persons.ofIdNo(pool, idNoUpper, name, clock.instant()))
+    return Guarded.call(guard, () -> Persons.ofIdNo(pool, idNo, name, clock.instant()))
         .compose(
             p ->
                 guard
-                    .call(() -> identities.current(idNoUpper))
+                    .call(() -> identities.current(idNo))
                     .map(
                         held ->
                             Outcome.of(g -> writePerson(g, p, held, asOf, area))

@@ -80,7 +80,7 @@ final class Persons {
   /** The person of a psn_no; refused, naming {@code field}, when it was never assigned. */
   static Future<Person> ofPsnNo(SqlClient client, String psnNo, String field) {
     if (!PSN_NO.matcher(psnNo).matches()) {
-      return Future.failedFuture(unknown(psnNo, field));
+      return Future.failedFuture(unknown(field));
     }
     return client
         .preparedQuery(FIND)
@@ -88,7 +88,7 @@ final class Persons {
         .map(
             rows -> {
               if (rows.size() == 0) {
-                throw unknown(psnNo, field);
+                throw unknown(field);
               }
               var r = rows.iterator().next();
               return new Person(
@@ -96,8 +96,7 @@ final class Persons {
             });
   }
 
-  private static NhsaError unknown(String psnNo, String field) {
-    return NhsaError.invalid(
-        field, "'" + Input.clip(psnNo) + "' is not a known psn_no; obtain it with 1101 first");
+  private static NhsaError unknown(String field) {
+    return NhsaError.invalid(field, "is not a known psn_no; obtain it with 1101 first");
   }
 }

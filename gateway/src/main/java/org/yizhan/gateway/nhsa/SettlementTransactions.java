@@ -126,7 +126,7 @@ final class SettlementTransactions {
     String psnNo = in.text("psn_no", Persons.PSN_NO, "a psn_no", true);
     UUID id = SetlIds.decode(setlIdText);
     if (id == null) {
-      throw NhsaError.invalid(in.path("setl_id"), "'" + setlIdText + "' is not a setl_id");
+      throw NhsaError.invalid(in.path("setl_id"), "is not a setl_id");
     }
     return Guarded.call(
             guard, () -> Admissions.find(pool, call.hospitalCode(), mdtrtId, in.path("mdtrt_id")))
@@ -140,13 +140,13 @@ final class SettlementTransactions {
                         if (!before.claimNo().equals(mdtrtId)) {
                           throw NhsaError.invalid(
                               in.path("setl_id"),
-                              setlIdText + " is not a settlement of " + mdtrtId);
+                              "is not a settlement of the admission (mdtrt_id)");
                         }
                         return service.reverse(call.who(), id, "NHSA 2305 " + call.msgid());
                       })
                   .map(r -> reversed(call, a, r));
             })
-        .recover(e -> Future.failedFuture(notFound(e, in.path("setl_id"), setlIdText)));
+        .recover(e -> Future.failedFuture(notFound(e, in.path("setl_id"))));
   }
 
   private Outcome reversed(Call call, Admission a, SettlementRecord r) {
@@ -183,12 +183,12 @@ final class SettlementTransactions {
   private static Settling settling(
       Call call, Input in, Admission a, String psnNo, long medfee, List<Fee> fees) {
     if (a.cancelled()) {
-      throw NhsaError.invalid(in.path("mdtrt_id"), a.mdtrtId() + " was cancelled (2404)");
+      throw NhsaError.invalid(in.path("mdtrt_id"), "names an admission that was cancelled (2404)");
     }
     Admissions.checkPerson(a, psnNo, in.path("psn_no"));
     if (a.endtime() == null) {
       throw NhsaError.invalid(
-          in.path("mdtrt_id"), a.mdtrtId() + " is not discharged; send 2402 first");
+          in.path("mdtrt_id"), "names an admission not discharged yet; send 2402 first");
     }
     long total = 0;
     List<String> paths = new ArrayList<>(fees.size());
@@ -221,9 +221,9 @@ final class SettlementTransactions {
     return Claims.national(e, paths);
   }
 
-  private static Throwable notFound(Throwable e, String field, String setlId) {
+  private static Throwable notFound(Throwable e, String field) {
     if (e instanceof ApiError && ((ApiError) e).status() == 404) {
-      return NhsaError.invalid(field, setlId + " is not a settlement of this institution");
+      return NhsaError.invalid(field, "names no settlement of this institution");
     }
     return e;
   }

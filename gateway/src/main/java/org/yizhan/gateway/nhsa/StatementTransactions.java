@@ -121,7 +121,7 @@ final class StatementTransactions {
       for (Input r : list) {
         Item item = theirItem(r);
         if (theirs.put(item.setlId(), item) != null) {
-          throw NhsaError.invalid(r.path("setl_id"), item.setlId() + " is listed twice");
+          throw NhsaError.invalid(r.path("setl_id"), "is listed twice");
         }
       }
     }

@@ -170,7 +170,7 @@ public final class HospitalKeys {
                                       keys.stream()
                                           .filter(k -> k.keyId().equals(keyId))
                                           .findFirst()
-                                          .orElseThrow(() -> ApiError.notFound("key " + keyId));
+                                          .orElseThrow(() -> ApiError.notFound("key"));
                                   if (!key.valid()) {
                                     return Future.succeededFuture(key);
                                   }

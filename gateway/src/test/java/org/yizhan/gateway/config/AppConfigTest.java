@@ -16,6 +16,7 @@ class AppConfigTest {
     assertThat(c.db().embedded()).isTrue();
     assertThat(c.zone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
     assertThat(c.identityCacheSeconds()).isEqualTo(30);
+    assertThat(c.maxStayDays()).isEqualTo(366);
   }
 
   @Test
@@ -44,5 +45,6 @@ class AppConfigTest {
   void missingFile_meansDefaults() {
     AppConfig c = AppConfig.load(Map.of("YIZHAN_CONFIG_DIR", "/nonexistent"));
     assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.maxStayDays()).isEqualTo(366);
   }
 }

@@ -39,12 +39,12 @@ final class CrashLoad {
   /** People of the load: the first half hold a confirmed poor identity (assistance, ledger). */
   static final List<String> PERSONS =
       List.of(
-          "445202198001010011",
-          "445202198001010022",
-          "445202198001010033",
-          "445202198001010044",
-          "445202198001010055",
-          "445202198001010066");
+          "445202198001010013",
+          "445202198001010021",
+          "445202198001010048",
+          "445202198001010064",
+          "445202198001010099",
+          "44520219800101011X");
 
   /** An acknowledged settlement: what was sent and what came back. */
   record Settled(String claimNo, String key, byte[] body, String settlementId) {}

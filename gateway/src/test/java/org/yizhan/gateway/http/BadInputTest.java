@@ -116,7 +116,7 @@ class BadInputTest {
             "bad ID number",
             post(edit(n -> n.put("personIdNo", "12345"))),
             400,
-            "INVALID_FIELD",
+            "INVALID_ID_NUMBER",
             "personIdNo"),
         bad(
             "unknown field",
@@ -225,7 +225,7 @@ class BadInputTest {
         bad(
             "accumulators of a bad year",
             req(
-                HttpRequest.newBuilder(path("/api/v1/persons/445202199001011234/accumulators/1800"))
+                HttpRequest.newBuilder(path("/api/v1/persons/445202199001011248/accumulators/1800"))
                     .GET(),
                 H1_KEY),
             400,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ class ConcurrencyTest {
 
   @Test
   void fiftyConcurrentSettlementsOfOnePerson_accumulatorsEqualTheirSumAndStayUnderCaps() {
-    String person = "445202197001010012";
+    String person = "445202197001010019";
     // 50 level-3 admissions of 8000.00 in scope: basic alone would pay far past its 150000 cap
     List<Response> rs =
         concurrently(
@@ -96,7 +97,7 @@ class ConcurrencyTest {
   void concurrentDrawdownsOfOneAccount_balanceIsTopUpsLessDrawdowns_withAdvancesWhenEmpty() {
     long account = TestData.topUp(gw, "445281", TestGateway.H1, "20000.00", "HOSPITAL_ADVANCE");
     for (int i = 0; i < 40; i++) {
-      TestData.confirmed(gw, String.format("4452811970010100%02d", i), "DESTITUTE");
+      TestData.confirmed(gw, TestData.idNo("445281", LocalDate.of(1970, 1, 1), i), "DESTITUTE");
     }
     // a destitute person's 2000.00 at level 3: no deductible, basic 1300.00, critical illness 0,
     // assistance 700.00; 40 of them draw 28000.00 from an account holding 20000.00
@@ -106,7 +107,7 @@ class ConcurrencyTest {
             i ->
                 ClaimJson.claim("PD-" + i)
                     .office("445281")
-                    .person(String.format("4452811970010100%02d", i))
+                    .person(TestData.idNo("445281", LocalDate.of(1970, 1, 1), i))
                     .item("T-A", "2000.00")
                     .json());
 

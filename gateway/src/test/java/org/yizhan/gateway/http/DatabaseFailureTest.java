@@ -39,7 +39,7 @@ class DatabaseFailureTest {
 
   @Test
   void connectionKilledMidSettlement_leavesNothingAndRetrySettlesOnce() throws Exception {
-    String person = "445202196001010015";
+    String person = "445202196001010014";
     TestData.confirmed(gw, person, "SUBSISTENCE");
     long account = TestData.topUp(gw, "445202", TestGateway.H1, "50000.00", "HOSPITAL_ADVANCE");
     Map<String, Long> before = counts();

@@ -43,7 +43,7 @@ class DatabaseFaultTest {
   /** How long recovery may take once healed: the breaker's open time and a margin, millis. */
   static final long RECOVERY_MILLIS = (DbGuard.OPEN_SECONDS + 10) * 1000L;
 
-  static final String PERSON = "445202196501010011";
+  static final String PERSON = "445202196501010010";
 
   static FaultProxy proxy;
   static TestGateway gw;

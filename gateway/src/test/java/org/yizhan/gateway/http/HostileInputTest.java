@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -58,7 +59,7 @@ class HostileInputTest {
   static final int DEEP = 10_000;
 
   static final String NHSA_PATH = "/fsi/api/rsfComIfsService/callService";
-  static final String PERSON = "445202196801010018";
+  static final String PERSON = "445202196801010012";
 
   enum Auth {
     HOSPITAL,
@@ -158,8 +159,8 @@ class HostileInputTest {
         "/manager/api/identities",
         Auth.MANAGER,
         () ->
-            "{\"personIdNo\":\"4452021980"
-                + String.format("%08d", SEQ.incrementAndGet())
+            "{\"personIdNo\":\""
+                + TestData.idNo("445202", LocalDate.of(1980, 1, 1), SEQ.incrementAndGet())
                 + "\",\"personName\":\"王五\",\"category\":\"SUBSISTENCE\","
                 + "\"validFrom\":\"2018-01-01\",\"validTo\":\"2018-12-31\",\"confirmed\":true}",
         json);
@@ -168,8 +169,8 @@ class HostileInputTest {
         "/manager/api/identities/import",
         Auth.MANAGER,
         () ->
-            "personIdNo,personName,category,validFrom,validTo,confirmed\n4452021981"
-                + String.format("%08d", SEQ.incrementAndGet())
+            "personIdNo,personName,category,validFrom,validTo,confirmed\n"
+                + TestData.idNo("445202", LocalDate.of(1981, 1, 1), SEQ.incrementAndGet())
                 + ",赵六,DESTITUTE,2018-01-01,,true\n",
         "text/csv");
     add("GET", "/manager/api/identities/{iid}/history", Auth.MANAGER);
@@ -240,7 +241,7 @@ class HostileInputTest {
     }
     return text.replace("${msgid}", TestGateway.H1 + String.format("20180301%06d%04d", 77, n))
         .replace("${fixmedins_code}", TestGateway.H1)
-        .replace("${certno}", "445202199001011234")
+        .replace("${certno}", "445202199001011248")
         .replace("${psn_no}", "44000000000000000001")
         .replace("${mdtrt_id}", "MD" + n)
         .replaceAll("\\$\\{[a-z_]+\\}", "X" + n);
@@ -451,7 +452,7 @@ class HostileInputTest {
     "../../etc/passwd",
     "${jndi:ldap://x/a}",
     "Ｈ４４５２０２００００１",
-    "445202199001011234\\u0000",
+    "445202199001011248\\u0000",
     "2018-02-30",
     "2018-13-01",
     "99999-01-01",

@@ -40,7 +40,7 @@ class OpsApiTest {
     gw.post(
         "/api/v1/settlements",
         H1_KEY,
-        ClaimJson.workedExample1("MX-1").person("445202195001010016").json());
+        ClaimJson.workedExample1("MX-1").person("44520219500101001X").json());
     gw.post("/api/v1/settlements", H1_KEY, "{");
 
     String m = gw.get("/metrics", null).body();
@@ -56,7 +56,7 @@ class OpsApiTest {
         .contains("resilience4j_ratelimiter_available_permissions")
         .contains("resilience4j_bulkhead_available_concurrent_calls")
         .contains("resilience4j_circuitbreaker_state")
-        .doesNotContain("445202195001010016")
+        .doesNotContain("44520219500101001X")
         .doesNotContain("MX-1");
   }
 

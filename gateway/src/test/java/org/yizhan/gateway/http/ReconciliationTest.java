@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yizhan.gateway.support.ClaimJson;
+import org.yizhan.gateway.support.TestData;
 import org.yizhan.gateway.support.TestGateway;
 
 /** Daily reconciliation: the gateway's figures for a day, and the differences, item by item. */
@@ -32,7 +33,7 @@ class ReconciliationTest {
                       H3_KEY,
                       ClaimJson.claim("RC-" + i)
                           .office("445281")
-                          .person("44528119900101000" + i)
+                          .person(TestData.idNo("445281", LocalDate.of(1990, 1, 1), i))
                           .item("T-A", amounts[i])
                           .json())
                   .body()));

@@ -6,6 +6,7 @@ import static org.yizhan.gateway.support.TestGateway.H2_KEY;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +46,7 @@ class SettlementApiTest {
    */
   @Test
   void aSettlement_readsBackExactlyAsAnswered() {
-    String person = "445202198001010029";
+    String person = "44520219800101003X";
     TestData.confirmed(gw, person, "SUBSISTENCE");
     TestData.topUp(gw, "445202", TestGateway.H1, "100000.00", "HOSPITAL_ADVANCE");
     String claim =
@@ -80,7 +81,7 @@ class SettlementApiTest {
 
   @Test
   void settle_workedExamples_toTheFenThroughTheApi() {
-    String person = "445202198001010011";
+    String person = "445202198001010013";
     TestData.confirmed(gw, person, "REGISTERED_POOR");
     long account = TestData.topUp(gw, "445202", TestGateway.H1, "100000.00", "HOSPITAL_ADVANCE");
 
@@ -130,7 +131,7 @@ class SettlementApiTest {
 
   @Test
   void preview_writesNothingAndAgreesWithTheSettlement() {
-    String person = "445202198001010029";
+    String person = "44520219800101003X";
     long claims = gw.count("claim");
     Response preview =
         gw.post(
@@ -151,7 +152,7 @@ class SettlementApiTest {
 
   @Test
   void settle_sameClaimAgain_replaysTheSameSettlement() {
-    String body = ClaimJson.workedExample1("RP-1").person("445202198001010037").json();
+    String body = ClaimJson.workedExample1("RP-1").person("445202198001010056").json();
     Response first = gw.post("/api/v1/settlements", H1_KEY, body);
     Response again = gw.post("/api/v1/settlements", H1_KEY, body);
 
@@ -164,7 +165,7 @@ class SettlementApiTest {
 
   @Test
   void settle_sameIdempotencyKey_replaysTheStoredResponse() {
-    String body = ClaimJson.workedExample1("IK-1").person("445202198001010045").json();
+    String body = ClaimJson.workedExample1("IK-1").person("445202198001010072").json();
     Map<String, String> key = Map.of("Idempotency-Key", "his-7731-a");
     Response first = gw.post("/api/v1/settlements", H1_KEY, body, key);
     Response again = gw.post("/api/v1/settlements", H1_KEY, body, key);
@@ -177,7 +178,7 @@ class SettlementApiTest {
         gw.post(
             "/api/v1/settlements",
             H1_KEY,
-            ClaimJson.workedExample1("IK-2").person("445202198001010045").json(),
+            ClaimJson.workedExample1("IK-2").person("445202198001010072").json(),
             key);
     assertThat(otherBody.status()).isEqualTo(422);
     assertThat(json(otherBody).get("code").asText()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
@@ -185,7 +186,7 @@ class SettlementApiTest {
 
   @Test
   void settle_sameClaimNumberDifferentContent_isRefusedAsConflict() {
-    String person = "445202198001010053";
+    String person = "445202198001010080";
     gw.post("/api/v1/settlements", H1_KEY, ClaimJson.workedExample1("CF-1").person(person).json());
     long settlements = gw.count("settlement");
 
@@ -203,7 +204,7 @@ class SettlementApiTest {
 
   @Test
   void reverse_restoresAccumulatorsAndPrepaymentExactly_andTwiceIsOnce() {
-    String person = "445202198001010061";
+    String person = "445202198001010101";
     TestData.confirmed(gw, person, "SUBSISTENCE");
     long account = TestData.topUp(gw, "445202", TestGateway.H1, "0", "HOSPITAL_ADVANCE");
     BigDecimal balanceBefore = TestData.balance(gw, account);
@@ -252,7 +253,7 @@ class SettlementApiTest {
 
   @Test
   void reverse_thenSettleCorrectedClaim_underTheSameNumber() {
-    String person = "445202198001010070";
+    String person = "445202198001010128";
     JsonNode s =
         json(
             gw.post(
@@ -279,7 +280,7 @@ class SettlementApiTest {
             gw.post(
                 "/api/v1/settlements",
                 H1_KEY,
-                ClaimJson.workedExample1("HX-1").person("445202198001010088").json()));
+                ClaimJson.workedExample1("HX-1").person("445202198001010136").json()));
     String id = s.get("settlementId").asText();
 
     assertThat(gw.get("/api/v1/settlements/" + id, H1_KEY).status()).isEqualTo(200);
@@ -297,7 +298,10 @@ class SettlementApiTest {
       gw.post(
           "/api/v1/settlements",
           H2_KEY,
-          ClaimJson.claim("SR-" + i).person("44520219800101010" + i).item("T-A", "100.00").json());
+          ClaimJson.claim("SR-" + i)
+              .person(TestData.idNo("445202", LocalDate.of(1980, 2, 2), 10 + i))
+              .item("T-A", "100.00")
+              .json());
     }
     JsonNode byClaim = json(gw.get("/api/v1/settlements?claimNo=SR-1", H2_KEY));
     assertThat(byClaim.get("total").asInt()).isEqualTo(1);

@@ -6,12 +6,14 @@ import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.LocalDate;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.ManagerClient;
+import org.yizhan.gateway.support.TestData;
 import org.yizhan.gateway.support.TestGateway;
 import org.yizhan.gateway.support.TestGateway.Response;
 
@@ -50,7 +52,7 @@ class IdentityManagementTest {
 
   @Test
   void settlement_rightAfterConfirmation_getsAssistance() {
-    String person = "445202199203030011";
+    String person = "445202199203030017";
     assertThat(settle("IC-0", person, "2018-05-01").get("funds").get(2).get("paid").asText())
         .isEqualTo("0.00");
 
@@ -78,7 +80,7 @@ class IdentityManagementTest {
 
   @Test
   void settlement_identityEndedTheDayBeforeDischarge_getsNone() {
-    String person = "445202199203030020";
+    String person = "445202199203030025";
     String id = a.register(person, "DESTITUTE", "2018-01-01", null);
     Response ended =
         a.post("/manager/api/identities/" + id + "/end", "{\"validTo\":\"2018-06-09\"}");
@@ -94,7 +96,7 @@ class IdentityManagementTest {
 
   @Test
   void change_keepsHistory() {
-    String person = "445202199203030038";
+    String person = "445202199203030033";
     String id = a.register(person, "REGISTERED_POOR", "2017-01-01", null);
     a.put("/manager/api/identities/" + id, "{\"liftedOutDate\":\"2018-07-01\"}");
     a.post("/manager/api/identities/" + id + "/end", "{\"validTo\":\"2018-12-31\"}");
@@ -112,7 +114,7 @@ class IdentityManagementTest {
 
   @Test
   void register_overlappingSameCategory_isRefused() {
-    String person = "445202199203030046";
+    String person = "445202199203030041";
     a.register(person, "SUBSISTENCE", "2018-01-01", null);
     Response again =
         a.post(
@@ -132,14 +134,16 @@ class IdentityManagementTest {
         new StringBuilder(
             "person_id_no,person_name,category,valid_from,valid_to,confirmed,lifted_out_date\n");
     for (int i = 0; i < 2000; i++) {
-      csv.append(String.format("4452021985%08d", i))
+      csv.append(TestData.idNo("445202", LocalDate.of(1985, 1, 1), i))
           .append(",姓名")
           .append(i)
           .append(",SUBSISTENCE,2018-01-01,,true,\n");
     }
-    csv.append("445202198500009999,坏行,SUBSISTENCE,2018-02-30,,true,\n");
+    csv.append(TestData.idNo("445202", LocalDate.of(1985, 1, 1), 9999))
+        .append(",坏行,SUBSISTENCE,2018-02-30,,true,\n");
     for (int i = 2000; i < 2100; i++) {
-      csv.append(String.format("4452021985%08d", i)).append(",姓名,ILLNESS_POOR,2018-01-01,,true,\n");
+      csv.append(TestData.idNo("445202", LocalDate.of(1985, 1, 1), i))
+          .append(",姓名,ILLNESS_POOR,2018-01-01,,true,\n");
     }
 
     Response r = a.postCsv("/manager/api/identities/import", csv.toString());
@@ -161,7 +165,7 @@ class IdentityManagementTest {
         "person_id_no,person_name,category,valid_from,valid_to,confirmed,lifted_out_date\n";
     StringBuilder csv = new StringBuilder(header);
     for (int i = 0; i < 3000; i++) {
-      csv.append(String.format("4452021986%08d", i))
+      csv.append(TestData.idNo("445202", LocalDate.of(1986, 1, 1), i))
           .append(",名")
           .append(i)
           .append(i % 2 == 0 ? ",DESTITUTE" : ",REGISTERED_POOR")
@@ -174,8 +178,8 @@ class IdentityManagementTest {
     String changed =
         csv.toString()
             .replace(
-                "445202198600000001,名1,REGISTERED_POOR,2018-01-01,,true,",
-                "445202198600000001,名1,REGISTERED_POOR,2018-01-01,,true,2018-09-01");
+                "445202198601010017,名1,REGISTERED_POOR,2018-01-01,,true,",
+                "445202198601010017,名1,REGISTERED_POOR,2018-01-01,,true,2018-09-01");
     JsonNode second = a.json(a.postCsv("/manager/api/identities/import", changed));
     assertThat(second.get("changed").asInt()).isEqualTo(1);
     assertThat(second.get("unchanged").asInt()).isEqualTo(2999);
@@ -183,13 +187,13 @@ class IdentityManagementTest {
     String export = a.get("/manager/api/identities/export").body();
     assertThat(export)
         .startsWith(header.trim())
-        .contains("445202198600000001,名1,REGISTERED_POOR,2018-01-01,,true,2018-09-01");
+        .contains("445202198601010017,名1,REGISTERED_POOR,2018-01-01,,true,2018-09-01");
     assertThat(b.get("/manager/api/identities/export").body()).doesNotContain("4452021986");
   }
 
   @Test
   void managerOfAnotherOffice_cannotSeeOrChangeThePeople() {
-    String person = "445202199203030054";
+    String person = "44520219920303005X";
     String id = a.register(person, "SUBSISTENCE", "2018-01-01", null);
 
     JsonNode listB = b.json(b.get("/manager/api/identities?q=" + person));

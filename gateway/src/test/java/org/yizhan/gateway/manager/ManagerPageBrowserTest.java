@@ -133,7 +133,7 @@ class ManagerPageBrowserTest {
   void managerPage_loginTopUpSettlementCloseRosterImportAndLanguage() throws IOException {
     long account = api.account(H2, "5000.00", "HOSPITAL_ADVANCE");
     long empty = api.account(TestGateway.H1, null, "HOSPITAL_ADVANCE");
-    String person = PrepaymentLedgerTest.destitute(api, "445202400", 1).get(0);
+    String person = PrepaymentLedgerTest.destitute(api, "445202", 1940, 1).get(0);
 
     try {
       logIn();
@@ -321,7 +321,7 @@ class ManagerPageBrowserTest {
     visible(By.id("roster-view"));
     driver.findElement(By.id("identity-new")).click();
     visible(By.id("identity-form"));
-    type(By.id("identity-idno"), "445202198001010011");
+    type(By.id("identity-idno"), "445202198001010013");
     type(By.id("identity-name"), "李四");
     new Select(driver.findElement(By.id("identity-category"))).selectByValue("SUBSISTENCE");
     date(By.id("identity-from"), "2018-01-01");
@@ -332,9 +332,9 @@ class ManagerPageBrowserTest {
     driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
     wait.until(d -> d.findElements(By.cssSelector("#roster-table tbody tr")).size() == 1);
     WebElement row = driver.findElement(By.cssSelector("#roster-table tbody tr"));
-    assertThat(row.findElement(By.cssSelector(".idno")).getText()).isEqualTo("4***************11");
+    assertThat(row.findElement(By.cssSelector(".idno")).getText()).isEqualTo("4***************13");
     assertThat(row.getText()).contains("李四").contains("低保").contains("2018-01-01");
-    assertThat(driver.getPageSource()).doesNotContain("445202198001010011");
+    assertThat(driver.getPageSource()).doesNotContain("445202198001010013");
   }
 
   void editAndEndIdentity() {
@@ -342,7 +342,7 @@ class ManagerPageBrowserTest {
     row.findElement(By.cssSelector("button[data-action=edit]")).click();
     WebElement idNo = visible(By.id("identity-idno"));
     assertThat(idNo.isEnabled()).isFalse();
-    assertThat(idNo.getAttribute("value")).isEqualTo("4***************11");
+    assertThat(idNo.getAttribute("value")).isEqualTo("4***************13");
     type(By.id("identity-name"), "李四新");
     driver.findElement(By.id("identity-save")).click();
     waitText(By.id("roster-ok"), "李四新");
@@ -361,7 +361,7 @@ class ManagerPageBrowserTest {
     String export = driver.findElement(By.id("roster-export")).getAttribute("href");
     Response r = api.get(export.substring(gw.baseUrl().length()));
     assertThat(r.status()).isEqualTo(200);
-    assertThat(r.body()).contains("445202198001010011,李四新,SUBSISTENCE,2018-01-01,2018-12-31");
+    assertThat(r.body()).contains("445202198001010013,李四新,SUBSISTENCE,2018-01-01,2018-12-31");
   }
 
   void importRosterWithBadRowAndSeeLineNumber() throws IOException {
@@ -369,8 +369,8 @@ class ManagerPageBrowserTest {
     Files.writeString(
         csv,
         "person_id_no,person_name,category,valid_from,valid_to,confirmed,lifted_out_date\n"
-            + "445202198002020022,王五,DESTITUTE,2018-01-01,,true,\n"
-            + "445202198003030033,赵六,WEALTHY,2018-01-01,,true,\n",
+            + "445202198002020029,王五,DESTITUTE,2018-01-01,,true,\n"
+            + "445202198003030034,赵六,WEALTHY,2018-01-01,,true,\n",
         StandardCharsets.UTF_8);
     driver.findElement(By.id("import-file")).sendKeys(csv.toString());
     driver.findElement(By.id("import-submit")).click();

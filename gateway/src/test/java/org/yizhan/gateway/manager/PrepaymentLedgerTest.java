@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.ManagerClient;
+import org.yizhan.gateway.support.TestData;
 import org.yizhan.gateway.support.TestGateway;
 import org.yizhan.gateway.support.TestGateway.Response;
 
@@ -42,13 +44,13 @@ class PrepaymentLedgerTest {
   }
 
   /** Imports n confirmed DESTITUTE persons of the manager's office; returns their ID numbers. */
-  static List<String> destitute(ManagerClient m, String prefix, int n) {
+  static List<String> destitute(ManagerClient m, String area, int bornInYear, int n) {
     StringBuilder csv =
         new StringBuilder(
             "person_id_no,person_name,category,valid_from,valid_to,confirmed,lifted_out_date\n");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      String id = prefix + String.format("%06d", i);
+      String id = TestData.idNo(area, LocalDate.of(bornInYear, 1, 1), i);
       ids.add(id);
       csv.append(id).append(",困难户").append(i).append(",DESTITUTE,2018-01-01,,true,\n");
     }
@@ -99,7 +101,7 @@ class PrepaymentLedgerTest {
   void
       hundredConcurrentSettlementsAndReversals_balanceIsTopUpsLessDrawdownsPlusReversals_withAdvances() {
     long id = a.account(H2, "30000.00", "HOSPITAL_ADVANCE");
-    List<String> people = destitute(a, "445202300", 100);
+    List<String> people = destitute(a, "445202", 1930, 100);
     List<Supplier<Response>> first = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       first.add(settle(TestGateway.H2_KEY, "445202", "PA-" + i, people.get(i)));
@@ -154,7 +156,7 @@ class PrepaymentLedgerTest {
   @Test
   void refuseMode_whenTheBalanceRunsOut_assistanceIsRefusedAndThePatientPays() {
     long id = b.account(H3, "4500.00", "REFUSE");
-    List<String> people = destitute(b, "445281300", 20);
+    List<String> people = destitute(b, "445281", 1930, 20);
     List<Supplier<Response>> calls = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       calls.add(settle(TestGateway.H3_KEY, "445281", "RF-" + i, people.get(i)));
@@ -205,7 +207,7 @@ class PrepaymentLedgerTest {
   @Test
   void closedStatement_doesNotChangeAfterALaterReversal_whichLandsInTheNextPeriod() {
     long id = a.account(TestGateway.H1, "10000.00", "HOSPITAL_ADVANCE");
-    String person = destitute(a, "445202400", 1).get(0);
+    String person = destitute(a, "445202", 1940, 1).get(0);
     JsonNode s =
         ClaimJson.parse(
             gw.post(

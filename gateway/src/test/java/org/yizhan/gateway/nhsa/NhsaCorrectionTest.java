@@ -59,7 +59,7 @@ class NhsaCorrectionTest {
 
   @Test
   void reversal2601_afterALost2304Answer_undoesTheSettlementOnce() {
-    String idNo = "445202198001010126";
+    String idNo = "445202198001010152";
     TestData.confirmed(gw, idNo, "SUBSISTENCE");
     long account = TestData.topUp(gw, "445202", H1, "80000.00", "HOSPITAL_ADVANCE");
     Map<String, String> ids = discharged(idNo);
@@ -104,7 +104,7 @@ class NhsaCorrectionTest {
 
   @Test
   void reversal2601_whenTheSettlementCommittedButItsLogEntryDidNot_findsItByItsKey() {
-    String idNo = "445202198001010134";
+    String idNo = "445202198001010160";
     Map<String, String> ids = discharged(idNo);
     String lost = his.nextMsgid();
     his.ok("2304", with(ids, "msgid", lost));
@@ -119,7 +119,7 @@ class NhsaCorrectionTest {
 
   @Test
   void reversal2601_ofAMessageThatNeverArrived_refusesItWhenItComesLate() {
-    String idNo = "445202198001010142";
+    String idNo = "445202198001010179";
     Map<String, String> ids = discharged(idNo);
     String never = his.nextMsgid();
 
@@ -136,7 +136,7 @@ class NhsaCorrectionTest {
 
   @Test
   void reversal2601_ofAFeeUpload_undoesExactlyItsLines() {
-    String idNo = "445202198001010150";
+    String idNo = "445202198001010187";
     Map<String, String> ids = discharged(idNo);
     String extra = his.nextMsgid();
     Response up = his.post(his.upload(ids, extra, "X0001", "T-A", "3", "100", "300.00"));
@@ -157,7 +157,7 @@ class NhsaCorrectionTest {
 
   @Test
   void repeatedMsgid_replaysTheFirstAnswerByteForByte_andAReusedMsgidIsRefused() {
-    String idNo = "445202198001010169";
+    String idNo = "445202198001010195";
     Map<String, String> ids = discharged(idNo);
     String msgid = his.nextMsgid();
     String body = his.body("2304", with(ids, "msgid", msgid));
@@ -187,7 +187,7 @@ class NhsaCorrectionTest {
 
   @Test
   void reversal2601_ofUndoMessages_makesWhatTheyUndidLiveAgain() {
-    Map<String, String> ids = discharged("445202198001010193");
+    Map<String, String> ids = discharged("445202198001010224");
     String undoAll = his.nextMsgid();
     his.ok("2302", with(with(ids, "feedetl_sn", "0000"), "msgid", undoAll));
     assertThat(his.send("2303", ids).get("err_msg").asText())
@@ -208,7 +208,7 @@ class NhsaCorrectionTest {
 
   @Test
   void cancel2404_refusesFurtherFees_untilA2601RestoresTheAdmission() {
-    String idNo = "445202198001010207";
+    String idNo = "445202198001010232";
     String psnNo = his.ok("1101", Map.of("certno", idNo)).get("baseinfo").get("psn_no").asText();
     String mdtrtId =
         his.ok("2401", Map.of("psn_no", psnNo, "certno", idNo, "ipt_no", "ZY-C-" + idNo))

@@ -35,7 +35,7 @@ class NhsaErrorsTest {
     gw = TestGateway.start();
     his = new NhsaClient(gw, H1_KEY, H1);
     psnNo =
-        his.ok("1101", Map.of("certno", "445202198001010177"))
+        his.ok("1101", Map.of("certno", "445202198001010208"))
             .get("baseinfo")
             .get("psn_no")
             .asText();
@@ -47,7 +47,7 @@ class NhsaErrorsTest {
   }
 
   static String admit(Map<String, String> values) {
-    return his.body("2401", with(with(values, "psn_no", psnNo), "certno", "445202198001010177"));
+    return his.body("2401", with(with(values, "psn_no", psnNo), "certno", "445202198001010208"));
   }
 
   /** An admission body with one field of {@code input.mdtrtinfo} or of the envelope changed. */
@@ -152,16 +152,106 @@ class NhsaErrorsTest {
     TestGateway down = TestGateway.start();
     try {
       NhsaClient c = new NhsaClient(down, H1_KEY, H1);
-      c.ok("1101", Map.of("certno", "445202198001010185"));
+      c.ok("1101", Map.of("certno", "445202198001010216"));
       down.gateway().pool().close().toCompletionStage().toCompletableFuture().get();
 
-      Response r = c.post(c.body("1101", Map.of("certno", "445202198001010185")));
+      Response r = c.post(c.body("1101", Map.of("certno", "445202198001010216")));
 
       assertRefused(r, 503, "unavailable");
       assertThat(r.header("Retry-After")).isNotBlank();
     } finally {
       down.close();
     }
+  }
+
+  // ---- ID numbers, values never echoed, text, digits, the length of a stay
+
+  @Test
+  void person1101_withAnInvalidIdNumber_isRefusedInItsEnvelope_withoutTheNumber() {
+    for (String bad : new String[] {"445202199001011234", "000000000000000000"}) {
+      Response r = his.post(his.body("1101", Map.of("certno", bad)));
+      assertRefused(r, 200, "input.data.mdtrt_cert_no");
+      String err = NhsaClient.parse(r.body()).get("err_msg").asText();
+      assertThat(err).startsWith("[INVALID_ID_NUMBER]").doesNotContain(bad);
+    }
+  }
+
+  @Test
+  void person1101_underEverySpellingOfOneNumber_isOnePerson() {
+    String canonical = "44520219900101123X";
+    JsonNode upper = his.ok("1101", Map.of("certno", canonical)).get("baseinfo");
+    for (String spelling : new String[] {"44520219900101123x", "445202900101123"}) {
+      JsonNode other = his.ok("1101", Map.of("certno", spelling)).get("baseinfo");
+      assertThat(other.get("psn_no").asText()).isEqualTo(upper.get("psn_no").asText());
+      assertThat(other.get("certno").asText()).isEqualTo(canonical);
+    }
+  }
+
+  @Test
+  void admission2401_withAnotherPersonsIdNumber_orAnInvalidOne_isRefused() {
+    Response other =
+        his.post(
+            his.body(
+                "2401",
+                Map.of("psn_no", psnNo, "certno", "445202198001010013", "ipt_no", "ZY-C1")));
+    assertRefused(other, 200, "input.mdtrtinfo.mdtrt_cert_no");
+    Response invalid =
+        his.post(
+            his.body(
+                "2401",
+                Map.of("psn_no", psnNo, "certno", "445202198001010201", "ipt_no", "ZY-C2")));
+    assertRefused(invalid, 200, "input.mdtrtinfo.mdtrt_cert_no");
+    assertThat(NhsaClient.parse(invalid.body()).get("err_msg").asText())
+        .startsWith("[INVALID_ID_NUMBER]");
+  }
+
+  @Test
+  void anIdNumberInATimeField_isNotEchoed() {
+    String person = "445202198001010208";
+    Response r = his.post(edited(false, "begntime", person));
+    assertRefused(r, 200, "input.mdtrtinfo.begntime");
+    assertThat(r.body()).doesNotContain(person);
+  }
+
+  @Test
+  void aLoneSurrogateInAName_isRefusedNamingTheField_andNothingIsStored() {
+    String body =
+        his.body("1101", Map.of("certno", "445202198001010232")).replace("\"林秀英\"", "\"\\ud800中\"");
+    Response r = his.post(body);
+    assertRefused(r, 200, "input.data.psn_name");
+    assertThat(
+            gw.value(
+                "SELECT count(*) FROM nhsa_person WHERE person_id_no = ?", "445202198001010232"))
+        .isEqualTo(0L);
+  }
+
+  @Test
+  void fullWidthDigitsInAQuantity_areRefusedNamingTheField() {
+    String mdtrtId =
+        NhsaClient.parse(his.post(admit(Map.of("ipt_no", "ZY-FW"))).body())
+            .get("output")
+            .get("result")
+            .get("mdtrt_id")
+            .asText();
+    Map<String, String> ids = Map.of("psn_no", psnNo, "mdtrt_id", mdtrtId);
+    String bad = his.upload(ids, his.nextMsgid(), "FW1", "T-A", "２", "3", "6.00");
+    assertRefused(his.post(bad), 200, "input.feedetail[0].cnt");
+    assertThat(gw.count("nhsa_fee")).isZero();
+  }
+
+  @Test
+  void discharge2402_moreThanTheBoundAfterAdmission_isRefused() {
+    String admitted =
+        admit(Map.of("ipt_no", "ZY-118")).replace("2018-03-01 09:30:00", "1900-03-01 09:30:00");
+    String mdtrtId =
+        NhsaClient.parse(his.post(admitted).body())
+            .get("output")
+            .get("result")
+            .get("mdtrt_id")
+            .asText();
+    Response r = his.post(his.body("2402", Map.of("psn_no", psnNo, "mdtrt_id", mdtrtId)));
+    assertRefused(r, 200, "input.dscginfo.endtime");
+    assertThat(NhsaClient.parse(r.body()).get("err_msg").asText()).startsWith("[STAY_TOO_LONG]");
   }
 
   static void assertRefused(Response r, int status, String field) {

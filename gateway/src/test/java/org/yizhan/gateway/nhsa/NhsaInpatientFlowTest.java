@@ -25,7 +25,7 @@ import org.yizhan.gateway.support.TestGateway;
  * rules: a 建档立卡 patient at a level-3 hospital).
  */
 class NhsaInpatientFlowTest {
-  static final String PERSON = "445202198001010118";
+  static final String PERSON = "445202198001010144";
 
   static TestGateway gw;
   static NhsaClient his;

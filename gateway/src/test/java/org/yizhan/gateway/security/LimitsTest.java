@@ -68,7 +68,7 @@ class LimitsTest {
       waitForNextSecond();
       for (int i = 0; i < 8; i++) {
         String claim =
-            ClaimJson.claim("CONC-" + i).person("445202198001010011").item("T-A", "100.00").json();
+            ClaimJson.claim("CONC-" + i).person("445202198001010013").item("T-A", "100.00").json();
         calls.add(
             CompletableFuture.supplyAsync(
                 () -> gw.post("/api/v1/settlements/preview", H2_KEY, claim), pool));

@@ -31,7 +31,7 @@ import org.yizhan.gateway.support.TestGateway.Response;
  * real-looking ID numbers leave only masked ones behind.
  */
 class MaskingTest {
-  static final String PERSON = "445202199001011234";
+  static final String PERSON = "445202199001011248";
   static final String OTHER = "44520219900101123X";
 
   static TestGateway gw;
@@ -77,9 +77,9 @@ class MaskingTest {
 
   @Test
   void masking_keepsTheFirstCharacterAndTheLastTwo() {
-    assertThat(Masking.idNo(PERSON)).isEqualTo("4***************34");
-    assertThat(Masking.text("person 445202199001011234, other 44520219900101123X."))
-        .isEqualTo("person 4***************34, other 4***************3X.");
+    assertThat(Masking.idNo(PERSON)).isEqualTo("4***************48");
+    assertThat(Masking.text("person 445202199001011248, other 44520219900101123X."))
+        .isEqualTo("person 4***************48, other 4***************3X.");
     assertThat(Masking.text("msgid H44520200001202611290000000001 amount 12345.67"))
         .isEqualTo("msgid H44520200001202611290000000001 amount 12345.67");
   }
@@ -93,7 +93,7 @@ class MaskingTest {
             new IllegalStateException(
                 "duplicate key value: Key (person_id_no)=(" + OTHER + ") already exists"));
     String log = captured.toString(StandardCharsets.UTF_8);
-    assertThat(log).contains("could not settle for 4***************34");
+    assertThat(log).contains("could not settle for 4***************48");
     assertThat(log).contains("(person_id_no)=(4***************3X)");
     assertThat(log).contains("at org.yizhan.gateway.security.MaskingTest");
     assertThat(log).doesNotContain(PERSON).doesNotContain(OTHER);

@@ -252,6 +252,6 @@ class SignedRequestsTest {
   }
 
   static String claim(String claimNo) {
-    return ClaimJson.claim(claimNo).person("445202198001010011").item("T-A", "100.00").json();
+    return ClaimJson.claim(claimNo).person("445202198001010013").item("T-A", "100.00").json();
   }
 }

@@ -39,7 +39,7 @@ class TwoInstancesTest {
   void aRequestReplayedToTheOtherInstance_isRefused() {
     String path = "/api/v1/settlements/preview";
     String body =
-        ClaimJson.claim("TWO-1").person("445202198001010011").item("T-A", "100.00").json();
+        ClaimJson.claim("TWO-1").person("445202198001010013").item("T-A", "100.00").json();
     Map<String, String> signed =
         Signer.headers(H1_KEY, "POST", path, body.getBytes(StandardCharsets.UTF_8));
     assertThat(a.post(path, H1_KEY, body, signed).status()).isEqualTo(200);

@@ -24,7 +24,7 @@ public final class ClaimJson {
 
   private ClaimJson(String claimNo) {
     root.put("claimNo", claimNo);
-    root.put("personIdNo", "445202199001011234");
+    root.put("personIdNo", "445202199001011248");
     root.put("personName", "张三");
     root.put("officeCode", "445202");
     root.put("admissionDate", "2018-03-01");

@@ -3,7 +3,9 @@ package org.yizhan.gateway.support;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
+import org.yizhan.core.model.IdNumber;
 
 /** Direct writes of what other parts of the gateway would manage, for setting up a test. */
 public final class TestData {
@@ -30,6 +32,17 @@ public final class TestData {
         confirmed,
         liftedOut);
     gw.gateway().identities().invalidate(idNo);
+  }
+
+  /**
+   * The {@code i}-th of a run of valid ID numbers of {@code area}, born from {@code firstBirth} on:
+   * a thousand sequence numbers a day, then the next day.
+   */
+  public static String idNo(String area, LocalDate firstBirth, int i) {
+    LocalDate birth = firstBirth.plusDays(i / 1000);
+    return IdNumber.withCheckDigit(
+            area + birth.format(DateTimeFormatter.BASIC_ISO_DATE) + String.format("%03d", i % 1000))
+        .value();
   }
 
   public static void confirmed(TestGateway gw, String idNo, String category) {
