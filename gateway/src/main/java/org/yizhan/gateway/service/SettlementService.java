@@ -16,6 +16,7 @@ import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.model.Rejection;
+import org.yizhan.core.model.RejectionCode;
 import org.yizhan.core.model.Settlement;
 import org.yizhan.core.model.SettlementOutcome;
 import org.yizhan.core.policy.Policy;
@@ -83,18 +84,23 @@ public final class SettlementService {
                       .result()
                       .map(SettlementQueries.Figures::accumulators)
                       .orElse(Accumulators.zero(claim.year()));
-              Settlement s = settledOrThrow(engine.settle(claim, held.result(), ytd));
+              SettlementOutcome outcome = engine.settle(claim, held.result(), ytd);
+              countUnknownItemRefused(outcome, claim.hospitalCode(), Metrics.PREVIEW);
+              Settlement s = settledOrThrow(outcome);
               metrics.previewed();
               Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
-              return SettlementRecord.of(
-                  null,
-                  SettlementRecord.PREVIEW,
-                  claim,
-                  s,
-                  0,
-                  0,
-                  now,
-                  LocalDate.ofInstant(now, zone));
+              SettlementRecord preview =
+                  SettlementRecord.of(
+                      null,
+                      SettlementRecord.PREVIEW,
+                      claim,
+                      s,
+                      0,
+                      0,
+                      now,
+                      LocalDate.ofInstant(now, zone));
+              metrics.unknownItems(preview, Metrics.PREVIEW);
+              return preview;
             });
   }
 
@@ -141,7 +147,9 @@ public final class SettlementService {
                       true));
     }
     if (result instanceof SettleResult.Rejected) {
-      return Future.failedFuture(rejection(((SettleResult.Rejected) result).rejection()));
+      Rejection r = ((SettleResult.Rejected) result).rejection();
+      countUnknownItemRefused(r, who.hospital().code(), Metrics.SETTLE);
+      return Future.failedFuture(rejection(r));
     }
     if (result instanceof SettleResult.Conflict) {
       UUID existing = ((SettleResult.Conflict) result).existingSettlementId();
@@ -255,6 +263,12 @@ public final class SettlementService {
                   i.liftedOutDate() == null ? null : i.liftedOutDate().toString()));
     }
     return a.encode();
+  }
+
+  private void countUnknownItemRefused(SettlementOutcome o, String hospital, String operation) {
+    if (o instanceof Rejection && ((Rejection) o).code() == RejectionCode.UNKNOWN_ITEM) {
+      metrics.unknownItemRefused(hospital, operation);
+    }
   }
 
   private Settlement settledOrThrow(SettlementOutcome o) {
