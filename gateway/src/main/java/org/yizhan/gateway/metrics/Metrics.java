@@ -70,7 +70,11 @@ public final class Metrics {
       counter("yizhan.prepayment.advance.yuan", "kind", "hospital")
           .increment(Fen.toYuan(s.hospitalAdvanceFen()).doubleValue());
     }
-    unknownItems(s, SETTLE);
+    long unknown = 0;
+    for (SettlementRecord.LineRecord l : s.lines()) {
+      unknown += Boolean.TRUE.equals(l.unknownItem()) ? 1 : 0;
+    }
+    unknownItems(s.hospitalCode(), SETTLE, SELF_PAY, unknown);
   }
 
   /** {@link #unknownItems}' operation of a settlement made. */
@@ -79,22 +83,20 @@ public final class Metrics {
   /** {@link #unknownItems}' operation of a preview (JSON preview, 2301, 2303). */
   public static final String PREVIEW = "preview";
 
-  /** Counts the lines of {@code s} whose item code is not in the catalogue (paid as self-pay). */
-  public void unknownItems(SettlementRecord s, String operation) {
-    long n = 0;
-    for (SettlementRecord.LineRecord l : s.lines()) {
-      if (Boolean.TRUE.equals(l.unknownItem())) {
-        n++;
-      }
-    }
-    if (n > 0) {
-      unknownItemCounter(s.hospitalCode(), operation, "self_pay").increment(n);
-    }
-  }
+  /** {@link #unknownItems}' outcome: lines priced as C, the patient pays them. */
+  public static final String SELF_PAY = "self_pay";
 
-  /** Counts a claim refused with UNKNOWN_ITEM (the engine names its first unknown line). */
-  public void unknownItemRefused(String hospitalCode, String operation) {
-    unknownItemCounter(hospitalCode, operation, "refused").increment();
+  /** {@link #unknownItems}' outcome: a claim refused with UNKNOWN_ITEM. */
+  public static final String REFUSED = "refused";
+
+  /**
+   * Adds {@code n} to the count of item codes not in the catalogue: lines paid as self-pay, or
+   * claims refused ({@link #SELF_PAY}, {@link #REFUSED}); nothing when {@code n} is 0.
+   */
+  public void unknownItems(String hospitalCode, String operation, String outcome, long n) {
+    if (n > 0) {
+      unknownItemCounter(hospitalCode, operation, outcome).increment(n);
+    }
   }
 
   /**

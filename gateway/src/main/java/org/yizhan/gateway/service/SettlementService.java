@@ -15,6 +15,7 @@ import org.yizhan.core.engine.SettlementEngine;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.Identity;
+import org.yizhan.core.model.LinePricing;
 import org.yizhan.core.model.Rejection;
 import org.yizhan.core.model.RejectionCode;
 import org.yizhan.core.model.Settlement;
@@ -85,22 +86,19 @@ public final class SettlementService {
                       .map(SettlementQueries.Figures::accumulators)
                       .orElse(Accumulators.zero(claim.year()));
               SettlementOutcome outcome = engine.settle(claim, held.result(), ytd);
-              countUnknownItemRefused(outcome, claim.hospitalCode(), Metrics.PREVIEW);
+              countUnknownItems(outcome, claim.hospitalCode(), Metrics.PREVIEW);
               Settlement s = settledOrThrow(outcome);
               metrics.previewed();
               Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
-              SettlementRecord preview =
-                  SettlementRecord.of(
-                      null,
-                      SettlementRecord.PREVIEW,
-                      claim,
-                      s,
-                      0,
-                      0,
-                      now,
-                      LocalDate.ofInstant(now, zone));
-              metrics.unknownItems(preview, Metrics.PREVIEW);
-              return preview;
+              return SettlementRecord.of(
+                  null,
+                  SettlementRecord.PREVIEW,
+                  claim,
+                  s,
+                  0,
+                  0,
+                  now,
+                  LocalDate.ofInstant(now, zone));
             });
   }
 
@@ -148,7 +146,7 @@ public final class SettlementService {
     }
     if (result instanceof SettleResult.Rejected) {
       Rejection r = ((SettleResult.Rejected) result).rejection();
-      countUnknownItemRefused(r, who.hospital().code(), Metrics.SETTLE);
+      countUnknownItems(r, who.hospital().code(), Metrics.SETTLE);
       return Future.failedFuture(rejection(r));
     }
     if (result instanceof SettleResult.Conflict) {
@@ -265,10 +263,22 @@ public final class SettlementService {
     return a.encode();
   }
 
-  private void countUnknownItemRefused(SettlementOutcome o, String hospital, String operation) {
-    if (o instanceof Rejection && ((Rejection) o).code() == RejectionCode.UNKNOWN_ITEM) {
-      metrics.unknownItemRefused(hospital, operation);
+  /**
+   * Counts item codes not in the catalogue: a claim refused for one, or the lines paid as self-pay
+   * (a settlement made counts its lines in {@link Metrics#settled}, after the commit).
+   */
+  private void countUnknownItems(SettlementOutcome o, String hospital, String operation) {
+    if (o instanceof Rejection) {
+      if (((Rejection) o).code() == RejectionCode.UNKNOWN_ITEM) {
+        metrics.unknownItems(hospital, operation, Metrics.REFUSED, 1);
+      }
+      return;
     }
+    long unknown = 0;
+    for (LinePricing line : ((Settlement) o).lines()) {
+      unknown += line.inCatalogue() ? 0 : 1;
+    }
+    metrics.unknownItems(hospital, operation, Metrics.SELF_PAY, unknown);
   }
 
   private Settlement settledOrThrow(SettlementOutcome o) {
