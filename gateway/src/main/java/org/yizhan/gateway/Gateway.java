@@ -226,7 +226,13 @@ public final class Gateway implements HttpContext {
             .using(vertx)
             .build();
     Gateway g =
-        new Gateway(vertx, config, metrics, pool, new SettlementEngine(policies, catalogue), clock);
+        new Gateway(
+            vertx,
+            config,
+            metrics,
+            pool,
+            new SettlementEngine(policies, catalogue, Hospitals.unknownItemsByHospital(hospitals)),
+            clock);
     return g.syncHospitals(hospitals)
         .compose(v -> g.syncManagers(managers))
         .compose(

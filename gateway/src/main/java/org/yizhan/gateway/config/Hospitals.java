@@ -6,23 +6,43 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.yizhan.core.policy.UnknownItems;
 
 /**
  * The hospital registry of {@code config/hospitals.yaml}: designated hospitals with their level,
- * region and API keys (as SHA-256 hex of the secret).
+ * region, API keys (as SHA-256 hex of the secret) and, optionally, their own setting for item codes
+ * not in the catalogue ({@code unknownItems}: SELF_PAY or REFUSE; absent = the policy's).
  */
 public final class Hospitals {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  /** A designated hospital. */
-  public record Hospital(String code, String name, int level, String region, List<Key> keys) {
+  /**
+   * A designated hospital.
+   *
+   * @param unknownItems its own setting for item codes not in the catalogue, or {@code null} to
+   *     follow the policy's
+   */
+  public record Hospital(
+      String code,
+      String name,
+      int level,
+      String region,
+      List<Key> keys,
+      UnknownItems unknownItems) {
     public Hospital {
       Objects.requireNonNull(code, "code");
       keys = List.copyOf(keys);
+    }
+
+    /** A hospital that follows the policy for unknown item codes. */
+    public Hospital(String code, String name, int level, String region, List<Key> keys) {
+      this(code, name, level, region, keys, null);
     }
   }
 
@@ -44,7 +64,7 @@ public final class Hospitals {
     Set<String> codes = new HashSet<>();
     Set<String> keyIds = new HashSet<>();
     for (Node h : root.required("hospitals").elements()) {
-      h.onlyKeys(Set.of("code", "name", "level", "region", "keys"));
+      h.onlyKeys(Set.of("code", "name", "level", "region", "keys", "unknownItems"));
       String code = h.required("code").text("[A-Za-z0-9]{1,32}", "1–32 letters or digits");
       if (!codes.add(code)) {
         throw h.child("code").error("hospital " + code + " appears twice");
@@ -68,8 +88,20 @@ public final class Hospitals {
               h.required("name").text(),
               h.required("level").integer(1, 3),
               h.required("region").text("\\d{6}", "a 6-digit region code"),
-              keys));
+              keys,
+              PolicyFiles.unknownItemsOr(h.child("unknownItems"), null)));
     }
     return List.copyOf(out);
+  }
+
+  /** The hospitals that have their own setting for unknown item codes, by code. */
+  public static Map<String, UnknownItems> unknownItemsByHospital(List<Hospital> hospitals) {
+    Map<String, UnknownItems> out = new HashMap<>();
+    for (Hospital h : hospitals) {
+      if (h.unknownItems() != null) {
+        out.put(h.code(), h.unknownItems());
+      }
+    }
+    return Map.copyOf(out);
   }
 }

@@ -27,6 +27,7 @@ import org.yizhan.core.policy.Policy;
 import org.yizhan.core.policy.PolicyBook;
 import org.yizhan.core.policy.PolicyId;
 import org.yizhan.core.policy.Schedule;
+import org.yizhan.core.policy.UnknownItems;
 
 /**
  * Loads policy versions from {@code config/policies/*.yaml} (or {@code .json}), one version per
@@ -88,7 +89,8 @@ public final class PolicyFiles {
                     "criticalIllness",
                     "assistance",
                     "identities",
-                    "overallCapRatio"));
+                    "overallCapRatio",
+                    "unknownItems"));
     PolicyId id =
         new PolicyId(
             root.required("region").text("\\d{6}", "a 6-digit region code"),
@@ -106,7 +108,26 @@ public final class PolicyFiles {
                 criticalIllness(root.required("criticalIllness")),
                 assistance(root.required("assistance")),
                 identities(root.child("identities")),
-                ratioNode.isMissingOrNull() ? null : ratioNode.ratio()));
+                ratioNode.isMissingOrNull() ? null : ratioNode.ratio(),
+                unknownItemsOr(root.child("unknownItems"), UnknownItems.SELF_PAY)));
+  }
+
+  /**
+   * {@code unknownItems}: {@code SELF_PAY} (an item code not in the catalogue is paid by the
+   * patient, flagged) or {@code REFUSE} (the claim is refused with UNKNOWN_ITEM); {@code absent}
+   * when missing. Shared with the hospital registry.
+   */
+  static UnknownItems unknownItemsOr(Node n, UnknownItems absent) {
+    if (n.isMissingOrNull()) {
+      return absent;
+    }
+    String value = n.text();
+    try {
+      return UnknownItems.valueOf(value);
+    } catch (IllegalArgumentException e) {
+      throw n.error(
+          "unknown setting '" + value + "'; expected one of " + List.of(UnknownItems.values()));
+    }
   }
 
   private static BasicRules basic(Node n) {

@@ -234,7 +234,7 @@ public final class HospitalApi {
       Long ciCap = p.criticalIllness().annualCapFen();
       boolean capRemoved =
           f.identities().stream()
-              .anyMatch(i -> i.inForceOn(f.asOf()) && p.rulesFor(i.category()).ciCapRemoved());
+              .anyMatch(i -> i.countsOn(f.asOf()) && p.rulesFor(i.category()).ciCapRemoved());
       if (ciCap == null || capRemoved) {
         g.writeNullField("criticalIllness");
       } else {

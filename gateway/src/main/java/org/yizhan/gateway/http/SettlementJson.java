@@ -132,6 +132,11 @@ public final class SettlementJson {
     money(g, "overLimit", l.overLimitFen());
     money(g, "preSelfPay", l.preSelfPayFen());
     money(g, "inScope", l.inScopeFen());
+    if (l.unknownItem() == null) {
+      g.writeNullField("unknownItem");
+    } else {
+      g.writeBooleanField("unknownItem", l.unknownItem());
+    }
     g.writeEndObject();
   }
 

@@ -13,8 +13,9 @@ import org.yizhan.gateway.store.SettlementRecord;
 
 /**
  * The gateway's own meters, next to those Vert.x publishes (pools, event loops, JVM). Label values
- * come from small closed sets (route templates, fund codes, rejection codes, outcomes), never from
- * request data, so no ID number or claim number can end up in a metric.
+ * come from small closed sets (route templates, fund codes, rejection codes, outcomes, the codes of
+ * the registry's hospitals, taken from the caller's key), never from request data, so no ID number
+ * or claim number can end up in a metric.
  */
 public final class Metrics {
   private final PrometheusMeterRegistry registry;
@@ -69,6 +70,51 @@ public final class Metrics {
       counter("yizhan.prepayment.advance.yuan", "kind", "hospital")
           .increment(Fen.toYuan(s.hospitalAdvanceFen()).doubleValue());
     }
+    long unknown = 0;
+    for (SettlementRecord.LineRecord l : s.lines()) {
+      unknown += Boolean.TRUE.equals(l.unknownItem()) ? 1 : 0;
+    }
+    unknownItems(s.hospitalCode(), SETTLE, SELF_PAY, unknown);
+  }
+
+  /** {@link #unknownItems}' operation of a settlement made. */
+  public static final String SETTLE = "settle";
+
+  /** {@link #unknownItems}' operation of a preview (JSON preview, 2301, 2303). */
+  public static final String PREVIEW = "preview";
+
+  /** {@link #unknownItems}' outcome: lines priced as C, the patient pays them. */
+  public static final String SELF_PAY = "self_pay";
+
+  /** {@link #unknownItems}' outcome: a claim refused with UNKNOWN_ITEM. */
+  public static final String REFUSED = "refused";
+
+  /**
+   * Adds {@code n} to the count of item codes not in the catalogue: lines paid as self-pay, or
+   * claims refused ({@link #SELF_PAY}, {@link #REFUSED}); nothing when {@code n} is 0.
+   */
+  public void unknownItems(String hospitalCode, String operation, String outcome, long n) {
+    if (n > 0) {
+      unknownItemCounter(hospitalCode, operation, outcome).increment(n);
+    }
+  }
+
+  /**
+   * Item codes not in the catalogue: lines paid as self-pay, or claims refused, by hospital (its
+   * registry code), operation (preview or settle) and outcome (self_pay or refused).
+   */
+  private Counter unknownItemCounter(String hospitalCode, String operation, String outcome) {
+    return counters.computeIfAbsent(
+        "yizhan.unknown.items|" + hospitalCode + '|' + operation + '|' + outcome,
+        k ->
+            Counter.builder("yizhan.unknown.items")
+                .description(
+                    "Bill lines whose item code is not in the catalogue: self_pay counts lines,"
+                        + " refused counts claims")
+                .tag("hospital", hospitalCode)
+                .tag("operation", operation)
+                .tag("outcome", outcome)
+                .register(registry));
   }
 
   public void replayed() {

@@ -79,6 +79,8 @@ final class Claims {
         return "pric";
       case "amount":
         return "det_item_fee_sumamt";
+      case "itemCode":
+        return "med_list_codg";
       default:
         return claimField;
     }

@@ -42,6 +42,13 @@ final class FeeTransactions {
   static final Pattern MEDINS_CODE = Pattern.compile("[^\\p{Cntrl}]{1,150}");
   static final String ALL = "0000";
 
+  /**
+   * 2301's {@code memo} on a line whose med_list_codg is not in the catalogue (paid as self-pay,
+   * chrgitm_lv 03): the code first, so a HIS can match it, then a sentence for people.
+   */
+  static final String UNKNOWN_ITEM_MEMO =
+      "UNKNOWN_ITEM: med_list_codg is not in the insurance catalogue; priced as self-pay (03)";
+
   private final SettlementService service;
   private final Pool pool;
   private final DbGuard guard;
@@ -176,7 +183,7 @@ final class FeeTransactions {
       Formats.money(g, "inscp_scp_amt", l.inScopeFen());
       g.writeStringField("chrgitm_lv", Category.valueOf(l.category()).chrgitmLv());
       g.writeStringField("lmt_used_flag", "0");
-      g.writeStringField("memo", null);
+      g.writeStringField("memo", Boolean.TRUE.equals(l.unknownItem()) ? UNKNOWN_ITEM_MEMO : null);
       g.writeEndObject();
     }
     g.writeEndArray();

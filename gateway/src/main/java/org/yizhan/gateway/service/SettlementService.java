@@ -15,7 +15,9 @@ import org.yizhan.core.engine.SettlementEngine;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.Identity;
+import org.yizhan.core.model.LinePricing;
 import org.yizhan.core.model.Rejection;
+import org.yizhan.core.model.RejectionCode;
 import org.yizhan.core.model.Settlement;
 import org.yizhan.core.model.SettlementOutcome;
 import org.yizhan.core.policy.Policy;
@@ -83,7 +85,9 @@ public final class SettlementService {
                       .result()
                       .map(SettlementQueries.Figures::accumulators)
                       .orElse(Accumulators.zero(claim.year()));
-              Settlement s = settledOrThrow(engine.settle(claim, held.result(), ytd));
+              SettlementOutcome outcome = engine.settle(claim, held.result(), ytd);
+              countUnknownItems(outcome, claim.hospitalCode(), Metrics.PREVIEW);
+              Settlement s = settledOrThrow(outcome);
               metrics.previewed();
               Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
               return SettlementRecord.of(
@@ -141,7 +145,9 @@ public final class SettlementService {
                       true));
     }
     if (result instanceof SettleResult.Rejected) {
-      return Future.failedFuture(rejection(((SettleResult.Rejected) result).rejection()));
+      Rejection r = ((SettleResult.Rejected) result).rejection();
+      countUnknownItems(r, who.hospital().code(), Metrics.SETTLE);
+      return Future.failedFuture(rejection(r));
     }
     if (result instanceof SettleResult.Conflict) {
       UUID existing = ((SettleResult.Conflict) result).existingSettlementId();
@@ -255,6 +261,24 @@ public final class SettlementService {
                   i.liftedOutDate() == null ? null : i.liftedOutDate().toString()));
     }
     return a.encode();
+  }
+
+  /**
+   * Counts item codes not in the catalogue: a claim refused for one, or the lines paid as self-pay
+   * (a settlement made counts its lines in {@link Metrics#settled}, after the commit).
+   */
+  private void countUnknownItems(SettlementOutcome o, String hospital, String operation) {
+    if (o instanceof Rejection) {
+      if (((Rejection) o).code() == RejectionCode.UNKNOWN_ITEM) {
+        metrics.unknownItems(hospital, operation, Metrics.REFUSED, 1);
+      }
+      return;
+    }
+    long unknown = 0;
+    for (LinePricing line : ((Settlement) o).lines()) {
+      unknown += line.inCatalogue() ? 0 : 1;
+    }
+    metrics.unknownItems(hospital, operation, Metrics.SELF_PAY, unknown);
   }
 
   private Settlement settledOrThrow(SettlementOutcome o) {

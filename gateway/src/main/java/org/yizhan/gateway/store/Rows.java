@@ -116,7 +116,8 @@ final class Rows {
               fen(r, "full_own_pay"),
               fen(r, "over_limit"),
               fen(r, "pre_self_pay"),
-              fen(r, "in_scope")));
+              fen(r, "in_scope"),
+              r.getBoolean("unknown_item")));
     }
     return out;
   }

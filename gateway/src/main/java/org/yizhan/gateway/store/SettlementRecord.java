@@ -109,7 +109,8 @@ public record SettlementRecord(
               p.fullOwnPayFen(),
               p.overLimitFen(),
               p.preSelfPayFen(),
-              p.inScopeFen()));
+              p.inScopeFen(),
+              !p.inCatalogue()));
     }
     return new SettlementRecord(
         id,
@@ -198,7 +199,12 @@ public record SettlementRecord(
       Long remainingRoomFen,
       String trace) {}
 
-  /** One line with its classification. */
+  /**
+   * One line with its classification.
+   *
+   * @param unknownItem whether its item code had no catalogue entry on the discharge date (priced
+   *     as C, the patient pays it); {@code null} for a claim stored before this was recorded
+   */
   public record LineRecord(
       String lineNo,
       String itemCode,
@@ -212,7 +218,8 @@ public record SettlementRecord(
       long fullOwnPayFen,
       long overLimitFen,
       long preSelfPayFen,
-      long inScopeFen) {}
+      long inScopeFen,
+      Boolean unknownItem) {}
 
   /**
    * A reversal: the settlement's amounts negated (total, basic, critical illness and assistance are

@@ -162,7 +162,8 @@ final class SettlementStatements {
   /**
    * A claim's line arrays (V9), one element per line, in column order: the parameters $2… of {@link
    * #INSERT_LINES} and what {@code SettlementQueries.LINES} unnests. The in-scope part is not
-   * stored: it is the amount less the three other parts.
+   * stored: it is the amount less the three other parts. {@code unknown_item} (V11) is null for
+   * claims stored before it.
    */
   static final List<Field<?>> LINE_ARRAYS =
       List.of(
@@ -177,7 +178,8 @@ final class SettlementStatements {
           CLAIM_LINES.PRICE_CAP,
           CLAIM_LINES.FULL_OWN_PAY,
           CLAIM_LINES.OVER_LIMIT,
-          CLAIM_LINES.PRE_SELF_PAY);
+          CLAIM_LINES.PRE_SELF_PAY,
+          CLAIM_LINES.UNKNOWN_ITEM);
 
   /**
    * A claim's lines: one row of parallel arrays, in the order of {@link #LINE_ARRAYS}. $10, the
@@ -203,7 +205,8 @@ final class SettlementStatements {
                       DSL.field("{0}::text[]::numeric[]", DSL.param("10", Object.class)),
                       array(11, "numeric"),
                       array(12, "numeric"),
-                      array(13, "numeric"))));
+                      array(13, "numeric"),
+                      array(14, "boolean"))));
 
   /** The settlement's columns, in the order of {@link #INSERT_SETTLEMENT}'s parameters. */
   static final Field<?>[] SETTLEMENT_COLUMNS = {

@@ -459,6 +459,7 @@ public final class SettlementStore {
     BigDecimal[] ownPay = new BigDecimal[n];
     BigDecimal[] overLimit = new BigDecimal[n];
     BigDecimal[] preSelfPay = new BigDecimal[n];
+    Boolean[] unknownItem = new Boolean[n];
     for (int i = 0; i < n; i++) {
       ClaimLine line = claim.lines().get(i);
       LinePricing p = s.lines().get(i);
@@ -477,6 +478,7 @@ public final class SettlementStore {
       ownPay[i] = yuan(p.fullOwnPayFen());
       overLimit[i] = yuan(p.overLimitFen());
       preSelfPay[i] = yuan(p.preSelfPayFen());
+      unknownItem[i] = !p.inCatalogue();
     }
     return Tuple.tuple()
         .addUUID(claimId)
@@ -491,7 +493,8 @@ public final class SettlementStore {
         .addArrayOfString(cap)
         .addArrayOfBigDecimal(ownPay)
         .addArrayOfBigDecimal(overLimit)
-        .addArrayOfBigDecimal(preSelfPay);
+        .addArrayOfBigDecimal(preSelfPay)
+        .addArrayOfBoolean(unknownItem);
   }
 
   private static Tuple settlementTuple(

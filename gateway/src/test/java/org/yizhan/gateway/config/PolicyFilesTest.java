@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.yizhan.core.fixtures.ReferencePolicy;
 import org.yizhan.core.policy.Policy;
 import org.yizhan.core.policy.PolicyBook;
+import org.yizhan.core.policy.UnknownItems;
 
 /** The shipped policy files, and what a bad one is told. */
 class PolicyFilesTest {
@@ -69,7 +70,11 @@ class PolicyFilesTest {
             "includePreSelfPay: false",
             "includePreSelfPay: nope",
             "criticalIllness.includePreSelfPay: must be true or false"),
-        edit("region: \"445200\"", "region: \"4452\"", "region: must be a 6-digit region code"));
+        edit("region: \"445200\"", "region: \"4452\"", "region: must be a 6-digit region code"),
+        edit(
+            "unknownItems: SELF_PAY",
+            "unknownItems: REJECT",
+            "unknownItems: unknown setting 'REJECT'; expected one of [SELF_PAY, REFUSE]"));
   }
 
   @ParameterizedTest(name = "{2}")
@@ -84,6 +89,18 @@ class PolicyFilesTest {
     assertThatThrownBy(() -> PolicyFiles.loadFile(bad))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("bad.yaml: " + message);
+  }
+
+  @Test
+  void unknownItems_refuseLoads_andAbsentMeansSelfPay(@TempDir Path dir) throws IOException {
+    String text = Files.readString(SHIPPED.resolve("445200-RESIDENT-2018.yaml"));
+    Path refuse = dir.resolve("refuse.yaml");
+    Files.writeString(refuse, text.replace("unknownItems: SELF_PAY", "unknownItems: REFUSE"));
+    Path absent = dir.resolve("absent.yaml");
+    Files.writeString(absent, text.replace("unknownItems: SELF_PAY", ""));
+
+    assertThat(PolicyFiles.loadFile(refuse).unknownItems()).isEqualTo(UnknownItems.REFUSE);
+    assertThat(PolicyFiles.loadFile(absent).unknownItems()).isEqualTo(UnknownItems.SELF_PAY);
   }
 
   static Arguments edit(String from, String to, String message) {

@@ -12,10 +12,11 @@ import org.yizhan.core.policy.IdentityRules;
 import org.yizhan.core.policy.Policy;
 
 /**
- * The most favourable tilt of each layer among the identities a person holds on the discharge date
- * (rules §3–§5), and the identities that qualify for assistance.
+ * The most favourable tilt of each layer among the identities that count on the discharge date
+ * (rules §0, §3–§5), and the identities that qualify for assistance. Only a confirmed identity in
+ * force counts, for every layer; an unconfirmed one is skipped as if it were not held.
  *
- * @param basicDeductibleFactor lowest factor among identities in force (1 when none)
+ * @param basicDeductibleFactor lowest factor among identities that count (1 when none)
  * @param basicRatioBonus highest bonus (0 when none)
  * @param waiveOnReadmission whether an identity in force is listed in basic.waiveOnReadmission
  * @param ciThresholdFactor lowest factor (1 when none)
@@ -41,7 +42,7 @@ record Benefits(
     boolean capRemoved = false;
     Map<IdentityCategory, AssistanceTerms> terms = new EnumMap<>(IdentityCategory.class);
     for (Identity identity : identities) {
-      if (!identity.inForceOn(discharge)) {
+      if (!identity.countsOn(discharge)) {
         continue;
       }
       IdentityRules rules = policy.rulesFor(identity.category());

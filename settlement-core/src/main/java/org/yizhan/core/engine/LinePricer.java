@@ -16,15 +16,17 @@ import org.yizhan.core.model.LinePricing;
 import org.yizhan.core.model.Ratio;
 import org.yizhan.core.model.Rejection;
 import org.yizhan.core.model.RejectionCode;
+import org.yizhan.core.policy.UnknownItems;
 
 /**
  * Checks each line and classifies it against the catalogue in one pass (rules §1). A line that
- * fails a check stops the pass with a {@link Rejection} naming it as {@code lines[i].field}.
+ * fails a check stops the pass with a {@link Rejection} naming it as {@code lines[i].field}; so
+ * does a line whose item code is not in the catalogue when unknown items are refused.
  */
 final class LinePricer {
   private LinePricer() {}
 
-  static PricedClaim price(Claim claim, Catalogue catalogue) {
+  static PricedClaim price(Claim claim, Catalogue catalogue, UnknownItems unknownItems) {
     List<ClaimLine> lines = claim.lines();
     LocalDate date = claim.dischargeDate();
     List<LinePricing> priced = new ArrayList<>(lines.size());
@@ -40,7 +42,11 @@ final class LinePricer {
       if (bad != null) {
         return new PricedClaim.Refused(bad);
       }
-      LinePricing p = classify(line, catalogue.lookup(line.itemCode(), date));
+      CatalogueEntry entry = catalogue.lookup(line.itemCode(), date);
+      if (entry == null && unknownItems == UnknownItems.REFUSE) {
+        return new PricedClaim.Refused(unknown(line, i, date));
+      }
+      LinePricing p = classify(line, entry);
       priced.add(p);
       total += p.amountFen();
       if (total > Fen.MAX) {
@@ -110,6 +116,21 @@ final class LinePricer {
           at + ".lineNo " + line.lineNo() + " appears more than once");
     }
     return null;
+  }
+
+  private static Rejection unknown(ClaimLine line, int i, LocalDate date) {
+    String at = "lines[" + i + "]";
+    return new Rejection(
+        RejectionCode.UNKNOWN_ITEM,
+        at + ".itemCode",
+        at
+            + ".itemCode "
+            + line.itemCode()
+            + " (line "
+            + line.lineNo()
+            + ") is not in the insurance catalogue on "
+            + date
+            + "; correct the code (unknown items are refused, not paid as self-pay)");
   }
 
   /** Whether line {@code i}'s number appears on an earlier line. */

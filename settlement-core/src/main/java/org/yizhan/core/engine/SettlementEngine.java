@@ -1,6 +1,7 @@
 package org.yizhan.core.engine;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.yizhan.core.catalogue.Catalogue;
@@ -16,6 +17,7 @@ import org.yizhan.core.model.Settlement;
 import org.yizhan.core.model.SettlementOutcome;
 import org.yizhan.core.policy.Policy;
 import org.yizhan.core.policy.PolicyBook;
+import org.yizhan.core.policy.UnknownItems;
 
 /**
  * The settlement engine: a pure function from a claim, the policy and catalogue in force on its
@@ -38,10 +40,21 @@ public final class SettlementEngine {
 
   private final PolicyBook policies;
   private final Catalogue catalogue;
+  private final Map<String, UnknownItems> unknownItemsByHospital;
 
   public SettlementEngine(PolicyBook policies, Catalogue catalogue) {
+    this(policies, catalogue, Map.of());
+  }
+
+  /**
+   * @param unknownItemsByHospital hospitals (by code) whose own setting for unknown item codes
+   *     takes precedence over the policy's; a hospital not listed follows the policy
+   */
+  public SettlementEngine(
+      PolicyBook policies, Catalogue catalogue, Map<String, UnknownItems> unknownItemsByHospital) {
     this.policies = Objects.requireNonNull(policies, "policies");
     this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
+    this.unknownItemsByHospital = Map.copyOf(unknownItemsByHospital);
   }
 
   /** The policy that governs the claim, if any. */
@@ -73,7 +86,8 @@ public final class SettlementEngine {
               + " on "
               + claim.dischargeDate());
     }
-    return settleChecked(claim, policy.get(), catalogue, identities, ytd);
+    UnknownItems hospitalRule = unknownItemsByHospital.get(claim.hospitalCode());
+    return settleChecked(claim, policy.get(), catalogue, identities, ytd, hospitalRule);
   }
 
   /** Settles {@code claim} under a given policy: the pure function itself. */
@@ -83,8 +97,24 @@ public final class SettlementEngine {
       Catalogue catalogue,
       List<Identity> identities,
       Accumulators ytd) {
+    return settle(claim, policy, catalogue, identities, ytd, null);
+  }
+
+  /**
+   * Settles {@code claim} under a given policy, with the hospital's own setting for unknown item
+   * codes ({@code null}: the policy's).
+   */
+  public static SettlementOutcome settle(
+      Claim claim,
+      Policy policy,
+      Catalogue catalogue,
+      List<Identity> identities,
+      Accumulators ytd,
+      UnknownItems hospitalRule) {
     Rejection early = checkHeader(claim);
-    return early != null ? early : settleChecked(claim, policy, catalogue, identities, ytd);
+    return early != null
+        ? early
+        : settleChecked(claim, policy, catalogue, identities, ytd, hospitalRule);
   }
 
   private static SettlementOutcome settleChecked(
@@ -92,7 +122,8 @@ public final class SettlementEngine {
       Policy policy,
       Catalogue catalogue,
       List<Identity> identities,
-      Accumulators ytd) {
+      Accumulators ytd,
+      UnknownItems hospitalRule) {
     if (ytd.year() != claim.year()) {
       throw new IllegalArgumentException(
           "figures of " + ytd.year() + " given for a claim discharged in " + claim.year());
@@ -106,7 +137,8 @@ public final class SettlementEngine {
               + " has no deductible or ratio for level "
               + claim.hospitalLevel());
     }
-    PricedClaim pricing = LinePricer.price(claim, catalogue);
+    UnknownItems unknownItems = hospitalRule != null ? hospitalRule : policy.unknownItems();
+    PricedClaim pricing = LinePricer.price(claim, catalogue, unknownItems);
     if (pricing instanceof PricedClaim.Refused) {
       return ((PricedClaim.Refused) pricing).rejection();
     }

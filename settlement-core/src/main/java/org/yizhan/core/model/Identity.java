@@ -6,9 +6,10 @@ import java.util.Objects;
 /**
  * One identity a person holds, as civil affairs recorded it.
  *
- * <p>Which layers it affects (rules §3–§5): the basic and critical-illness adjustments use every
- * identity whose validity covers the discharge date; medical assistance additionally requires it to
- * be {@code confirmed} and, for 建档立卡, not lifted out of poverty on or before discharge.
+ * <p>Which identities count (rules §0): only one civil affairs has {@code confirmed} and whose
+ * validity covers the discharge date ({@link #countsOn}), for every layer; an unconfirmed identity
+ * changes nothing. A 建档立卡 identity lifted out of poverty on or before discharge keeps its basic and
+ * critical-illness tilts but draws no assistance ({@link #grantsAssistanceOn}).
  *
  * @param category which identity
  * @param validFrom first day it holds
@@ -46,8 +47,13 @@ public record Identity(
     return !date.isBefore(validFrom) && (validTo == null || !date.isAfter(validTo));
   }
 
+  /** Whether it counts on {@code date} at all: confirmed and in force (rules §0). */
+  public boolean countsOn(LocalDate date) {
+    return confirmed && inForceOn(date);
+  }
+
   /** Whether it entitles the person to medical assistance on {@code date} (rules §5). */
   public boolean grantsAssistanceOn(LocalDate date) {
-    return confirmed && inForceOn(date) && (liftedOutDate == null || liftedOutDate.isAfter(date));
+    return countsOn(date) && (liftedOutDate == null || liftedOutDate.isAfter(date));
   }
 }

@@ -23,5 +23,10 @@ public enum RejectionCode {
   /** No policy governs the claim's region, scheme and discharge date. */
   NO_POLICY,
   /** The claim's total is beyond what we store. */
-  TOTAL_TOO_LARGE
+  TOTAL_TOO_LARGE,
+  /**
+   * A line's item code has no catalogue entry on the discharge date, and the policy or the hospital
+   * refuses such lines ({@code UnknownItems.REFUSE}).
+   */
+  UNKNOWN_ITEM
 }

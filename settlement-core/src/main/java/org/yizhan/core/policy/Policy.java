@@ -19,6 +19,8 @@ import org.yizhan.core.model.Ratio;
  * @param assistance medical assistance (common part)
  * @param identities how each identity tilts the layers; an identity not listed changes nothing
  * @param overallCapRatio when set, the three funds together pay at most round(total × ratio)
+ * @param unknownItems what a line whose item code is not in the catalogue does to the claim (a
+ *     hospital's own setting, given to the engine, takes precedence)
  */
 public record Policy(
     PolicyId id,
@@ -28,7 +30,8 @@ public record Policy(
     CriticalIllnessRules criticalIllness,
     AssistanceRules assistance,
     Map<IdentityCategory, IdentityRules> identities,
-    Ratio overallCapRatio) {
+    Ratio overallCapRatio,
+    UnknownItems unknownItems) {
 
   public Policy {
     Objects.requireNonNull(id, "id");
@@ -38,6 +41,7 @@ public record Policy(
     Objects.requireNonNull(criticalIllness, "criticalIllness");
     Objects.requireNonNull(assistance, "assistance");
     Objects.requireNonNull(identities, "identities");
+    Objects.requireNonNull(unknownItems, "unknownItems");
     if (validTo.isBefore(validFrom)) {
       throw new IllegalArgumentException(
           "validTo " + validTo + " is before validFrom " + validFrom);
@@ -46,6 +50,28 @@ public record Policy(
     if (overallCapRatio != null && !overallCapRatio.isAtMostOne()) {
       throw new IllegalArgumentException("overallCapRatio: must be at most 1: " + overallCapRatio);
     }
+  }
+
+  /** A version that pays unknown items as self-pay (flagged), the default. */
+  public Policy(
+      PolicyId id,
+      LocalDate validFrom,
+      LocalDate validTo,
+      BasicRules basic,
+      CriticalIllnessRules criticalIllness,
+      AssistanceRules assistance,
+      Map<IdentityCategory, IdentityRules> identities,
+      Ratio overallCapRatio) {
+    this(
+        id,
+        validFrom,
+        validTo,
+        basic,
+        criticalIllness,
+        assistance,
+        identities,
+        overallCapRatio,
+        UnknownItems.SELF_PAY);
   }
 
   /** The identity's tilt, or {@link IdentityRules#NEUTRAL} when the policy lists none for it. */

@@ -17,6 +17,7 @@ import org.yizhan.core.fixtures.Claims;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.LinePricing;
 import org.yizhan.core.model.Settlement;
+import org.yizhan.core.policy.UnknownItems;
 
 /** Rules §1: each line classified against the catalogue, to the fen. */
 class LinePricingTest {
@@ -63,7 +64,10 @@ class LinePricingTest {
     EngineHarness h =
         new EngineHarness(org.yizhan.core.fixtures.ReferencePolicy.builder().build(), 2018);
     var claim = Claims.claim().discharged(discharge).line(code, quantity, unitPrice).build();
-    LinePricing line = ((PricedClaim.Priced) LinePricer.price(claim, h.catalogue)).lines().get(0);
+    LinePricing line =
+        ((PricedClaim.Priced) LinePricer.price(claim, h.catalogue, UnknownItems.SELF_PAY))
+            .lines()
+            .get(0);
 
     assertThat(line.category().name()).isEqualTo(category);
     assertThat(Fen.format(line.fullOwnPayFen())).isEqualTo(ownPay);

@@ -68,6 +68,38 @@ class OverallCeilingTest {
     assertThat(s.assistance().trace()).contains("overall ceiling");
   }
 
+  @ParameterizedTest(name = "ceiling {0} → basic {1}, ci {2}, assistance {3}")
+  @CsvSource(
+      nullValues = "-",
+      delimiter = '|',
+      textBlock =
+          """
+          # level 1, A 58000 + C 2000: basic 52200.00, ci 520.00, assistance 5280.00 (58000.00)
+          # ratio | basic    | ci     | assistance
+          -       | 52200.00 | 520.00 | 5280.00
+          # 57000.00: 1000.00 taken, from assistance alone
+          0.95    | 52200.00 | 520.00 | 4280.00
+          # 52500.00: assistance all gone, then 220.00 from critical illness
+          0.875   | 52200.00 | 300.00 | 0.00
+          # 52200.00: assistance and critical illness all gone, basic untouched
+          0.87    | 52200.00 | 0.00   | 0.00
+          # 48000.00: then 4200.00 from basic
+          0.80    | 48000.00 | 0.00   | 0.00
+          """)
+  void settle_overallCeiling_takesFromAssistanceThenCriticalIllnessThenBasic(
+      String ratio, String basic, String ci, String assistance) {
+    Settlement s = settle(ratio, "60000.00");
+
+    assertThat(Fen.format(s.basic().paidFen())).isEqualTo(basic);
+    assertThat(Fen.format(s.criticalIllness().paidFen())).isEqualTo(ci);
+    assertThat(Fen.format(s.assistance().paidFen())).isEqualTo(assistance);
+    assertThat(s.assistanceIdentity())
+        .isEqualTo(s.assistance().paidFen() > 0 ? IdentityCategory.DESTITUTE : null);
+    // the year's bases are those before the ceiling
+    assertThat(Fen.format(s.delta().ciBaseFen())).isEqualTo("5800.00");
+    assertThat(Fen.format(s.delta().maBaseFen())).isEqualTo("5280.00");
+  }
+
   private static Settlement settle(String ratio, String total) {
     ReferencePolicy.Builder b = ReferencePolicy.builder();
     b.overallCapRatio = ratio == null ? null : Ratio.parse(ratio);

@@ -67,6 +67,48 @@ class SettlementPropertiesTest {
         .isEqualTo(settle(policy, identities, ytd, claim));
   }
 
+  @Property
+  void settle_unconfirmedIdentitiesChangeNothing(
+      @ForAll("policies") Policy policy,
+      @ForAll("identities") List<Identity> identities,
+      @ForAll("histories") Accumulators ytd,
+      @ForAll("claims") Claim claim) {
+    List<Identity> confirmed = identities.stream().filter(Identity::confirmed).toList();
+
+    assertThat(settle(policy, identities, ytd, claim))
+        .isEqualTo(settle(policy, confirmed, ytd, claim));
+  }
+
+  @Property
+  void settle_liftedOutRegisteredPoorKeepsTiltsButDrawsNoAssistance(
+      @ForAll("policies") Policy policy,
+      @ForAll("histories") Accumulators ytd,
+      @ForAll("claims") Claim claim,
+      @ForAll @IntRange(min = 0, max = 400) int liftedDaysBeforeDischarge) {
+    LocalDate discharge = claim.dischargeDate();
+    Identity lifted =
+        new Identity(
+            IdentityCategory.REGISTERED_POOR,
+            YEAR_START.minusYears(2),
+            null,
+            true,
+            discharge.minusDays(liftedDaysBeforeDischarge));
+    Identity kept = Identity.confirmed(IdentityCategory.REGISTERED_POOR, YEAR_START.minusYears(2));
+
+    Settlement withLifted = settle(policy, List.of(lifted), ytd, claim);
+    Settlement withKept = settle(policy, List.of(kept), ytd, claim);
+
+    assertThat(withLifted.assistance().paidFen()).isZero();
+    assertThat(withLifted.assistanceIdentity()).isNull();
+    assertThat(withLifted.actDeductibleFen()).isEqualTo(withKept.actDeductibleFen());
+    assertThat(withLifted.delta().ciBaseFen()).isEqualTo(withKept.delta().ciBaseFen());
+    if (policy.overallCapRatio() == null) {
+      // with a ceiling, the assistance the kept identity draws may trim the other layers
+      assertThat(withLifted.basic()).isEqualTo(withKept.basic());
+      assertThat(withLifted.criticalIllness()).isEqualTo(withKept.criticalIllness());
+    }
+  }
+
   @Property(tries = 200)
   void settleAYear_accumulatorsNeverPassACap(
       @ForAll("policies") Policy policy,
