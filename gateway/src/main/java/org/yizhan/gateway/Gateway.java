@@ -395,6 +395,11 @@ public final class Gateway implements HttpContext {
     return identities;
   }
 
+  /** The circuit breaker around the database. */
+  public DbGuard guard() {
+    return guard;
+  }
+
   public LedgerService ledger() {
     return ledger;
   }

@@ -203,22 +203,24 @@ public final class SettlementService {
       LocalDate asOf) {}
 
   public Future<YearFigures> figures(String personIdNo, int year) {
-    return guard
-        .call(
-            () -> {
-              Future<Optional<SettlementQueries.Figures>> f = queries.figures(personIdNo, year);
-              Future<List<Identity>> ids = identities.current(personIdNo);
-              return Future.all(f, ids).map(done -> f.result());
-            })
+    // the identities are read once: a second read is another load (with caching off, one still
+    // in flight), so its result is not there yet
+    Future<Optional<SettlementQueries.Figures>> f =
+        guard.call(() -> queries.figures(personIdNo, year));
+    Future<List<Identity>> ids = guard.call(() -> identities.current(personIdNo));
+    return Future.all(f, ids)
         .map(
-            f -> {
+            done -> {
               LocalDate today = LocalDate.now(clock.withZone(zone));
               LocalDate asOf = today.getYear() == year ? today : LocalDate.of(year, 12, 31);
+              Optional<SettlementQueries.Figures> found = f.result();
               Accumulators a =
-                  f.map(SettlementQueries.Figures::accumulators).orElse(Accumulators.zero(year));
+                  found
+                      .map(SettlementQueries.Figures::accumulators)
+                      .orElse(Accumulators.zero(year));
               Optional<Policy> policy =
-                  f.flatMap(x -> engine.policyFor(probe(personIdNo, x.officeCode(), asOf)));
-              return new YearFigures(a, policy, identities.current(personIdNo).result(), asOf);
+                  found.flatMap(x -> engine.policyFor(probe(personIdNo, x.officeCode(), asOf)));
+              return new YearFigures(a, policy, ids.result(), asOf);
             });
   }
 
