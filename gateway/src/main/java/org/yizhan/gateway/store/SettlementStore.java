@@ -149,8 +149,8 @@ public final class SettlementStore {
       Function<Accumulators, SettlementOutcome> engine) {
     SqlConnection conn = tx.conn();
     Claim claim = cmd.claim();
-    Instant now = now();
-    OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    Instant asked = now();
+    OffsetDateTime at = OffsetDateTime.ofInstant(asked, ZoneOffset.UTC);
     Future<RowSet<Row>> figures =
         conn.preparedQuery(LOCK_ACCUMULATOR)
             .execute(Tuple.of(claim.personIdNo(), (short) claim.year(), claim.officeCode(), at));
@@ -158,7 +158,8 @@ public final class SettlementStore {
         conn.preparedQuery(FIND_LIVE).execute(Tuple.of(claim.hospitalCode(), claim.claimNo()));
     Future<Account> account =
         cmd.mayDrawAssistance()
-            ? PrepaymentLedger.lock(conn, claim.officeCode(), claim.hospitalCode(), period(now), at)
+            ? PrepaymentLedger.lock(
+                conn, claim.officeCode(), claim.hospitalCode(), period(asked), at)
             : Future.succeededFuture(null);
     return Future.all(figures, live, account)
         .compose(
@@ -171,18 +172,20 @@ public final class SettlementStore {
                         ? new SettleResult.Replayed(id)
                         : new SettleResult.Conflict(id));
               }
-              Accumulators ytd = Rows.accumulators(figures.result().iterator().next());
+              Row locked = figures.result().iterator().next();
+              Accumulators ytd = Rows.accumulators(locked);
+              Instant now = stampAfter(locked.getOffsetDateTime("updated_at"));
               SettlementOutcome outcome = engine.apply(ytd);
               if (outcome instanceof Rejection) {
                 return rollback(new SettleResult.Rejected((Rejection) outcome));
               }
               Settlement s = (Settlement) outcome;
-              Future<Account> locked =
+              Future<Account> payer =
                   account.result() != null || s.assistance().paidFen() == 0
                       ? account
                       : PrepaymentLedger.lock(
                           conn, claim.officeCode(), claim.hospitalCode(), period(now), at);
-              return locked.compose(
+              return payer.compose(
                   a -> write(tx, cmd, requestSha256, s, a, now).map(SettleResult.Created::new));
             });
   }
@@ -418,6 +421,19 @@ public final class SettlementStore {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /**
+   * A settlement's time, taken once the person's year figures are locked: the clock's, but always
+   * after the figures' last change ({@code lastChange}, the previous settlement or reversal of the
+   * person's year). So within a person's year, settledAt orders settlements as they were computed,
+   * whatever the clocks of the gateway instances say, and re-deriving the year in settledAt order
+   * finds each readmission and critical-illness band on the admission that got it.
+   */
+  private Instant stampAfter(OffsetDateTime lastChange) {
+    Instant now = now();
+    Instant floor = lastChange.toInstant().plus(1, ChronoUnit.MICROS);
+    return now.isBefore(floor) ? floor : now;
   }
 
   /** The calendar month of {@code now} in the gateway's zone: a new account's open period. */
