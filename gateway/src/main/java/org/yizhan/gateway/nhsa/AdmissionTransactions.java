@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.regex.Pattern;
+import org.yizhan.gateway.identity.ManagingOffice;
 import org.yizhan.gateway.nhsa.Admissions.Admission;
+import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.DbGuard;
 import org.yizhan.gateway.store.Ids;
 
@@ -51,6 +53,14 @@ final class AdmissionTransactions {
     return Guarded.call(guard, () -> Persons.ofPsnNo(pool, psnNo, in.path("psn_no")))
         .map(
             p -> {
+              if (!ManagingOffice.manages(office, p.idNo())) {
+                // the same rule as a settlement's (SettlementService.checkOffice), refused early
+                throw new NhsaError(
+                    "["
+                        + SettlementService.OFFICE_MISMATCH
+                        + "] insuplc_admdvs must be the office that manages the person (the"
+                        + " region of their household registration)");
+              }
               Admission a =
                   new Admission(
                       mdtrtId, p.id(), p.idNo(), p.name(), insutype, office, medType, iptNo,

@@ -22,6 +22,7 @@ import org.yizhan.core.policy.Policy;
 import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.http.ClaimParser;
 import org.yizhan.gateway.identity.IdentityDirectory;
+import org.yizhan.gateway.identity.ManagingOffice;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 import org.yizhan.gateway.store.DbGuard;
@@ -72,6 +73,7 @@ public final class SettlementService {
   /** 预结算: the settlement as it would be now; nothing is written. */
   public Future<SettlementRecord> preview(ClaimParser.Parsed parsed) {
     Claim claim = parsed.claim();
+    checkOffice(claim);
     Future<List<Identity>> held = guard.call(() -> identities.current(claim.personIdNo()));
     Future<Optional<SettlementQueries.Figures>> figures =
         guard.call(() -> queries.figures(claim.personIdNo(), claim.year()));
@@ -101,6 +103,11 @@ public final class SettlementService {
   /** Settles a discharge; idempotent by claim number and by {@code idempotencyKey}. */
   public Future<Settled> settle(Principal who, ClaimParser.Parsed parsed, String idempotencyKey) {
     Claim claim = parsed.claim();
+    try {
+      checkOffice(claim);
+    } catch (ApiError e) {
+      return Future.failedFuture(e);
+    }
     return guard
         .call(() -> identities.current(claim.personIdNo()))
         .compose(
@@ -219,10 +226,31 @@ public final class SettlementService {
                       .map(SettlementQueries.Figures::accumulators)
                       .orElse(Accumulators.zero(year));
               Optional<Policy> policy =
-                  found.flatMap(x -> engine.policyFor(probe(personIdNo, x.officeCode(), asOf)));
+                  found.flatMap(
+                      x ->
+                          engine.policyFor(probe(personIdNo, ManagingOffice.of(personIdNo), asOf)));
               return new YearFigures(a, policy, ids.result(), asOf);
             });
   }
+
+  /**
+   * Refuses a claim that names an office other than the one that manages the person (422 {@code
+   * OFFICE_MISMATCH}): the hospital does not choose whose money pays, nor whose policy applies.
+   */
+  static void checkOffice(Claim claim) {
+    if (!ManagingOffice.manages(claim.officeCode(), claim.personIdNo())) {
+      throw new ApiError(
+          422,
+          OFFICE_MISMATCH,
+          "officeCode",
+          "officeCode must be the office that manages the person (the region of their household"
+              + " registration, the first six digits of personIdNo); it pays their assistance and"
+              + " its region's policy applies");
+    }
+  }
+
+  /** The refusal of a claim naming an office that does not manage the person. */
+  public static final String OFFICE_MISMATCH = "OFFICE_MISMATCH";
 
   private static Claim probe(String personIdNo, String officeCode, LocalDate day) {
     return new Claim(

@@ -75,6 +75,12 @@ public final class SettlementStore {
   /** Why assistance paid nothing although the person qualified: the account refuses. */
   public static final String PREPAYMENT_EXHAUSTED = "PREPAYMENT_EXHAUSTED";
 
+  /**
+   * Why assistance paid nothing although the person qualified: the office that manages the person
+   * has opened no prepayment account at this hospital (a settlement never opens one).
+   */
+  public static final String NO_PREPAYMENT_ACCOUNT = "NO_PREPAYMENT_ACCOUNT";
+
   private final Pool pool;
   private final Clock clock;
   private final ZoneId zone;
@@ -158,8 +164,7 @@ public final class SettlementStore {
         conn.preparedQuery(FIND_LIVE).execute(Tuple.of(claim.hospitalCode(), claim.claimNo()));
     Future<Account> account =
         cmd.mayDrawAssistance()
-            ? PrepaymentLedger.lock(
-                conn, claim.officeCode(), claim.hospitalCode(), period(asked), at)
+            ? PrepaymentLedger.lock(conn, claim.officeCode(), claim.hospitalCode())
             : Future.succeededFuture(null);
     return Future.all(figures, live, account)
         .compose(
@@ -181,10 +186,9 @@ public final class SettlementStore {
               }
               Settlement s = (Settlement) outcome;
               Future<Account> payer =
-                  account.result() != null || s.assistance().paidFen() == 0
+                  cmd.mayDrawAssistance() || s.assistance().paidFen() == 0
                       ? account
-                      : PrepaymentLedger.lock(
-                          conn, claim.officeCode(), claim.hospitalCode(), period(now), at);
+                      : PrepaymentLedger.lock(conn, claim.officeCode(), claim.hospitalCode());
               return payer.compose(
                   a -> write(tx, cmd, requestSha256, s, a, now).map(SettleResult.Created::new));
             });
@@ -201,9 +205,17 @@ public final class SettlementStore {
     SqlConnection conn = tx.conn();
     Claim claim = cmd.claim();
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-    Account.Drawdown plan =
-        account == null ? Account.Drawdown.NONE : account.plan(computed.assistance().paidFen());
-    Settlement s = plan.refused() ? computed.withAssistanceRefused(PREPAYMENT_EXHAUSTED) : computed;
+    Settlement s;
+    Account.Drawdown plan;
+    if (account == null) {
+      // no account of the office at this hospital: nobody has agreed to pay assistance here, so
+      // none is paid (rules §8); the patient pays that part and the answer says why
+      plan = Account.Drawdown.NONE;
+      s = computed.withAssistanceRefused(NO_PREPAYMENT_ACCOUNT);
+    } else {
+      plan = account.plan(computed.assistance().paidFen());
+      s = plan.refused() ? computed.withAssistanceRefused(PREPAYMENT_EXHAUSTED) : computed;
+    }
     UUID claimId = Ids.next(now);
     UUID settlementId = Ids.next(now);
     LocalDate day = LocalDate.ofInstant(now, zone);
@@ -434,11 +446,6 @@ public final class SettlementStore {
     Instant now = now();
     Instant floor = lastChange.toInstant().plus(1, ChronoUnit.MICROS);
     return now.isBefore(floor) ? floor : now;
-  }
-
-  /** The calendar month of {@code now} in the gateway's zone: a new account's open period. */
-  String period(Instant now) {
-    return LocalDate.ofInstant(now, zone).toString().substring(0, 7);
   }
 
   private static Tuple claimTuple(

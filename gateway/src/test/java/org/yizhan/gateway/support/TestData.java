@@ -9,7 +9,10 @@ import java.util.UUID;
 public final class TestData {
   private TestData() {}
 
-  /** Records a current identity for a person and makes the gateway see it at once. */
+  /**
+   * Records a current identity for a person, held by the office that manages the person (the region
+   * of the ID number), and makes the gateway see it at once.
+   */
   public static void identity(
       TestGateway gw,
       String idNo,
@@ -21,9 +24,10 @@ public final class TestData {
     gw.sql(
         "INSERT INTO person_identity (identity_id, version, person_id_no, office_code, category,"
             + " valid_from, valid_to, confirmed, lifted_out_date, recorded_at, recorded_by)"
-            + " VALUES (?, 1, ?, '445202', ?, ?, ?, ?, ?, now(), 'test')",
+            + " VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, now(), 'test')",
         UUID.randomUUID(),
         idNo,
+        idNo.substring(0, 6),
         category,
         from,
         to,
