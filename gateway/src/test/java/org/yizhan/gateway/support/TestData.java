@@ -3,6 +3,7 @@ package org.yizhan.gateway.support;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.util.UUID;
 
 /** Direct writes of what other parts of the gateway would manage, for setting up a test. */
@@ -74,6 +75,17 @@ public final class TestData {
           id);
     }
     return id;
+  }
+
+  /**
+   * Makes an account (and its movements so far) as if opened last month, in the gateway's zone: its
+   * open period has then ended and may be closed.
+   */
+  public static String openedLastMonth(TestGateway gw, long accountId) {
+    String last = YearMonth.now(gw.zone()).minusMonths(1).toString();
+    gw.sql("UPDATE prepayment_account SET open_period = ? WHERE id = ?", last, accountId);
+    gw.sql("UPDATE ledger_transfer SET period = ? WHERE account_id = ?", last, accountId);
+    return last;
   }
 
   public static BigDecimal balance(TestGateway gw, long accountId) {
