@@ -20,9 +20,17 @@ import java.util.Objects;
  * @param zone the zone whose calendar days settlements are reconciled by
  * @param identityCacheSeconds the longest an identity read may be cached, seconds
  * @param security request signatures and abuse limits
+ * @param treatmentWindowDays how long after its last settlement or admission of a person a hospital
+ *     may still read the person's figures, days
  */
 public record AppConfig(
-    Path configDir, Http http, Db db, ZoneId zone, int identityCacheSeconds, Security security) {
+    Path configDir,
+    Http http,
+    Db db,
+    ZoneId zone,
+    int identityCacheSeconds,
+    Security security,
+    int treatmentWindowDays) {
 
   /** Whether a front door requires request signatures, accepts them, or ignores them. */
   public enum SignatureMode {
@@ -186,7 +194,9 @@ public record AppConfig(
         db,
         zone,
         s.integer("identityCacheSeconds", "YIZHAN_IDENTITY_CACHE_SECONDS", 30, 0, 3600),
-        security);
+        security,
+        s.integer(
+            "privacy.treatmentWindowDays", "YIZHAN_PRIVACY_TREATMENT_WINDOW_DAYS", 365, 1, 3660));
   }
 
   /** Reads a dotted path from the file unless the environment overrides it. */

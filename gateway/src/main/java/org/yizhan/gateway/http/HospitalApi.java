@@ -205,7 +205,7 @@ public final class HospitalApi {
     reply(
         ctx,
         service
-            .figures(idNo.toUpperCase(), year)
+            .figures(principal(ctx), idNo.toUpperCase(), year)
             .map(f -> SettlementJson.render(g -> figures(g, year, f))),
         200);
   }

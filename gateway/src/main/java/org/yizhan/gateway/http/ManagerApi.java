@@ -816,6 +816,8 @@ public final class ManagerApi {
     SettlementJson.money(g, "lowBalanceThreshold", a.lowBalanceThresholdFen());
     g.writeBooleanField("lowBalance", low);
     g.writeStringField("openPeriod", a.openPeriod());
+    // the period the managers may close now: the open one once it has ended, else none yet
+    g.writeStringField("closablePeriod", ledger.ended(a.openPeriod()) ? a.openPeriod() : null);
     g.writeEndObject();
   }
 

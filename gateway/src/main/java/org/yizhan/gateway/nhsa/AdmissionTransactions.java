@@ -63,8 +63,8 @@ final class AdmissionTransactions {
               }
               Admission a =
                   new Admission(
-                      mdtrtId, p.id(), p.idNo(), p.name(), insutype, office, medType, iptNo,
-                      begntime, 0, false, null);
+                      mdtrtId, p.id(), p.psnNo(), p.idNo(), p.name(), insutype, office, medType,
+                      iptNo, begntime, 0, false, null);
               return Outcome.of(
                       g -> {
                         g.writeStartObject();

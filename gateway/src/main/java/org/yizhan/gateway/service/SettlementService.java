@@ -4,9 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +50,7 @@ public final class SettlementService {
   private final Metrics metrics;
   private final Clock clock;
   private final ZoneId zone;
+  private final Duration treatmentWindow;
 
   public SettlementService(
       SettlementEngine engine,
@@ -56,7 +60,8 @@ public final class SettlementService {
       DbGuard guard,
       Metrics metrics,
       Clock clock,
-      ZoneId zone) {
+      ZoneId zone,
+      Duration treatmentWindow) {
     this.engine = engine;
     this.store = store;
     this.queries = queries;
@@ -65,6 +70,7 @@ public final class SettlementService {
     this.metrics = metrics;
     this.clock = clock;
     this.zone = zone;
+    this.treatmentWindow = treatmentWindow;
   }
 
   /** An answer to a settle request: 201 for a new settlement, 200 for a replay. */
@@ -209,7 +215,29 @@ public final class SettlementService {
       List<Identity> identities,
       LocalDate asOf) {}
 
-  public Future<YearFigures> figures(String personIdNo, int year) {
+  /**
+   * The person's figures for a year, for a hospital that treats the person (see {@link #treats});
+   * to any other hospital the person is "not found", whether or not they exist.
+   */
+  public Future<YearFigures> figures(Principal who, String personIdNo, int year) {
+    return treats(who, personIdNo)
+        .compose(
+            yes ->
+                yes ? figures(personIdNo, year) : Future.failedFuture(ApiError.notFound("person")));
+  }
+
+  /**
+   * Whether the hospital treats the person: it admitted them (national 2401, not cancelled) or
+   * settled them (a settlement of its own, even reversed) within the treatment window. Only then
+   * may it read their year figures; see docs/security.md.
+   */
+  public Future<Boolean> treats(Principal who, String personIdNo) {
+    OffsetDateTime since =
+        OffsetDateTime.ofInstant(clock.instant().minus(treatmentWindow), ZoneOffset.UTC);
+    return guard.call(() -> queries.treats(who.hospital().code(), personIdNo, since));
+  }
+
+  private Future<YearFigures> figures(String personIdNo, int year) {
     // the identities are read once: a second read is another load (with caching off, one still
     // in flight), so its result is not there yet
     Future<Optional<SettlementQueries.Figures>> f =
