@@ -128,12 +128,25 @@ function renderAccountHeader() {
   const a = state.selected;
   $('#account-name').textContent =
     `${a.hospitalName || a.hospitalCode} · ${money(fen(a.balance))} · ${a.openPeriod}`;
+  // offer the last ended period still open (the server says which, by its clock and zone); a
+  // period that has not ended cannot be closed, or later drawdowns would land in the next one
   const period = $('#close-period');
   if (!period.value || period.dataset.account !== String(a.id) || period.dataset.open !== a.openPeriod) {
-    period.value = a.openPeriod;
+    period.value = a.closablePeriod || '';
     period.dataset.account = String(a.id);
     period.dataset.open = a.openPeriod;
   }
+  const hint = $('#close-hint');
+  hint.hidden = Boolean(a.closablePeriod);
+  hint.textContent = a.closablePeriod
+    ? ''
+    : t('close.notEnded', { period: a.openPeriod, from: firstDayAfter(a.openPeriod) });
+}
+
+/** The first day after a period (YYYY-MM): the day it may be closed from. */
+function firstDayAfter(period) {
+  const [year, month] = period.split('-').map(Number);
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
 }
 
 async function loadAccountDetail() {

@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -189,7 +190,8 @@ public final class Gateway implements HttpContext {
             guard,
             metrics,
             clock,
-            config.zone());
+            config.zone(),
+            Duration.ofDays(config.treatmentWindowDays()));
     this.managerAuth = new ManagerAuth(vertx, pool, clock);
     this.identityService = new IdentityService(pool, identities, clock);
     this.ledger = new LedgerService(pool, clock, config.zone());
@@ -401,6 +403,11 @@ public final class Gateway implements HttpContext {
 
   public IdentityDirectory identities() {
     return identities;
+  }
+
+  /** The circuit breaker around the database. */
+  public DbGuard guard() {
+    return guard;
   }
 
   public LedgerService ledger() {

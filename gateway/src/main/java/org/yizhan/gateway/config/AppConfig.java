@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param identityCacheSeconds the longest an identity read may be cached, seconds
  * @param security request signatures and abuse limits
  * @param maxStayDays the longest hospital stay settled, days from admission to discharge date
+ * @param treatmentWindowDays how long after its last settlement or admission of a person a hospital
+ *     may still read the person's figures, days
  */
 public record AppConfig(
     Path configDir,
@@ -29,7 +31,8 @@ public record AppConfig(
     ZoneId zone,
     int identityCacheSeconds,
     Security security,
-    int maxStayDays) {
+    int maxStayDays,
+    int treatmentWindowDays) {
 
   /** Whether a front door requires request signatures, accepts them, or ignores them. */
   public enum SignatureMode {
@@ -194,7 +197,9 @@ public record AppConfig(
         zone,
         s.integer("identityCacheSeconds", "YIZHAN_IDENTITY_CACHE_SECONDS", 30, 0, 3600),
         security,
-        s.integer("claims.maxStayDays", "YIZHAN_CLAIMS_MAX_STAY_DAYS", 366, 1, 36_600));
+        s.integer("claims.maxStayDays", "YIZHAN_CLAIMS_MAX_STAY_DAYS", 366, 1, 36_600),
+        s.integer(
+            "privacy.treatmentWindowDays", "YIZHAN_PRIVACY_TREATMENT_WINDOW_DAYS", 365, 1, 3660));
   }
 
   /** Reads a dotted path from the file unless the environment overrides it. */

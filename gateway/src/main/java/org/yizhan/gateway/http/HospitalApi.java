@@ -205,7 +205,9 @@ public final class HospitalApi {
     int year = parseInt(ctx.pathParam("year"), "year", 2000, 2100);
     reply(
         ctx,
-        service.figures(idNo, year).map(f -> SettlementJson.render(g -> figures(g, year, f))),
+        service
+            .figures(principal(ctx), idNo, year)
+            .map(f -> SettlementJson.render(g -> figures(g, year, f))),
         200);
   }
 

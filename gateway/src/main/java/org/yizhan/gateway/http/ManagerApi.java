@@ -18,6 +18,7 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.IdentityCategory;
@@ -229,22 +230,23 @@ public final class ManagerApi {
   private void hospitals(RoutingContext ctx) {
     reply(
         ctx,
-        pool.query("SELECT code, name, hospital_level FROM hospital ORDER BY code")
-            .execute()
-            .map(
-                rows ->
-                    SettlementJson.render(
-                        g -> {
-                          g.writeStartArray();
-                          for (var r : rows) {
-                            g.writeStartObject();
-                            g.writeStringField("code", r.getString("code"));
-                            g.writeStringField("name", r.getString("name"));
-                            g.writeNumberField("level", r.getInteger("hospital_level"));
-                            g.writeEndObject();
-                          }
-                          g.writeEndArray();
-                        })));
+        () ->
+            pool.query("SELECT code, name, hospital_level FROM hospital ORDER BY code")
+                .execute()
+                .map(
+                    rows ->
+                        SettlementJson.render(
+                            g -> {
+                              g.writeStartArray();
+                              for (var r : rows) {
+                                g.writeStartObject();
+                                g.writeStringField("code", r.getString("code"));
+                                g.writeStringField("name", r.getString("name"));
+                                g.writeNumberField("level", r.getInteger("hospital_level"));
+                                g.writeEndObject();
+                              }
+                              g.writeEndArray();
+                            })));
   }
 
   // ---- identities
@@ -262,23 +264,24 @@ public final class ManagerApi {
     int size = HospitalApi.intParam(ctx, "size", 50, 1, 500);
     reply(
         ctx,
-        identities
-            .list(manager(ctx), q, c == null ? null : IdentityCategory.valueOf(c), page, size)
-            .map(
-                p ->
-                    SettlementJson.render(
-                        g -> {
-                          g.writeStartObject();
-                          g.writeNumberField("page", p.page());
-                          g.writeNumberField("size", p.size());
-                          g.writeNumberField("total", p.total());
-                          g.writeArrayFieldStart("items");
-                          for (IdentityVersion v : p.items()) {
-                            identity(g, v);
-                          }
-                          g.writeEndArray();
-                          g.writeEndObject();
-                        })));
+        () ->
+            identities
+                .list(manager(ctx), q, c == null ? null : IdentityCategory.valueOf(c), page, size)
+                .map(
+                    p ->
+                        SettlementJson.render(
+                            g -> {
+                              g.writeStartObject();
+                              g.writeNumberField("page", p.page());
+                              g.writeNumberField("size", p.size());
+                              g.writeNumberField("total", p.total());
+                              g.writeArrayFieldStart("items");
+                              for (IdentityVersion v : p.items()) {
+                                identity(g, v);
+                              }
+                              g.writeEndArray();
+                              g.writeEndObject();
+                            })));
   }
 
   static final Set<String> IDENTITY_FIELDS =
@@ -307,7 +310,7 @@ public final class ManagerApi {
             optionalDate(f, "validTo"),
             bool(f, "confirmed", false),
             optionalDate(f, "liftedOutDate"));
-    replyIdentity(ctx, identities.register(manager(ctx), d), 201);
+    replyIdentity(ctx, () -> identities.register(manager(ctx), d), 201);
   }
 
   private void change(RoutingContext ctx) {
@@ -326,19 +329,20 @@ public final class ManagerApi {
     LocalDate lifted = optionalDate(f, "liftedOutDate");
     replyIdentity(
         ctx,
-        identities.change(
-            manager(ctx),
-            id,
-            d ->
-                new IdentityService.Draft(
-                    d.personIdNo(),
-                    name == null ? d.personName() : name,
-                    d.category(),
-                    from == null ? d.validFrom() : from,
-                    hasTo ? to : d.validTo(),
-                    confirmed == null ? d.confirmed() : confirmed,
-                    hasLifted ? lifted : d.liftedOutDate()),
-            "IDENTITY_CHANGE"),
+        () ->
+            identities.change(
+                manager(ctx),
+                id,
+                d ->
+                    new IdentityService.Draft(
+                        d.personIdNo(),
+                        name == null ? d.personName() : name,
+                        d.category(),
+                        from == null ? d.validFrom() : from,
+                        hasTo ? to : d.validTo(),
+                        confirmed == null ? d.confirmed() : confirmed,
+                        hasLifted ? lifted : d.liftedOutDate()),
+                "IDENTITY_CHANGE"),
         200);
   }
 
@@ -346,19 +350,20 @@ public final class ManagerApi {
     UUID id = uuid(ctx, "identity");
     replyIdentity(
         ctx,
-        identities.change(
-            manager(ctx),
-            id,
-            d ->
-                new IdentityService.Draft(
-                    d.personIdNo(),
-                    d.personName(),
-                    d.category(),
-                    d.validFrom(),
-                    d.validTo(),
-                    true,
-                    d.liftedOutDate()),
-            "IDENTITY_CONFIRM"),
+        () ->
+            identities.change(
+                manager(ctx),
+                id,
+                d ->
+                    new IdentityService.Draft(
+                        d.personIdNo(),
+                        d.personName(),
+                        d.category(),
+                        d.validFrom(),
+                        d.validTo(),
+                        true,
+                        d.liftedOutDate()),
+                "IDENTITY_CONFIRM"),
         200);
   }
 
@@ -368,19 +373,20 @@ public final class ManagerApi {
     LocalDate to = f.date("validTo");
     replyIdentity(
         ctx,
-        identities.change(
-            manager(ctx),
-            id,
-            d ->
-                new IdentityService.Draft(
-                    d.personIdNo(),
-                    d.personName(),
-                    d.category(),
-                    d.validFrom(),
-                    to,
-                    d.confirmed(),
-                    d.liftedOutDate()),
-            "IDENTITY_END"),
+        () ->
+            identities.change(
+                manager(ctx),
+                id,
+                d ->
+                    new IdentityService.Draft(
+                        d.personIdNo(),
+                        d.personName(),
+                        d.category(),
+                        d.validFrom(),
+                        to,
+                        d.confirmed(),
+                        d.liftedOutDate()),
+                "IDENTITY_END"),
         200);
   }
 
@@ -388,23 +394,24 @@ public final class ManagerApi {
     UUID id = uuid(ctx, "identity");
     reply(
         ctx,
-        identities
-            .history(manager(ctx), id)
-            .compose(
-                vs ->
-                    vs.isEmpty()
-                        ? Future.failedFuture(ApiError.notFound("identity " + id))
-                        : Future.succeededFuture(vs))
-            .map(
-                vs ->
-                    SettlementJson.render(
-                        g -> {
-                          g.writeStartArray();
-                          for (IdentityVersion v : vs) {
-                            identity(g, v);
-                          }
-                          g.writeEndArray();
-                        })));
+        () ->
+            identities
+                .history(manager(ctx), id)
+                .compose(
+                    vs ->
+                        vs.isEmpty()
+                            ? Future.failedFuture(ApiError.notFound("identity " + id))
+                            : Future.succeededFuture(vs))
+                .map(
+                    vs ->
+                        SettlementJson.render(
+                            g -> {
+                              g.writeStartArray();
+                              for (IdentityVersion v : vs) {
+                                identity(g, v);
+                              }
+                              g.writeEndArray();
+                            })));
   }
 
   private void importRoster(RoutingContext ctx) {
@@ -415,19 +422,20 @@ public final class ManagerApi {
     }
     reply(
         ctx,
-        guard
-            .call(() -> roster.importCsv(manager(ctx), HospitalApi.body(ctx)))
-            .map(
-                r ->
-                    SettlementJson.render(
-                        g -> {
-                          g.writeStartObject();
-                          g.writeNumberField("rows", r.rows());
-                          g.writeNumberField("registered", r.registered());
-                          g.writeNumberField("changed", r.changed());
-                          g.writeNumberField("unchanged", r.unchanged());
-                          g.writeEndObject();
-                        })));
+        () ->
+            roster
+                .importCsv(manager(ctx), HospitalApi.body(ctx))
+                .map(
+                    r ->
+                        SettlementJson.render(
+                            g -> {
+                              g.writeStartObject();
+                              g.writeNumberField("rows", r.rows());
+                              g.writeNumberField("registered", r.registered());
+                              g.writeNumberField("changed", r.changed());
+                              g.writeNumberField("unchanged", r.unchanged());
+                              g.writeEndObject();
+                            })));
   }
 
   private void exportRoster(RoutingContext ctx) {
@@ -449,9 +457,10 @@ public final class ManagerApi {
         .onFailure(ctx::fail);
   }
 
-  private void replyIdentity(RoutingContext ctx, Future<IdentityVersion> v, int status) {
+  private void replyIdentity(
+      RoutingContext ctx, Supplier<Future<IdentityVersion>> change, int status) {
     guard
-        .call(() -> v)
+        .call(change)
         .onSuccess(x -> HospitalApi.send(ctx, status, SettlementJson.render(g -> identity(g, x))))
         .onFailure(ctx::fail);
   }
@@ -481,18 +490,19 @@ public final class ManagerApi {
   private void accounts(RoutingContext ctx) {
     reply(
         ctx,
-        ledger
-            .accounts(manager(ctx))
-            .map(
-                list ->
-                    SettlementJson.render(
-                        g -> {
-                          g.writeStartArray();
-                          for (LedgerService.AccountView a : list) {
-                            account(g, a.account(), a.hospitalName(), a.lowBalance());
-                          }
-                          g.writeEndArray();
-                        })));
+        () ->
+            ledger
+                .accounts(manager(ctx))
+                .map(
+                    list ->
+                        SettlementJson.render(
+                            g -> {
+                              g.writeStartArray();
+                              for (LedgerService.AccountView a : list) {
+                                account(g, a.account(), a.hospitalName(), a.lowBalance());
+                              }
+                              g.writeEndArray();
+                            })));
   }
 
   private void openAccount(RoutingContext ctx) {
@@ -500,12 +510,14 @@ public final class ManagerApi {
     String hospital = f.text("hospitalCode", HOSPITAL, "a hospital code", true);
     reply(
         ctx,
-        ledger
-            .open(manager(ctx), hospital)
-            .map(
-                a ->
-                    SettlementJson.render(
-                        g -> account(g, a, null, a.balanceFen() < a.lowBalanceThresholdFen()))));
+        () ->
+            ledger
+                .open(manager(ctx), hospital)
+                .map(
+                    a ->
+                        SettlementJson.render(
+                            g ->
+                                account(g, a, null, a.balanceFen() < a.lowBalanceThresholdFen()))));
   }
 
   private void settings(RoutingContext ctx) {
@@ -525,12 +537,14 @@ public final class ManagerApi {
     }
     reply(
         ctx,
-        ledger
-            .settings(manager(ctx), id, mode, threshold)
-            .map(
-                a ->
-                    SettlementJson.render(
-                        g -> account(g, a, null, a.balanceFen() < a.lowBalanceThresholdFen()))));
+        () ->
+            ledger
+                .settings(manager(ctx), id, mode, threshold)
+                .map(
+                    a ->
+                        SettlementJson.render(
+                            g ->
+                                account(g, a, null, a.balanceFen() < a.lowBalanceThresholdFen()))));
   }
 
   private void topUp(RoutingContext ctx) {
@@ -585,48 +599,53 @@ public final class ManagerApi {
     int size = HospitalApi.intParam(ctx, "size", 50, 1, 500);
     reply(
         ctx,
-        ledger
-            .entries(manager(ctx), id, kind, from, to, page, size)
-            .map(
-                p ->
-                    SettlementJson.render(
-                        g -> {
-                          g.writeStartObject();
-                          g.writeNumberField("page", p.page());
-                          g.writeNumberField("size", p.size());
-                          g.writeNumberField("total", p.total());
-                          g.writeArrayFieldStart("items");
-                          for (LedgerService.Entry e : p.items()) {
-                            entry(g, e);
-                          }
-                          g.writeEndArray();
-                          g.writeEndObject();
-                        })));
+        () ->
+            ledger
+                .entries(manager(ctx), id, kind, from, to, page, size)
+                .map(
+                    p ->
+                        SettlementJson.render(
+                            g -> {
+                              g.writeStartObject();
+                              g.writeNumberField("page", p.page());
+                              g.writeNumberField("size", p.size());
+                              g.writeNumberField("total", p.total());
+                              g.writeArrayFieldStart("items");
+                              for (LedgerService.Entry e : p.items()) {
+                                entry(g, e);
+                              }
+                              g.writeEndArray();
+                              g.writeEndObject();
+                            })));
   }
 
   private void verify(RoutingContext ctx) {
     long id = accountId(ctx);
     reply(
         ctx,
-        ledger
-            .verify(manager(ctx), id)
-            .map(
-                v ->
-                    SettlementJson.render(
-                        g -> {
-                          g.writeStartObject();
-                          g.writeBooleanField("balanced", v.balanced());
-                          SettlementJson.money(g, "balance", v.account().balanceFen());
-                          SettlementJson.money(g, "ledgerBalance", v.sums().balanceFen());
-                          SettlementJson.money(g, "advanceOwed", v.account().advanceOwedFen());
-                          SettlementJson.money(g, "ledgerAdvanceOwed", v.sums().advanceOwedFen());
-                          SettlementJson.money(g, "topUps", v.sums().topUps());
-                          SettlementJson.money(g, "drawdowns", v.sums().drawdowns());
-                          SettlementJson.money(g, "reversalCredits", v.sums().reversalCredits());
-                          SettlementJson.money(g, "advances", v.sums().advances());
-                          SettlementJson.money(g, "advanceReversals", v.sums().advanceReversals());
-                          g.writeEndObject();
-                        })));
+        () ->
+            ledger
+                .verify(manager(ctx), id)
+                .map(
+                    v ->
+                        SettlementJson.render(
+                            g -> {
+                              g.writeStartObject();
+                              g.writeBooleanField("balanced", v.balanced());
+                              SettlementJson.money(g, "balance", v.account().balanceFen());
+                              SettlementJson.money(g, "ledgerBalance", v.sums().balanceFen());
+                              SettlementJson.money(g, "advanceOwed", v.account().advanceOwedFen());
+                              SettlementJson.money(
+                                  g, "ledgerAdvanceOwed", v.sums().advanceOwedFen());
+                              SettlementJson.money(g, "topUps", v.sums().topUps());
+                              SettlementJson.money(g, "drawdowns", v.sums().drawdowns());
+                              SettlementJson.money(
+                                  g, "reversalCredits", v.sums().reversalCredits());
+                              SettlementJson.money(g, "advances", v.sums().advances());
+                              SettlementJson.money(
+                                  g, "advanceReversals", v.sums().advanceReversals());
+                              g.writeEndObject();
+                            })));
   }
 
   private void daily(RoutingContext ctx) {
@@ -635,27 +654,28 @@ public final class ManagerApi {
     LocalDate from = LocalDate.now(zone).minusDays(days - 1L);
     reply(
         ctx,
-        ledger
-            .daily(manager(ctx), id, from)
-            .map(
-                list ->
-                    SettlementJson.render(
-                        g -> {
-                          g.writeStartObject();
-                          g.writeStringField("from", from.toString());
-                          g.writeArrayFieldStart("days");
-                          for (LedgerService.Day d : list) {
-                            g.writeStartObject();
-                            g.writeStringField("day", d.day().toString());
-                            SettlementJson.money(g, "topUps", d.topUps());
-                            SettlementJson.money(g, "drawdowns", d.drawdowns());
-                            SettlementJson.money(g, "reversalCredits", d.reversalCredits());
-                            SettlementJson.money(g, "advances", d.advances());
-                            g.writeEndObject();
-                          }
-                          g.writeEndArray();
-                          g.writeEndObject();
-                        })));
+        () ->
+            ledger
+                .daily(manager(ctx), id, from)
+                .map(
+                    list ->
+                        SettlementJson.render(
+                            g -> {
+                              g.writeStartObject();
+                              g.writeStringField("from", from.toString());
+                              g.writeArrayFieldStart("days");
+                              for (LedgerService.Day d : list) {
+                                g.writeStartObject();
+                                g.writeStringField("day", d.day().toString());
+                                SettlementJson.money(g, "topUps", d.topUps());
+                                SettlementJson.money(g, "drawdowns", d.drawdowns());
+                                SettlementJson.money(g, "reversalCredits", d.reversalCredits());
+                                SettlementJson.money(g, "advances", d.advances());
+                                g.writeEndObject();
+                              }
+                              g.writeEndArray();
+                              g.writeEndObject();
+                            })));
   }
 
   private void close(RoutingContext ctx) {
@@ -663,27 +683,29 @@ public final class ManagerApi {
     String period = period(ctx);
     reply(
         ctx,
-        guard
-            .call(() -> ledger.close(manager(ctx), id, period))
-            .map(s -> SettlementJson.render(g -> statement(g, s))));
+        () ->
+            ledger
+                .close(manager(ctx), id, period)
+                .map(s -> SettlementJson.render(g -> statement(g, s))));
   }
 
   private void statements(RoutingContext ctx) {
     long id = accountId(ctx);
     reply(
         ctx,
-        ledger
-            .statements(manager(ctx), id)
-            .map(
-                list ->
-                    SettlementJson.render(
-                        g -> {
-                          g.writeStartArray();
-                          for (LedgerService.Statement s : list) {
-                            statement(g, s);
-                          }
-                          g.writeEndArray();
-                        })));
+        () ->
+            ledger
+                .statements(manager(ctx), id)
+                .map(
+                    list ->
+                        SettlementJson.render(
+                            g -> {
+                              g.writeStartArray();
+                              for (LedgerService.Statement s : list) {
+                                statement(g, s);
+                              }
+                              g.writeEndArray();
+                            })));
   }
 
   private void statement(RoutingContext ctx) {
@@ -691,22 +713,23 @@ public final class ManagerApi {
     String period = period(ctx);
     reply(
         ctx,
-        ledger
-            .statement(manager(ctx), id, period)
-            .map(
-                d ->
-                    SettlementJson.render(
-                        g -> {
-                          g.writeStartObject();
-                          g.writeFieldName("statement");
-                          statement(g, d.statement());
-                          g.writeArrayFieldStart("items");
-                          for (LedgerService.Entry e : d.items()) {
-                            entry(g, e);
-                          }
-                          g.writeEndArray();
-                          g.writeEndObject();
-                        })));
+        () ->
+            ledger
+                .statement(manager(ctx), id, period)
+                .map(
+                    d ->
+                        SettlementJson.render(
+                            g -> {
+                              g.writeStartObject();
+                              g.writeFieldName("statement");
+                              statement(g, d.statement());
+                              g.writeArrayFieldStart("items");
+                              for (LedgerService.Entry e : d.items()) {
+                                entry(g, e);
+                              }
+                              g.writeEndArray();
+                              g.writeEndObject();
+                            })));
   }
 
   private void statementCsv(RoutingContext ctx) {
@@ -792,6 +815,8 @@ public final class ManagerApi {
     SettlementJson.money(g, "lowBalanceThreshold", a.lowBalanceThresholdFen());
     g.writeBooleanField("lowBalance", low);
     g.writeStringField("openPeriod", a.openPeriod());
+    // the period the managers may close now: the open one once it has ended, else none yet
+    g.writeStringField("closablePeriod", ledger.ended(a.openPeriod()) ? a.openPeriod() : null);
     g.writeEndObject();
   }
 
@@ -836,8 +861,12 @@ public final class ManagerApi {
 
   // ---- helpers
 
-  private void reply(RoutingContext ctx, Future<Buffer> body) {
-    HospitalApi.reply(ctx, guard.call(() -> body), 200);
+  /**
+   * Answers 200 with the body {@code query} renders. The query is handed over unstarted, so the
+   * circuit breaker is asked before any SQL is sent, and counts it once.
+   */
+  private void reply(RoutingContext ctx, Supplier<Future<Buffer>> query) {
+    HospitalApi.reply(ctx, guard.call(query), 200);
   }
 
   static long accountId(RoutingContext ctx) {

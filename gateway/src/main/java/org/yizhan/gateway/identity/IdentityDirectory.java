@@ -17,8 +17,10 @@ import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.store.Sql;
 
 /**
- * The identities the engine sees: each person's current identities (the versions not superseded),
- * read from the store and cached.
+ * The identities the engine sees: each person's current identities (the versions not superseded)
+ * recorded by the office that manages the person ({@link ManagingOffice}), read from the store and
+ * cached. An identity another office recorded (before that rule) does not count: it would make an
+ * office that does not manage the person pay for them.
  *
  * <p>Staleness bound: a change made through this gateway invalidates the person's entry before its
  * transaction's answer is sent, and PostgreSQL NOTIFY on channel {@link #CHANNEL} carries the
@@ -44,6 +46,7 @@ public final class IdentityDirectory {
                   PERSON_IDENTITY.LIFTED_OUT_DATE)
               .from(PERSON_IDENTITY)
               .where(PERSON_IDENTITY.PERSON_ID_NO.eq(Sql.p(1, PERSON_IDENTITY.PERSON_ID_NO)))
+              .and(PERSON_IDENTITY.OFFICE_CODE.eq(Sql.p(2, PERSON_IDENTITY.OFFICE_CODE)))
               .and(PERSON_IDENTITY.SUPERSEDED_AT.isNull())
               .orderBy(PERSON_IDENTITY.ID));
 
@@ -59,7 +62,7 @@ public final class IdentityDirectory {
             .buildAsync(
                 (personIdNo, executor) ->
                     pool.preparedQuery(CURRENT)
-                        .execute(Tuple.of(personIdNo))
+                        .execute(Tuple.of(personIdNo, ManagingOffice.of(personIdNo)))
                         .map(IdentityDirectory::identities)
                         .toCompletionStage()
                         .toCompletableFuture());

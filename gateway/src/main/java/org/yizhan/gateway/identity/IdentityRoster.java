@@ -193,13 +193,23 @@ public final class IdentityRoster {
     int unchanged = 0;
     for (int i = 0; i < rows.size(); i++) {
       IdentityService.Draft d = rows.get(i);
+      String at = "line " + (i + 2);
+      if (!ManagingOffice.manages(m.officeCode(), d.personIdNo())) {
+        String f = at + ": person_id_no";
+        throw new ApiError(
+            403,
+            "NOT_MANAGING_OFFICE",
+            f,
+            f
+                + " is a person managed by another office (the region of their household"
+                + " registration); nothing was imported");
+      }
       List<IdentityVersion> matches = new ArrayList<>();
       for (IdentityVersion v : byPerson.getOrDefault(d.personIdNo(), List.of())) {
         if (d.overlaps(v)) {
           matches.add(v);
         }
       }
-      String at = "line " + (i + 2);
       if (matches.size() > 1) {
         throw refused(
             at,

@@ -196,6 +196,7 @@ public final class IdentityService {
   /** Records a new identity (version 1); refuses one overlapping the person's same category. */
   public Future<IdentityVersion> register(ManagerPrincipal m, Draft d) {
     d.check();
+    checkManages(m, d.personIdNo(), "personIdNo");
     return pool.<IdentityVersion>withTransaction(
             conn ->
                 conn.preparedQuery(CURRENT_OF_PERSON)
@@ -236,6 +237,9 @@ public final class IdentityService {
                             return Future.failedFuture(ApiError.notFound("identity " + identityId));
                           }
                           IdentityVersion current = version(rows.iterator().next());
+                          // recorded by this office before the rule, for a person it does not
+                          // manage: it no longer counts, and this office cannot revive it
+                          checkManages(m, current.personIdNo(), "identityId");
                           Draft next = edit.apply(draft(current));
                           next.check();
                           if (next.equals(draft(current))) {
@@ -259,6 +263,26 @@ public final class IdentityService {
                 directory.invalidate(ar.result().personIdNo());
               }
             });
+  }
+
+  /**
+   * Refuses (403 {@code NOT_MANAGING_OFFICE}, naming {@code field}) a manager whose office does not
+   * manage the person: see {@link ManagingOffice}.
+   */
+  static void checkManages(ManagerPrincipal m, String personIdNo, String field) {
+    if (!ManagingOffice.manages(m.officeCode(), personIdNo)) {
+      throw notManaging(field);
+    }
+  }
+
+  static ApiError notManaging(String field) {
+    return new ApiError(
+        403,
+        "NOT_MANAGING_OFFICE",
+        field,
+        field
+            + ": the person is managed by another office (the region of their household"
+            + " registration); only that office records, changes or confirms their identities");
   }
 
   private Future<IdentityVersion> write(

@@ -606,6 +606,20 @@ public final class LedgerService {
    * in the next month. Only the open period can be closed; closing it again is refused (409).
    */
   public Future<Statement> close(ManagerPrincipal m, long accountId, String period) {
+    if (!ended(period)) {
+      return Future.failedFuture(
+          new ApiError(
+              409,
+              "PERIOD_NOT_ENDED",
+              "period",
+              "period "
+                  + period
+                  + " has not ended; it can be closed from "
+                  + YearMonth.parse(period).plusMonths(1).atDay(1)
+                  + " ("
+                  + zone
+                  + ")"));
+    }
     return pool.withTransaction(
         conn ->
             lock(conn, m, accountId)
@@ -755,6 +769,15 @@ public final class LedgerService {
         r.getInteger("settlement_count"),
         r.getOffsetDateTime("closed_at").toInstant(),
         r.getString("closed_by"));
+  }
+
+  /**
+   * Whether {@code period} (yyyy-MM) has ended: its last day is over in the gateway's zone
+   * (Asia/Shanghai), by the injected clock. Only an ended period may be closed, else a drawdown
+   * later in the month would land in the next period.
+   */
+  public boolean ended(String period) {
+    return YearMonth.parse(period).isBefore(YearMonth.parse(currentPeriod()));
   }
 
   String currentPeriod() {

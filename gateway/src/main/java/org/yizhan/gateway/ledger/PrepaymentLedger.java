@@ -66,6 +66,15 @@ public final class PrepaymentLedger {
               .set(PREPAYMENT_ACCOUNT.OFFICE_CODE, DSL.excluded(PREPAYMENT_ACCOUNT.OFFICE_CODE))
               .returning(withOpened()));
 
+  static final String LOCK_EXISTING =
+      Sql.render(
+          Sql.dsl()
+              .select(ACCOUNT_COLUMNS)
+              .from(PREPAYMENT_ACCOUNT)
+              .where(PREPAYMENT_ACCOUNT.OFFICE_CODE.eq(Sql.p(1, PREPAYMENT_ACCOUNT.OFFICE_CODE)))
+              .and(PREPAYMENT_ACCOUNT.HOSPITAL_CODE.eq(Sql.p(2, PREPAYMENT_ACCOUNT.HOSPITAL_CODE)))
+              .forUpdate());
+
   static final String LOCK_ACCOUNT_BY_ID =
       Sql.render(
           Sql.dsl()
@@ -131,14 +140,15 @@ public final class PrepaymentLedger {
 
   private PrepaymentLedger() {}
 
-  /** Locks (creating if need be) the account of an office at a hospital. */
-  public static Future<Account> lock(
-      SqlConnection conn,
-      String officeCode,
-      String hospitalCode,
-      String period,
-      OffsetDateTime now) {
-    return lockOrOpen(conn, officeCode, hospitalCode, period, now).map(Found::account);
+  /**
+   * Locks the account of an office at a hospital, or gives {@code null} when the office has opened
+   * none there. A settlement never opens an account: only the office's manager does ({@link
+   * #lockOrOpen}), so no office ever owes a hospital it has no agreement with.
+   */
+  public static Future<Account> lock(SqlConnection conn, String officeCode, String hospitalCode) {
+    return conn.preparedQuery(LOCK_EXISTING)
+        .execute(Tuple.of(officeCode, hospitalCode))
+        .map(rows -> rows.size() == 0 ? null : account(rows.iterator().next()));
   }
 
   /** An account found or opened, and whether this transaction opened it. */

@@ -37,6 +37,7 @@ final class AdmissionStatements {
               NHSA_ADMISSION.BEGNTIME,
               NHSA_ADMISSION.VERSION,
               NHSA_ADMISSION.UNDONE_MSGID,
+              NHSA_PERSON.PSN_NO,
               NHSA_PERSON.PERSON_ID_NO,
               NHSA_PERSON.PSN_NAME,
               NHSA_DISCHARGE.ENDTIME)

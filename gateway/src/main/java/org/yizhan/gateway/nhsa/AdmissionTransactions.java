@@ -8,7 +8,9 @@ import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.IdNumber;
+import org.yizhan.gateway.identity.ManagingOffice;
 import org.yizhan.gateway.nhsa.Admissions.Admission;
+import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.DbGuard;
 import org.yizhan.gateway.store.Ids;
 
@@ -66,10 +68,18 @@ final class AdmissionTransactions {
               if (cert != null && !cert.value().equals(p.idNo())) {
                 throw NhsaError.invalid(in.path("mdtrt_cert_no"), "is not the ID number of psn_no");
               }
+              if (!ManagingOffice.manages(office, p.idNo())) {
+                // the same rule as a settlement's (SettlementService.checkOffice), refused early
+                throw new NhsaError(
+                    "["
+                        + SettlementService.OFFICE_MISMATCH
+                        + "] insuplc_admdvs must be the office that manages the person (the"
+                        + " region of their household registration)");
+              }
               Admission a =
                   new Admission(
-                      mdtrtId, p.id(), p.idNo(), p.name(), insutype, office, medType, iptNo,
-                      begntime, 0, false, null);
+                      mdtrtId, p.id(), p.psnNo(), p.idNo(), p.name(), insutype, office, medType,
+                      iptNo, begntime, 0, false, null);
               return Outcome.of(
                       g -> {
                         g.writeStartObject();

@@ -36,6 +36,7 @@ final class Admissions {
   record Admission(
       String mdtrtId,
       long personId,
+      String psnNo,
       String idNo,
       String name,
       String insutype,
@@ -45,11 +46,7 @@ final class Admissions {
       LocalDateTime begntime,
       int version,
       boolean cancelled,
-      LocalDateTime endtime) {
-    String psnNo() {
-      return Persons.number(personId);
-    }
-  }
+      LocalDateTime endtime) {}
 
   /** A live fee detail; quantity in 1/10000, price in 1/1000000 yuan, amount in fen. */
   record Fee(
@@ -264,6 +261,7 @@ final class Admissions {
     return new Admission(
         r.getString("mdtrt_id"),
         r.getLong("person_id"),
+        r.getString("psn_no"),
         r.getString("person_id_no"),
         r.getString("psn_name"),
         r.getString("insutype"),

@@ -63,6 +63,8 @@ final class Claims {
       message = field + message.substring(Math.min(message.length(), a.field().length()));
     } else if ("dischargeDate".equals(a.field())) {
       message = "insuplc_admdvs / endtime" + message.substring("dischargeDate".length());
+    } else if ("officeCode".equals(a.field())) {
+      message = "insuplc_admdvs" + message.substring("officeCode".length());
     } else if ("lines".equals(a.field())) {
       message = "feedetail" + message.substring("lines".length());
     }

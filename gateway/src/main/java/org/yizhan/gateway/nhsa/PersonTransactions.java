@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.model.IdentityCategory;
+import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.identity.IdentityDirectory;
+import org.yizhan.gateway.identity.ManagingOffice;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.DbGuard;
 
@@ -79,19 +81,40 @@ final class PersonTransactions {
     }
     String name = in.text("psn_name", Pattern.compile("[^\\p{Cntrl}]{1,64}"), "a name", false);
     LocalDate asOf = in.date("begntime", false);
-    String area =
-        call.envelope().insuplcAdmdvs() != null
-            ? call.envelope().insuplcAdmdvs()
-            : call.hospital().region();
+    // the area the person is insured in is their managing office's: 2401 must name it
+    String office = ManagingOffice.of(idNo);
     return Guarded.call(guard, () -> Persons.ofIdNo(pool, idNo, name, clock.instant()))
         .compose(
-            p ->
-                guard
-                    .call(() -> identities.current(idNo))
-                    .map(
-                        held ->
-                            Outcome.of(g -> writePerson(g, p, held, asOf, area))
-                                .warn(p.name() == null ? "psn_name is not known yet" : null)));
+            p -> {
+              Future<List<Identity>> held = guard.call(() -> identities.current(idNo));
+              Future<Boolean> mayKnow =
+                  sameCity(call.hospital().region(), office)
+                      ? Future.succeededFuture(true)
+                      : service.treats(call.who(), idNo);
+              return Future.all(held, mayKnow)
+                  .map(
+                      done ->
+                          Outcome.of(
+                                  g ->
+                                      writePerson(
+                                          g,
+                                          p,
+                                          mayKnow.result() ? held.result() : List.of(),
+                                          asOf,
+                                          office))
+                              .warn(p.name() == null ? "psn_name is not known yet" : null));
+            });
+  }
+
+  /**
+   * Whether a hospital of region {@code hospitalRegion} is in the city of {@code officeCode}: the
+   * level residents' insurance is pooled at (see PolicyBook). 1101 tells a hospital the poverty
+   * identities of the persons of its own city, whom it is there to treat; of a person from
+   * elsewhere only once it treats them (an admission or a settlement of its own, see
+   * SettlementService.treats), so a key alone cannot survey other regions' poor.
+   */
+  static boolean sameCity(String hospitalRegion, String officeCode) {
+    return hospitalRegion.regionMatches(0, officeCode, 0, 4);
   }
 
   private void writePerson(
@@ -153,7 +176,18 @@ final class PersonTransactions {
             ? Integer.parseInt(cumYm.substring(0, 4))
             : LocalDate.now(clock.withZone(zone)).getYear();
     return Guarded.call(guard, () -> Persons.ofPsnNo(pool, psnNo, in.path("psn_no")))
-        .compose(p -> service.figures(p.idNo(), year))
+        .compose(
+            p ->
+                service
+                    .figures(call.who(), p.idNo(), year)
+                    .recover(
+                        e ->
+                            // a person this hospital does not treat is as unknown as one never
+                            // named: the answer does not tell whether they exist
+                            Future.failedFuture(
+                                e instanceof ApiError && ((ApiError) e).status() == 404
+                                    ? Persons.unknown(in.path("psn_no"))
+                                    : e)))
         .map(f -> Outcome.of(g -> writeFigures(g, f.accumulators(), year, cumYm)));
   }
 

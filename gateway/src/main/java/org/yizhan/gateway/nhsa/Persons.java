@@ -4,11 +4,14 @@ import static org.yizhan.gateway.store.Sql.p;
 import static org.yizhan.gateway.store.schema.Tables.NHSA_PERSON;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.store.Sql;
@@ -16,20 +19,23 @@ import org.yizhan.gateway.store.Sql;
 /**
  * psn_no, the national person number, mapped to our person (the resident ID number).
  *
- * <p>A psn_no is assigned the first time 1101 (人员信息获取) names a person by ID number: "YZ" and the
- * row id of table nhsa_person in 18 digits, e.g. {@code YZ000000000000000001}. It is stable for
- * ever and reveals nothing about the person, unlike the ID number itself, which the other messages
- * then never need to carry.
+ * <p>A psn_no is assigned the first time 1101 (人员信息获取) names a person by ID number: "YZ" and 28
+ * random hex digits (112 bits from {@link SecureRandom}), e.g. {@code
+ * YZ3f9a0c4e1b7d2a6f8e5c9b0a1d3e}. It is stable for ever and reveals nothing about the person,
+ * unlike the ID number itself, which the other messages then never need to carry; and it cannot be
+ * guessed, so nobody can walk the persons by counting (V13 replaced the sequential numbers of
+ * before).
  */
 final class Persons {
-  static final Pattern PSN_NO = Pattern.compile("YZ[0-9]{18}");
+  static final Pattern PSN_NO = Pattern.compile("YZ[0-9a-f]{28}");
 
-  /** A person: the ID number and the name last given for it. */
-  record Person(long id, String idNo, String name) {
-    String psnNo() {
-      return number(id);
-    }
-  }
+  /** Random bytes in a psn_no. */
+  static final int RANDOM_BYTES = 14;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A person: the row id, the psn_no, the ID number and the name last given for it. */
+  record Person(long id, String psnNo, String idNo, String name) {}
 
   static final String UPSERT =
       Sql.render(
@@ -38,43 +44,58 @@ final class Persons {
                   NHSA_PERSON,
                   NHSA_PERSON.PERSON_ID_NO,
                   NHSA_PERSON.PSN_NAME,
-                  NHSA_PERSON.CREATED_AT)
+                  NHSA_PERSON.CREATED_AT,
+                  NHSA_PERSON.PSN_NO)
               .values(
                   p(1, NHSA_PERSON.PERSON_ID_NO),
                   p(2, NHSA_PERSON.PSN_NAME),
-                  p(3, NHSA_PERSON.CREATED_AT))
+                  p(3, NHSA_PERSON.CREATED_AT),
+                  p(4, NHSA_PERSON.PSN_NO))
               .onConflict(NHSA_PERSON.PERSON_ID_NO)
               .doUpdate()
               .set(
                   NHSA_PERSON.PSN_NAME,
                   DSL.coalesce(DSL.excluded(NHSA_PERSON.PSN_NAME), NHSA_PERSON.PSN_NAME))
-              .returning(NHSA_PERSON.ID, NHSA_PERSON.PERSON_ID_NO, NHSA_PERSON.PSN_NAME));
+              .returning(
+                  NHSA_PERSON.ID,
+                  NHSA_PERSON.PSN_NO,
+                  NHSA_PERSON.PERSON_ID_NO,
+                  NHSA_PERSON.PSN_NAME));
 
   static final String FIND =
       Sql.render(
           Sql.dsl()
-              .select(NHSA_PERSON.ID, NHSA_PERSON.PERSON_ID_NO, NHSA_PERSON.PSN_NAME)
+              .select(
+                  NHSA_PERSON.ID,
+                  NHSA_PERSON.PSN_NO,
+                  NHSA_PERSON.PERSON_ID_NO,
+                  NHSA_PERSON.PSN_NAME)
               .from(NHSA_PERSON)
-              .where(NHSA_PERSON.ID.eq(p(1, NHSA_PERSON.ID))));
+              .where(NHSA_PERSON.PSN_NO.eq(p(1, NHSA_PERSON.PSN_NO))));
 
   private Persons() {}
 
-  /** The psn_no of a person row id. */
-  static String number(long id) {
-    return String.format("YZ%018d", id);
+  /** A new random psn_no. */
+  static String newNumber() {
+    byte[] b = new byte[RANDOM_BYTES];
+    RANDOM.nextBytes(b);
+    return "YZ" + HexFormat.of().formatHex(b);
   }
 
   /** The person of an ID number, created (with a new psn_no) on first sight. */
   static Future<Person> ofIdNo(SqlClient client, String idNo, String name, Instant now) {
     return client
         .preparedQuery(UPSERT)
-        .execute(Tuple.of(idNo, name, OffsetDateTime.ofInstant(now, ZoneOffset.UTC)))
-        .map(
-            rows -> {
-              var r = rows.iterator().next();
-              return new Person(
-                  r.getLong("id"), r.getString("person_id_no"), r.getString("psn_name"));
-            });
+        .execute(Tuple.of(idNo, name, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), newNumber()))
+        .map(rows -> person(rows.iterator().next()));
+  }
+
+  private static Person person(Row r) {
+    return new Person(
+        r.getLong("id"),
+        r.getString("psn_no"),
+        r.getString("person_id_no"),
+        r.getString("psn_name"));
   }
 
   /** The person of a psn_no; refused, naming {@code field}, when it was never assigned. */
@@ -84,19 +105,17 @@ final class Persons {
     }
     return client
         .preparedQuery(FIND)
-        .execute(Tuple.of(Long.parseLong(psnNo.substring(2))))
+        .execute(Tuple.of(psnNo))
         .map(
             rows -> {
               if (rows.size() == 0) {
                 throw unknown(field);
               }
-              var r = rows.iterator().next();
-              return new Person(
-                  r.getLong("id"), r.getString("person_id_no"), r.getString("psn_name"));
+              return person(rows.iterator().next());
             });
   }
 
-  private static NhsaError unknown(String field) {
+  static NhsaError unknown(String field) {
     return NhsaError.invalid(field, "is not a known psn_no; obtain it with 1101 first");
   }
 }

@@ -48,7 +48,7 @@ final class StatementQueries {
                   SETTLEMENT.TOTAL,
                   SETTLEMENT.FUND_PAY,
                   SETTLEMENT.IDEMPOTENCY_KEY,
-                  NHSA_PERSON.ID)
+                  NHSA_PERSON.PSN_NO)
               .from(SETTLEMENT)
               .join(CLAIM)
               .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
@@ -71,7 +71,7 @@ final class StatementQueries {
                   REVERSAL.TOTAL,
                   REVERSAL.FUND_PAY,
                   SETTLEMENT.IDEMPOTENCY_KEY,
-                  NHSA_PERSON.ID)
+                  NHSA_PERSON.PSN_NO)
               .from(REVERSAL)
               .join(SETTLEMENT)
               .on(SETTLEMENT.ID.eq(REVERSAL.SETTLEMENT_ID))
@@ -112,11 +112,11 @@ final class StatementQueries {
 
   private static Item item(Row r, boolean refund) {
     String key = r.getString("idempotency_key");
-    Long personId = r.getLong(5);
+    String psnNo = r.getString(5);
     return new Item(
         SetlIds.encode(r.getUUID(0)),
         r.getString("claim_no"),
-        personId == null ? null : Persons.number(personId),
+        psnNo,
         key != null && key.startsWith("nhsa:") ? key.substring(5) : null,
         refund,
         Fen.fromYuan(r.getNumeric(2).bigDecimalValue()),

@@ -4,9 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +27,7 @@ import org.yizhan.core.policy.Policy;
 import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.http.ClaimParser;
 import org.yizhan.gateway.identity.IdentityDirectory;
+import org.yizhan.gateway.identity.ManagingOffice;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 import org.yizhan.gateway.store.DbGuard;
@@ -48,6 +52,7 @@ public final class SettlementService {
   private final Metrics metrics;
   private final Clock clock;
   private final ZoneId zone;
+  private final Duration treatmentWindow;
 
   public SettlementService(
       SettlementEngine engine,
@@ -57,7 +62,8 @@ public final class SettlementService {
       DbGuard guard,
       Metrics metrics,
       Clock clock,
-      ZoneId zone) {
+      ZoneId zone,
+      Duration treatmentWindow) {
     this.engine = engine;
     this.store = store;
     this.queries = queries;
@@ -66,6 +72,7 @@ public final class SettlementService {
     this.metrics = metrics;
     this.clock = clock;
     this.zone = zone;
+    this.treatmentWindow = treatmentWindow;
   }
 
   /** An answer to a settle request: 201 for a new settlement, 200 for a replay. */
@@ -74,6 +81,7 @@ public final class SettlementService {
   /** 预结算: the settlement as it would be now; nothing is written. */
   public Future<SettlementRecord> preview(ClaimParser.Parsed parsed) {
     Claim claim = parsed.claim();
+    checkOffice(claim);
     Future<List<Identity>> held = guard.call(() -> identities.current(claim.personIdNo()));
     Future<Optional<SettlementQueries.Figures>> figures =
         guard.call(() -> queries.figures(claim.personIdNo(), claim.year()));
@@ -105,6 +113,11 @@ public final class SettlementService {
   /** Settles a discharge; idempotent by claim number and by {@code idempotencyKey}. */
   public Future<Settled> settle(Principal who, ClaimParser.Parsed parsed, String idempotencyKey) {
     Claim claim = parsed.claim();
+    try {
+      checkOffice(claim);
+    } catch (ApiError e) {
+      return Future.failedFuture(e);
+    }
     return guard
         .call(() -> identities.current(claim.personIdNo()))
         .compose(
@@ -208,25 +221,70 @@ public final class SettlementService {
       List<Identity> identities,
       LocalDate asOf) {}
 
-  public Future<YearFigures> figures(String personIdNo, int year) {
-    return guard
-        .call(
-            () -> {
-              Future<Optional<SettlementQueries.Figures>> f = queries.figures(personIdNo, year);
-              Future<List<Identity>> ids = identities.current(personIdNo);
-              return Future.all(f, ids).map(done -> f.result());
-            })
+  /**
+   * The person's figures for a year, for a hospital that treats the person (see {@link #treats});
+   * to any other hospital the person is "not found", whether or not they exist.
+   */
+  public Future<YearFigures> figures(Principal who, String personIdNo, int year) {
+    return treats(who, personIdNo)
+        .compose(
+            yes ->
+                yes ? figures(personIdNo, year) : Future.failedFuture(ApiError.notFound("person")));
+  }
+
+  /**
+   * Whether the hospital treats the person: it admitted them (national 2401, not cancelled) or
+   * settled them (a settlement of its own, even reversed) within the treatment window. Only then
+   * may it read their year figures; see docs/security.md.
+   */
+  public Future<Boolean> treats(Principal who, String personIdNo) {
+    OffsetDateTime since =
+        OffsetDateTime.ofInstant(clock.instant().minus(treatmentWindow), ZoneOffset.UTC);
+    return guard.call(() -> queries.treats(who.hospital().code(), personIdNo, since));
+  }
+
+  private Future<YearFigures> figures(String personIdNo, int year) {
+    // the identities are read once: a second read is another load (with caching off, one still
+    // in flight), so its result is not there yet
+    Future<Optional<SettlementQueries.Figures>> f =
+        guard.call(() -> queries.figures(personIdNo, year));
+    Future<List<Identity>> ids = guard.call(() -> identities.current(personIdNo));
+    return Future.all(f, ids)
         .map(
-            f -> {
+            done -> {
               LocalDate today = LocalDate.now(clock.withZone(zone));
               LocalDate asOf = today.getYear() == year ? today : LocalDate.of(year, 12, 31);
+              Optional<SettlementQueries.Figures> found = f.result();
               Accumulators a =
-                  f.map(SettlementQueries.Figures::accumulators).orElse(Accumulators.zero(year));
+                  found
+                      .map(SettlementQueries.Figures::accumulators)
+                      .orElse(Accumulators.zero(year));
               Optional<Policy> policy =
-                  f.flatMap(x -> engine.policyFor(probe(personIdNo, x.officeCode(), asOf)));
-              return new YearFigures(a, policy, identities.current(personIdNo).result(), asOf);
+                  found.flatMap(
+                      x ->
+                          engine.policyFor(probe(personIdNo, ManagingOffice.of(personIdNo), asOf)));
+              return new YearFigures(a, policy, ids.result(), asOf);
             });
   }
+
+  /**
+   * Refuses a claim that names an office other than the one that manages the person (422 {@code
+   * OFFICE_MISMATCH}): the hospital does not choose whose money pays, nor whose policy applies.
+   */
+  static void checkOffice(Claim claim) {
+    if (!ManagingOffice.manages(claim.officeCode(), claim.personIdNo())) {
+      throw new ApiError(
+          422,
+          OFFICE_MISMATCH,
+          "officeCode",
+          "officeCode must be the office that manages the person (the region of their household"
+              + " registration, the first six digits of personIdNo); it pays their assistance and"
+              + " its region's policy applies");
+    }
+  }
+
+  /** The refusal of a claim naming an office that does not manage the person. */
+  public static final String OFFICE_MISMATCH = "OFFICE_MISMATCH";
 
   private static Claim probe(String personIdNo, String officeCode, LocalDate day) {
     return new Claim(

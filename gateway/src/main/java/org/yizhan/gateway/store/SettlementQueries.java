@@ -3,6 +3,8 @@ package org.yizhan.gateway.store;
 import static org.yizhan.gateway.store.Sql.p;
 import static org.yizhan.gateway.store.schema.Tables.CLAIM;
 import static org.yizhan.gateway.store.schema.Tables.CLAIM_LINES;
+import static org.yizhan.gateway.store.schema.Tables.NHSA_ADMISSION;
+import static org.yizhan.gateway.store.schema.Tables.NHSA_PERSON;
 import static org.yizhan.gateway.store.schema.Tables.REVERSAL;
 import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
 import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT_FUND;
@@ -14,6 +16,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -49,6 +52,39 @@ public final class SettlementQueries {
    * (docs/performance.md, "A plan made on an empty table"). By id alone the primary key is the only
    * plan.
    */
+  /**
+   * Whether a hospital treats a person: a settlement of its own (any status) at or after $3, or an
+   * admission of its own (national 2401, not cancelled) made at or after $3.
+   */
+  static final String TREATS =
+      Sql.render(
+          Sql.dsl()
+              .select(
+                  DSL.exists(
+                          Sql.dsl()
+                              .selectOne()
+                              .from(SETTLEMENT)
+                              .where(SETTLEMENT.PERSON_ID_NO.eq(p(2, SETTLEMENT.PERSON_ID_NO)))
+                              .and(SETTLEMENT.HOSPITAL_CODE.eq(p(1, SETTLEMENT.HOSPITAL_CODE)))
+                              .and(SETTLEMENT.SETTLED_AT.ge(p(3, SETTLEMENT.SETTLED_AT))))
+                      .or(
+                          DSL.exists(
+                              Sql.dsl()
+                                  .selectOne()
+                                  .from(NHSA_ADMISSION)
+                                  .join(NHSA_PERSON)
+                                  .on(NHSA_PERSON.ID.eq(NHSA_ADMISSION.PERSON_ID))
+                                  .where(
+                                      NHSA_PERSON.PERSON_ID_NO.eq(p(2, NHSA_PERSON.PERSON_ID_NO)))
+                                  .and(
+                                      NHSA_ADMISSION.HOSPITAL_CODE.eq(
+                                          p(1, NHSA_ADMISSION.HOSPITAL_CODE)))
+                                  .and(NHSA_ADMISSION.UNDONE_MSGID.isNull())
+                                  .and(
+                                      NHSA_ADMISSION.CREATED_AT.ge(
+                                          p(3, NHSA_ADMISSION.CREATED_AT)))))
+                      .as("treats")));
+
   static final String FIND =
       Sql.render(
           Sql.dsl()
@@ -236,6 +272,13 @@ public final class SettlementQueries {
                     return Future.all(a, b).map(x -> new Day(a.result(), b.result()));
                   });
         });
+  }
+
+  /** Whether {@code hospital} treats the person: see {@link #TREATS}. */
+  public Future<Boolean> treats(String hospital, String personIdNo, OffsetDateTime since) {
+    return pool.preparedQuery(TREATS)
+        .execute(Tuple.of(hospital, personIdNo, since))
+        .map(rows -> rows.iterator().next().getBoolean("treats"));
   }
 
   /** A person's figures for a year, with the office of their latest settlement; empty if none. */

@@ -75,6 +75,12 @@ public final class SettlementStore {
   /** Why assistance paid nothing although the person qualified: the account refuses. */
   public static final String PREPAYMENT_EXHAUSTED = "PREPAYMENT_EXHAUSTED";
 
+  /**
+   * Why assistance paid nothing although the person qualified: the office that manages the person
+   * has opened no prepayment account at this hospital (a settlement never opens one).
+   */
+  public static final String NO_PREPAYMENT_ACCOUNT = "NO_PREPAYMENT_ACCOUNT";
+
   private final Pool pool;
   private final Clock clock;
   private final ZoneId zone;
@@ -149,8 +155,8 @@ public final class SettlementStore {
       Function<Accumulators, SettlementOutcome> engine) {
     SqlConnection conn = tx.conn();
     Claim claim = cmd.claim();
-    Instant now = now();
-    OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    Instant asked = now();
+    OffsetDateTime at = OffsetDateTime.ofInstant(asked, ZoneOffset.UTC);
     Future<RowSet<Row>> figures =
         conn.preparedQuery(LOCK_ACCUMULATOR)
             .execute(Tuple.of(claim.personIdNo(), (short) claim.year(), claim.officeCode(), at));
@@ -158,7 +164,7 @@ public final class SettlementStore {
         conn.preparedQuery(FIND_LIVE).execute(Tuple.of(claim.hospitalCode(), claim.claimNo()));
     Future<Account> account =
         cmd.mayDrawAssistance()
-            ? PrepaymentLedger.lock(conn, claim.officeCode(), claim.hospitalCode(), period(now), at)
+            ? PrepaymentLedger.lock(conn, claim.officeCode(), claim.hospitalCode())
             : Future.succeededFuture(null);
     return Future.all(figures, live, account)
         .compose(
@@ -171,18 +177,19 @@ public final class SettlementStore {
                         ? new SettleResult.Replayed(id)
                         : new SettleResult.Conflict(id));
               }
-              Accumulators ytd = Rows.accumulators(figures.result().iterator().next());
+              Row locked = figures.result().iterator().next();
+              Accumulators ytd = Rows.accumulators(locked);
+              Instant now = stampAfter(locked.getOffsetDateTime("updated_at"));
               SettlementOutcome outcome = engine.apply(ytd);
               if (outcome instanceof Rejection) {
                 return rollback(new SettleResult.Rejected((Rejection) outcome));
               }
               Settlement s = (Settlement) outcome;
-              Future<Account> locked =
-                  account.result() != null || s.assistance().paidFen() == 0
+              Future<Account> payer =
+                  cmd.mayDrawAssistance() || s.assistance().paidFen() == 0
                       ? account
-                      : PrepaymentLedger.lock(
-                          conn, claim.officeCode(), claim.hospitalCode(), period(now), at);
-              return locked.compose(
+                      : PrepaymentLedger.lock(conn, claim.officeCode(), claim.hospitalCode());
+              return payer.compose(
                   a -> write(tx, cmd, requestSha256, s, a, now).map(SettleResult.Created::new));
             });
   }
@@ -198,9 +205,17 @@ public final class SettlementStore {
     SqlConnection conn = tx.conn();
     Claim claim = cmd.claim();
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-    Account.Drawdown plan =
-        account == null ? Account.Drawdown.NONE : account.plan(computed.assistance().paidFen());
-    Settlement s = plan.refused() ? computed.withAssistanceRefused(PREPAYMENT_EXHAUSTED) : computed;
+    Settlement s;
+    Account.Drawdown plan;
+    if (account == null) {
+      // no account of the office at this hospital: nobody has agreed to pay assistance here, so
+      // none is paid (rules §8); the patient pays that part and the answer says why
+      plan = Account.Drawdown.NONE;
+      s = computed.withAssistanceRefused(NO_PREPAYMENT_ACCOUNT);
+    } else {
+      plan = account.plan(computed.assistance().paidFen());
+      s = plan.refused() ? computed.withAssistanceRefused(PREPAYMENT_EXHAUSTED) : computed;
+    }
     UUID claimId = Ids.next(now);
     UUID settlementId = Ids.next(now);
     LocalDate day = LocalDate.ofInstant(now, zone);
@@ -420,9 +435,17 @@ public final class SettlementStore {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  /** The calendar month of {@code now} in the gateway's zone: a new account's open period. */
-  String period(Instant now) {
-    return LocalDate.ofInstant(now, zone).toString().substring(0, 7);
+  /**
+   * A settlement's time, taken once the person's year figures are locked: the clock's, but always
+   * after the figures' last change ({@code lastChange}, the previous settlement or reversal of the
+   * person's year). So within a person's year, settledAt orders settlements as they were computed,
+   * whatever the clocks of the gateway instances say, and re-deriving the year in settledAt order
+   * finds each readmission and critical-illness band on the admission that got it.
+   */
+  private Instant stampAfter(OffsetDateTime lastChange) {
+    Instant now = now();
+    Instant floor = lastChange.toInstant().plus(1, ChronoUnit.MICROS);
+    return now.isBefore(floor) ? floor : now;
   }
 
   private static Tuple claimTuple(

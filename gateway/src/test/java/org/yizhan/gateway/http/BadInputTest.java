@@ -157,10 +157,16 @@ class BadInputTest {
             "dischargeDate"),
         bad(
             "no policy for the region",
-            post(edit(n -> n.put("officeCode", "110101"))),
+            post(edit(n -> n.put("officeCode", "110101").put("personIdNo", "110101199001011237"))),
             422,
             "NO_POLICY",
             "dischargeDate"),
+        bad(
+            "an office that does not manage the person",
+            post(edit(n -> n.put("officeCode", "445281"))),
+            422,
+            "OFFICE_MISMATCH",
+            "officeCode"),
         bad("no lines", post(edit(n -> n.putArray("lines"))), 422, "NO_LINES", "lines"),
         bad("too large", post(hugeBody()), 413, "BODY_TOO_LARGE", "body"),
         bad(

@@ -31,6 +31,7 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.ManagerClient;
+import org.yizhan.gateway.support.TestData;
 import org.yizhan.gateway.support.TestGateway;
 import org.yizhan.gateway.support.TestGateway.Response;
 
@@ -132,6 +133,7 @@ class ManagerPageBrowserTest {
   @Test
   void managerPage_loginTopUpSettlementCloseRosterImportAndLanguage() throws IOException {
     long account = api.account(H2, "5000.00", "HOSPITAL_ADVANCE");
+    TestData.openedLastMonth(gw, account);
     long empty = api.account(TestGateway.H1, null, "HOSPITAL_ADVANCE");
     String person = PrepaymentLedgerTest.destitute(api, "445202", 1940, 1).get(0);
 
@@ -273,8 +275,8 @@ class ManagerPageBrowserTest {
   }
 
   void closePeriodAndSeeStatement(long account) {
-    // An account opens on the current month.
-    String period = YearMonth.now(gw.zone()).toString();
+    // The account was opened last month: the page offers that period, which has ended.
+    String period = YearMonth.now(gw.zone()).minusMonths(1).toString();
     assertThat(driver.findElement(By.id("close-period")).getAttribute("value")).isEqualTo(period);
     driver.findElement(By.cssSelector("#close-form button[type=submit]")).click();
     wait.until(ExpectedConditions.alertIsPresent()).accept();
@@ -284,6 +286,10 @@ class ManagerPageBrowserTest {
     assertThat(statement.getText()).contains("5,484.56").contains("6,234.56").contains("750.00");
     String next = YearMonth.parse(period).plusMonths(1).toString();
     waitText(By.cssSelector(accountCss(account)), next);
+    // the open period is now this month, which has not ended: nothing is offered, and the page
+    // says from when it can be closed
+    waitText(By.id("close-hint"), next);
+    assertThat(driver.findElement(By.id("close-period")).getAttribute("value")).isEmpty();
 
     String csv = statement.findElement(By.cssSelector("a.csv")).getAttribute("href");
     Response r = api.get(csv.substring(gw.baseUrl().length()));

@@ -125,7 +125,8 @@ class PrepaymentLedgerTest {
             id);
     BigDecimal credits =
         sum(
-            "SELECT sum(amount) FROM ledger_transfer WHERE account_id = ? AND kind = 'REVERSAL_CREDIT'",
+            "SELECT sum(amount) FROM ledger_transfer WHERE account_id = ? AND kind ="
+                + " 'REVERSAL_CREDIT'",
             id);
     BigDecimal advances =
         sum(
@@ -133,7 +134,8 @@ class PrepaymentLedgerTest {
             id);
     BigDecimal advanceBack =
         sum(
-            "SELECT sum(amount) FROM ledger_transfer WHERE account_id = ? AND kind = 'ADVANCE_REVERSAL'",
+            "SELECT sum(amount) FROM ledger_transfer WHERE account_id = ? AND kind ="
+                + " 'ADVANCE_REVERSAL'",
             id);
     JsonNode acc = account(a, id);
 
@@ -146,7 +148,8 @@ class PrepaymentLedgerTest {
     assertThat(advances).isEqualByComparingTo("45000.00");
     assertThat(
             sum(
-                "SELECT sum(ma_pay) FROM settlement WHERE office_code = '445202' AND hospital_code = ? AND claim_no LIKE 'PA-%'",
+                "SELECT sum(ma_pay) FROM settlement WHERE office_code = '445202' AND hospital_code"
+                    + " = ? AND claim_no LIKE 'PA-%'",
                 H2))
         .isEqualByComparingTo("75000.00");
     JsonNode verify = a.json(a.get("/manager/api/accounts/" + id + "/verify"));
@@ -207,6 +210,7 @@ class PrepaymentLedgerTest {
   @Test
   void closedStatement_doesNotChangeAfterALaterReversal_whichLandsInTheNextPeriod() {
     long id = a.account(TestGateway.H1, "10000.00", "HOSPITAL_ADVANCE");
+    TestData.openedLastMonth(gw, id);
     String person = destitute(a, "445202", 1940, 1).get(0);
     JsonNode s =
         ClaimJson.parse(
@@ -234,7 +238,8 @@ class PrepaymentLedgerTest {
         .isEqualTo(before);
     assertThat(
             gw.value(
-                "SELECT period FROM ledger_transfer WHERE account_id = ? AND kind = 'REVERSAL_CREDIT'",
+                "SELECT period FROM ledger_transfer WHERE account_id = ? AND kind ="
+                    + " 'REVERSAL_CREDIT'",
                 id))
         .isNotEqualTo(period);
     assertThat(a.post("/manager/api/accounts/" + id + "/periods/" + period + "/close", "").status())

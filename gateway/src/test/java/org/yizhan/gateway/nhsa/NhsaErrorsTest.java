@@ -83,7 +83,7 @@ class NhsaErrorsTest {
         Arguments.of("empty psn_no", edited(false, "psn_no", ""), "input.mdtrtinfo.psn_no"),
         Arguments.of(
             "unknown psn_no",
-            edited(false, "psn_no", "YZ000000000000099999"),
+            edited(false, "psn_no", "YZ0000000000000000000000099999"),
             "input.mdtrtinfo.psn_no"),
         Arguments.of("no begntime", edited(false, "begntime", null), "input.mdtrtinfo.begntime"),
         Arguments.of(

@@ -48,7 +48,7 @@ class NhsaInpatientFlowTest {
 
     JsonNode person = his.ok("1101", Map.of("certno", PERSON));
     String psnNo = person.get("baseinfo").get("psn_no").asText();
-    assertThat(psnNo).matches("YZ[0-9]{18}");
+    assertThat(psnNo).matches("YZ[0-9a-f]{28}");
     assertThat(person.get("baseinfo").get("brdy").asText()).isEqualTo("1980-01-01");
     assertThat(person.get("idetinfo").get(0).get("psn_idet_type").asText()).isEqualTo("24");
 

@@ -3,6 +3,7 @@ package org.yizhan.gateway.support;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import org.yizhan.core.model.IdNumber;
@@ -11,7 +12,10 @@ import org.yizhan.core.model.IdNumber;
 public final class TestData {
   private TestData() {}
 
-  /** Records a current identity for a person and makes the gateway see it at once. */
+  /**
+   * Records a current identity for a person, held by the office that manages the person (the region
+   * of the ID number), and makes the gateway see it at once.
+   */
   public static void identity(
       TestGateway gw,
       String idNo,
@@ -23,9 +27,10 @@ public final class TestData {
     gw.sql(
         "INSERT INTO person_identity (identity_id, version, person_id_no, office_code, category,"
             + " valid_from, valid_to, confirmed, lifted_out_date, recorded_at, recorded_by)"
-            + " VALUES (?, 1, ?, '445202', ?, ?, ?, ?, ?, now(), 'test')",
+            + " VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, now(), 'test')",
         UUID.randomUUID(),
         idNo,
+        idNo.substring(0, 6),
         category,
         from,
         to,
@@ -83,6 +88,17 @@ public final class TestData {
           id);
     }
     return id;
+  }
+
+  /**
+   * Makes an account (and its movements so far) as if opened last month, in the gateway's zone: its
+   * open period has then ended and may be closed.
+   */
+  public static String openedLastMonth(TestGateway gw, long accountId) {
+    String last = YearMonth.now(gw.zone()).minusMonths(1).toString();
+    gw.sql("UPDATE prepayment_account SET open_period = ? WHERE id = ?", last, accountId);
+    gw.sql("UPDATE ledger_transfer SET period = ? WHERE account_id = ?", last, accountId);
+    return last;
   }
 
   public static BigDecimal balance(TestGateway gw, long accountId) {

@@ -83,6 +83,16 @@ public final class TestGateway implements AutoCloseable {
    * reach it through a {@link FaultProxy}), while {@link #sql} still goes to the database directly.
    */
   public static TestGateway start(Map<String, String> env, UnaryOperator<String> route) {
+    return start(env, route, Clock.systemUTC());
+  }
+
+  /** Starts a gateway that reads the time from {@code clock} (e.g. a {@link SettableClock}). */
+  public static TestGateway start(Map<String, String> env, Clock clock) {
+    return start(env, UnaryOperator.identity(), clock);
+  }
+
+  private static TestGateway start(
+      Map<String, String> env, UnaryOperator<String> route, Clock clock) {
     Database db = TestDatabase.fresh();
     Database routed = Database.external(route.apply(db.jdbcUrl()), db.user(), db.password());
     Map<String, String> all = new HashMap<>(env);
@@ -98,7 +108,7 @@ public final class TestGateway implements AutoCloseable {
     vertx.exceptionHandler(unhandled::add);
     try {
       Gateway g =
-          Gateway.start(vertx, config, routed, metrics, Clock.systemUTC())
+          Gateway.start(vertx, config, routed, metrics, clock)
               .toCompletionStage()
               .toCompletableFuture()
               .get(60, TimeUnit.SECONDS);
