@@ -94,7 +94,7 @@ public class EngineBenchmark {
       claims[c] =
           new Claim(
               "B-" + c,
-              "445202199001011234",
+              "44520219900101123X",
               "RESIDENT",
               "445202",
               "H44520200001",
