@@ -1,5 +1,6 @@
 package org.yizhan.gateway;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -21,7 +22,9 @@ import org.yizhan.gateway.store.Database;
 /**
  * Starts the gateway: settings from {@code config/} and the environment, the database (embedded
  * PostgreSQL unless {@code YIZHAN_DB_URL} names one), the schema migrated, then the HTTP servers.
- * SIGTERM stops accepting, drains the requests in flight and stops the embedded database.
+ * SIGTERM (or Ctrl-C) stops accepting, lets the requests in flight finish (up to {@code
+ * http.shutdownGraceSeconds}), closes the pool, then stops the embedded database, in that order,
+ * and logs "stopped" last.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -41,10 +44,19 @@ public final class Main {
       return 2;
     }
     AppConfig.Db db = config.db();
-    String url =
-        db.embedded()
-            ? "jdbc:postgresql://127.0.0.1:" + db.embeddedPort() + "/" + Database.EMBEDDED_DATABASE
-            : db.url();
+    String url = db.url();
+    if (db.embedded()) {
+      Database.RunningServer running =
+          Database.runningServer(db.embeddedDataDir().toAbsolutePath().normalize());
+      if (running == null) {
+        System.err.println(
+            "no embedded PostgreSQL is running on "
+                + db.embeddedDataDir().toAbsolutePath()
+                + " (is the gateway with its embedded database running?)");
+        return 2;
+      }
+      url = "jdbc:postgresql://127.0.0.1:" + running.port() + "/" + Database.EMBEDDED_DATABASE;
+    }
     try (Connection c = DriverManager.getConnection(url, db.user(), db.password())) {
       AuditVerifier.Result r = AuditVerifier.verify(c);
       System.out.println(r);
@@ -73,7 +85,15 @@ public final class Main {
       System.exit(command(args, config));
       return;
     }
-    Database db = Database.start(config.db());
+    Database db;
+    try {
+      db = Database.start(config.db());
+    } catch (ConfigException e) {
+      LOG.error("cannot start: {}", e.getMessage());
+      stopLogging();
+      System.exit(2);
+      return;
+    }
     db.migrate();
     Metrics metrics = new Metrics();
     Vertx vertx = vertx(metrics);
@@ -111,11 +131,23 @@ public final class Main {
                   }
                   db.close();
                   LOG.info("stopped");
+                  stopLogging();
                   stopped.countDown();
                 },
                 "yizhan-shutdown"));
     LOG.info("Yizhan gateway ready on port {}", gateway.port());
     stopped.await();
+  }
+
+  /**
+   * Flushes the asynchronous log queue and closes the appenders: the last thing the shutdown hook
+   * does, so that the final "stopped" line is written (logback's own shutdown hook would run
+   * concurrently with ours and could close the appenders before it).
+   */
+  static void stopLogging() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext) {
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
   }
 
   /** A Vert.x whose pools, event loops and JVM publish into the gateway's registry. */

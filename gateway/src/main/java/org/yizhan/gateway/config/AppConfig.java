@@ -70,7 +70,8 @@ public record AppConfig(
    * @param poolSize connections in the reactive pool
    * @param maxWaitQueue requests that may wait for a connection before 503
    * @param embeddedDataDir where the embedded PostgreSQL keeps its data
-   * @param embeddedPort the embedded PostgreSQL's port
+   * @param embeddedPort the embedded PostgreSQL's port; 0 = derived from the data directory (the
+   *     next free one if taken), so that two checkouts never share a server
    */
   public record Db(
       String url,
@@ -144,7 +145,7 @@ public record AppConfig(
             s.integer("db.poolSize", "YIZHAN_DB_POOL_SIZE", 8, 1, 512),
             s.integer("db.maxWaitQueue", "YIZHAN_DB_MAX_WAIT_QUEUE", 2048, 0, 1_000_000),
             Path.of(s.text("db.embedded.dataDir", "YIZHAN_DB_EMBEDDED_DATA_DIR", "data/postgres")),
-            s.integer("db.embedded.port", "YIZHAN_DB_EMBEDDED_PORT", 54329, 0, 65535));
+            s.integer("db.embedded.port", "YIZHAN_DB_EMBEDDED_PORT", 0, 0, 65535));
     ZoneId zone;
     String zoneText = s.text("zone", "YIZHAN_ZONE", "Asia/Shanghai");
     try {
