@@ -35,6 +35,7 @@ import org.yizhan.gateway.config.PolicyFiles;
 import org.yizhan.gateway.http.HospitalApi;
 import org.yizhan.gateway.http.HttpContext;
 import org.yizhan.gateway.http.HttpVerticle;
+import org.yizhan.gateway.http.ManagementServer;
 import org.yizhan.gateway.http.ManagerApi;
 import org.yizhan.gateway.http.OpsApi;
 import org.yizhan.gateway.http.Routes;
@@ -152,6 +153,7 @@ public final class Gateway implements HttpContext {
   private final Clock clock;
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
   private IdentityChanges identityChanges;
+  private ManagementServer management;
   private long gaugeTimer = -1;
   private long nonceTimer = -1;
 
@@ -243,7 +245,19 @@ public final class Gateway implements HttpContext {
               g.nonceTimer = vertx.setPeriodic(NONCE_PURGE_MILLIS, t -> g.purgeNonces());
               return g.deploy();
             })
-        .map(v -> g);
+        .compose(
+            v ->
+                ManagementServer.start(
+                    vertx, config.management().host(), config.management().port(), metrics))
+        .map(
+            m -> {
+              g.management = m;
+              LOG.info(
+                  "metrics on http://{}:{}/metrics (the management port)",
+                  config.management().host(),
+                  m.port());
+              return g;
+            });
   }
 
   private void purgeNonces() {
@@ -331,7 +345,7 @@ public final class Gateway implements HttpContext {
 
   @Override
   public void mount(Routes routes) {
-    new OpsApi(pool, guard, metrics).mount(routes);
+    new OpsApi(pool, guard).mount(routes);
     new HospitalApi(
             settlements,
             hospitalGate,
@@ -383,6 +397,11 @@ public final class Gateway implements HttpContext {
     return servers.isEmpty() ? -1 : servers.get(0).port();
   }
 
+  /** The management port (the Prometheus scrape), or -1 before it listens. */
+  public int managementPort() {
+    return management == null ? -1 : management.port();
+  }
+
   public Pool pool() {
     return pool;
   }
@@ -419,6 +438,7 @@ public final class Gateway implements HttpContext {
       vertx.cancelTimer(nonceTimer);
     }
     return Future.join(shutdowns)
+        .eventually(() -> management == null ? Future.succeededFuture() : management.close())
         .eventually(
             () -> identityChanges == null ? Future.succeededFuture() : identityChanges.close())
         .eventually(() -> pool.close())

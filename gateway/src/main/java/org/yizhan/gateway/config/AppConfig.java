@@ -20,9 +20,27 @@ import java.util.Objects;
  * @param zone the zone whose calendar days settlements are reconciled by
  * @param identityCacheSeconds the longest an identity read may be cached, seconds
  * @param security request signatures and abuse limits
+ * @param management the operators' port (the Prometheus scrape)
+ * @param demoData whether the embedded mode creates the README's demo person and account on its
+ *     first start
  */
 public record AppConfig(
-    Path configDir, Http http, Db db, ZoneId zone, int identityCacheSeconds, Security security) {
+    Path configDir,
+    Http http,
+    Db db,
+    ZoneId zone,
+    int identityCacheSeconds,
+    Security security,
+    Management management,
+    boolean demoData) {
+
+  /**
+   * The operators' HTTP server, apart from the public port: {@code GET /metrics} only.
+   *
+   * @param host the address it listens on (127.0.0.1 by default: this machine only)
+   * @param port its port (0 = any free port, logged)
+   */
+  public record Management(String host, int port) {}
 
   /** Whether a front door requires request signatures, accepts them, or ignores them. */
   public enum SignatureMode {
@@ -103,6 +121,7 @@ public record AppConfig(
     Objects.requireNonNull(db, "db");
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(management, "management");
   }
 
   /**
@@ -181,13 +200,19 @@ public record AppConfig(
                 50,
                 1,
                 100_000));
+    Management management =
+        new Management(
+            s.text("management.host", "YIZHAN_MANAGEMENT_HOST", "127.0.0.1"),
+            s.integer("management.port", "YIZHAN_MANAGEMENT_PORT", 9464, 0, 65535));
     return new AppConfig(
         dir,
         http,
         db,
         zone,
         s.integer("identityCacheSeconds", "YIZHAN_IDENTITY_CACHE_SECONDS", 30, 0, 3600),
-        security);
+        security,
+        management,
+        s.bool("db.embedded.demoData", "YIZHAN_DB_EMBEDDED_DEMO_DATA", true));
   }
 
   /** Reads a dotted path from the file unless the environment overrides it. */
@@ -224,6 +249,15 @@ public record AppConfig(
       }
       Node n = at(path);
       return n.isMissingOrNull() ? fallback : n.integer(min, max);
+    }
+
+    boolean bool(String path, String var, boolean fallback) {
+      String v = text(path, var, Boolean.toString(fallback)).trim();
+      if (!v.equals("true") && !v.equals("false")) {
+        String where = env.containsKey(var) ? var : "application.yaml: " + path;
+        throw new ConfigException(where + ": must be true or false, got '" + v + "'");
+      }
+      return Boolean.parseBoolean(v);
     }
 
     SignatureMode mode(String path, String var, String fallback) {

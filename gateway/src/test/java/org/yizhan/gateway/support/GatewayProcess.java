@@ -57,6 +57,7 @@ public final class GatewayProcess implements AutoCloseable {
             "YIZHAN_HTTP_HOST", "127.0.0.1",
             "YIZHAN_HTTP_PORT", Integer.toString(port),
             "YIZHAN_HTTP_INSTANCES", "2",
+            "YIZHAN_MANAGEMENT_PORT", "0",
             "YIZHAN_DB_POOL_SIZE", "8");
     return new GatewayProcess(env, port, log, List.of());
   }
@@ -73,6 +74,7 @@ public final class GatewayProcess implements AutoCloseable {
     env.put("YIZHAN_HTTP_HOST", "127.0.0.1");
     env.put("YIZHAN_HTTP_PORT", Integer.toString(port));
     env.put("YIZHAN_HTTP_INSTANCES", "2");
+    env.put("YIZHAN_MANAGEMENT_PORT", "0");
     env.put("YIZHAN_DB_POOL_SIZE", "8");
     // the production logging (INFO, masked, asynchronous), not the quiet logback-test.xml
     Path logback = Path.of("target", "classes", "logback.xml").toAbsolutePath();

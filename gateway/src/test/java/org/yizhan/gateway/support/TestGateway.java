@@ -90,6 +90,7 @@ public final class TestGateway implements AutoCloseable {
     all.putIfAbsent("YIZHAN_HTTP_PORT", "0");
     all.putIfAbsent("YIZHAN_HTTP_HOST", "127.0.0.1");
     all.putIfAbsent("YIZHAN_HTTP_INSTANCES", "2");
+    all.putIfAbsent("YIZHAN_MANAGEMENT_PORT", "0");
     all.put("YIZHAN_DB_URL", routed.jdbcUrl());
     AppConfig config = AppConfig.load(all);
     Metrics metrics = new Metrics();
@@ -179,6 +180,16 @@ public final class TestGateway implements AutoCloseable {
       }
       return null;
     }
+  }
+
+  /** The Prometheus scrape, from the management port. */
+  public String metrics() {
+    return send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gateway.managementPort() + "/metrics"))
+                .GET(),
+            null)
+        .body();
   }
 
   public Response get(String path, String key) {
