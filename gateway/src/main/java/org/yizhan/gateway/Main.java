@@ -73,6 +73,7 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    LibraryLogging.install();
     AppConfig config;
     try {
       config = AppConfig.load(System.getenv());

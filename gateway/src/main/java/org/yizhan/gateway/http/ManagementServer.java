@@ -31,6 +31,7 @@ public final class ManagementServer {
             new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)
+                .setHttp2ClearTextEnabled(false)
                 .setMaxInitialLineLength(1024)
                 .setMaxHeaderSize(8 * 1024)
                 .setIdleTimeout(60));

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.yizhan.gateway.Gateway;
+import org.yizhan.gateway.LibraryLogging;
 import org.yizhan.gateway.Main;
 import org.yizhan.gateway.config.AppConfig;
 import org.yizhan.gateway.metrics.Metrics;
@@ -83,6 +84,7 @@ public final class TestGateway implements AutoCloseable {
    * reach it through a {@link FaultProxy}), while {@link #sql} still goes to the database directly.
    */
   public static TestGateway start(Map<String, String> env, UnaryOperator<String> route) {
+    LibraryLogging.install();
     Database db = TestDatabase.fresh();
     Database routed = Database.external(route.apply(db.jdbcUrl()), db.user(), db.password());
     Map<String, String> all = new HashMap<>(env);
