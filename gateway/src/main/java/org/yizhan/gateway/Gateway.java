@@ -436,6 +436,10 @@ public final class Gateway implements HttpContext {
     return identities;
   }
 
+  IdentityService identityService() {
+    return identityService;
+  }
+
   public LedgerService ledger() {
     return ledger;
   }

@@ -105,6 +105,12 @@ public final class Main {
               .toCompletionStage()
               .toCompletableFuture()
               .get(120, TimeUnit.SECONDS);
+      if (db.isEmbedded() && config.demoData()) {
+        DemoData.ensure(gateway.identityService(), gateway.ledger())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
+      }
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       LOG.error("cannot start: {}", cause.getMessage(), cause);
