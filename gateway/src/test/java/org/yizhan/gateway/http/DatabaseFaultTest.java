@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +52,18 @@ class DatabaseFaultTest {
 
   static FaultProxy proxy;
   static TestGateway gw;
+
+  /** What was written to stderr while the gateway ran (still written through too). */
+  static final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+  static PrintStream realStderr;
   static long account;
   static int claims;
 
   @BeforeAll
   static void start() {
+    realStderr = System.err;
+    System.setErr(new PrintStream(new TeeOutputStream(realStderr, stderr), true));
     int pgPort = TestDatabase.server().embeddedPort();
     proxy = FaultProxy.start(pgPort);
     gw =
@@ -66,6 +78,30 @@ class DatabaseFaultTest {
   static void stop() {
     gw.close();
     proxy.close();
+    System.setErr(realStderr);
+  }
+
+  /** Writes to two streams. */
+  static final class TeeOutputStream extends OutputStream {
+    private final OutputStream a;
+    private final OutputStream b;
+
+    TeeOutputStream(OutputStream a, OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public synchronized void write(int c) throws IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int off, int len) throws IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
+    }
   }
 
   @BeforeEach
@@ -79,6 +115,8 @@ class DatabaseFaultTest {
     proxy.heal();
     assertThat(Invariants.violations(gw.database().jdbcUrl())).isEmpty();
     assertThat(gw.unhandledExceptions()).isEmpty();
+    // an expected outage is a log line, not a stack trace printed on stderr (issue 12.12)
+    assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("\tat ");
   }
 
   @Test
