@@ -232,6 +232,12 @@ public final class Gateway implements HttpContext {
         new Gateway(vertx, config, metrics, pool, new SettlementEngine(policies, catalogue), clock);
     return g.syncHospitals(hospitals)
         .compose(v -> g.syncManagers(managers))
+        // before listening, so that the README's first request finds it
+        .compose(
+            v ->
+                db.isEmbedded() && config.demoData()
+                    ? DemoData.ensure(g.identityService, g.ledger).<Void>mapEmpty()
+                    : Future.<Void>succeededFuture())
         .compose(
             v ->
                 IdentityChanges.listen(
@@ -434,10 +440,6 @@ public final class Gateway implements HttpContext {
 
   public IdentityDirectory identities() {
     return identities;
-  }
-
-  IdentityService identityService() {
-    return identityService;
   }
 
   public LedgerService ledger() {

@@ -1,6 +1,7 @@
 package org.yizhan.gateway;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.audit.AuditVerifier;
@@ -95,55 +97,57 @@ public final class Main {
       System.exit(2);
       return;
     }
-    db.migrate();
     Metrics metrics = new Metrics();
     Vertx vertx = vertx(metrics);
+    AtomicReference<Gateway> started = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    // Registered before anything serves, so that a SIGTERM during start-up still stops the
+    // embedded database (it is a process of its own and would outlive us).
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> stop(started.get(), vertx, db, config.http().shutdownGraceSeconds(), stopped),
+                "yizhan-shutdown"));
     Gateway gateway;
     try {
+      db.migrate();
       gateway =
           Gateway.start(vertx, config, db, metrics, Clock.systemUTC())
               .toCompletionStage()
               .toCompletableFuture()
               .get(120, TimeUnit.SECONDS);
-      if (db.isEmbedded() && config.demoData()) {
-        DemoData.ensure(gateway.identityService(), gateway.ledger())
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(60, TimeUnit.SECONDS);
-      }
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       LOG.error("cannot start: {}", cause.getMessage(), cause);
-      vertx.close();
-      db.close();
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Gateway running = gateway;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  LOG.info("stopping: draining requests in flight");
-                  try {
-                    running
-                        .stop()
-                        .eventually(vertx::close)
-                        .toCompletionStage()
-                        .toCompletableFuture()
-                        .get(config.http().shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
-                  } catch (Exception e) {
-                    LOG.warn("stopped with an error: {}", e.toString());
-                  }
-                  db.close();
-                  LOG.info("stopped");
-                  stopLogging();
-                  stopped.countDown();
-                },
-                "yizhan-shutdown"));
+    started.set(gateway);
     LOG.info("Yizhan gateway ready on port {}", gateway.port());
     stopped.await();
+  }
+
+  /**
+   * The shutdown hook: the HTTP servers stop accepting and the requests in flight finish (up to
+   * {@code graceSeconds}), the pool closes, Vert.x closes, then the embedded database stops, and
+   * "stopped" is the last line logged. {@code gateway} is null when the signal came during start.
+   */
+  private static void stop(
+      Gateway gateway, Vertx vertx, Database db, int graceSeconds, CountDownLatch stopped) {
+    LOG.info("stopping: draining requests in flight");
+    try {
+      (gateway == null ? Future.<Void>succeededFuture() : gateway.stop())
+          .eventually(vertx::close)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(graceSeconds + 10L, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("stopped with an error: {}", e.toString());
+    }
+    db.close();
+    LOG.info("stopped");
+    stopLogging();
+    stopped.countDown();
   }
 
   /**
