@@ -65,8 +65,10 @@ log "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') on port $PG_PORT
   "synchronous_commit=$(psql -Atc 'SHOW synchronous_commit') fsync=$(psql -Atc 'SHOW fsync')"
 
 # ---- the gateway, seeded
+METRICS_PORT=$((PORT + 1))   # the management port (the Prometheus scrape)
 YIZHAN_DB_URL="jdbc:postgresql://127.0.0.1:${PG_PORT}/yizhan" YIZHAN_DB_USER=postgres \
   YIZHAN_HTTP_PORT="$PORT" YIZHAN_HTTP_HOST=127.0.0.1 YIZHAN_ACCESS_LOG_LEVEL=WARN \
+  YIZHAN_MANAGEMENT_PORT="$METRICS_PORT" \
   java -Xms512m -Xmx1g -jar gateway/target/yizhan-gateway.jar >"$OUT/gateway.log" 2>&1 &
 GW=$!
 for _ in $(seq 120); do
@@ -78,7 +80,7 @@ log "seeding $POPULATION persons"
 java -cp "$CP" org.yizhan.load.Seed --base-url "$BASE" --population "$POPULATION" >&2
 # requests the gateway has received so far (its Vert.x HTTP metrics, every method)
 requests() {
-  curl -fs "$BASE/metrics" | awk '/^vertx_http_server_request_bytes_count/{n += $2} END{print n + 0}'
+  curl -fs "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^vertx_http_server_request_bytes_count/{n += $2} END{print n + 0}'
 }
 psql -q -d yizhan -c "SELECT pg_stat_statements_reset()" >/dev/null
 REQUESTS_BEFORE=$(requests)

@@ -8,6 +8,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -36,6 +37,7 @@ import org.yizhan.gateway.config.PolicyFiles;
 import org.yizhan.gateway.http.HospitalApi;
 import org.yizhan.gateway.http.HttpContext;
 import org.yizhan.gateway.http.HttpVerticle;
+import org.yizhan.gateway.http.ManagementServer;
 import org.yizhan.gateway.http.ManagerApi;
 import org.yizhan.gateway.http.OpsApi;
 import org.yizhan.gateway.http.Routes;
@@ -153,6 +155,7 @@ public final class Gateway implements HttpContext {
   private final Clock clock;
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
   private IdentityChanges identityChanges;
+  private ManagementServer management;
   private long gaugeTimer = -1;
   private long nonceTimer = -1;
 
@@ -237,6 +240,12 @@ public final class Gateway implements HttpContext {
             clock);
     return g.syncHospitals(hospitals)
         .compose(v -> g.syncManagers(managers))
+        // before listening, so that the README's first request finds it
+        .compose(
+            v ->
+                db.isEmbedded() && config.demoData()
+                    ? DemoData.ensure(g.identityService, g.ledger).<Void>mapEmpty()
+                    : Future.<Void>succeededFuture())
         .compose(
             v ->
                 IdentityChanges.listen(
@@ -251,7 +260,19 @@ public final class Gateway implements HttpContext {
               g.nonceTimer = vertx.setPeriodic(NONCE_PURGE_MILLIS, t -> g.purgeNonces());
               return g.deploy();
             })
-        .map(v -> g);
+        .compose(
+            v ->
+                ManagementServer.start(
+                    vertx, config.management().host(), config.management().port(), metrics))
+        .map(
+            m -> {
+              g.management = m;
+              LOG.info(
+                  "metrics on http://{}:{}/metrics (the management port)",
+                  config.management().host(),
+                  m.port());
+              return g;
+            });
   }
 
   private void purgeNonces() {
@@ -339,7 +360,7 @@ public final class Gateway implements HttpContext {
 
   @Override
   public void mount(Routes routes) {
-    new OpsApi(pool, guard, metrics).mount(routes);
+    new OpsApi(pool, guard).mount(routes);
     new HospitalApi(
             settlements,
             hospitalGate,
@@ -373,10 +394,31 @@ public final class Gateway implements HttpContext {
                 ctx.next();
               }
             });
+    routes.router().route("/manager/*").handler(Gateway::pageSecurityHeaders);
     routes
         .router()
         .route("/manager/*")
         .handler(StaticHandler.create("webroot/manager").setCachingEnabled(false));
+  }
+
+  /**
+   * The managers' page's content security policy: its scripts (modules, no inline script), styles
+   * and API calls come from this gateway only, nothing else loads, and no other site may frame it
+   * (clickjacking a top-up or a confirmation).
+   */
+  static final String PAGE_CSP =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none';"
+          + " frame-ancestors 'none'";
+
+  /** Security headers on the managers' page and every asset of it (issue 13.16). */
+  static void pageSecurityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Security-Policy", PAGE_CSP)
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
   }
 
   @Override
@@ -391,6 +433,11 @@ public final class Gateway implements HttpContext {
 
   public int port() {
     return servers.isEmpty() ? -1 : servers.get(0).port();
+  }
+
+  /** The management port (the Prometheus scrape), or -1 before it listens. */
+  public int managementPort() {
+    return management == null ? -1 : management.port();
   }
 
   public Pool pool() {
@@ -434,6 +481,7 @@ public final class Gateway implements HttpContext {
       vertx.cancelTimer(nonceTimer);
     }
     return Future.join(shutdowns)
+        .eventually(() -> management == null ? Future.succeededFuture() : management.close())
         .eventually(
             () -> identityChanges == null ? Future.succeededFuture() : identityChanges.close())
         .eventually(() -> pool.close())

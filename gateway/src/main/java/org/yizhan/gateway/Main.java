@@ -1,5 +1,7 @@
 package org.yizhan.gateway;
 
+import ch.qos.logback.classic.LoggerContext;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -10,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.audit.AuditVerifier;
@@ -21,7 +24,9 @@ import org.yizhan.gateway.store.Database;
 /**
  * Starts the gateway: settings from {@code config/} and the environment, the database (embedded
  * PostgreSQL unless {@code YIZHAN_DB_URL} names one), the schema migrated, then the HTTP servers.
- * SIGTERM stops accepting, drains the requests in flight and stops the embedded database.
+ * SIGTERM (or Ctrl-C) stops accepting, lets the requests in flight finish (up to {@code
+ * http.shutdownGraceSeconds}), closes the pool, then stops the embedded database, in that order,
+ * and logs "stopped" last.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -41,10 +46,19 @@ public final class Main {
       return 2;
     }
     AppConfig.Db db = config.db();
-    String url =
-        db.embedded()
-            ? "jdbc:postgresql://127.0.0.1:" + db.embeddedPort() + "/" + Database.EMBEDDED_DATABASE
-            : db.url();
+    String url = db.url();
+    if (db.embedded()) {
+      Database.RunningServer running =
+          Database.runningServer(db.embeddedDataDir().toAbsolutePath().normalize());
+      if (running == null) {
+        System.err.println(
+            "no embedded PostgreSQL is running on "
+                + db.embeddedDataDir().toAbsolutePath()
+                + " (is the gateway with its embedded database running?)");
+        return 2;
+      }
+      url = "jdbc:postgresql://127.0.0.1:" + running.port() + "/" + Database.EMBEDDED_DATABASE;
+    }
     try (Connection c = DriverManager.getConnection(url, db.user(), db.password())) {
       AuditVerifier.Result r = AuditVerifier.verify(c);
       System.out.println(r);
@@ -61,6 +75,7 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    LibraryLogging.install();
     AppConfig config;
     try {
       config = AppConfig.load(System.getenv());
@@ -73,12 +88,29 @@ public final class Main {
       System.exit(command(args, config));
       return;
     }
-    Database db = Database.start(config.db());
-    db.migrate();
+    Database db;
+    try {
+      db = Database.start(config.db());
+    } catch (ConfigException e) {
+      LOG.error("cannot start: {}", e.getMessage());
+      stopLogging();
+      System.exit(2);
+      return;
+    }
     Metrics metrics = new Metrics();
     Vertx vertx = vertx(metrics);
+    AtomicReference<Gateway> started = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    // Registered before anything serves, so that a SIGTERM during start-up still stops the
+    // embedded database (it is a process of its own and would outlive us).
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> stop(started.get(), vertx, db, config.http().shutdownGraceSeconds(), stopped),
+                "yizhan-shutdown"));
     Gateway gateway;
     try {
+      db.migrate();
       gateway =
           Gateway.start(vertx, config, db, metrics, Clock.systemUTC())
               .toCompletionStage()
@@ -87,35 +119,46 @@ public final class Main {
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       LOG.error("cannot start: {}", cause.getMessage(), cause);
-      vertx.close();
-      db.close();
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Gateway running = gateway;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  LOG.info("stopping: draining requests in flight");
-                  try {
-                    running
-                        .stop()
-                        .eventually(vertx::close)
-                        .toCompletionStage()
-                        .toCompletableFuture()
-                        .get(config.http().shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
-                  } catch (Exception e) {
-                    LOG.warn("stopped with an error: {}", e.toString());
-                  }
-                  db.close();
-                  LOG.info("stopped");
-                  stopped.countDown();
-                },
-                "yizhan-shutdown"));
+    started.set(gateway);
     LOG.info("Yizhan gateway ready on port {}", gateway.port());
     stopped.await();
+  }
+
+  /**
+   * The shutdown hook: the HTTP servers stop accepting and the requests in flight finish (up to
+   * {@code graceSeconds}), the pool closes, Vert.x closes, then the embedded database stops, and
+   * "stopped" is the last line logged. {@code gateway} is null when the signal came during start.
+   */
+  private static void stop(
+      Gateway gateway, Vertx vertx, Database db, int graceSeconds, CountDownLatch stopped) {
+    LOG.info("stopping: draining requests in flight");
+    try {
+      (gateway == null ? Future.<Void>succeededFuture() : gateway.stop())
+          .eventually(vertx::close)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(graceSeconds + 10L, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("stopped with an error: {}", e.toString());
+    }
+    db.close();
+    LOG.info("stopped");
+    stopLogging();
+    stopped.countDown();
+  }
+
+  /**
+   * Flushes the asynchronous log queue and closes the appenders: the last thing the shutdown hook
+   * does, so that the final "stopped" line is written (logback's own shutdown hook would run
+   * concurrently with ours and could close the appenders before it).
+   */
+  static void stopLogging() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext) {
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
   }
 
   /** A Vert.x whose pools, event loops and JVM publish into the gateway's registry. */

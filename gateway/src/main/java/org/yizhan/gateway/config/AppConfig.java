@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param maxStayDays the longest hospital stay settled, days from admission to discharge date
  * @param treatmentWindowDays how long after its last settlement or admission of a person a hospital
  *     may still read the person's figures, days
+ * @param management the operators' port (the Prometheus scrape)
+ * @param demoData whether the embedded mode creates the README's demo person and account on its
+ *     first start
  */
 public record AppConfig(
     Path configDir,
@@ -32,7 +35,17 @@ public record AppConfig(
     int identityCacheSeconds,
     Security security,
     int maxStayDays,
-    int treatmentWindowDays) {
+    int treatmentWindowDays,
+    Management management,
+    boolean demoData) {
+
+  /**
+   * The operators' HTTP server, apart from the public port: {@code GET /metrics} only.
+   *
+   * @param host the address it listens on (127.0.0.1 by default: this machine only)
+   * @param port its port (0 = any free port, logged)
+   */
+  public record Management(String host, int port) {}
 
   /** Whether a front door requires request signatures, accepts them, or ignores them. */
   public enum SignatureMode {
@@ -80,7 +93,8 @@ public record AppConfig(
    * @param poolSize connections in the reactive pool
    * @param maxWaitQueue requests that may wait for a connection before 503
    * @param embeddedDataDir where the embedded PostgreSQL keeps its data
-   * @param embeddedPort the embedded PostgreSQL's port
+   * @param embeddedPort the embedded PostgreSQL's port; 0 = derived from the data directory (the
+   *     next free one if taken), so that two checkouts never share a server
    */
   public record Db(
       String url,
@@ -112,6 +126,7 @@ public record AppConfig(
     Objects.requireNonNull(db, "db");
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(management, "management");
   }
 
   /**
@@ -154,7 +169,7 @@ public record AppConfig(
             s.integer("db.poolSize", "YIZHAN_DB_POOL_SIZE", 8, 1, 512),
             s.integer("db.maxWaitQueue", "YIZHAN_DB_MAX_WAIT_QUEUE", 2048, 0, 1_000_000),
             Path.of(s.text("db.embedded.dataDir", "YIZHAN_DB_EMBEDDED_DATA_DIR", "data/postgres")),
-            s.integer("db.embedded.port", "YIZHAN_DB_EMBEDDED_PORT", 54329, 0, 65535));
+            s.integer("db.embedded.port", "YIZHAN_DB_EMBEDDED_PORT", 0, 0, 65535));
     ZoneId zone;
     String zoneText = s.text("zone", "YIZHAN_ZONE", "Asia/Shanghai");
     try {
@@ -190,6 +205,10 @@ public record AppConfig(
                 50,
                 1,
                 100_000));
+    Management management =
+        new Management(
+            s.text("management.host", "YIZHAN_MANAGEMENT_HOST", "127.0.0.1"),
+            s.integer("management.port", "YIZHAN_MANAGEMENT_PORT", 9464, 0, 65535));
     return new AppConfig(
         dir,
         http,
@@ -199,7 +218,9 @@ public record AppConfig(
         security,
         s.integer("claims.maxStayDays", "YIZHAN_CLAIMS_MAX_STAY_DAYS", 366, 1, 36_600),
         s.integer(
-            "privacy.treatmentWindowDays", "YIZHAN_PRIVACY_TREATMENT_WINDOW_DAYS", 365, 1, 3660));
+            "privacy.treatmentWindowDays", "YIZHAN_PRIVACY_TREATMENT_WINDOW_DAYS", 365, 1, 3660),
+        management,
+        s.bool("db.embedded.demoData", "YIZHAN_DB_EMBEDDED_DEMO_DATA", true));
   }
 
   /** Reads a dotted path from the file unless the environment overrides it. */
@@ -236,6 +257,15 @@ public record AppConfig(
       }
       Node n = at(path);
       return n.isMissingOrNull() ? fallback : n.integer(min, max);
+    }
+
+    boolean bool(String path, String var, boolean fallback) {
+      String v = text(path, var, Boolean.toString(fallback)).trim();
+      if (!v.equals("true") && !v.equals("false")) {
+        String where = env.containsKey(var) ? var : "application.yaml: " + path;
+        throw new ConfigException(where + ": must be true or false, got '" + v + "'");
+      }
+      return Boolean.parseBoolean(v);
     }
 
     SignatureMode mode(String path, String var, String fallback) {

@@ -65,6 +65,10 @@ public final class HttpVerticle extends VerticleBase {
         .last()
         .handler(ctx -> ctx.fail(new ApiError(404, "NOT_FOUND", null, "no such route")));
     router.route().failureHandler(this::failure);
+    // A failure arriving after the answer (a database call finishing after the request timed out)
+    // finds no failure handler; Vert.x Web would log a bare ERROR for it. It is expected: DEBUG.
+    router.errorHandler(500, this::lateFailure);
+    router.errorHandler(503, this::lateFailure);
     server =
         vertx.createHttpServer(
             new HttpServerOptions()
@@ -164,6 +168,17 @@ public final class HttpVerticle extends VerticleBase {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private void lateFailure(RoutingContext ctx) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      LOG.debug(
+          "request {} failed after it was answered: {}",
+          (String) ctx.get(REQUEST_ID),
+          ctx.failure() == null ? ctx.statusCode() : ctx.failure().toString());
+      return;
+    }
+    failure(ctx);
   }
 
   private void failure(RoutingContext ctx) {

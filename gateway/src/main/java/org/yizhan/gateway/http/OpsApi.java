@@ -6,13 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
-import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.store.DbGuard;
 
 /**
  * What operators and orchestrators call: liveness (the process answers), readiness (the database
- * answers within {@link #READY_TIMEOUT_MILLIS} and the breaker is closed) and the Prometheus
- * scrape.
+ * answers within {@link #READY_TIMEOUT_MILLIS} and the breaker is closed). The Prometheus scrape is
+ * not here: it is on the management port ({@link ManagementServer}).
  */
 public final class OpsApi {
   /** How long readiness waits for the database, milliseconds. */
@@ -20,19 +19,16 @@ public final class OpsApi {
 
   private final Pool pool;
   private final DbGuard guard;
-  private final Metrics metrics;
 
-  public OpsApi(Pool pool, DbGuard guard, Metrics metrics) {
+  public OpsApi(Pool pool, DbGuard guard) {
     this.pool = pool;
     this.guard = guard;
-    this.metrics = metrics;
   }
 
   public void mount(Routes routes) {
     routes.add(GET, "/health/live", this::live);
     routes.add(GET, "/health/ready", this::ready);
     routes.add(GET, "/health", this::ready);
-    routes.add(GET, "/metrics", this::scrape);
   }
 
   private void live(RoutingContext ctx) {
@@ -58,12 +54,6 @@ public final class OpsApi {
                   + breaker
                   + "\"}}");
         });
-  }
-
-  private void scrape(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(metrics.registry().scrape());
   }
 
   private static void json(RoutingContext ctx, int status, String body) {

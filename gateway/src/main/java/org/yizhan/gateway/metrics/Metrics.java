@@ -1,8 +1,10 @@
 package org.yizhan.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -28,6 +30,17 @@ public final class Metrics {
 
   public Metrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    registry.config().meterFilter(MeterFilter.deny(Metrics::namesAPerson));
+  }
+
+  /**
+   * Whether a meter is labelled with a person's name: the managers' rate limiters are named by user
+   * name ({@code manager-ca445202}), and a user name is personal data, so their meters are not
+   * published (hospital limiters, named by hospital code, are).
+   */
+  static boolean namesAPerson(Meter.Id id) {
+    String name = id.getTag("name");
+    return name != null && name.startsWith("manager-");
   }
 
   public PrometheusMeterRegistry registry() {

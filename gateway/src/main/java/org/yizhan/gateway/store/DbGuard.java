@@ -8,6 +8,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -49,6 +50,16 @@ public final class DbGuard {
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .recordException(DbGuard::isInfrastructureFailure)
                 .build());
+  }
+
+  /**
+   * Gives a leased connection an exception handler. The SQL client prints a lost connection's
+   * exception with {@code printStackTrace()} (about 95 lines on stderr, unmasked, outside the log)
+   * when the lease has none; the query in flight fails with the same cause and is logged once, as
+   * one line, where its caller handles it, so here it is only a DEBUG line.
+   */
+  public static SqlConnection quiet(SqlConnection conn) {
+    return conn.exceptionHandler(e -> LOG.debug("database connection lost: {}", describe(e)));
   }
 
   public CircuitBreaker breaker() {

@@ -37,7 +37,7 @@ final class PipelinedTransaction {
   private boolean commitSent;
 
   private PipelinedTransaction(SqlConnection conn) {
-    this.conn = conn;
+    this.conn = DbGuard.quiet(conn);
     this.begin = conn.query("BEGIN").execute();
   }
 

@@ -213,6 +213,7 @@ public final class SettlementQueries {
   public Future<Optional<SettlementRecord>> find(String hospitalCode, UUID id) {
     return pool.withConnection(
         conn -> {
+          DbGuard.quiet(conn);
           Future<RowSet<Row>> head = conn.preparedQuery(FIND).execute(Tuple.of(id));
           Future<RowSet<Row>> funds = conn.preparedQuery(FUNDS).execute(Tuple.of(id));
           Future<RowSet<Row>> lines = conn.preparedQuery(LINES).execute(Tuple.of(id));
@@ -243,6 +244,7 @@ public final class SettlementQueries {
     Tuple filter = Tuple.of(hospitalCode, claimNo, from, to);
     return pool.withConnection(
         conn -> {
+          DbGuard.quiet(conn);
           Future<RowSet<Row>> count = conn.preparedQuery(SEARCH_COUNT).execute(filter);
           Future<RowSet<Row>> rows =
               conn.preparedQuery(SEARCH_PAGE)
@@ -262,6 +264,7 @@ public final class SettlementQueries {
     Tuple t = Tuple.of(hospitalCode, day);
     return pool.withConnection(
         conn -> {
+          DbGuard.quiet(conn);
           Future<RowSet<Row>> settled = conn.preparedQuery(SETTLED_ON_DAY).execute(t);
           Future<RowSet<Row>> reversed = conn.preparedQuery(REVERSED_ON_DAY).execute(t);
           return Future.all(settled, reversed)

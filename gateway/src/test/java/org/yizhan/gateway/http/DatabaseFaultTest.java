@@ -3,7 +3,14 @@ package org.yizhan.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.store.DbGuard;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.FaultProxy;
@@ -47,11 +55,25 @@ class DatabaseFaultTest {
 
   static FaultProxy proxy;
   static TestGateway gw;
+
+  /** What was written to stderr while the gateway ran (still written through too). */
+  static final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+  static PrintStream realStderr;
+
+  /** What Vert.x Web logged at ERROR (an unhandled failure) while the gateway ran. */
+  static final ListAppender<ILoggingEvent> routerErrors = new ListAppender<>();
+
   static long account;
   static int claims;
 
   @BeforeAll
   static void start() {
+    routerErrors.start();
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.vertx.ext.web.RoutingContext"))
+        .addAppender(routerErrors);
+    realStderr = System.err;
+    System.setErr(new PrintStream(new TeeOutputStream(realStderr, stderr), true));
     int pgPort = TestDatabase.server().embeddedPort();
     proxy = FaultProxy.start(pgPort);
     gw =
@@ -66,6 +88,32 @@ class DatabaseFaultTest {
   static void stop() {
     gw.close();
     proxy.close();
+    System.setErr(realStderr);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.vertx.ext.web.RoutingContext"))
+        .detachAppender(routerErrors);
+  }
+
+  /** Writes to two streams. */
+  static final class TeeOutputStream extends OutputStream {
+    private final OutputStream a;
+    private final OutputStream b;
+
+    TeeOutputStream(OutputStream a, OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public synchronized void write(int c) throws IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int off, int len) throws IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
+    }
   }
 
   @BeforeEach
@@ -79,6 +127,11 @@ class DatabaseFaultTest {
     proxy.heal();
     assertThat(Invariants.violations(gw.database().jdbcUrl())).isEmpty();
     assertThat(gw.unhandledExceptions()).isEmpty();
+    // an expected outage is a log line, not a stack trace printed on stderr (issue 12.12)
+    assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("\tat ");
+    assertThat(routerErrors.list)
+        .as("Vert.x Web's 'Unhandled exception in router' (a late failure of a timed-out request)")
+        .isEmpty();
   }
 
   @Test

@@ -218,7 +218,6 @@ class HostileInputTest {
     add("POST", NHSA_PATH, Auth.HOSPITAL, () -> nhsa("2301"), json);
     add("GET", "/health/live", Auth.NONE);
     add("GET", "/health/ready", Auth.NONE);
-    add("GET", "/metrics", Auth.NONE);
     add("GET", "/openapi.yaml", Auth.NONE);
     add("GET", "/manager/", Auth.NONE);
   }

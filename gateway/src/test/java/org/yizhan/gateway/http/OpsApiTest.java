@@ -43,7 +43,7 @@ class OpsApiTest {
         ClaimJson.workedExample1("MX-1").person("44520219500101001X").json());
     gw.post("/api/v1/settlements", H1_KEY, "{");
 
-    String m = gw.get("/metrics", null).body();
+    String m = gw.metrics();
 
     assertThat(m)
         .contains("yizhan_http_requests_seconds_bucket{")

@@ -2,10 +2,13 @@ package org.yizhan.gateway.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,33 @@ class ManagerPageAssetsTest {
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.header("Content-Type")).startsWith("text/html");
     assertThat(page.body()).contains("<script type=\"module\" src=\"app.js\">");
+  }
+
+  @Test
+  void thePageAndEveryAsset_sendSecurityHeaders_andThePageHasNoInlineScript() throws Exception {
+    List<String> names = new ArrayList<>(List.of(""));
+    try (Stream<Path> files =
+        Files.list(Path.of("src", "main", "resources", "webroot", "manager"))) {
+      files.forEach(f -> names.add(f.getFileName().toString()));
+    }
+    for (String name : names) {
+      Response r = gw.get("/manager/" + name, null);
+      assertThat(r.status()).as(name).isEqualTo(200);
+      assertThat(r.header("Content-Security-Policy"))
+          .as(name)
+          .contains("default-src 'none'")
+          .contains("script-src 'self'")
+          .contains("frame-ancestors 'none'")
+          .doesNotContain("unsafe-inline")
+          .doesNotContain("unsafe-eval");
+      assertThat(r.header("X-Content-Type-Options")).as(name).isEqualTo("nosniff");
+      assertThat(r.header("Referrer-Policy")).as(name).isEqualTo("no-referrer");
+      assertThat(r.header("X-Frame-Options")).as(name).isEqualTo("DENY");
+    }
+    String page = gw.get("/manager/", null).body();
+    assertThat(page).doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>");
+    assertThat(page).doesNotContainPattern("\\son[a-z]+=");
+    assertThat(page).doesNotContain("style=");
   }
 
   @Test

@@ -55,7 +55,7 @@ class LimitsTest {
 
     Thread.sleep(1100);
     assertThat(gw.get("/api/v1/settlements?claimNo=later", H1_KEY).status()).isEqualTo(200);
-    assertThat(gw.get("/metrics", null).body())
+    assertThat(gw.metrics())
         .contains("resilience4j_ratelimiter_available_permissions")
         .contains("name=\"hospital-H44520200001\"");
   }
@@ -90,8 +90,7 @@ class LimitsTest {
     for (int i = 0; i < 3; i++) {
       assertThat(gw.get("/api/v1/settlements?claimNo=after" + i, H2_KEY).status()).isEqualTo(200);
     }
-    assertThat(gw.get("/metrics", null).body())
-        .contains("resilience4j_bulkhead_max_allowed_concurrent_calls");
+    assertThat(gw.metrics()).contains("resilience4j_bulkhead_max_allowed_concurrent_calls");
   }
 
   @Test

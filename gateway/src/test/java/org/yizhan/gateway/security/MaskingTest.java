@@ -138,7 +138,7 @@ class MaskingTest {
     String log = captured.toString(StandardCharsets.UTF_8);
     assertThat(log).contains("POST /api/v1/settlements ");
     assertThat(log).doesNotContain(PERSON).doesNotContain(OTHER);
-    assertThat(gw.get("/metrics", null).body()).doesNotContain(PERSON).doesNotContain(OTHER);
+    assertThat(gw.metrics()).doesNotContain(PERSON).doesNotContain(OTHER);
     assertThat(gw.sql("SELECT details FROM audit_log"))
         .isNotEmpty()
         .allSatisfy(

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,16 +31,18 @@ public final class GatewayProcess implements AutoCloseable {
   private final Map<String, String> env;
   private final int port;
   private final Path log;
+  private final List<String> jvmArgs;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private Process process;
   private int starts;
   private final List<Long> startMillis = new ArrayList<>();
 
-  private GatewayProcess(Map<String, String> env, int port, Path log) {
+  private GatewayProcess(Map<String, String> env, int port, Path log, List<String> jvmArgs) {
     this.env = env;
     this.port = port;
     this.log = log;
+    this.jvmArgs = jvmArgs;
   }
 
   /** A gateway against {@code jdbcUrl} (not started yet), logging to {@code log}. */
@@ -54,8 +57,29 @@ public final class GatewayProcess implements AutoCloseable {
             "YIZHAN_HTTP_HOST", "127.0.0.1",
             "YIZHAN_HTTP_PORT", Integer.toString(port),
             "YIZHAN_HTTP_INSTANCES", "2",
+            "YIZHAN_MANAGEMENT_PORT", "0",
             "YIZHAN_DB_POOL_SIZE", "8");
-    return new GatewayProcess(env, port, log);
+    return new GatewayProcess(env, port, log, List.of());
+  }
+
+  /**
+   * A gateway with its own embedded PostgreSQL under {@code dataDir}, as the README starts it (no
+   * {@code YIZHAN_DB_URL}), logging to {@code log}.
+   */
+  public static GatewayProcess embedded(Path dataDir, Path log, Map<String, String> extraEnv) {
+    int port = freePort();
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("YIZHAN_DB_EMBEDDED_DATA_DIR", dataDir.toAbsolutePath().toString());
+    env.put("YIZHAN_CONFIG_DIR", TestGateway.testConfigDir().toString());
+    env.put("YIZHAN_HTTP_HOST", "127.0.0.1");
+    env.put("YIZHAN_HTTP_PORT", Integer.toString(port));
+    env.put("YIZHAN_HTTP_INSTANCES", "2");
+    env.put("YIZHAN_MANAGEMENT_PORT", "0");
+    env.put("YIZHAN_DB_POOL_SIZE", "8");
+    // the production logging (INFO, masked, asynchronous), not the quiet logback-test.xml
+    Path logback = Path.of("target", "classes", "logback.xml").toAbsolutePath();
+    return new GatewayProcess(
+        Map.copyOf(env), port, log, List.of("-Dlogback.configurationFile=" + logback));
   }
 
   public static int freePort() {
@@ -77,16 +101,11 @@ public final class GatewayProcess implements AutoCloseable {
     }
     long t0 = System.nanoTime();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder b =
-        new ProcessBuilder(
-            List.of(
-                java,
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
+    List<String> command = new ArrayList<>();
+    command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    ProcessBuilder b = new ProcessBuilder(command);
     b.environment().putAll(env);
     b.redirectErrorStream(true);
     b.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -139,6 +158,24 @@ public final class GatewayProcess implements AutoCloseable {
     process.destroyForcibly();
     try {
       process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * SIGTERM, as an orchestrator or {@code kill} stops it; returns at once. {@link #awaitExit} waits
+   * for the shutdown hook to finish.
+   */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits up to {@code seconds} for the process to end; its exit status, or -1 if still alive. */
+  public int awaitExit(int seconds) {
+    try {
+      return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.yizhan.gateway.Gateway;
+import org.yizhan.gateway.LibraryLogging;
 import org.yizhan.gateway.Main;
 import org.yizhan.gateway.config.AppConfig;
 import org.yizhan.gateway.metrics.Metrics;
@@ -93,6 +94,7 @@ public final class TestGateway implements AutoCloseable {
 
   private static TestGateway start(
       Map<String, String> env, UnaryOperator<String> route, Clock clock) {
+    LibraryLogging.install();
     Database db = TestDatabase.fresh();
     Database routed = Database.external(route.apply(db.jdbcUrl()), db.user(), db.password());
     Map<String, String> all = new HashMap<>(env);
@@ -100,6 +102,7 @@ public final class TestGateway implements AutoCloseable {
     all.putIfAbsent("YIZHAN_HTTP_PORT", "0");
     all.putIfAbsent("YIZHAN_HTTP_HOST", "127.0.0.1");
     all.putIfAbsent("YIZHAN_HTTP_INSTANCES", "2");
+    all.putIfAbsent("YIZHAN_MANAGEMENT_PORT", "0");
     all.put("YIZHAN_DB_URL", routed.jdbcUrl());
     AppConfig config = AppConfig.load(all);
     Metrics metrics = new Metrics();
@@ -189,6 +192,16 @@ public final class TestGateway implements AutoCloseable {
       }
       return null;
     }
+  }
+
+  /** The Prometheus scrape, from the management port. */
+  public String metrics() {
+    return send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gateway.managementPort() + "/metrics"))
+                .GET(),
+            null)
+        .body();
   }
 
   public Response get(String path, String key) {
