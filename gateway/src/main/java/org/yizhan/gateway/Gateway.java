@@ -17,7 +17,9 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jooq.impl.DSL;
@@ -38,6 +40,7 @@ import org.yizhan.gateway.http.HttpVerticle;
 import org.yizhan.gateway.http.ManagerApi;
 import org.yizhan.gateway.http.OpsApi;
 import org.yizhan.gateway.http.Routes;
+import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.IdentityService;
@@ -45,11 +48,15 @@ import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.nhsa.NhsaApi;
+import org.yizhan.gateway.security.AddressLimiter;
+import org.yizhan.gateway.security.FairShare;
 import org.yizhan.gateway.security.HospitalAuth;
 import org.yizhan.gateway.security.HospitalGate;
 import org.yizhan.gateway.security.HospitalKeys;
 import org.yizhan.gateway.security.Limits;
+import org.yizhan.gateway.security.LoginGuard;
 import org.yizhan.gateway.security.ManagerAuth;
+import org.yizhan.gateway.security.NationalSignature;
 import org.yizhan.gateway.security.RequestVerifier;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.Database;
@@ -143,6 +150,8 @@ public final class Gateway implements HttpContext {
   private final HospitalGate hospitalGate;
   private final RequestVerifier requestVerifier;
   private final Limits limits;
+  private final Transport transport;
+  private final FairShare fairShare;
   private final IdentityDirectory identities;
   private final SettlementService settlements;
   private final ManagerAuth managerAuth;
@@ -161,6 +170,7 @@ public final class Gateway implements HttpContext {
       Metrics metrics,
       Pool pool,
       SettlementEngine engine,
+      List<Hospitals.Hospital> hospitals,
       Clock clock) {
     this.vertx = vertx;
     this.config = config;
@@ -169,16 +179,38 @@ public final class Gateway implements HttpContext {
     this.engine = engine;
     this.clock = clock;
     this.guard = new DbGuard("database").bindTo(metrics.meterRegistry());
-    this.hospitalAuth = new HospitalAuth(vertx, pool);
+    this.hospitalAuth =
+        new HospitalAuth(
+            vertx,
+            pool,
+            new AddressLimiter(
+                config.security().keyLookupsPerSecondPerAddress(), System::nanoTime));
     this.requestVerifier =
         new RequestVerifier(pool, clock, config.security().maxClockSkewSeconds());
+    this.transport =
+        new Transport(
+            config.http().maxConnections(),
+            config.http().maxConnectionsPerAddress(),
+            config.http().bodyBufferTotalBytes());
     this.limits =
         new Limits(
             config.security().hospitalRequestsPerSecond(),
             config.security().hospitalConcurrentRequests(),
             config.security().managerRequestsPerSecond(),
             metrics.meterRegistry());
-    this.hospitalGate = new HospitalGate(hospitalAuth, limits, requestVerifier);
+    Map<String, String> hospitalByPaasid = new HashMap<>();
+    for (Hospitals.Hospital h : hospitals) {
+      hospitalByPaasid.put(h.paasid(), h.code());
+    }
+    this.fairShare = new FairShare(config.security().fairConcurrentRequests());
+    this.hospitalGate =
+        new HospitalGate(
+            hospitalAuth,
+            limits,
+            requestVerifier,
+            new NationalSignature(
+                hospitalByPaasid, requestVerifier, clock, config.security().maxClockSkewSeconds()),
+            fairShare);
     this.identities = new IdentityDirectory(vertx, pool, config.identityCacheSeconds());
     this.settlements =
         new SettlementService(
@@ -190,7 +222,16 @@ public final class Gateway implements HttpContext {
             metrics,
             clock,
             config.zone());
-    this.managerAuth = new ManagerAuth(vertx, pool, clock);
+    this.managerAuth =
+        new ManagerAuth(
+            vertx,
+            pool,
+            clock,
+            new LoginGuard(
+                clock,
+                config.security().loginFailuresBeforeLockout(),
+                config.security().loginLockoutSeconds(),
+                config.security().loginLockoutMaxSeconds()));
     this.identityService = new IdentityService(pool, identities, clock);
     this.ledger = new LedgerService(pool, clock, config.zone());
     this.gauges = new PrepaymentGauges(metrics.meterRegistry());
@@ -226,7 +267,14 @@ public final class Gateway implements HttpContext {
             .using(vertx)
             .build();
     Gateway g =
-        new Gateway(vertx, config, metrics, pool, new SettlementEngine(policies, catalogue), clock);
+        new Gateway(
+            vertx,
+            config,
+            metrics,
+            pool,
+            new SettlementEngine(policies, catalogue),
+            hospitals,
+            clock);
     return g.syncHospitals(hospitals)
         .compose(v -> g.syncManagers(managers))
         .compose(
@@ -327,6 +375,22 @@ public final class Gateway implements HttpContext {
                     port(),
                     instances))
         .mapEmpty();
+  }
+
+  @Override
+  public Transport transport() {
+    return transport;
+  }
+
+  /** The hospital requests at work and waiting for a fair slot. */
+  public FairShare fairShare() {
+    return fairShare;
+  }
+
+  @Override
+  public void mountGates(Routes routes) {
+    HospitalApi.mountGate(routes, hospitalGate);
+    NhsaApi.mountGate(routes, hospitalGate);
   }
 
   @Override

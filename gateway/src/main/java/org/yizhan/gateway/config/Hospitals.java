@@ -18,11 +18,22 @@ import java.util.Set;
 public final class Hospitals {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  /** A designated hospital. */
-  public record Hospital(String code, String name, int level, String region, List<Key> keys) {
+  /**
+   * A designated hospital.
+   *
+   * @param paasid the id its system signs national-interface requests with ({@code x-tif-paasid});
+   *     by default its code
+   */
+  public record Hospital(
+      String code, String name, int level, String region, List<Key> keys, String paasid) {
     public Hospital {
       Objects.requireNonNull(code, "code");
       keys = List.copyOf(keys);
+      paasid = paasid == null ? code : paasid;
+    }
+
+    public Hospital(String code, String name, int level, String region, List<Key> keys) {
+      this(code, name, level, region, keys, code);
     }
   }
 
@@ -42,9 +53,10 @@ public final class Hospitals {
     Node root = Node.root(name, json).onlyKeys(Set.of("hospitals"));
     List<Hospital> out = new ArrayList<>();
     Set<String> codes = new HashSet<>();
+    Set<String> paasids = new HashSet<>();
     Set<String> keyIds = new HashSet<>();
     for (Node h : root.required("hospitals").elements()) {
-      h.onlyKeys(Set.of("code", "name", "level", "region", "keys"));
+      h.onlyKeys(Set.of("code", "name", "level", "region", "keys", "paasid"));
       String code = h.required("code").text("[A-Za-z0-9]{1,32}", "1–32 letters or digits");
       if (!codes.add(code)) {
         throw h.child("code").error("hospital " + code + " appears twice");
@@ -68,7 +80,15 @@ public final class Hospitals {
               h.required("name").text(),
               h.required("level").integer(1, 3),
               h.required("region").text("\\d{6}", "a 6-digit region code"),
-              keys));
+              keys,
+              h.child("paasid").isMissingOrNull()
+                  ? code
+                  : h.child("paasid").text("[A-Za-z0-9._-]{1,64}", "1–64 letters, digits, . _ -")));
+    }
+    for (Hospital h : out) {
+      if (!paasids.add(h.paasid())) {
+        throw new ConfigException(name + ": paasid " + h.paasid() + " is given to two hospitals");
+      }
     }
     return List.copyOf(out);
   }

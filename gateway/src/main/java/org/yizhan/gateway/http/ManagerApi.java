@@ -119,7 +119,14 @@ public final class ManagerApi {
     String password = f.text("password", PASSWORD, "1–128 printable characters", true);
     limits.admitLogin();
     guard
-        .call(() -> auth.login(username, password))
+        .call(
+            () ->
+                auth.login(
+                    username,
+                    password,
+                    ctx.request().remoteAddress() == null
+                        ? null
+                        : ctx.request().remoteAddress().hostAddress()))
         .onSuccess(
             s -> {
               Cookie c =

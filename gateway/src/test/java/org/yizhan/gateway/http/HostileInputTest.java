@@ -969,8 +969,10 @@ class HostileInputTest {
   /** The headers with a valid signature for {@code target} added, for a hospital's request. */
   static List<Header> signed(Endpoint e, Request base, String target) {
     List<Header> h = new ArrayList<>(base.headers());
-    h.removeIf(x -> x.name().startsWith("X-Yz-"));
-    if (e.auth() == Auth.HOSPITAL) {
+    h.removeIf(x -> x.name().startsWith("X-Yz-") || x.name().startsWith("x-tif-"));
+    if (e.auth() == Auth.HOSPITAL && Signer.isNational(target)) {
+      Signer.national(TestGateway.H1_KEY).forEach((k, v) -> h.add(new Header(k, v)));
+    } else if (e.auth() == Auth.HOSPITAL) {
       Signer.headers(TestGateway.H1_KEY, base.method(), target, base.body())
           .forEach((k, v) -> h.add(new Header(k, v)));
     }
