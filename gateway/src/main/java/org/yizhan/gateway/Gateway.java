@@ -202,7 +202,8 @@ public final class Gateway implements HttpContext {
     for (Hospitals.Hospital h : hospitals) {
       hospitalByPaasid.put(h.paasid(), h.code());
     }
-    this.fairShare = new FairShare(config.security().fairConcurrentRequests());
+    int fair = config.security().fairConcurrentRequests();
+    this.fairShare = new FairShare(fair > 0 ? fair : 2 * config.db().poolSize());
     this.hospitalGate =
         new HospitalGate(
             hospitalAuth,

@@ -41,7 +41,8 @@ public record AppConfig(
    * @param keyLookupsPerSecondPerAddress API keys not in the cache that one remote address may have
    *     looked up in the database a second (429 beyond): made-up keys cost no database work
    * @param fairConcurrentRequests hospital requests in flight in all, shared round-robin between
-   *     the hospitals that have requests waiting (so one hospital's surge cannot starve another)
+   *     the hospitals that have requests waiting (so one hospital's surge cannot starve another); 0
+   *     = twice the database pool
    * @param loginFailuresBeforeLockout failed logins of one account, or from one address, before
    *     further attempts are refused for a while
    * @param loginLockoutSeconds the first lockout, seconds; each further failure doubles it
@@ -232,8 +233,8 @@ public record AppConfig(
             s.integer(
                 "security.limits.fairConcurrentRequests",
                 "YIZHAN_SECURITY_LIMITS_FAIR_CONCURRENT_REQUESTS",
-                32,
-                1,
+                0,
+                0,
                 100_000),
             s.integer(
                 "security.login.failuresBeforeLockout",

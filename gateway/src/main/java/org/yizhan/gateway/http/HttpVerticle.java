@@ -92,6 +92,9 @@ public final class HttpVerticle extends VerticleBase {
                 .setMaxHeaderSize(16 * 1024)
                 .setMaxInitialLineLength(4096)
                 .setCompressionSupported(true)
+                // HTTP/1.1 only: with cleartext HTTP/2 detection a connection is not known (to
+                // the connection caps and deadlines) until its first bytes arrive
+                .setHttp2ClearTextEnabled(false)
                 .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS));
     return server
