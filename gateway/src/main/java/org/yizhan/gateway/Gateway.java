@@ -378,6 +378,10 @@ public final class Gateway implements HttpContext {
         .mapEmpty();
   }
 
+  private ManagerApi managerApi() {
+    return new ManagerApi(managerAuth, identityService, ledger, guard, pool, limits, config.zone());
+  }
+
   @Override
   public Transport transport() {
     return transport;
@@ -392,6 +396,7 @@ public final class Gateway implements HttpContext {
   public void mountGates(Routes routes) {
     HospitalApi.mountGate(routes, hospitalGate);
     NhsaApi.mountGate(routes, hospitalGate);
+    managerApi().mountGate(routes);
   }
 
   @Override
@@ -414,8 +419,7 @@ public final class Gateway implements HttpContext {
             clock,
             config.zone())
         .mount(routes);
-    new ManagerApi(managerAuth, identityService, ledger, guard, pool, limits, config.zone())
-        .mount(routes);
+    managerApi().mount(routes);
     // Vert.x matches "/manager" with or without the trailing slash: redirect only without it.
     routes
         .router()

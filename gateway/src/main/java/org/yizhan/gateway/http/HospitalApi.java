@@ -87,7 +87,14 @@ public final class HospitalApi {
 
   /** After the body is read: a fair slot, then the signature over the body. */
   private void authenticate(RoutingContext ctx) {
-    gate.verify(ctx, signatures).onSuccess(p -> ctx.next()).onFailure(ctx::fail);
+    gate.verify(ctx, signatures)
+        .onSuccess(
+            p -> {
+              if (!answered(ctx)) {
+                ctx.next();
+              }
+            })
+        .onFailure(ctx::fail);
   }
 
   static Principal principal(RoutingContext ctx) {

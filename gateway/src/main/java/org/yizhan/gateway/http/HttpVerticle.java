@@ -221,8 +221,7 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     if (!app.transport().reserveBody(bytes)) {
-      ctx.response().putHeader("Connection", "close");
-      ctx.addEndHandler(v -> ctx.request().connection().close());
+      Transport.closeUnreadBody(ctx);
       ctx.fail(
           new ApiError(
               503,
@@ -337,6 +336,8 @@ public final class HttpVerticle extends VerticleBase {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
+    // refused before its body was read (or while it streams): never read it, close after answering
+    Transport.closeUnreadBody(ctx);
     if (error.status() == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
     } else if (error.status() == 429) {

@@ -1,5 +1,7 @@
 package org.yizhan.gateway.http;
 
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,6 +84,19 @@ public final class Transport {
 
   public void releaseBody(long bytes) {
     bodyBytes.addAndGet(-bytes);
+  }
+
+  /**
+   * Once the answer to a request refused before its body was read is sent, closes its connection if
+   * the body is still unread: reading it would cost what the refusal saved, and leaving it would
+   * stall the connection.
+   */
+  public static void closeUnreadBody(RoutingContext ctx) {
+    if (ctx.request().isEnded() || ctx.request().version() == HttpVersion.HTTP_2) {
+      return;
+    }
+    ctx.response().putHeader("Connection", "close");
+    ctx.addEndHandler(v -> ctx.request().connection().close());
   }
 
   /** Connections open now. */

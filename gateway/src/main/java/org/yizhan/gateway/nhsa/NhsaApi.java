@@ -19,6 +19,7 @@ import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.http.Json;
 import org.yizhan.gateway.http.Routes;
+import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.security.HospitalGate;
 import org.yizhan.gateway.service.SettlementService;
@@ -155,6 +156,7 @@ public final class NhsaApi {
     if (ctx.response().headWritten() || ctx.response().closed()) {
       return;
     }
+    Transport.closeUnreadBody(ctx);
     if (status == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
     } else if (status == 429) {

@@ -1,10 +1,10 @@
 package org.yizhan.gateway.security;
 
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 import org.yizhan.gateway.store.DbGuard;
 
@@ -69,24 +69,12 @@ public final class HospitalGate {
             })
         .onFailure(
             e -> {
-              closeUnreadBody(ctx);
+              Transport.closeUnreadBody(ctx);
               ctx.fail(
                   e instanceof ApiError
                       ? e
                       : new DbGuard.Unavailable("the caller could not be checked; retry later"));
             });
-  }
-
-  /**
-   * Once the answer to a refused request is sent, closes its connection if its body was never read:
-   * reading it would cost what the refusal saved, and leaving it would stall the connection.
-   */
-  private static void closeUnreadBody(RoutingContext ctx) {
-    if (ctx.request().isEnded() || ctx.request().version() == HttpVersion.HTTP_2) {
-      return;
-    }
-    ctx.response().putHeader("Connection", "close");
-    ctx.addEndHandler(v -> ctx.request().connection().close());
   }
 
   /** The caller admitted by {@link #authenticate}. */

@@ -95,7 +95,11 @@ class HostileTransportTest {
   @Test
   void keylessRequest_isRefusedFromItsHeaders_beforeItsBodyIsSent_andItsConnectionClosed()
       throws IOException {
-    for (String path : List.of("/api/v1/settlements", "/fsi/api/rsfComIfsService/callService")) {
+    for (String path :
+        List.of(
+            "/api/v1/settlements",
+            "/fsi/api/rsfComIfsService/callService",
+            "/manager/api/identities")) {
       try (Socket s = connect("127.0.0.1")) {
         long t0 = System.nanoTime();
         s.getOutputStream()
