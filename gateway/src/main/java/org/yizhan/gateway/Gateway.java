@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jooq.impl.DSL;
@@ -41,6 +43,7 @@ import org.yizhan.gateway.http.ManagementServer;
 import org.yizhan.gateway.http.ManagerApi;
 import org.yizhan.gateway.http.OpsApi;
 import org.yizhan.gateway.http.Routes;
+import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.IdentityService;
@@ -48,11 +51,15 @@ import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.nhsa.NhsaApi;
+import org.yizhan.gateway.security.AddressLimiter;
+import org.yizhan.gateway.security.FairShare;
 import org.yizhan.gateway.security.HospitalAuth;
 import org.yizhan.gateway.security.HospitalGate;
 import org.yizhan.gateway.security.HospitalKeys;
 import org.yizhan.gateway.security.Limits;
+import org.yizhan.gateway.security.LoginGuard;
 import org.yizhan.gateway.security.ManagerAuth;
+import org.yizhan.gateway.security.NationalSignature;
 import org.yizhan.gateway.security.RequestVerifier;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.Database;
@@ -146,6 +153,8 @@ public final class Gateway implements HttpContext {
   private final HospitalGate hospitalGate;
   private final RequestVerifier requestVerifier;
   private final Limits limits;
+  private final Transport transport;
+  private final FairShare fairShare;
   private final IdentityDirectory identities;
   private final SettlementService settlements;
   private final ManagerAuth managerAuth;
@@ -165,6 +174,7 @@ public final class Gateway implements HttpContext {
       Metrics metrics,
       Pool pool,
       SettlementEngine engine,
+      List<Hospitals.Hospital> hospitals,
       Clock clock) {
     this.vertx = vertx;
     this.config = config;
@@ -173,16 +183,39 @@ public final class Gateway implements HttpContext {
     this.engine = engine;
     this.clock = clock;
     this.guard = new DbGuard("database").bindTo(metrics.meterRegistry());
-    this.hospitalAuth = new HospitalAuth(vertx, pool);
+    this.hospitalAuth =
+        new HospitalAuth(
+            vertx,
+            pool,
+            new AddressLimiter(
+                config.security().keyLookupsPerSecondPerAddress(), System::nanoTime));
     this.requestVerifier =
         new RequestVerifier(pool, clock, config.security().maxClockSkewSeconds());
+    this.transport =
+        new Transport(
+            config.http().maxConnections(),
+            config.http().maxConnectionsPerAddress(),
+            config.http().bodyBufferTotalBytes());
     this.limits =
         new Limits(
             config.security().hospitalRequestsPerSecond(),
             config.security().hospitalConcurrentRequests(),
             config.security().managerRequestsPerSecond(),
             metrics.meterRegistry());
-    this.hospitalGate = new HospitalGate(hospitalAuth, limits, requestVerifier);
+    Map<String, String> hospitalByPaasid = new HashMap<>();
+    for (Hospitals.Hospital h : hospitals) {
+      hospitalByPaasid.put(h.paasid(), h.code());
+    }
+    int fair = config.security().fairConcurrentRequests();
+    this.fairShare = new FairShare(fair > 0 ? fair : 2 * config.db().poolSize());
+    this.hospitalGate =
+        new HospitalGate(
+            hospitalAuth,
+            limits,
+            requestVerifier,
+            new NationalSignature(
+                hospitalByPaasid, requestVerifier, clock, config.security().maxClockSkewSeconds()),
+            fairShare);
     this.identities = new IdentityDirectory(vertx, pool, config.identityCacheSeconds());
     this.settlements =
         new SettlementService(
@@ -195,7 +228,16 @@ public final class Gateway implements HttpContext {
             clock,
             config.zone(),
             Duration.ofDays(config.treatmentWindowDays()));
-    this.managerAuth = new ManagerAuth(vertx, pool, clock);
+    this.managerAuth =
+        new ManagerAuth(
+            vertx,
+            pool,
+            clock,
+            new LoginGuard(
+                clock,
+                config.security().loginFailuresBeforeLockout(),
+                config.security().loginLockoutSeconds(),
+                config.security().loginLockoutMaxSeconds()));
     this.identityService = new IdentityService(pool, identities, clock);
     this.ledger = new LedgerService(pool, clock, config.zone());
     this.gauges = new PrepaymentGauges(metrics.meterRegistry());
@@ -237,6 +279,7 @@ public final class Gateway implements HttpContext {
             metrics,
             pool,
             new SettlementEngine(policies, catalogue, Hospitals.unknownItemsByHospital(hospitals)),
+            hospitals,
             clock);
     return g.syncHospitals(hospitals)
         .compose(v -> g.syncManagers(managers))
@@ -358,6 +401,27 @@ public final class Gateway implements HttpContext {
         .mapEmpty();
   }
 
+  private ManagerApi managerApi() {
+    return new ManagerApi(managerAuth, identityService, ledger, guard, pool, limits, config.zone());
+  }
+
+  @Override
+  public Transport transport() {
+    return transport;
+  }
+
+  /** The hospital requests at work and waiting for a fair slot. */
+  public FairShare fairShare() {
+    return fairShare;
+  }
+
+  @Override
+  public void mountGates(Routes routes) {
+    HospitalApi.mountGate(routes, hospitalGate);
+    NhsaApi.mountGate(routes, hospitalGate);
+    managerApi().mountGate(routes);
+  }
+
   @Override
   public void mount(Routes routes) {
     new OpsApi(pool, guard).mount(routes);
@@ -380,8 +444,7 @@ public final class Gateway implements HttpContext {
             config.zone(),
             config.maxStayDays())
         .mount(routes);
-    new ManagerApi(managerAuth, identityService, ledger, guard, pool, limits, config.zone())
-        .mount(routes);
+    managerApi().mount(routes);
     // Vert.x matches "/manager" with or without the trailing slash: redirect only without it.
     routes
         .router()

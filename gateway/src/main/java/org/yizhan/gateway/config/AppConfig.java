@@ -61,6 +61,15 @@ public record AppConfig(
    * @param hospitalRequestsPerSecond requests a second each hospital may make (429 beyond)
    * @param hospitalConcurrentRequests requests each hospital may have in flight (429 beyond)
    * @param managerRequestsPerSecond requests a second each manager may make (429 beyond)
+   * @param keyLookupsPerSecondPerAddress API keys not in the cache that one remote address may have
+   *     looked up in the database a second (429 beyond): made-up keys cost no database work
+   * @param fairConcurrentRequests hospital requests in flight in all, shared round-robin between
+   *     the hospitals that have requests waiting (so one hospital's surge cannot starve another); 0
+   *     = twice the database pool
+   * @param loginFailuresBeforeLockout failed logins of one account, or from one address, before
+   *     further attempts are refused for a while
+   * @param loginLockoutSeconds the first lockout, seconds; each further failure doubles it
+   * @param loginLockoutMaxSeconds the longest lockout, seconds
    */
   public record Security(
       SignatureMode apiSignatures,
@@ -68,7 +77,12 @@ public record AppConfig(
       int maxClockSkewSeconds,
       int hospitalRequestsPerSecond,
       int hospitalConcurrentRequests,
-      int managerRequestsPerSecond) {}
+      int managerRequestsPerSecond,
+      int keyLookupsPerSecondPerAddress,
+      int fairConcurrentRequests,
+      int loginFailuresBeforeLockout,
+      int loginLockoutSeconds,
+      int loginLockoutMaxSeconds) {}
 
   /**
    * @param host the address to listen on
@@ -77,6 +91,15 @@ public record AppConfig(
    * @param bodyLimitBytes the largest request body accepted
    * @param shutdownGraceSeconds how long SIGTERM waits for in-flight requests
    * @param requestTimeoutSeconds the longest a request may take before it is answered 503
+   * @param headerTimeoutSeconds the longest a client may take to send a request's head (line and
+   *     headers), from its connection or its previous answer's end plus the idle timeout; the
+   *     connection is closed beyond
+   * @param bodyTimeoutSeconds the longest a client may take to send a request's body once its head
+   *     is in; the connection is closed beyond
+   * @param maxConnections open connections in all (further ones are closed at once)
+   * @param maxConnectionsPerAddress open connections from one remote address
+   * @param bodyBufferTotalBytes bytes of request bodies held in memory at once, all requests
+   *     together (503 beyond)
    */
   public record Http(
       String host,
@@ -84,7 +107,12 @@ public record AppConfig(
       int instances,
       long bodyLimitBytes,
       int shutdownGraceSeconds,
-      int requestTimeoutSeconds) {}
+      int requestTimeoutSeconds,
+      int headerTimeoutSeconds,
+      int bodyTimeoutSeconds,
+      int maxConnections,
+      int maxConnectionsPerAddress,
+      long bodyBufferTotalBytes) {}
 
   /**
    * @param url JDBC URL of an external PostgreSQL, or empty to start the embedded one
@@ -160,7 +188,23 @@ public record AppConfig(
             s.integer(
                 "http.shutdownGraceSeconds", "YIZHAN_HTTP_SHUTDOWN_GRACE_SECONDS", 20, 0, 600),
             s.integer(
-                "http.requestTimeoutSeconds", "YIZHAN_HTTP_REQUEST_TIMEOUT_SECONDS", 10, 1, 600));
+                "http.requestTimeoutSeconds", "YIZHAN_HTTP_REQUEST_TIMEOUT_SECONDS", 10, 1, 600),
+            s.integer(
+                "http.headerTimeoutSeconds", "YIZHAN_HTTP_HEADER_TIMEOUT_SECONDS", 10, 1, 600),
+            s.integer("http.bodyTimeoutSeconds", "YIZHAN_HTTP_BODY_TIMEOUT_SECONDS", 30, 1, 3600),
+            s.integer("http.maxConnections", "YIZHAN_HTTP_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
+            s.integer(
+                "http.maxConnectionsPerAddress",
+                "YIZHAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS",
+                512,
+                1,
+                1_000_000),
+            s.integer(
+                "http.bodyBufferTotalBytes",
+                "YIZHAN_HTTP_BODY_BUFFER_TOTAL_BYTES",
+                64 * 1024 * 1024,
+                1024,
+                Integer.MAX_VALUE));
     Db db =
         new Db(
             s.text("db.url", "YIZHAN_DB_URL", ""),
@@ -180,7 +224,7 @@ public record AppConfig(
     Security security =
         new Security(
             s.mode("security.signatures.api", "YIZHAN_SECURITY_SIGNATURES_API", "REQUIRED"),
-            s.mode("security.signatures.nhsa", "YIZHAN_SECURITY_SIGNATURES_NHSA", "OPTIONAL"),
+            s.mode("security.signatures.nhsa", "YIZHAN_SECURITY_SIGNATURES_NHSA", "REQUIRED"),
             s.integer(
                 "security.signatures.maxClockSkewSeconds",
                 "YIZHAN_SECURITY_SIGNATURES_MAX_CLOCK_SKEW_SECONDS",
@@ -204,7 +248,37 @@ public record AppConfig(
                 "YIZHAN_SECURITY_LIMITS_MANAGER_REQUESTS_PER_SECOND",
                 50,
                 1,
-                100_000));
+                100_000),
+            s.integer(
+                "security.limits.keyLookupsPerSecondPerAddress",
+                "YIZHAN_SECURITY_LIMITS_KEY_LOOKUPS_PER_SECOND_PER_ADDRESS",
+                20,
+                1,
+                100_000),
+            s.integer(
+                "security.limits.fairConcurrentRequests",
+                "YIZHAN_SECURITY_LIMITS_FAIR_CONCURRENT_REQUESTS",
+                0,
+                0,
+                100_000),
+            s.integer(
+                "security.login.failuresBeforeLockout",
+                "YIZHAN_SECURITY_LOGIN_FAILURES_BEFORE_LOCKOUT",
+                5,
+                1,
+                1000),
+            s.integer(
+                "security.login.lockoutSeconds",
+                "YIZHAN_SECURITY_LOGIN_LOCKOUT_SECONDS",
+                60,
+                1,
+                86_400),
+            s.integer(
+                "security.login.lockoutMaxSeconds",
+                "YIZHAN_SECURITY_LOGIN_LOCKOUT_MAX_SECONDS",
+                3600,
+                1,
+                86_400));
     Management management =
         new Management(
             s.text("management.host", "YIZHAN_MANAGEMENT_HOST", "127.0.0.1"),

@@ -27,6 +27,8 @@ public final class Hospitals {
    *
    * @param unknownItems its own setting for item codes not in the catalogue, or {@code null} to
    *     follow the policy's
+   * @param paasid the id its system signs national-interface requests with ({@code x-tif-paasid});
+   *     by default its code
    */
   public record Hospital(
       String code,
@@ -34,15 +36,17 @@ public final class Hospitals {
       int level,
       String region,
       List<Key> keys,
-      UnknownItems unknownItems) {
+      UnknownItems unknownItems,
+      String paasid) {
     public Hospital {
       Objects.requireNonNull(code, "code");
       keys = List.copyOf(keys);
+      paasid = paasid == null ? code : paasid;
     }
 
-    /** A hospital that follows the policy for unknown item codes. */
+    /** A hospital that follows the policy for unknown item codes and signs with its code. */
     public Hospital(String code, String name, int level, String region, List<Key> keys) {
-      this(code, name, level, region, keys, null);
+      this(code, name, level, region, keys, null, code);
     }
   }
 
@@ -62,9 +66,10 @@ public final class Hospitals {
     Node root = Node.root(name, json).onlyKeys(Set.of("hospitals"));
     List<Hospital> out = new ArrayList<>();
     Set<String> codes = new HashSet<>();
+    Set<String> paasids = new HashSet<>();
     Set<String> keyIds = new HashSet<>();
     for (Node h : root.required("hospitals").elements()) {
-      h.onlyKeys(Set.of("code", "name", "level", "region", "keys", "unknownItems"));
+      h.onlyKeys(Set.of("code", "name", "level", "region", "keys", "unknownItems", "paasid"));
       String code = h.required("code").text("[A-Za-z0-9]{1,32}", "1–32 letters or digits");
       if (!codes.add(code)) {
         throw h.child("code").error("hospital " + code + " appears twice");
@@ -89,7 +94,15 @@ public final class Hospitals {
               h.required("level").integer(1, 3),
               h.required("region").text("\\d{6}", "a 6-digit region code"),
               keys,
-              PolicyFiles.unknownItemsOr(h.child("unknownItems"), null)));
+              PolicyFiles.unknownItemsOr(h.child("unknownItems"), null),
+              h.child("paasid").isMissingOrNull()
+                  ? code
+                  : h.child("paasid").text("[A-Za-z0-9._-]{1,64}", "1–64 letters, digits, . _ -")));
+    }
+    for (Hospital h : out) {
+      if (!paasids.add(h.paasid())) {
+        throw new ConfigException(name + ": paasid " + h.paasid() + " is given to two hospitals");
+      }
     }
     return List.copyOf(out);
   }

@@ -13,11 +13,29 @@ public final class ApiError extends RuntimeException {
   private final String code;
   private final String field;
 
+  /** Seconds to wait before retrying (the Retry-After header of a 429 or 503); 0 = the default. */
+  private final long retryAfterSeconds;
+
   public ApiError(int status, String code, String field, String message) {
+    this(status, code, field, message, 0);
+  }
+
+  private ApiError(int status, String code, String field, String message, long retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** A 429 telling the client to wait {@code retryAfterSeconds} (at least 1) before retrying. */
+  public static ApiError tooMany(String code, String message, long retryAfterSeconds) {
+    return new ApiError(429, code, null, message, Math.max(1, retryAfterSeconds));
+  }
+
+  /** Seconds to wait before retrying, 0 when the answer's default applies. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public int status() {

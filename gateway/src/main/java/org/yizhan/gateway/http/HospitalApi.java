@@ -36,7 +36,7 @@ import org.yizhan.gateway.store.SettlementRecord;
  * key's, and a hospital sees only its own settlements (another's is "not found").
  */
 public final class HospitalApi {
-  static final String PRINCIPAL = "principal";
+  static final String PRINCIPAL = HospitalGate.PRINCIPAL;
 
   /** The largest page of a search. */
   static final int MAX_PAGE_SIZE = 200;
@@ -83,12 +83,19 @@ public final class HospitalApi {
     routes.add(DELETE, "/api/v1/keys/:keyId", this::revokeKey);
   }
 
+  /** Authenticates from the headers, before the body is read (see {@link HospitalGate}). */
+  public static void mountGate(Routes routes, HospitalGate gate) {
+    routes.router().route("/api/v1/*").handler(gate::authenticate);
+  }
+
+  /** After the body is read: a fair slot, then the signature over the body. */
   private void authenticate(RoutingContext ctx) {
-    gate.admit(ctx, signatures)
+    gate.verify(ctx, signatures)
         .onSuccess(
             p -> {
-              ctx.put(PRINCIPAL, p);
-              ctx.next();
+              if (!answered(ctx)) {
+                ctx.next();
+              }
             })
         .onFailure(ctx::fail);
   }

@@ -9,6 +9,15 @@ public interface HttpContext {
 
   Metrics metrics();
 
+  /** The connection and body-memory counts every instance shares. */
+  Transport transport();
+
+  /**
+   * Mounts the handlers that run before a request's body is read (authentication from the headers):
+   * a request they refuse is never read.
+   */
+  void mountGates(Routes routes);
+
   /** Mounts every API's routes on a new instance's router. */
   void mount(Routes routes);
 }

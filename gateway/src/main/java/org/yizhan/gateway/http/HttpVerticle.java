@@ -4,9 +4,11 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -15,9 +17,12 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.store.DbGuard;
@@ -27,6 +32,12 @@ import org.yizhan.gateway.store.DbGuard;
  * (Vert.x spreads connections over them). Routes are mounted by the API classes; this class owns
  * what every route shares: request ids, timeouts, body limits, metrics, access log, and the one
  * place where failures become {@code {code, message, field, correlationId}}.
+ *
+ * <p>It also owns the transport's limits, what a client can make the gateway hold before it is
+ * known ({@link Transport}): connections in all and per address, a deadline for a request's head
+ * and one for its body, and the memory all bodies together may take. The order of handlers is the
+ * point: request id and timeout, then the gates (authentication from the headers, {@link
+ * HttpContext#mountGates}), then the body's memory is reserved and the body read, then the routes.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -36,8 +47,14 @@ public final class HttpVerticle extends VerticleBase {
   static final String UNMATCHED = "unmatched";
   static final String STARTED = "startedNanos";
 
+  /** How long a connection may stay silent, seconds. */
+  static final int IDLE_TIMEOUT_SECONDS = 60;
+
   private final HttpContext app;
   private HttpServer server;
+
+  /** This instance's open connections' deadlines (touched on this instance's event loop only). */
+  private final Map<HttpConnection, Deadlines> deadlines = new HashMap<>();
 
   public HttpVerticle(HttpContext app) {
     this.app = app;
@@ -50,13 +67,15 @@ public final class HttpVerticle extends VerticleBase {
     router
         .route()
         .handler(TimeoutHandler.create(app.config().http().requestTimeoutSeconds() * 1000L, 503));
+    Routes routes = new Routes(router);
+    app.mountGates(routes);
+    router.route().handler(this::reserveBody);
     router
         .route()
         .handler(
             BodyHandler.create(false)
                 .setBodyLimit(app.config().http().bodyLimitBytes())
                 .setHandleFileUploads(false));
-    Routes routes = new Routes(router);
     app.mount(routes);
     routes.add(HttpMethod.GET, "/openapi.yaml", this::openApi);
     router.route().last().handler(routes::unmatched);
@@ -77,12 +96,20 @@ public final class HttpVerticle extends VerticleBase {
                 .setMaxHeaderSize(16 * 1024)
                 .setMaxInitialLineLength(4096)
                 .setCompressionSupported(true)
-                .setIdleTimeout(60)
+                // HTTP/1.1 only: with cleartext HTTP/2 detection a connection is not known (to
+                // the connection caps and deadlines) until its first bytes arrive
+                .setHttp2ClearTextEnabled(false)
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS));
     return server
+        .connectionHandler(this::connected)
         .invalidRequestHandler(MalformedRequests::answerUndecodable)
         .requestHandler(
             request -> {
+              Deadlines d = deadlines.get(request.connection());
+              if (d != null) {
+                d.requestStarted(request);
+              }
               ApiError bad = MalformedRequests.badTarget(request);
               if (bad != null) {
                 MalformedRequests.write(request.response(), bad, UUID.randomUUID().toString());
@@ -91,6 +118,131 @@ public final class HttpVerticle extends VerticleBase {
               router.handle(request);
             })
         .listen();
+  }
+
+  /**
+   * A new connection: counted against the caps in all and per remote address (closed at once beyond
+   * them), and given the deadline for its first request's head.
+   */
+  private void connected(HttpConnection conn) {
+    String address = conn.remoteAddress() == null ? "" : conn.remoteAddress().hostAddress();
+    if (!app.transport().open(address)) {
+      app.metrics().rejected("TOO_MANY_CONNECTIONS");
+      conn.close();
+      return;
+    }
+    Deadlines d = new Deadlines(conn);
+    deadlines.put(conn, d);
+    d.awaitHead(app.config().http().headerTimeoutSeconds() * 1000L);
+    conn.closeHandler(
+        v -> {
+          deadlines.remove(conn);
+          d.cancel();
+          app.transport().close(address);
+        });
+  }
+
+  /**
+   * The read deadlines of one connection (slowloris: a client that trickles its request a byte at a
+   * time keeps the idle timer from ever firing). Its request's head must be in within {@code
+   * http.headerTimeoutSeconds} of the connection (of the previous answer's end plus the idle
+   * timeout, on a kept-alive connection) and its body within {@code http.bodyTimeoutSeconds} of its
+   * head; beyond either the connection is closed. Used on its connection's event loop only.
+   */
+  private final class Deadlines {
+    private final HttpConnection conn;
+    private long headTimer = -1;
+    private long bodyTimer = -1;
+
+    Deadlines(HttpConnection conn) {
+      this.conn = conn;
+    }
+
+    void awaitHead(long millis) {
+      cancel();
+      headTimer =
+          vertx.setTimer(
+              millis,
+              t -> {
+                app.metrics().rejected("HEADER_TIMEOUT");
+                conn.close();
+              });
+    }
+
+    void requestStarted(HttpServerRequest request) {
+      cancel();
+      if (!request.isEnded()) {
+        bodyTimer =
+            vertx.setTimer(
+                app.config().http().bodyTimeoutSeconds() * 1000L,
+                t -> {
+                  if (!request.isEnded()) {
+                    app.metrics().rejected("BODY_TIMEOUT");
+                    conn.close();
+                  }
+                });
+      }
+    }
+
+    void answered() {
+      awaitHead((IDLE_TIMEOUT_SECONDS + app.config().http().headerTimeoutSeconds()) * 1000L);
+    }
+
+    void cancel() {
+      if (headTimer >= 0) {
+        vertx.cancelTimer(headTimer);
+        headTimer = -1;
+      }
+      if (bodyTimer >= 0) {
+        vertx.cancelTimer(bodyTimer);
+        bodyTimer = -1;
+      }
+    }
+  }
+
+  /**
+   * Reserves the memory the request's body may take (its declared length, or the body limit when it
+   * is chunked) from the total every request shares, before reading it: 503 {@code BUSY} beyond,
+   * with the connection closed, so the body is never read.
+   */
+  private void reserveBody(RoutingContext ctx) {
+    long limit = app.config().http().bodyLimitBytes();
+    String length = ctx.request().getHeader("Content-Length");
+    long bytes;
+    if (ctx.request().isEnded()) {
+      bytes = 0;
+    } else if (length != null) {
+      try {
+        bytes = Math.min(limit, Math.max(0, Long.parseLong(length.trim())));
+      } catch (NumberFormatException e) {
+        bytes = limit;
+      }
+    } else {
+      bytes = ctx.request().getHeader("Transfer-Encoding") == null ? 0 : limit;
+    }
+    if (bytes == 0) {
+      ctx.next();
+      return;
+    }
+    if (!app.transport().reserveBody(bytes)) {
+      Transport.closeUnreadBody(ctx);
+      ctx.fail(
+          new ApiError(
+              503,
+              "BUSY",
+              null,
+              "the gateway holds as many request bodies as it may; retry later"));
+      return;
+    }
+    AtomicBoolean held = new AtomicBoolean(true);
+    long reserved = bytes;
+    ctx.addEndHandler(
+        v -> {
+          if (held.compareAndSet(true, false)) {
+            app.transport().releaseBody(reserved);
+          }
+        });
+    ctx.next();
   }
 
   /** The port this instance listens on (the same for every instance). */
@@ -115,6 +267,10 @@ public final class HttpVerticle extends VerticleBase {
     ctx.response().putHeader("X-Request-Id", id);
     ctx.addHeadersEndHandler(v -> ctx.response().putHeader("Cache-Control", "no-store"));
     ctx.addEndHandler(v -> end(ctx));
+    Deadlines d = deadlines.get(ctx.request().connection());
+    if (d != null) {
+      ctx.addEndHandler(v -> d.answered());
+    }
     String type = ctx.request().getHeader("Content-Type");
     if (type != null && isForm(type)) {
       // forms are never ours to read; the body handler would decode them (and throw on a GET)
@@ -195,10 +351,15 @@ public final class HttpVerticle extends VerticleBase {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
+    // refused before its body was read (or while it streams): never read it, close after answering
+    Transport.closeUnreadBody(ctx);
     if (error.status() == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
     } else if (error.status() == 429) {
-      ctx.response().putHeader("Retry-After", "1");
+      ctx.response()
+          .putHeader(
+              "Retry-After",
+              Long.toString(error.retryAfterSeconds() > 0 ? error.retryAfterSeconds() : 1));
     } else if (error.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }

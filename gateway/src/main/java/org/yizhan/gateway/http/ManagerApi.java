@@ -85,9 +85,23 @@ public final class ManagerApi {
     this.zone = zone;
   }
 
+  /**
+   * Checks the session from the headers before the body is read (login excepted): a request without
+   * a valid session is answered and its connection closed, its body never read.
+   */
+  public void mountGate(Routes routes) {
+    routes
+        .router()
+        .route("/manager/api/*")
+        .handler(
+            ctx -> {
+              ctx.request().pause();
+              authenticate(ctx);
+            });
+  }
+
   public void mount(Routes routes) {
     routes.add(POST, "/manager/api/login", HospitalApi.json(this::login));
-    routes.router().route("/manager/api/*").handler(this::authenticate);
     routes.add(POST, "/manager/api/logout", this::logout);
     routes.add(GET, "/manager/api/me", this::me);
     routes.add(GET, "/manager/api/hospitals", this::hospitals);
@@ -120,7 +134,14 @@ public final class ManagerApi {
     String password = f.text("password", PASSWORD, "1–128 printable characters", true);
     limits.admitLogin();
     guard
-        .call(() -> auth.login(username, password))
+        .call(
+            () ->
+                auth.login(
+                    username,
+                    password,
+                    ctx.request().remoteAddress() == null
+                        ? null
+                        : ctx.request().remoteAddress().hostAddress()))
         .onSuccess(
             s -> {
               Cookie c =

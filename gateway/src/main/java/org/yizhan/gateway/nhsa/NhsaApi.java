@@ -19,6 +19,7 @@ import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.http.Json;
 import org.yizhan.gateway.http.Routes;
+import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.security.HospitalGate;
 import org.yizhan.gateway.service.SettlementService;
@@ -30,7 +31,10 @@ import org.yizhan.gateway.store.DbGuard;
  * /nhsa/call}, taking the national envelope and answering the national envelope, on the same
  * engine, store, idempotency and ledger as the JSON API.
  *
- * <p>Authentication is the JSON API's hospital key (Authorization: Bearer); the envelope's
+ * <p>Authentication is the JSON API's hospital key (Authorization: Bearer, X-Api-Key or apikey),
+ * checked from the headers before the body is read, and by default the national platform's header
+ * signature ({@code x-tif-paasid}, {@code x-tif-timestamp}, {@code x-tif-nonce}, {@code
+ * x-tif-signature}: {@link org.yizhan.gateway.security.NationalSignature}); the envelope's
  * fixmedins_code must be the key's hospital. Every failure on these routes, whatever raised it, is
  * answered as a national envelope (infcode -1, err_msg naming the field), never as the JSON API's
  * {@code {code, message}} and never as HTTP 500. HTTP status: 200 for every answer with a definite
@@ -88,6 +92,13 @@ public final class NhsaApi {
     this.dispatcher = new Dispatcher(t, pool, guard, reply);
   }
 
+  /** Authenticates from the headers, before the body is read (see {@link HospitalGate}). */
+  public static void mountGate(Routes routes, HospitalGate gate) {
+    for (String path : new String[] {PATH, ALIAS}) {
+      routes.router().route(path).handler(gate::authenticate);
+    }
+  }
+
   public void mount(Routes routes) {
     for (String path : new String[] {PATH, ALIAS}) {
       routes.router().route(path).failureHandler(this::failure);
@@ -100,7 +111,7 @@ public final class NhsaApi {
     ctx.put("nhsaReceived", received);
     byte[] body =
         ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
-    gate.admit(ctx, signatures)
+    gate.verifyNational(ctx, signatures)
         .compose(
             who -> {
               Envelope e = Envelope.parse(Json.parse(body));
@@ -145,10 +156,12 @@ public final class NhsaApi {
     if (ctx.response().headWritten() || ctx.response().closed()) {
       return;
     }
+    Transport.closeUnreadBody(ctx);
     if (status == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
     } else if (status == 429) {
-      ctx.response().putHeader("Retry-After", "1");
+      long wait = e instanceof ApiError ? ((ApiError) e).retryAfterSeconds() : 0;
+      ctx.response().putHeader("Retry-After", Long.toString(wait > 0 ? wait : 1));
     } else if (status == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }

@@ -4,6 +4,7 @@ import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
 import static org.yizhan.gateway.store.schema.Tables.HOSPITAL_KEY;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -29,8 +30,15 @@ import org.yizhan.gateway.store.Sql;
 /**
  * Who is calling: a hospital, known by its API key. The key is looked up by its SHA-256 (the secret
  * itself is never stored), and the hospital's code and level come from the registry, never from the
- * request. Lookups are cached (Caffeine) for {@link #CACHE_SECONDS}; unknown keys are cached too,
- * so a flood of made-up keys cannot reach the database.
+ * request. Lookups are cached (Caffeine) for {@link #CACHE_SECONDS}.
+ *
+ * <p>Made-up keys must cost the database nothing. An unknown key is remembered in a separate,
+ * bounded negative cache for {@link #UNKNOWN_SECONDS} (separate so that a flood of made-up keys
+ * cannot evict the real ones); both caches are dropped when a key is issued or revoked (PostgreSQL
+ * NOTIFY, on every instance). A key in neither cache costs a lookup, and those are limited per
+ * remote address ({@link AddressLimiter}: {@code 429 KEY_LOOKUPS_LIMITED} beyond), so one address
+ * sending a new made-up key with every request reaches the database at most that many times a
+ * second.
  */
 public final class HospitalAuth {
   /** How long a key lookup is cached, seconds: a revoked key stops working within this. */
@@ -38,6 +46,12 @@ public final class HospitalAuth {
 
   /** Keys cached at most. */
   static final int CACHE_ENTRIES = 10_000;
+
+  /** How long an unknown key is remembered as unknown, seconds. */
+  static final int UNKNOWN_SECONDS = 10;
+
+  /** Unknown keys remembered at most. */
+  static final int UNKNOWN_ENTRIES = 100_000;
 
   /**
    * A caller known by its key.
@@ -73,9 +87,17 @@ public final class HospitalAuth {
 
   private final Vertx vertx;
   private final AsyncLoadingCache<String, Optional<Principal>> byKeyHash;
+  private final Cache<String, Boolean> unknown;
+  private final AddressLimiter lookups;
 
-  public HospitalAuth(Vertx vertx, Pool pool) {
+  public HospitalAuth(Vertx vertx, Pool pool, AddressLimiter lookups) {
     this.vertx = vertx;
+    this.lookups = lookups;
+    this.unknown =
+        Caffeine.newBuilder()
+            .maximumSize(UNKNOWN_ENTRIES)
+            .expireAfterWrite(Duration.ofSeconds(UNKNOWN_SECONDS))
+            .build();
     this.byKeyHash =
         Caffeine.newBuilder()
             .maximumSize(CACHE_ENTRIES)
@@ -108,9 +130,10 @@ public final class HospitalAuth {
 
   /**
    * The caller of a request with {@code authorization} ("Bearer &lt;key&gt;") or {@code apiKey}
-   * (X-Api-Key) headers; fails with 401 when neither names a valid key.
+   * (X-Api-Key or apikey) headers, from remote {@code address}; fails with 401 when neither names a
+   * valid key, with 429 when the address has had too many unknown keys looked up this second.
    */
-  public Future<Principal> authenticate(String authorization, String apiKey) {
+  public Future<Principal> authenticate(String authorization, String apiKey, String address) {
     String key = apiKey;
     if (key == null
         && authorization != null
@@ -121,23 +144,41 @@ public final class HospitalAuth {
       return Future.failedFuture(
           ApiError.unauthenticated("an API key is required: Authorization: Bearer <key>"));
     }
+    String hash = sha256Hex(key);
+    if (unknown.getIfPresent(hash) != null) {
+      return Future.failedFuture(ApiError.unauthenticated("unknown or expired API key"));
+    }
+    if (byKeyHash.getIfPresent(hash) == null && !lookups.tryAcquire(address)) {
+      return Future.failedFuture(
+          ApiError.tooMany(
+              "KEY_LOOKUPS_LIMITED",
+              "too many requests: more than "
+                  + lookups.perSecond()
+                  + " unknown API keys a second from this address; retry after 1 second",
+              1));
+    }
     Context context = vertx.getOrCreateContext();
-    return Future.fromCompletionStage(byKeyHash.get(sha256Hex(key)), context)
+    return Future.fromCompletionStage(byKeyHash.get(hash), context)
         // a key that cannot be looked up now is the database's fault, not the caller's: 503
         .recover(
             e ->
                 Future.failedFuture(
                     new DbGuard.Unavailable("the key could not be checked; retry later")))
         .compose(
-            p ->
-                p.isPresent()
-                    ? Future.succeededFuture(p.get())
-                    : Future.failedFuture(ApiError.unauthenticated("unknown or expired API key")));
+            p -> {
+              if (p.isPresent()) {
+                return Future.succeededFuture(p.get());
+              }
+              unknown.put(hash, Boolean.TRUE);
+              byKeyHash.synchronous().invalidate(hash);
+              return Future.failedFuture(ApiError.unauthenticated("unknown or expired API key"));
+            });
   }
 
-  /** Forgets cached lookups, e.g. after a key change. */
+  /** Forgets cached lookups, known and unknown keys, e.g. after a key change. */
   public void invalidateAll() {
     byKeyHash.synchronous().invalidateAll();
+    unknown.invalidateAll();
   }
 
   public static String sha256Hex(String secret) {

@@ -118,37 +118,42 @@ public final class HospitalKeys {
     RANDOM.nextBytes(random);
     String secret = "yz_" + code + "_" + HexFormat.of().formatHex(random);
     String keyId = code + "-" + HexFormat.of().formatHex(random, 0, 4) + "-" + now.toEpochSecond();
-    return guard.call(
-        () ->
-            pool.withTransaction(
-                conn ->
-                    locked(conn, code, now)
-                        .compose(
-                            keys -> {
-                              long valid = keys.stream().filter(KeyInfo::valid).count();
-                              if (valid >= MAX_VALID) {
-                                throw new ApiError(
-                                    409,
-                                    "KEY_LIMIT",
-                                    null,
-                                    MAX_VALID
-                                        + " keys are valid already; revoke one first:"
-                                        + " DELETE /api/v1/keys/{keyId}");
-                              }
-                              return conn.preparedQuery(INSERT)
-                                  .execute(
-                                      Tuple.of(keyId, code, HospitalAuth.sha256Hex(secret), now));
-                            })
-                        .compose(
-                            r ->
-                                Audit.append(
-                                    conn,
-                                    who.actor(),
-                                    "KEY_ISSUE",
-                                    "hospital_key",
-                                    keyId,
-                                    new JsonObject().put("by", who.keyId())))
-                        .map(v -> new Issued(keyId, secret, now))));
+    return guard
+        .call(
+            () ->
+                pool.withTransaction(
+                    conn ->
+                        locked(conn, code, now)
+                            .compose(
+                                keys -> {
+                                  long valid = keys.stream().filter(KeyInfo::valid).count();
+                                  if (valid >= MAX_VALID) {
+                                    throw new ApiError(
+                                        409,
+                                        "KEY_LIMIT",
+                                        null,
+                                        MAX_VALID
+                                            + " keys are valid already; revoke one first:"
+                                            + " DELETE /api/v1/keys/{keyId}");
+                                  }
+                                  return conn.preparedQuery(INSERT)
+                                      .execute(
+                                          Tuple.of(
+                                              keyId, code, HospitalAuth.sha256Hex(secret), now));
+                                })
+                            .compose(
+                                r ->
+                                    Audit.append(
+                                        conn,
+                                        who.actor(),
+                                        "KEY_ISSUE",
+                                        "hospital_key",
+                                        keyId,
+                                        new JsonObject().put("by", who.keyId())))
+                            // every instance forgets the key as unknown, should it have been tried
+                            .compose(v -> conn.preparedQuery(NOTIFY).execute(Tuple.of(code)))
+                            .map(v -> new Issued(keyId, secret, now))))
+        .onSuccess(k -> auth.invalidateAll());
   }
 
   /**

@@ -11,6 +11,7 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.yizhan.gateway.http.ApiError;
 
 /**
@@ -52,8 +53,14 @@ public final class Limits {
         .build();
   }
 
-  /** Admits a hospital's request or throws 429; releases its concurrency slot when it ends. */
+  /**
+   * Admits a hospital's request or throws 429; releases its concurrency slot, once, when it ends.
+   * Call on the request's event loop.
+   */
   public void admitHospital(RoutingContext ctx, String hospitalCode) {
+    if (gone(ctx)) {
+      throw new ApiError(499, "CLIENT_CLOSED", null, "the client closed the connection");
+    }
     RateLimiter rate = hospitalRates.rateLimiter("hospital-" + hospitalCode);
     if (!rate.acquirePermission()) {
       throw tooMany(
@@ -70,7 +77,18 @@ public final class Limits {
               + slots.getBulkheadConfig().getMaxConcurrentCalls()
               + " requests in flight from this hospital");
     }
-    ctx.addEndHandler(v -> slots.onComplete());
+    AtomicBoolean held = new AtomicBoolean(true);
+    ctx.addEndHandler(
+        v -> {
+          if (held.compareAndSet(true, false)) {
+            slots.onComplete();
+          }
+        });
+  }
+
+  /** Whether the request's answer is sent or its connection closed: no end handler will run. */
+  static boolean gone(RoutingContext ctx) {
+    return ctx.response().ended() || ctx.response().closed();
   }
 
   public void admitManager(String username) {

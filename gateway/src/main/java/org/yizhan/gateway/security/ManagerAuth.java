@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
@@ -96,9 +97,11 @@ public final class ManagerAuth {
   private final Pool pool;
   private final Clock clock;
   private final AsyncLoadingCache<String, Optional<ManagerPrincipal>> sessions;
+  private final LoginGuard loginGuard;
 
-  public ManagerAuth(Vertx vertx, Pool pool, Clock clock) {
+  public ManagerAuth(Vertx vertx, Pool pool, Clock clock, LoginGuard loginGuard) {
     this.vertx = vertx;
+    this.loginGuard = loginGuard;
     this.pool = pool;
     this.clock = clock;
     this.sessions =
@@ -123,8 +126,25 @@ public final class ManagerAuth {
         r.getString("username"), r.getString("display_name"), r.getString("office_code"));
   }
 
-  /** Checks the password (on a worker thread) and opens a session; 401 when either is wrong. */
-  public Future<Session> login(String username, String password) {
+  /**
+   * Checks the password (on a worker thread) and opens a session; 401 when either is wrong, 429
+   * {@code LOGIN_LOCKED} with Retry-After while the account or {@code address} is locked out after
+   * failed attempts ({@link LoginGuard}; a lockout's start is audited as {@code LOGIN_LOCKOUT}).
+   */
+  public Future<Session> login(String username, String password, String address) {
+    Optional<LoginGuard.Lockout> locked = loginGuard.locked(username, address);
+    if (locked.isPresent()) {
+      long wait = locked.get().secondsLeft(clock);
+      return Future.failedFuture(
+          ApiError.tooMany(
+              "LOGIN_LOCKED",
+              "too many failed logins from this "
+                  + locked.get().kind()
+                  + "; retry after "
+                  + wait
+                  + " seconds",
+              wait));
+    }
     return pool.preparedQuery(FIND_MANAGER)
         .execute(Tuple.of(username))
         .compose(
@@ -134,12 +154,44 @@ public final class ManagerAuth {
               return vertx
                   .executeBlocking(() -> PasswordHash.verify(password.toCharArray(), stored), false)
                   .compose(
-                      ok ->
-                          ok && r != null
-                              ? open(principal(r))
-                              : Future.failedFuture(
-                                  ApiError.unauthenticated("invalid username or password")));
+                      ok -> {
+                        if (ok && r != null) {
+                          loginGuard.succeeded(username);
+                          return open(principal(r));
+                        }
+                        return audit(loginGuard.failed(username, address))
+                            .compose(
+                                v ->
+                                    Future.failedFuture(
+                                        ApiError.unauthenticated("invalid username or password")));
+                      });
             });
+  }
+
+  /** Appends a {@code LOGIN_LOCKOUT} entry for each lockout just begun. */
+  private Future<Void> audit(List<LoginGuard.Lockout> begun) {
+    if (begun.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.withTransaction(
+        conn -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (LoginGuard.Lockout l : begun) {
+            chain =
+                chain.compose(
+                    v ->
+                        Audit.append(
+                            conn,
+                            "gateway",
+                            "LOGIN_LOCKOUT",
+                            l.kind().equals("account") ? "manager" : "address",
+                            l.who(),
+                            new JsonObject()
+                                .put("failures", l.failures())
+                                .put("until", l.until().toString())));
+          }
+          return chain;
+        });
   }
 
   private Future<Session> open(ManagerPrincipal m) {

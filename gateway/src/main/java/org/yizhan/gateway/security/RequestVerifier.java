@@ -115,6 +115,14 @@ public final class RequestVerifier {
             method, RequestSignature.signingKeyFromHash(who.keySha256()), canonical, signature)) {
       return refuse("BAD_SIGNATURE", RequestSignature.SIGNATURE, "does not match the request");
     }
+    return recordNonce(who, nonce, RequestSignature.NONCE);
+  }
+
+  /**
+   * Remembers {@code who}'s {@code nonce} (sent in header {@code field}), or fails with 401 {@code
+   * REPLAYED_NONCE} when it was used within the window. Call only once the signature checks.
+   */
+  Future<Void> recordNonce(Principal who, String nonce, String field) {
     OffsetDateTime at = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     return pool.preparedQuery(RECORD_NONCE)
         .execute(Tuple.of(who.hospital().code(), nonce, at))
@@ -124,7 +132,7 @@ public final class RequestVerifier {
                     ? Future.succeededFuture()
                     : refuse(
                         "REPLAYED_NONCE",
-                        RequestSignature.NONCE,
+                        field,
                         "was already used within " + maxSkewSeconds + " seconds"));
   }
 

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,6 +218,54 @@ class DatabaseFaultTest {
       awaitSettled(claim, "hang-" + claim, RECOVERY_MILLIS);
       assertThat(settlementsOf(claim)).isEqualTo(1);
     }
+  }
+
+  @Test
+  void clientGoneWhileItsKeyIsLookedUp_returnsItsConcurrencySlot() throws Exception {
+    String hospital = "H44528100003";
+    // every instance forgets its cached keys, so the next request's key is looked up
+    gw.sql("NOTIFY yizhan_hospital_keys, 'test'");
+    Thread.sleep(500);
+    proxy.latencyMillis(300);
+    int clients = 3;
+    for (int i = 0; i < clients; i++) {
+      try (Socket s = new Socket("127.0.0.1", gw.gateway().port())) {
+        s.getOutputStream()
+            .write(
+                ("GET /api/v1/settlements?claimNo=gone HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer "
+                        + TestGateway.H3_KEY
+                        + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        Thread.sleep(100);
+      }
+    }
+    // the lookup (two chunks at 300 ms) completes after every client has gone
+    Thread.sleep(1500);
+    proxy.heal();
+    long deadline = System.currentTimeMillis() + 5000;
+    double free = availableSlots(hospital);
+    while (free != 256 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+      free = availableSlots(hospital);
+    }
+    System.out.printf(
+        "[db-faults] %d clients gone during their key lookup: %s of 256 slots free after%n",
+        clients, free);
+    assertThat(free).isEqualTo(256);
+    assertThat(gw.get("/api/v1/settlements?claimNo=back", TestGateway.H3_KEY).status())
+        .isEqualTo(200);
+  }
+
+  /** A hospital's free concurrency slots, from /metrics (256 when it never had a request). */
+  static double availableSlots(String hospital) {
+    Matcher m =
+        Pattern.compile(
+                "resilience4j_bulkhead_available_concurrent_calls\\{[^}]*name=\"hospital-"
+                    + hospital
+                    + "\"[^}]*\\} ([0-9.]+)")
+            .matcher(gw.metrics());
+    return m.find() ? Double.parseDouble(m.group(1)) : 256;
   }
 
   @Test

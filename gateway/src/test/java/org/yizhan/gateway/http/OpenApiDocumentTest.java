@@ -87,6 +87,16 @@ class OpenApiDocumentTest {
           }
 
           @Override
+          public Transport transport() {
+            return app.transport();
+          }
+
+          @Override
+          public void mountGates(Routes routes) {
+            app.mountGates(routes);
+          }
+
+          @Override
           public void mount(Routes routes) {
             mounted.set(routes);
             app.mount(routes);

@@ -86,7 +86,7 @@ class UnknownItemFrontDoorsTest {
   }
 
   static String metrics() {
-    return gw.get("/metrics", null).body();
+    return gw.metrics();
   }
 
   /** The counter's value now (0 before its first increment). */

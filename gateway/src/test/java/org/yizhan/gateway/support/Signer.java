@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.security.NationalSignature;
 import org.yizhan.gateway.security.RequestSignature;
 
 /**
@@ -48,6 +50,40 @@ public final class Signer {
         RequestSignature.SIGNATURE,
         RequestSignature.sign(signatureMethod, RequestSignature.signingKey(apiKey), canonical));
     return h;
+  }
+
+  /**
+   * The national platform's signature headers for a request sent now ({@code x-tif-*}, see
+   * docs/nhsa-interface.md): paasid = the key's hospital code (the default paasid), secret = the
+   * lower-case hex SHA-256 of the API key.
+   */
+  public static Map<String, String> national(String apiKey) {
+    return national(apiKey, paasidOf(apiKey), Instant.now().getEpochSecond(), nonce());
+  }
+
+  /** The national signature headers with the given paasid, timestamp and nonce. */
+  public static Map<String, String> national(
+      String apiKey, String paasid, long timestamp, String nonce) {
+    String ts = Long.toString(timestamp);
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put(NationalSignature.PAASID, paasid);
+    h.put(NationalSignature.TIMESTAMP, ts);
+    h.put(NationalSignature.NONCE, nonce);
+    h.put(
+        NationalSignature.SIGNATURE,
+        NationalSignature.sign(ts, HospitalAuth.sha256Hex(apiKey), nonce));
+    return h;
+  }
+
+  /** The hospital code inside a key ({@code yz_<code>_<hex>} or {@code yz_demo_<code>_<hex>}). */
+  public static String paasidOf(String apiKey) {
+    String rest = apiKey.startsWith("yz_demo_") ? apiKey.substring(8) : apiKey.substring(3);
+    return rest.substring(0, rest.indexOf('_'));
+  }
+
+  /** Whether a path is the national interface's. */
+  public static boolean isNational(String path) {
+    return path.startsWith("/fsi/") || path.startsWith("/nhsa/");
   }
 
   /** 32 random hex digits. */

@@ -37,6 +37,7 @@ import org.yizhan.gateway.LibraryLogging;
 import org.yizhan.gateway.Main;
 import org.yizhan.gateway.config.AppConfig;
 import org.yizhan.gateway.metrics.Metrics;
+import org.yizhan.gateway.security.NationalSignature;
 import org.yizhan.gateway.security.RequestSignature;
 import org.yizhan.gateway.store.Database;
 
@@ -242,7 +243,14 @@ public final class TestGateway implements AutoCloseable {
       String path = unsigned.uri().getRawPath();
       boolean hospital =
           path.startsWith("/api/") || path.startsWith("/fsi/") || path.startsWith("/nhsa/");
-      if (sign && hospital && unsigned.headers().firstValue(RequestSignature.SIGNATURE).isEmpty()) {
+      if (sign
+          && Signer.isNational(path)
+          && unsigned.headers().firstValue(NationalSignature.SIGNATURE).isEmpty()
+          && unsigned.headers().firstValue(RequestSignature.SIGNATURE).isEmpty()) {
+        Signer.national(key).forEach(b::header);
+      } else if (sign
+          && hospital
+          && unsigned.headers().firstValue(RequestSignature.SIGNATURE).isEmpty()) {
         String query = unsigned.uri().getRawQuery();
         Signer.headers(
                 key, unsigned.method(), query == null ? path : path + "?" + query, bodyOf(unsigned))

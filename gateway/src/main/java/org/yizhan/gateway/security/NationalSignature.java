@@ -1,0 +1,113 @@
+package org.yizhan.gateway.security;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yizhan.gateway.config.AppConfig.SignatureMode;
+import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.security.HospitalAuth.Principal;
+
+/**
+ * The national platform's own header signature, checked on the national interface:
+ *
+ * <pre>
+ * x-tif-paasid     the calling application's id: the hospital's paasid (config/hospitals.yaml,
+ *                  by default its code)
+ * x-tif-timestamp  Unix seconds (13 digits are read as milliseconds)
+ * x-tif-nonce      16–64 of [A-Za-z0-9_-], new for every request
+ * x-tif-signature  lower-case hex SHA-256 of (timestamp + secret + nonce + timestamp)
+ * </pre>
+ *
+ * <p>The secret is the lower-case hex SHA-256 of the hospital's API key: the gateway stores only
+ * that hash, so it can check the signature without holding the key, and rotating the key rotates
+ * the secret. The key itself is still sent ({@code Authorization: Bearer}, {@code X-Api-Key} or
+ * {@code apikey}): the signature proves the request is fresh and the paasid's, the key that the
+ * caller holds more than a copy of the gateway's tables. Timestamps are checked against the
+ * gateway's clock within {@code maxSkewSeconds} and nonces are remembered as the JSON API's are
+ * ({@link RequestVerifier#recordNonce}). The signature does not cover the body (the national scheme
+ * does not); the body's integrity rests on the transport (TLS at the load balancer).
+ */
+public final class NationalSignature {
+  public static final String PAASID = "x-tif-paasid";
+  public static final String TIMESTAMP = "x-tif-timestamp";
+  public static final String NONCE = "x-tif-nonce";
+  public static final String SIGNATURE = "x-tif-signature";
+
+  static final Pattern TIMESTAMP_TEXT = Pattern.compile("\\d{9,13}");
+  static final Pattern SIGNATURE_TEXT = Pattern.compile("[0-9a-fA-F]{64}");
+
+  private final Map<String, String> hospitalByPaasid;
+  private final RequestVerifier nonces;
+  private final Clock clock;
+  private final int maxSkewSeconds;
+
+  /**
+   * @param hospitalByPaasid each paasid's hospital code
+   */
+  public NationalSignature(
+      Map<String, String> hospitalByPaasid,
+      RequestVerifier nonces,
+      Clock clock,
+      int maxSkewSeconds) {
+    this.hospitalByPaasid = Map.copyOf(hospitalByPaasid);
+    this.nonces = nonces;
+    this.clock = clock;
+    this.maxSkewSeconds = maxSkewSeconds;
+  }
+
+  /** The signature of a national request: lower-case hex SHA-256(ts + secret + nonce + ts). */
+  public static String sign(String timestamp, String secret, String nonce) {
+    return HospitalAuth.sha256Hex(timestamp + secret + nonce + timestamp);
+  }
+
+  /** Verifies {@code request} of {@code who}, or fails with a 401 naming the header at fault. */
+  public Future<Void> verify(Principal who, HttpServerRequest request, SignatureMode mode) {
+    String signature = request.getHeader(SIGNATURE);
+    if (mode == SignatureMode.OFF || (signature == null && mode == SignatureMode.OPTIONAL)) {
+      return Future.succeededFuture();
+    }
+    if (signature == null) {
+      return refuse("BAD_SIGNATURE", SIGNATURE, "is required on every request");
+    }
+    String paasid = request.getHeader(PAASID);
+    if (paasid == null || paasid.length() > 64) {
+      return refuse("BAD_SIGNATURE", PAASID, "is required: the paasid of the calling hospital");
+    }
+    if (!who.hospital().code().equals(hospitalByPaasid.get(paasid))) {
+      return refuse("BAD_SIGNATURE", PAASID, "is not the paasid of this key's hospital");
+    }
+    String timestamp = request.getHeader(TIMESTAMP);
+    if (timestamp == null || !TIMESTAMP_TEXT.matcher(timestamp).matches()) {
+      return refuse("BAD_SIGNATURE", TIMESTAMP, "must be Unix seconds");
+    }
+    long seconds = Long.parseLong(timestamp);
+    if (timestamp.length() == 13) {
+      seconds /= 1000;
+    }
+    if (Math.abs(clock.instant().getEpochSecond() - seconds) > maxSkewSeconds) {
+      return refuse(
+          "STALE_REQUEST",
+          TIMESTAMP,
+          "is more than " + maxSkewSeconds + " seconds from the gateway's clock");
+    }
+    String nonce = request.getHeader(NONCE);
+    if (nonce == null || !RequestVerifier.NONCE.matcher(nonce).matches()) {
+      return refuse("BAD_SIGNATURE", NONCE, "must be 16–64 of [A-Za-z0-9_-]");
+    }
+    if (!SIGNATURE_TEXT.matcher(signature).matches()
+        || !MessageDigest.isEqual(
+            sign(timestamp, who.keySha256(), nonce).getBytes(StandardCharsets.US_ASCII),
+            signature.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
+      return refuse("BAD_SIGNATURE", SIGNATURE, "does not match the request");
+    }
+    return nonces.recordNonce(who, nonce, NONCE);
+  }
+
+  private static <T> Future<T> refuse(String code, String field, String why) {
+    return Future.failedFuture(new ApiError(401, code, field, field + " " + why));
+  }
+}
