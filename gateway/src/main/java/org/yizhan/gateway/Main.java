@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.sql.Connection;
@@ -167,7 +168,15 @@ public final class Main {
         .with(
             new VertxOptions()
                 .setMetricsOptions(
-                    new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+                    new MicrometerMetricsOptions()
+                        .setEnabled(true)
+                        .setJvmMetricsEnabled(true)
+                        // The gateway's only TCP clients are its database connections: the pool's
+                        // and the one that LISTENs for changes. Vert.x gives both the same
+                        // unnamed net-client gauge, so the second registration was refused with a
+                        // warning at every start and its connections went uncounted; the pool's
+                        // own meters (vertx.pool.*, vertx.sql.*) say what the net client did.
+                        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)))
         .withMetrics(new MicrometerMetricsFactory(metrics.meterRegistry()))
         .build();
   }

@@ -257,7 +257,7 @@ class HostileTransportTest {
 
   @Test
   void slowBody_isClosedAtTheBodyDeadline() throws Exception {
-    String claim = ClaimJson.claim("SLOW-BODY").person("445202198001010011").json();
+    String claim = ClaimJson.claim("SLOW-BODY").person("445202198001010013").json();
     try (Socket s = connect("127.0.0.4")) {
       s.getOutputStream()
           .write(

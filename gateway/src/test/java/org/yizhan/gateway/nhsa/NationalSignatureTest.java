@@ -27,7 +27,7 @@ import org.yizhan.gateway.support.TestGateway.Response;
  * Every refusal is a national envelope.
  */
 class NationalSignatureTest {
-  static final String CERTNO = "445202198001010177";
+  static final String CERTNO = "445202198001010179";
 
   static TestGateway gw;
   static NhsaClient his;
