@@ -346,7 +346,8 @@ public final class Gateway implements HttpContext {
             new HospitalKeys(pool, clock, hospitalAuth, guard),
             config.security().apiSignatures(),
             config.zone(),
-            config.maxStayDays())
+            config.maxStayDays(),
+            clock)
         .mount(routes);
     new NhsaApi(
             settlements,
@@ -359,7 +360,7 @@ public final class Gateway implements HttpContext {
             config.zone(),
             config.maxStayDays())
         .mount(routes);
-    new ManagerApi(managerAuth, identityService, ledger, guard, pool, limits, config.zone())
+    new ManagerApi(managerAuth, identityService, ledger, guard, pool, limits, config.zone(), clock)
         .mount(routes);
     // Vert.x matches "/manager" with or without the trailing slash: redirect only without it.
     routes
