@@ -5,6 +5,9 @@ import static org.yizhan.gateway.support.TestGateway.H1;
 import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -40,8 +43,8 @@ class BirthDateClockTest {
     String tomorrow = IdNumber.withCheckDigit("44520220180322001").value();
     String today = IdNumber.withCheckDigit("44520220180321001").value();
 
-    JsonNode refused = his.send("1101", Map.of("certno", tomorrow));
-    JsonNode accepted = his.send("1101", Map.of("certno", today));
+    JsonNode refused = unsigned(his.body("1101", Map.of("certno", tomorrow)));
+    JsonNode accepted = unsigned(his.body("1101", Map.of("certno", today)));
 
     assertThat(refused.get("infcode").asInt()).as(refused.toString()).isEqualTo(-1);
     assertThat(refused.get("err_msg").asText())
@@ -49,5 +52,16 @@ class BirthDateClockTest {
         .contains("birth date")
         .doesNotContain(tomorrow);
     assertThat(accepted.get("infcode").asInt()).as(accepted.toString()).isZero();
+  }
+
+  /** Unsigned (national signatures are optional): a signature's time is checked against 2018. */
+  private static JsonNode unsigned(String body) {
+    return NhsaClient.parse(
+        gw.sendUnsigned(
+                HttpRequest.newBuilder(URI.create(gw.baseUrl() + NhsaClient.PATH))
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                    .header("Content-Type", "application/json"),
+                H1_KEY)
+            .body());
   }
 }
