@@ -402,7 +402,8 @@ public final class Gateway implements HttpContext {
   }
 
   private ManagerApi managerApi() {
-    return new ManagerApi(managerAuth, identityService, ledger, guard, pool, limits, config.zone());
+    return new ManagerApi(
+        managerAuth, identityService, ledger, guard, pool, limits, config.zone(), clock);
   }
 
   @Override
@@ -431,7 +432,8 @@ public final class Gateway implements HttpContext {
             new HospitalKeys(pool, clock, hospitalAuth, guard),
             config.security().apiSignatures(),
             config.zone(),
-            config.maxStayDays())
+            config.maxStayDays(),
+            clock)
         .mount(routes);
     new NhsaApi(
             settlements,

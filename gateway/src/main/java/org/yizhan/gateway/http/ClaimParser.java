@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -68,20 +69,20 @@ public final class ClaimParser {
    *
    * @param maxStayDays the longest stay accepted, days from admission date to discharge date
    */
-  public static Parsed parse(byte[] body, Hospital hospital, int maxStayDays) {
-    return parse(Json.parse(body), hospital, maxStayDays);
+  public static Parsed parse(byte[] body, Hospital hospital, int maxStayDays, Clock clock) {
+    return parse(Json.parse(body), hospital, maxStayDays, clock);
   }
 
-  public static Parsed parse(JsonNode json, Hospital hospital, int maxStayDays) {
+  public static Parsed parse(JsonNode json, Hospital hospital, int maxStayDays, Clock clock) {
     Fields f = Fields.of(json, "", CLAIM_FIELDS);
     String claimNo = f.text("claimNo", CLAIM_NO, "1–64 letters, digits, '.', '_' or '-'", true);
-    String idNo = f.idNumber("personIdNo").value();
+    String idNo = f.idNumber("personIdNo", clock).value();
     String name = f.text("personName", NAME, "1–64 printable characters", false);
     String scheme = f.text("scheme", SCHEME, "an upper-case scheme name, e.g. RESIDENT", false);
     String office = f.text("officeCode", OFFICE, "a 6-digit civil-affairs office code", true);
     var admission = f.date("admissionDate");
     var discharge = f.date("dischargeDate");
-    checkStay(admission, discharge, maxStayDays);
+    checkStay(admission, discharge, maxStayDays, "dischargeDate", "admissionDate");
     JsonNode linesNode = f.raw("lines");
     if (linesNode == null) {
       throw ApiError.missing("lines");
@@ -120,18 +121,30 @@ public final class ClaimParser {
   /**
    * Refuses a stay longer than {@code maxDays} ({@code STAY_TOO_LONG}, 422): a typing slip in a
    * year (1900 for 2018) would otherwise settle a century-long stay. A discharge before the
-   * admission is the engine's to refuse ({@code DATES_OUT_OF_ORDER}).
+   * admission is the engine's to refuse ({@code DATES_OUT_OF_ORDER}). The one check of the bound:
+   * the JSON API's claims, and the national 2402, 2303 and 2304 (which name their own fields).
+   *
+   * @param dischargeField the field named as the culprit
+   * @param admissionField the field the message measures from
    */
-  static void checkStay(LocalDate admission, LocalDate discharge, int maxDays) {
+  public static void checkStay(
+      LocalDate admission,
+      LocalDate discharge,
+      int maxDays,
+      String dischargeField,
+      String admissionField) {
     // DAYS.between, not plusDays: a date near LocalDate.MAX must not overflow into a 500.
     if (ChronoUnit.DAYS.between(admission, discharge) > maxDays) {
       throw new ApiError(
           422,
           "STAY_TOO_LONG",
-          "dischargeDate",
-          "dischargeDate is more than "
+          dischargeField,
+          dischargeField
+              + " is more than "
               + maxDays
-              + " days after admissionDate; a longer stay is settled in parts");
+              + " days after "
+              + admissionField
+              + "; a longer stay is settled in parts");
     }
   }
 

@@ -2,8 +2,8 @@ package org.yizhan.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Set;
@@ -82,8 +82,10 @@ final class Fields {
   /**
    * An ID number in any spelling {@link IdNumber#parse} accepts, canonical; refused {@code
    * INVALID_ID_NUMBER} naming the field and the fault, never the value.
+   *
+   * @param clock the gateway's clock: a birth date after its today is refused
    */
-  IdNumber idNumber(String name) {
+  IdNumber idNumber(String name, Clock clock) {
     JsonNode v = raw(name);
     if (v == null) {
       throw ApiError.missing(path(name));
@@ -91,24 +93,16 @@ final class Fields {
     if (!v.isTextual()) {
       throw ApiError.invalid(path(name), "must be a string");
     }
-    return idNumber(path(name), v.textValue());
+    return idNumber(path(name), v.textValue(), clock);
   }
 
   /** {@code text} as an ID number, or {@code INVALID_ID_NUMBER} naming {@code field}. */
-  static IdNumber idNumber(String field, String text) {
+  static IdNumber idNumber(String field, String text, Clock clock) {
     try {
-      return IdNumber.parse(text, today());
+      return IdNumber.parse(text, IdNumber.latestBirthDate(clock));
     } catch (IdNumber.Invalid e) {
       throw ApiError.invalidIdNumber(field, e.getMessage());
     }
-  }
-
-  /**
-   * Today's date in the time zone furthest ahead (UTC+18), so a child born today anywhere is not
-   * refused as born in the future.
-   */
-  static LocalDate today() {
-    return LocalDate.now(ZoneOffset.MAX);
   }
 
   /**
@@ -138,21 +132,12 @@ final class Fields {
     return d.setScale(scale).unscaledValue().longValueExact();
   }
 
-  /**
-   * Digits, a point, a sign and an exponent in ASCII only: {@link BigDecimal} also reads the digits
-   * of other scripts (full-width "１００"), which no hospital system sends on purpose.
-   */
-  static final Pattern ASCII_DECIMAL = Pattern.compile("[+-]?[0-9]*(\\.[0-9]*)?([eE][+-]?[0-9]+)?");
-
   /** A decimal written in ASCII, or {@code INVALID_FIELD} naming {@code field} (not the text). */
   static BigDecimal decimalText(String field, String text) {
-    if (text.length() > Json.MAX_NUMBER_LENGTH || !ASCII_DECIMAL.matcher(text).matches()) {
+    BigDecimal d = Json.asciiDecimal(text);
+    if (d == null) {
       throw ApiError.invalid(field, "must be a number written with ASCII digits, like 12.50");
     }
-    try {
-      return new BigDecimal(text);
-    } catch (NumberFormatException e) {
-      throw ApiError.invalid(field, "must be a number written with ASCII digits, like 12.50");
-    }
+    return d;
   }
 }

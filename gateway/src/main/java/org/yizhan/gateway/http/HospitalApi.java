@@ -10,6 +10,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -52,19 +53,24 @@ public final class HospitalApi {
   private final ZoneId zone;
   private final int maxStayDays;
 
+  /** The gateway's clock: the latest birth date an ID number may hold is its today. */
+  private final Clock clock;
+
   public HospitalApi(
       SettlementService service,
       HospitalGate gate,
       HospitalKeys keys,
       SignatureMode signatures,
       ZoneId zone,
-      int maxStayDays) {
+      int maxStayDays,
+      Clock clock) {
     this.service = service;
     this.gate = gate;
     this.keys = keys;
     this.signatures = signatures;
     this.zone = zone;
     this.maxStayDays = maxStayDays;
+    this.clock = clock;
     this.reconciliation = new Reconciliation(service, zone);
   }
 
@@ -123,7 +129,7 @@ public final class HospitalApi {
 
   private void preview(RoutingContext ctx) {
     ClaimParser.Parsed parsed =
-        ClaimParser.parse(body(ctx), principal(ctx).hospital(), maxStayDays);
+        ClaimParser.parse(body(ctx), principal(ctx).hospital(), maxStayDays, clock);
     reply(ctx, service.preview(parsed).map(s -> SettlementJson.settlement(s, zone)), 200);
   }
 
@@ -133,7 +139,7 @@ public final class HospitalApi {
       throw ApiError.invalid("Idempotency-Key", "must be 1–128 visible ASCII characters");
     }
     Principal who = principal(ctx);
-    ClaimParser.Parsed parsed = ClaimParser.parse(body(ctx), who.hospital(), maxStayDays);
+    ClaimParser.Parsed parsed = ClaimParser.parse(body(ctx), who.hospital(), maxStayDays, clock);
     service
         .settle(who, parsed, key)
         .onSuccess(
@@ -208,7 +214,7 @@ public final class HospitalApi {
   }
 
   private void figures(RoutingContext ctx) {
-    String idNo = Fields.idNumber("idNo", ctx.pathParam("idNo")).value();
+    String idNo = Fields.idNumber("idNo", ctx.pathParam("idNo"), clock).value();
     int year = parseInt(ctx.pathParam("year"), "year", 2000, 2100);
     reply(
         ctx,

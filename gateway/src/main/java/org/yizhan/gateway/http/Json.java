@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Parses request bodies with limits a hostile client cannot get past: nesting depth, number and
@@ -28,8 +30,15 @@ public final class Json {
   /** Deepest nesting a request may have; our bodies need 3. */
   static final int MAX_DEPTH = 16;
 
-  /** Longest number literal, characters. */
+  /** Longest number literal, or number written as a string, characters. */
   static final int MAX_NUMBER_LENGTH = 40;
+
+  /**
+   * Digits, a point, a sign and an exponent in ASCII only: {@link BigDecimal} also reads the digits
+   * of other scripts (full-width "１００"), which no hospital system sends on purpose.
+   */
+  private static final Pattern ASCII_DECIMAL =
+      Pattern.compile("[+-]?[0-9]*(\\.[0-9]*)?([eE][+-]?[0-9]+)?");
 
   /** Longest string, characters. */
   static final int MAX_STRING_LENGTH = 64 * 1024;
@@ -105,6 +114,22 @@ public final class Json {
       }
     }
     return null;
+  }
+
+  /**
+   * A number written as a string (an amount or a quantity), in ASCII and at most {@link
+   * #MAX_NUMBER_LENGTH} characters; {@code null} when {@code text} is not one. The one reader of
+   * such strings, for the JSON API and the national interface alike.
+   */
+  public static BigDecimal asciiDecimal(String text) {
+    if (text.length() > MAX_NUMBER_LENGTH || !ASCII_DECIMAL.matcher(text).matches()) {
+      return null;
+    }
+    try {
+      return new BigDecimal(text);
+    } catch (NumberFormatException e) {
+      return null; // "", "+", ".", "e5": the pattern lets them through
+    }
   }
 
   /** Whether {@code s} has no lone UTF-16 surrogate and no NUL. */

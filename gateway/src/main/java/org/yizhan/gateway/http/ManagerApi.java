@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
@@ -50,6 +51,10 @@ public final class ManagerApi {
   static final Pattern USERNAME = Pattern.compile("[a-z0-9._-]{3,64}");
   static final Pattern PASSWORD = Pattern.compile("[\\x20-\\x7e]{1,128}");
   static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /** An account id in a path: ASCII digits, at most 18 (a positive bigint). */
+  static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{1,18}");
+
   static final Pattern HOSPITAL = Pattern.compile("[A-Za-z0-9]{1,32}");
   static final Pattern CATEGORY =
       Pattern.compile("DESTITUTE|SUBSISTENCE|REGISTERED_POOR|ILLNESS_POOR");
@@ -67,6 +72,9 @@ public final class ManagerApi {
   private final Limits limits;
   private final ZoneId zone;
 
+  /** The gateway's clock: the latest birth date an ID number may hold is its today. */
+  private final Clock clock;
+
   public ManagerApi(
       ManagerAuth auth,
       IdentityService identities,
@@ -74,7 +82,8 @@ public final class ManagerApi {
       DbGuard guard,
       Pool pool,
       Limits limits,
-      ZoneId zone) {
+      ZoneId zone,
+      Clock clock) {
     this.auth = auth;
     this.limits = limits;
     this.identities = identities;
@@ -83,6 +92,7 @@ public final class ManagerApi {
     this.guard = guard;
     this.pool = pool;
     this.zone = zone;
+    this.clock = clock;
   }
 
   /**
@@ -277,6 +287,10 @@ public final class ManagerApi {
     if (q != null && (q.isBlank() || q.length() > 64)) {
       throw ApiError.invalid("q", "must be 1–64 characters");
     }
+    if (q != null && !Json.wellFormed(q)) {
+      // NUL or a lone surrogate: PostgreSQL would refuse the text (22021) with a 500
+      throw ApiError.invalidText("q");
+    }
     String c = ctx.queryParams().get("category");
     if (c != null && !CATEGORY.matcher(c).matches()) {
       throw ApiError.invalid("category", "must be one of " + CATEGORY.pattern().replace('|', ','));
@@ -319,7 +333,7 @@ public final class ManagerApi {
     Fields f = Fields.of(Json.parse(HospitalApi.body(ctx)), "", IDENTITY_FIELDS);
     IdentityService.Draft d =
         new IdentityService.Draft(
-            f.idNumber("personIdNo").value(),
+            f.idNumber("personIdNo", clock).value(),
             f.text("personName", ClaimParser.NAME, "1–64 printable characters", false),
             IdentityCategory.valueOf(
                 f.text(
@@ -892,11 +906,11 @@ public final class ManagerApi {
 
   static long accountId(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    try {
-      return Long.parseLong(id);
-    } catch (NumberFormatException e) {
+    // ASCII digits only: Long.parseLong also reads full-width and other scripts' digits
+    if (!ACCOUNT_ID.matcher(id).matches()) {
       throw ApiError.notFound("account");
     }
+    return Long.parseLong(id);
   }
 
   static UUID uuid(RoutingContext ctx, String what) {

@@ -384,7 +384,9 @@ public final class IdentityRoster {
     String idNo;
     try {
       // UTC+18: a child born today anywhere is not born in the future.
-      idNo = IdNumber.parse(c.get(0), LocalDate.now(ZoneOffset.MAX)).value();
+      idNo =
+          IdNumber.parse(c.get(0), IdNumber.latestBirthDate(java.time.Clock.system(ZoneOffset.UTC)))
+              .value();
     } catch (IdNumber.Invalid e) {
       String f = at + ": person_id_no";
       throw new ApiError(

@@ -5,7 +5,6 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.gateway.identity.ManagingOffice;
@@ -54,7 +53,7 @@ final class AdmissionTransactions {
     // must be one, and the person's.
     IdNumber cert =
         "02".equals(in.text("mdtrt_cert_type", CODE, "a certificate type, e.g. 02", false))
-            ? in.idNumber("mdtrt_cert_no", false)
+            ? in.idNumber("mdtrt_cert_no", false, clock)
             : null;
     String office = call.envelope().insuplcAdmdvs();
     if (office == null) {
@@ -143,17 +142,11 @@ final class AdmissionTransactions {
                                     in.path("endtime"),
                                     "must not be before begntime " + Formats.time(a.begntime()));
                               }
-                              if (ChronoUnit.DAYS.between(
-                                      a.begntime().toLocalDate(), endtime.toLocalDate())
-                                  > maxStayDays) {
-                                throw new NhsaError(
-                                    "[STAY_TOO_LONG] "
-                                        + in.path("endtime")
-                                        + " is more than "
-                                        + maxStayDays
-                                        + " days after begntime; a longer stay is settled in"
-                                        + " parts");
-                              }
+                              Claims.checkStay(
+                                  a.begntime().toLocalDate(),
+                                  endtime.toLocalDate(),
+                                  maxStayDays,
+                                  in.path("endtime"));
                               return Admissions.insertDischarge(
                                   conn, mdtrtId, endtime, call.msgid(), now);
                             })

@@ -50,6 +50,18 @@ final class Claims {
    * The engine's refusal (422) in national terms; {@code linePaths} names each claim line as the
    * message knows it. Anything else passes unchanged.
    */
+  /**
+   * {@link ClaimParser#checkStay}, refusing in the national envelope's words: a stay from begntime
+   * (2401) to {@code endtimeField} longer than {@code maxDays}.
+   */
+  static void checkStay(LocalDate begin, LocalDate end, int maxDays, String endtimeField) {
+    try {
+      ClaimParser.checkStay(begin, end, maxDays, endtimeField, "begntime");
+    } catch (ApiError e) {
+      throw new NhsaError("[" + e.code() + "] " + e.getMessage());
+    }
+  }
+
   static Throwable national(Throwable e, List<String> linePaths) {
     if (!(e instanceof ApiError) || ((ApiError) e).status() != 422) {
       return e;

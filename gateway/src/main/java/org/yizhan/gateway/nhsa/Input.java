@@ -2,9 +2,9 @@ package org.yizhan.gateway.nhsa;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.IdNumber;
+import org.yizhan.gateway.http.Json;
 
 /**
  * Reads one object of a national message field by field, naming every complaint by its full path
@@ -38,12 +39,6 @@ final class Input {
 
   /** The largest unit price (pric), yuan. */
   static final BigDecimal MAX_PRICE = new BigDecimal("10000000000");
-
-  /** The longest amount or quantity written as a string, characters. */
-  static final int MAX_NUMBER_LENGTH = 40;
-
-  /** A decimal in ASCII: digits, a point, a sign, an exponent. */
-  static final Pattern ASCII_DECIMAL = Pattern.compile("[+-]?[0-9]*(\\.[0-9]*)?([eE][+-]?[0-9]+)?");
 
   private static final Pattern ANY = Pattern.compile(".*", Pattern.DOTALL);
 
@@ -151,14 +146,8 @@ final class Input {
     if (v.isNumber()) {
       d = v.decimalValue();
     } else {
-      // ASCII only: BigDecimal also reads full-width and other scripts' digits.
-      String t = v.textValue().trim();
-      if (t.length() > MAX_NUMBER_LENGTH || !ASCII_DECIMAL.matcher(t).matches()) {
-        throw NhsaError.invalid(path(name), "must be a number written with ASCII digits");
-      }
-      try {
-        d = new BigDecimal(t);
-      } catch (NumberFormatException e) {
+      d = Json.asciiDecimal(v.textValue().trim());
+      if (d == null) {
         throw NhsaError.invalid(path(name), "must be a number written with ASCII digits");
       }
     }
@@ -188,14 +177,13 @@ final class Input {
    * An ID number (居民身份证) in any spelling {@link IdNumber#parse} accepts, canonical; refused {@code
    * [INVALID_ID_NUMBER]} naming the field and the fault, never the value.
    */
-  IdNumber idNumber(String name, boolean required) {
+  IdNumber idNumber(String name, boolean required, Clock clock) {
     String s = text(name, ANY, "an ID number (居民身份证)", required);
     if (s == null) {
       return null;
     }
     try {
-      // UTC+18: a child born today anywhere is not born in the future.
-      return IdNumber.parse(s, LocalDate.now(ZoneOffset.MAX));
+      return IdNumber.parse(s, IdNumber.latestBirthDate(clock));
     } catch (IdNumber.Invalid e) {
       throw new NhsaError(
           "[INVALID_ID_NUMBER] " + path(name) + " is not a valid ID number: " + e.getMessage());

@@ -70,7 +70,7 @@ public final class NhsaApi {
     this.reply = new Reply(clock, zone);
     var admissions = new AdmissionTransactions(pool, guard, clock, maxStayDays);
     var fees = new FeeTransactions(service, pool, guard, clock);
-    var settlements = new SettlementTransactions(service, pool, guard, zone);
+    var settlements = new SettlementTransactions(service, pool, guard, zone, maxStayDays);
     var persons = new PersonTransactions(service, identities, pool, guard, clock, zone);
     var statements = new StatementTransactions(pool, guard);
     Map<String, Transaction> t = new HashMap<>();
@@ -140,7 +140,7 @@ public final class NhsaApi {
     } else if (e instanceof ApiError) {
       ApiError a = (ApiError) e;
       status = a.status() == 401 || a.status() == 429 || a.status() == 503 ? a.status() : 200;
-      message = a.getMessage();
+      message = "[" + a.code() + "] " + a.getMessage();
     } else if (e instanceof DbGuard.Unavailable || e instanceof CallNotPermittedException) {
       status = 503;
       message = "the settlement store is unavailable; retry later with the same msgid";

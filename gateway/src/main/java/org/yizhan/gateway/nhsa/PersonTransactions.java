@@ -70,9 +70,9 @@ final class PersonTransactions {
     String certType = in.text("mdtrt_cert_type", Pattern.compile("0[1-9]"), "01, 02 or 03", true);
     String idNo;
     if ("02".equals(certType)) {
-      idNo = in.idNumber("mdtrt_cert_no", true).value();
+      idNo = in.idNumber("mdtrt_cert_no", true, clock).value();
     } else if ("01".equals(in.text("psn_cert_type", Pattern.compile("[0-9]{2}"), "01", false))) {
-      idNo = in.idNumber("certno", true).value();
+      idNo = in.idNumber("certno", true, clock).value();
     } else {
       throw NhsaError.invalid(
           in.path("mdtrt_cert_type"),

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.StringJoiner;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Fund;
 import org.yizhan.gateway.nhsa.Admissions.Admission;
 import org.yizhan.gateway.store.SettlementRecord;
 import org.yizhan.gateway.store.SettlementRecord.FundRecord;
+import org.yizhan.gateway.store.SettlementRecord.LineRecord;
 
 /**
  * Writes a settlement as the national {@code setlinfo} and {@code setldetail} of 2303, 2304 and
@@ -21,7 +23,9 @@ import org.yizhan.gateway.store.SettlementRecord.FundRecord;
  * pays (residents have no personal account, so acct_pay and balc are 0.00); pool_prop_selfpay =
  * hifp_pay / inscp_scp_amt to 4 decimals HALF_UP, the basic fund's effective ratio. clr_optins =
  * the office code, clr_way 1 (按项目), clr_type 21 (住院). setldetail has one row per fund, also where
- * it paid nothing, with the fund's trace as setl_proc_info.
+ * it paid nothing, with the fund's trace as setl_proc_info. memo flags the lines priced as self-pay
+ * because their item code was not in the catalogue on the discharge date ({@link
+ * #unknownItemsMemo}).
  */
 final class SetlInfo {
   static final String CLR_WAY = "1";
@@ -79,6 +83,7 @@ final class SetlInfo {
     g.writeStringField("clr_optins", s.officeCode());
     g.writeStringField("clr_way", CLR_WAY);
     g.writeStringField("clr_type", CLR_TYPE);
+    g.writeStringField("memo", unknownItemsMemo(s));
     g.writeEndObject();
     g.writeArrayFieldStart("setldetail");
     for (FundRecord f : s.funds()) {
@@ -93,6 +98,23 @@ final class SetlInfo {
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  /**
+   * {@code UNKNOWN_ITEM: feedetl_sn=a,b} naming the lines whose item code was not in the catalogue
+   * on the discharge date (priced as self-pay), or {@code null} when there is none. A code listed
+   * when 2301 priced the line may be gone by the discharge date, so 2301's memo alone does not
+   * tell. Only the line numbers: the codes the hospital sent are not repeated.
+   */
+  static String unknownItemsMemo(SettlementRecord s) {
+    StringJoiner sns = new StringJoiner(",", "UNKNOWN_ITEM: feedetl_sn=", "");
+    sns.setEmptyValue("");
+    for (LineRecord l : s.lines()) {
+      if (Boolean.TRUE.equals(l.unknownItem())) {
+        sns.add(l.lineNo());
+      }
+    }
+    return sns.length() == 0 ? null : sns.toString();
   }
 
   /** {@code part / whole} in 1/10000, HALF_UP; 0 when the whole is 0. */

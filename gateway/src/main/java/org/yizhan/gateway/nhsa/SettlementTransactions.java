@@ -37,11 +37,16 @@ final class SettlementTransactions {
   private final DbGuard guard;
   private final ZoneId zone;
 
-  SettlementTransactions(SettlementService service, Pool pool, DbGuard guard, ZoneId zone) {
+  /** The longest stay settled, days from begntime's date to endtime's. */
+  private final int maxStayDays;
+
+  SettlementTransactions(
+      SettlementService service, Pool pool, DbGuard guard, ZoneId zone, int maxStayDays) {
     this.service = service;
     this.pool = pool;
     this.guard = guard;
     this.zone = zone;
+    this.maxStayDays = maxStayDays;
   }
 
   /** An admission ready to settle: the claim and how its lines are named in messages. */
@@ -177,11 +182,17 @@ final class SettlementTransactions {
                 .compose(
                     a ->
                         Admissions.liveFees(pool, mdtrtId)
-                            .map(fees -> settling(call, in, a, psnNo, medfee, fees))));
+                            .map(fees -> settling(call, in, a, psnNo, medfee, fees, maxStayDays))));
   }
 
   private static Settling settling(
-      Call call, Input in, Admission a, String psnNo, long medfee, List<Fee> fees) {
+      Call call,
+      Input in,
+      Admission a,
+      String psnNo,
+      long medfee,
+      List<Fee> fees,
+      int maxStayDays) {
     if (a.cancelled()) {
       throw NhsaError.invalid(in.path("mdtrt_id"), "names an admission that was cancelled (2404)");
     }
@@ -190,6 +201,10 @@ final class SettlementTransactions {
       throw NhsaError.invalid(
           in.path("mdtrt_id"), "names an admission not discharged yet; send 2402 first");
     }
+    // 2402 checked it too, but a discharge recorded before that check (or under a larger bound)
+    // must not settle a century-long stay
+    Claims.checkStay(
+        a.begntime().toLocalDate(), a.endtime().toLocalDate(), maxStayDays, "endtime (2402)");
     long total = 0;
     List<String> paths = new ArrayList<>(fees.size());
     for (Fee f : fees) {

@@ -6,8 +6,10 @@ import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -320,6 +322,29 @@ class InputValidationTest {
     refused(gw.post("/api/v1/settlements", H1_KEY, claim), 400, "INVALID_TEXT", field);
     refused(gw.post("/api/v1/settlements/preview", H1_KEY, claim), 400, "INVALID_TEXT", field);
     assertThat(gw.value("SELECT count(*) FROM claim WHERE claim_no = 'TEXT-1'")).isEqualTo(0L);
+  }
+
+  @Test
+  void identitySearch_withNulInQ_isRefusedNamingQ() {
+    refused(manager.get("/manager/api/identities?q=4452%00"), 400, "INVALID_TEXT", "q");
+  }
+
+  @Test
+  void accountId_inFullWidthDigits_isNotFound() {
+    long id = manager.account("H44520200002", null, null);
+    assertThat(manager.get("/manager/api/accounts/" + id + "/entries").status()).isEqualTo(200);
+    StringBuilder fullWidth = new StringBuilder();
+    for (char c : Long.toString(id).toCharArray()) {
+      fullWidth.append((char) (c - '0' + '０'));
+    }
+
+    Response r =
+        manager.get(
+            "/manager/api/accounts/"
+                + URLEncoder.encode(fullWidth.toString(), StandardCharsets.UTF_8)
+                + "/entries");
+
+    assertThat(r.status()).as(r.body()).isEqualTo(404);
   }
 
   @Test

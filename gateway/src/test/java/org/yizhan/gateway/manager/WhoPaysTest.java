@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.yizhan.core.model.IdNumber;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.ManagerClient;
 import org.yizhan.gateway.support.TestGateway;
@@ -43,12 +44,7 @@ class WhoPaysTest {
 
   /** A valid resident ID number (GB 11643 check digit) of its first 17 characters. */
   static String id(String first17) {
-    int[] w = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int sum = 0;
-    for (int i = 0; i < 17; i++) {
-      sum += (first17.charAt(i) - '0') * w[i];
-    }
-    return first17 + "10X98765432".charAt(sum % 11);
+    return IdNumber.withCheckDigit(first17).value();
   }
 
   static String identity(String idNo, String category) {

@@ -136,7 +136,7 @@ class NhsaErrorsTest {
     Response r = his.post(bad);
     assertRefused(r, 200, "input.feedetail[0].det_item_fee_sumamt");
     assertThat(NhsaClient.parse(r.body()).get("err_msg").asText()).contains("AMOUNT_MISMATCH");
-    assertThat(gw.count("nhsa_fee")).isZero();
+    assertThat(gw.value("SELECT count(*) FROM nhsa_fee WHERE mdtrt_id = ?", mdtrtId)).isEqualTo(0L);
   }
 
   @Test
@@ -195,6 +195,9 @@ class NhsaErrorsTest {
                 "2401",
                 Map.of("psn_no", psnNo, "certno", "445202198001010013", "ipt_no", "ZY-C1")));
     assertRefused(other, 200, "input.mdtrtinfo.mdtrt_cert_no");
+    assertThat(NhsaClient.parse(other.body()).get("err_msg").asText())
+        .contains("input.mdtrtinfo.mdtrt_cert_no is not the ID number of psn_no")
+        .doesNotContain("445202198001010013");
     Response invalid =
         his.post(
             his.body(
@@ -219,6 +222,8 @@ class NhsaErrorsTest {
         his.body("1101", Map.of("certno", "445202198001010232")).replace("\"林秀英\"", "\"\\ud800中\"");
     Response r = his.post(body);
     assertRefused(r, 200, "input.data.psn_name");
+    assertThat(NhsaClient.parse(r.body()).get("err_msg").asText())
+        .startsWith("[INVALID_TEXT] input.data.psn_name");
     assertThat(
             gw.value(
                 "SELECT count(*) FROM nhsa_person WHERE person_id_no = ?", "445202198001010232"))
@@ -236,7 +241,7 @@ class NhsaErrorsTest {
     Map<String, String> ids = Map.of("psn_no", psnNo, "mdtrt_id", mdtrtId);
     String bad = his.upload(ids, his.nextMsgid(), "FW1", "T-A", "２", "3", "6.00");
     assertRefused(his.post(bad), 200, "input.feedetail[0].cnt");
-    assertThat(gw.count("nhsa_fee")).isZero();
+    assertThat(gw.value("SELECT count(*) FROM nhsa_fee WHERE mdtrt_id = ?", mdtrtId)).isEqualTo(0L);
   }
 
   @Test
@@ -252,6 +257,43 @@ class NhsaErrorsTest {
     Response r = his.post(his.body("2402", Map.of("psn_no", psnNo, "mdtrt_id", mdtrtId)));
     assertRefused(r, 200, "input.dscginfo.endtime");
     assertThat(NhsaClient.parse(r.body()).get("err_msg").asText()).startsWith("[STAY_TOO_LONG]");
+  }
+
+  @Test
+  void settle2304_ofAStayLongerThanTheBound_isRefusedInTheEnvelope() {
+    String mdtrtId =
+        NhsaClient.parse(his.post(admit(Map.of("ipt_no", "ZY-LONG"))).body())
+            .get("output")
+            .get("result")
+            .get("mdtrt_id")
+            .asText();
+    Map<String, String> ids = Map.of("psn_no", psnNo, "mdtrt_id", mdtrtId);
+    JsonNode uploaded =
+        NhsaClient.parse(
+            his.post(his.upload(ids, his.nextMsgid(), "L1", "T-A", "1", "10", "10.00")).body());
+    assertThat(uploaded.get("infcode").asInt()).as(uploaded.toString()).isZero();
+    his.ok("2402", ids);
+    // a discharge recorded before 2402 checked the bound (an upgraded database)
+    gw.value(
+        "UPDATE nhsa_admission SET begntime = '1900-03-01 09:30:00' WHERE mdtrt_id = ?"
+            + " RETURNING 1",
+        mdtrtId);
+
+    for (String infno : new String[] {"2303", "2304"}) {
+      JsonNode refused =
+          NhsaClient.parse(
+              his.post(
+                      his.body(
+                          infno,
+                          Map.of("psn_no", psnNo, "mdtrt_id", mdtrtId, "medfee_sumamt", "10.00")))
+                  .body());
+
+      assertThat(refused.get("infcode").asInt()).as(refused.toString()).isEqualTo(-1);
+      assertThat(refused.get("err_msg").asText())
+          .startsWith("[STAY_TOO_LONG] endtime (2402) is more than 366 days after begntime");
+    }
+    assertThat(gw.value("SELECT count(*) FROM settlement WHERE claim_no = ?", mdtrtId))
+        .isEqualTo(0L);
   }
 
   static void assertRefused(Response r, int status, String field) {

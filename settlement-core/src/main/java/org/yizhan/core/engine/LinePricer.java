@@ -124,9 +124,7 @@ final class LinePricer {
         RejectionCode.UNKNOWN_ITEM,
         at + ".itemCode",
         at
-            + ".itemCode "
-            + line.itemCode()
-            + " (line "
+            + ".itemCode (line "
             + line.lineNo()
             + ") is not in the insurance catalogue on "
             + date

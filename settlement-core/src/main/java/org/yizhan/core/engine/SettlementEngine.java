@@ -90,19 +90,9 @@ public final class SettlementEngine {
     return settleChecked(claim, policy.get(), catalogue, identities, ytd, hospitalRule);
   }
 
-  /** Settles {@code claim} under a given policy: the pure function itself. */
-  public static SettlementOutcome settle(
-      Claim claim,
-      Policy policy,
-      Catalogue catalogue,
-      List<Identity> identities,
-      Accumulators ytd) {
-    return settle(claim, policy, catalogue, identities, ytd, null);
-  }
-
   /**
-   * Settles {@code claim} under a given policy, with the hospital's own setting for unknown item
-   * codes ({@code null}: the policy's).
+   * Settles {@code claim} under a given policy (the pure function itself), with the hospital's own
+   * setting for unknown item codes ({@code null}: the policy's).
    */
   public static SettlementOutcome settle(
       Claim claim,

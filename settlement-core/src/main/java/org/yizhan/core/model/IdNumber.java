@@ -1,7 +1,9 @@
 package org.yizhan.core.model;
 
+import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Objects;
 
 /**
@@ -100,6 +102,15 @@ public record IdNumber(String value) {
       throw new Invalid(f);
     }
     return new IdNumber(canonical);
+  }
+
+  /**
+   * The latest birth date a number may hold when read at {@code clock}'s instant: the date in the
+   * time zone furthest ahead (UTC+18), so a child born today anywhere is not refused as born in the
+   * future. The {@code today} to hand {@link #parse}.
+   */
+  public static LocalDate latestBirthDate(Clock clock) {
+    return LocalDate.ofInstant(clock.instant(), ZoneOffset.MAX);
   }
 
   /**

@@ -52,28 +52,6 @@ public record Policy(
     }
   }
 
-  /** A version that pays unknown items as self-pay (flagged), the default. */
-  public Policy(
-      PolicyId id,
-      LocalDate validFrom,
-      LocalDate validTo,
-      BasicRules basic,
-      CriticalIllnessRules criticalIllness,
-      AssistanceRules assistance,
-      Map<IdentityCategory, IdentityRules> identities,
-      Ratio overallCapRatio) {
-    this(
-        id,
-        validFrom,
-        validTo,
-        basic,
-        criticalIllness,
-        assistance,
-        identities,
-        overallCapRatio,
-        UnknownItems.SELF_PAY);
-  }
-
   /** The identity's tilt, or {@link IdentityRules#NEUTRAL} when the policy lists none for it. */
   public IdentityRules rulesFor(IdentityCategory category) {
     return identities.getOrDefault(category, IdentityRules.NEUTRAL);

@@ -49,7 +49,8 @@ final class EngineHarness {
 
   /** Settles without applying the delta. */
   Settlement preview(Claim claim) {
-    SettlementOutcome outcome = SettlementEngine.settle(claim, policy, catalogue, identities, ytd);
+    SettlementOutcome outcome =
+        SettlementEngine.settle(claim, policy, catalogue, identities, ytd, null);
     assertThat(outcome).isInstanceOf(Settlement.class);
     Settlement s = (Settlement) outcome;
     assertThat(s.fundPayFen() + s.personalPayFen()).isEqualTo(s.totalFen());
@@ -57,7 +58,8 @@ final class EngineHarness {
   }
 
   Rejection reject(Claim claim) {
-    SettlementOutcome outcome = SettlementEngine.settle(claim, policy, catalogue, identities, ytd);
+    SettlementOutcome outcome =
+        SettlementEngine.settle(claim, policy, catalogue, identities, ytd, null);
     assertThat(outcome).isInstanceOf(Rejection.class);
     return (Rejection) outcome;
   }

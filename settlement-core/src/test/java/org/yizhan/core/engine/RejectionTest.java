@@ -149,7 +149,8 @@ class RejectionTest {
                     ReferencePolicy.policy(),
                     TestCatalogue.catalogue(),
                     List.of(),
-                    Accumulators.zero(2017)))
+                    Accumulators.zero(2017),
+                    null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("2017");
   }

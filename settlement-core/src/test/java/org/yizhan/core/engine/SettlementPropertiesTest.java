@@ -197,7 +197,7 @@ class SettlementPropertiesTest {
   private static Settlement settle(
       Policy policy, List<Identity> identities, Accumulators ytd, Claim claim) {
     SettlementOutcome o =
-        SettlementEngine.settle(claim, policy, TestCatalogue.catalogue(), identities, ytd);
+        SettlementEngine.settle(claim, policy, TestCatalogue.catalogue(), identities, ytd, null);
     assertThat(o).isInstanceOf(Settlement.class);
     return (Settlement) o;
   }

@@ -21,7 +21,8 @@ class SettlementTest {
                 ReferencePolicy.policy(),
                 TestCatalogue.catalogue(),
                 List.of(Identity.confirmed(IdentityCategory.SUBSISTENCE, LocalDate.of(2017, 1, 1))),
-                Accumulators.zero(2018));
+                Accumulators.zero(2018),
+                null);
     assertThat(Fen.format(s.assistance().paidFen())).isEqualTo("240.00");
 
     Settlement refused = s.withAssistanceRefused("PREPAYMENT_EXHAUSTED");

@@ -70,7 +70,8 @@ class PolicyValidationTest {
                     p.criticalIllness(),
                     p.assistance(),
                     p.identities(),
-                    null))
+                    null,
+                    UnknownItems.SELF_PAY))
         .hasMessageContaining("validTo 2018-01-01 is before validFrom 2018-12-31");
   }
 
@@ -92,7 +93,8 @@ class PolicyValidationTest {
             p.criticalIllness(),
             p.assistance(),
             p.identities(),
-            null);
+            null,
+            UnknownItems.SELF_PAY);
     assertThatThrownBy(() -> PolicyBook.of(List.of(p, overlapping)))
         .hasMessageContaining("445200/RESIDENT/2018 and 445200/RESIDENT/2019 overlap");
   }
@@ -109,7 +111,8 @@ class PolicyValidationTest {
             city.criticalIllness(),
             city.assistance(),
             city.identities(),
-            null);
+            null,
+            UnknownItems.SELF_PAY);
     PolicyBook book = PolicyBook.of(List.of(city, district));
     LocalDate d = LocalDate.of(2018, 7, 1);
 
