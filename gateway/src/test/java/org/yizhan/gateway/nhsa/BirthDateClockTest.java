@@ -29,7 +29,8 @@ class BirthDateClockTest {
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start(Map.of(), CLOCK);
+    // the gateway's clock reads 2018, so a signature made now would be stale: key alone here
+    gw = TestGateway.start(Map.of("YIZHAN_SECURITY_SIGNATURES_NHSA", "OFF"), CLOCK);
   }
 
   @AfterAll
@@ -54,7 +55,7 @@ class BirthDateClockTest {
     assertThat(accepted.get("infcode").asInt()).as(accepted.toString()).isZero();
   }
 
-  /** Unsigned (national signatures are optional): a signature's time is checked against 2018. */
+  /** Unsigned (national signatures are off here): a signature's time is checked against 2018. */
   private static JsonNode unsigned(String body) {
     return NhsaClient.parse(
         gw.sendUnsigned(

@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.percent;
+import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
@@ -49,11 +50,12 @@ public class SettlementMix extends Simulation {
             "POST",
             s -> claim("/api/v1/settlements"),
             status().in(200, 201),
-            jsonPath("$.settlementId").saveAs(idKey))
+            jsonPath("$.settlementId").saveAs(idKey),
+            jsonPath("$.personIdNo").saveAs(idKey + "Person"))
         .exec(
             s -> {
               if (idKey.equals("sid")) {
-                settled.add(s.getInt("yzHospital"), s.getString("sid"));
+                settled.add(s.getInt("yzHospital"), s.getString("sid"), s.getString("sidPerson"));
               }
               return s;
             });
@@ -63,37 +65,48 @@ public class SettlementMix extends Simulation {
       hospital.signed(
           "preview", "POST", s -> claim("/api/v1/settlements/preview"), status().is(200));
 
+  /**
+   * A hospital reads one of its settlements, or the year figures of the person it settled (a
+   * hospital sees a person's figures only while it treats them); nothing before the first
+   * settlement.
+   */
   private final ChainBuilder read =
       exec(s -> {
             Settled.Entry e = settled.any();
             return e == null
                 ? s.remove("readId")
-                : s.set("readId", e.settlementId()).set("readHospital", e.hospital());
+                : s.set("readId", e.settlementId())
+                    .set("readHospital", e.hospital())
+                    .set("readPerson", e.personIdNo());
           })
-          .doIfOrElse(s -> s.contains("readId"))
+          .doIf(s -> s.contains("readId"))
           .then(
-              hospital.signed(
-                  "read settlement",
-                  "GET",
-                  s ->
-                      new Hospital.Call(
-                          s.getInt("readHospital"),
-                          "/api/v1/settlements/" + s.getString("readId"),
-                          null),
-                  status().is(200)))
-          .orElse(
-              hospital.signed(
-                  "read figures",
-                  "GET",
-                  s -> {
-                    ThreadLocalRandom r = ThreadLocalRandom.current();
-                    Person p = population.person(r.nextInt(population.size()));
-                    return new Hospital.Call(
-                        r.nextInt(hospital.count()),
-                        "/api/v1/persons/" + p.idNo() + "/accumulators/2018",
-                        null);
-                  },
-                  status().is(200)));
+              randomSwitch()
+                  .on(
+                      percent(50.0)
+                          .then(
+                              hospital.signed(
+                                  "read settlement",
+                                  "GET",
+                                  s ->
+                                      new Hospital.Call(
+                                          s.getInt("readHospital"),
+                                          "/api/v1/settlements/" + s.getString("readId"),
+                                          null),
+                                  status().is(200))),
+                      percent(50.0)
+                          .then(
+                              hospital.signed(
+                                  "read figures",
+                                  "GET",
+                                  s ->
+                                      new Hospital.Call(
+                                          s.getInt("readHospital"),
+                                          "/api/v1/persons/"
+                                              + s.getString("readPerson")
+                                              + "/accumulators/2018",
+                                          null),
+                                  status().is(200)))));
 
   private final ChainBuilder reverse =
       exec(s -> {
