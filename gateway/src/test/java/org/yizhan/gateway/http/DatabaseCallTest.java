@@ -37,7 +37,7 @@ class DatabaseCallTest {
 
   @Test
   void yearFigures_withIdentityCacheOff_alwaysAnswer() {
-    String person = "445202198001010011";
+    String person = "445202198001010013";
     TestData.confirmed(gw, person, "DESTITUTE");
     TestData.topUp(gw, "445202", TestGateway.H1, "10000.00", "HOSPITAL_ADVANCE");
     Response settled =
@@ -91,7 +91,7 @@ class DatabaseCallTest {
     CircuitBreaker breaker = gw.gateway().guard().breaker();
     String csv =
         String.join(",", org.yizhan.gateway.identity.IdentityRoster.HEADER)
-            + "\n445202198001010022,测试,SUBSISTENCE,2018-01-01,,true,\n";
+            + "\n445202198001010021,测试,SUBSISTENCE,2018-01-01,,true,\n";
     long before = calls(breaker);
 
     Response imported = a.postCsv("/manager/api/identities/import", csv);
