@@ -50,7 +50,7 @@ class SettlementOrderTest {
    */
   @Test
   void concurrentAdmissions_settledAtFollowsComputationOrder() throws Exception {
-    String person = "445202198001010033";
+    String person = "44520219800101003X";
     TestData.confirmed(gw, person, "REGISTERED_POOR");
     TestData.topUp(gw, "445202", TestGateway.H1, "100000.00", "HOSPITAL_ADVANCE");
     gw.sql(

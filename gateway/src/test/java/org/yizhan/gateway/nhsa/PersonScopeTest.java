@@ -64,13 +64,13 @@ class PersonScopeTest {
 
   @Test
   void yearFigures_onlyForAHospitalThatTreatsThePerson() {
-    String person = "445202198001010134";
+    String person = "445202198001010136";
     TestData.confirmed(gw, person, "SUBSISTENCE");
     settle("PS-1", person);
 
     Response treating = gw.get(figuresPath(person), H1_KEY);
     Response other = gw.get(figuresPath(person), H2_KEY);
-    Response nobody = gw.get(figuresPath("445202198001010150"), H2_KEY);
+    Response nobody = gw.get(figuresPath("445202198001010152"), H2_KEY);
 
     assertThat(treating.status()).as(treating.body()).isEqualTo(200);
     assertThat(other.status()).as(other.body()).isEqualTo(404);
@@ -82,7 +82,7 @@ class PersonScopeTest {
 
   @Test
   void yearFigures_notAfterTheTreatmentWindow() {
-    String person = "445202198001010142";
+    String person = "445202198001010144";
     settle("PS-2", person);
     gw.sql(
         "UPDATE settlement SET settled_at = now() - interval '366 days' WHERE person_id_no = ?",
@@ -93,7 +93,7 @@ class PersonScopeTest {
 
   @Test
   void national5206_refusesAPersonTheHospitalDoesNotTreat_asUnknown() {
-    String person = "445202198001010169";
+    String person = "445202198001010160";
     settle("PS-3", person);
     String psnNo = h1.ok("1101", Map.of("certno", person)).get("baseinfo").get("psn_no").asText();
 
@@ -108,7 +108,7 @@ class PersonScopeTest {
 
   @Test
   void national1101_tellsPovertyIdentities_onlyInThePersonsCityOrWhileTreating() {
-    String person = "445202198001010193";
+    String person = "445202198001010195";
     TestData.confirmed(gw, person, "DESTITUTE");
     NhsaClient sameCity = h2;
     NhsaClient guangzhou = h4;
@@ -127,7 +127,7 @@ class PersonScopeTest {
   /** The national path applies the claim's office check already at admission. */
   @Test
   void national2401_namingAnOfficeThatDoesNotManageThePerson_isRefused() {
-    String person = "445202198001010223";
+    String person = "445202198001010224";
     String psnNo = h1.ok("1101", Map.of("certno", person)).get("baseinfo").get("psn_no").asText();
     String body =
         h1.body("2401", Map.of("psn_no", psnNo, "certno", person, "ipt_no", "ZY-PS-7"))
@@ -145,12 +145,12 @@ class PersonScopeTest {
   @Test
   void psnNo_isRandom_andASequentialOneIsUnknown() {
     String a =
-        h1.ok("1101", Map.of("certno", "445202198001010207"))
+        h1.ok("1101", Map.of("certno", "445202198001010208"))
             .get("baseinfo")
             .get("psn_no")
             .asText();
     String b =
-        h1.ok("1101", Map.of("certno", "445202198001010215"))
+        h1.ok("1101", Map.of("certno", "445202198001010216"))
             .get("baseinfo")
             .get("psn_no")
             .asText();
