@@ -117,6 +117,9 @@ public final class RosterFile {
   /** The most columns a row may have (the roster's seven, the export's four, and slack). */
   static final int MAX_COLUMNS = 64;
 
+  /** The most cells (empty ones and blank rows included) a sheet may store. */
+  static final long MAX_CELLS = (long) IdentityRoster.MAX_ROWS * 16;
+
   /** The Excel serial day numbers accepted: 1900-03-01 (after Excel's 1900-02-29) to 9999-12-31. */
   static final long FIRST_SERIAL = 61;
 
@@ -349,14 +352,23 @@ public final class RosterFile {
       long date1904 = wb.isDate1904() ? 1462 : 0;
       Header[] header = {null};
       Iterator<Row> it = rows.iterator();
+      long cellsRead = 0;
       while (it.hasNext()) {
         Row r = it.next();
         int number = r.getRowNum();
         String at = "line " + number;
+        // rows and cells as stored, empty ones included: a sheet of blank rows is work too
+        cellsRead += Math.max(1, r.getCellCount());
+        if (cellsRead > MAX_CELLS) {
+          throw refused(at, "file", "has more than " + MAX_CELLS + " cells");
+        }
         if (r.getCellCount() > MAX_COLUMNS) {
           for (int i = MAX_COLUMNS; i < r.getCellCount(); i++) {
             Cell c = r.getCell(i);
-            if (c != null && c.getType() != CellType.EMPTY && !c.getRawValue().isBlank()) {
+            if (c != null
+                && c.getType() != CellType.EMPTY
+                && c.getRawValue() != null
+                && !c.getRawValue().isBlank()) {
               throw refused(at, "file", "has more than " + MAX_COLUMNS + " columns");
             }
           }
