@@ -122,6 +122,32 @@ final class Fields {
     } else {
       throw ApiError.invalid(path(name), "must be a number");
     }
+    return scaled(name, d, scale, maxAbs);
+  }
+
+  /**
+   * A money amount as a person types it (the managers' API only): a JSON number, or text with ASCII
+   * or full-width digits ({@code ５０００}), an optional thousands separator in groups of three ({@code
+   * 5,000.00}, {@code ５，０００．００}) and a decimal point; see {@link TypedAmount}. The hospitals' API
+   * keeps {@link #decimal}: its input is a machine's, and refuses all of these.
+   */
+  long typedAmount(String name, int scale, BigDecimal maxAbs) {
+    JsonNode v = raw(name);
+    if (v == null) {
+      throw ApiError.missing(path(name));
+    }
+    BigDecimal d;
+    if (v.isNumber()) {
+      d = v.decimalValue();
+    } else if (v.isTextual()) {
+      d = TypedAmount.parse(path(name), v.textValue());
+    } else {
+      throw ApiError.invalid(path(name), "must be a number");
+    }
+    return scaled(name, d, scale, maxAbs);
+  }
+
+  private long scaled(String name, BigDecimal d, int scale, BigDecimal maxAbs) {
     if (d.abs().compareTo(maxAbs) > 0) {
       throw ApiError.invalid(path(name), "must be at most " + maxAbs.toPlainString());
     }

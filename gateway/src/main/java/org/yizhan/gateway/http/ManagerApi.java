@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.text.Normalizer;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -26,6 +27,7 @@ import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.identity.IdentityRoster;
 import org.yizhan.gateway.identity.IdentityService;
 import org.yizhan.gateway.identity.IdentityVersion;
+import org.yizhan.gateway.identity.RosterFile;
 import org.yizhan.gateway.ledger.Account;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.security.Limits;
@@ -50,7 +52,13 @@ public final class ManagerApi {
 
   static final Pattern USERNAME = Pattern.compile("[a-z0-9._-]{3,64}");
   static final Pattern PASSWORD = Pattern.compile("[\\x20-\\x7e]{1,128}");
-  static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /**
+   * A top-up's reference after NFKC (full-width letters, digits and brackets become ASCII): ASCII
+   * letters and digits, Chinese characters and the punctuation of Chinese document numbers (拨付单号
+   * such as 揭民救〔2018〕12号), so the same document typed either way is one reference.
+   */
+  static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9\\p{IsHan}〔〕【】()\\[\\]._/-]{1,64}");
 
   /** An account id in a path: ASCII digits, at most 18 (a positive bigint). */
   static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{1,18}");
@@ -449,28 +457,43 @@ public final class ManagerApi {
                             })));
   }
 
+  /** The Content-Types a roster upload may carry; the body's first bytes decide CSV or .xlsx. */
+  static final Set<String> ROSTER_TYPES =
+      Set.of(
+          "text/csv",
+          "text/plain",
+          "application/vnd.ms-excel",
+          RosterFile.XLSX_TYPE,
+          "application/octet-stream");
+
   private void importRoster(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase().startsWith("text/csv")) {
+    String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase();
+    if (!ROSTER_TYPES.contains(base)) {
       throw new ApiError(
-          415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type", "Content-Type must be text/csv");
+          415,
+          "UNSUPPORTED_MEDIA_TYPE",
+          "Content-Type",
+          "Content-Type must be text/csv or " + RosterFile.XLSX_TYPE);
     }
-    reply(
+    byte[] body = HospitalApi.body(ctx);
+    RosterFile.Format format = RosterFile.format(body, type);
+    HospitalApi.reply(
         ctx,
-        () ->
-            roster
-                .importCsv(manager(ctx), HospitalApi.body(ctx))
-                .map(
-                    r ->
-                        SettlementJson.render(
-                            g -> {
-                              g.writeStartObject();
-                              g.writeNumberField("rows", r.rows());
-                              g.writeNumberField("registered", r.registered());
-                              g.writeNumberField("changed", r.changed());
-                              g.writeNumberField("unchanged", r.unchanged());
-                              g.writeEndObject();
-                            })));
+        roster
+            .importFile(ctx.vertx(), manager(ctx), body, format, guard::call)
+            .map(
+                r ->
+                    SettlementJson.render(
+                        g -> {
+                          g.writeStartObject();
+                          g.writeNumberField("rows", r.rows());
+                          g.writeNumberField("registered", r.registered());
+                          g.writeNumberField("changed", r.changed());
+                          g.writeNumberField("unchanged", r.unchanged());
+                          g.writeEndObject();
+                        })),
+        200);
   }
 
   private void exportRoster(RoutingContext ctx) {
@@ -487,7 +510,7 @@ public final class ManagerApi {
                   .putHeader(
                       "Content-Disposition",
                       "attachment; filename=\"roster-" + m.officeCode() + ".csv\"")
-                  .end(IdentityRoster.exportCsv(p.items()));
+                  .end("\uFEFF" + IdentityRoster.exportCsv(p.items()));
             })
         .onFailure(ctx::fail);
   }
@@ -566,7 +589,7 @@ public final class ManagerApi {
                 Pattern.compile("HOSPITAL_ADVANCE|REFUSE"),
                 "HOSPITAL_ADVANCE or REFUSE",
                 true));
-    long threshold = f.decimal("lowBalanceThreshold", 2, MAX_AMOUNT);
+    long threshold = f.typedAmount("lowBalanceThreshold", 2, MAX_AMOUNT);
     if (threshold < 0) {
       throw ApiError.invalid("lowBalanceThreshold", "must not be negative");
     }
@@ -586,8 +609,20 @@ public final class ManagerApi {
     long id = accountId(ctx);
     Fields f = Fields.of(Json.parse(HospitalApi.body(ctx)), "", Set.of("reference", "amount"));
     String reference =
-        f.text("reference", REFERENCE, "1–64 letters, digits, '.', '_' or '-'", true);
-    long amount = f.decimal("amount", 2, MAX_AMOUNT);
+        Normalizer.normalize(
+            f.text(
+                "reference",
+                Pattern.compile(".{1,64}", Pattern.DOTALL),
+                "1–64 letters, digits, Chinese characters, 〔〕【】()[] or '.', '_', '/', '-'",
+                true),
+            Normalizer.Form.NFKC);
+    if (!REFERENCE.matcher(reference).matches()) {
+      throw ApiError.invalid(
+          "reference",
+          "must be 1–64 letters, digits, Chinese characters, 〔〕【】()[] or '.', '_', '/', '-'"
+              + " (a document number such as 揭民救〔2018〕12号)");
+    }
+    long amount = f.typedAmount("amount", 2, MAX_AMOUNT);
     if (amount <= 0) {
       throw ApiError.invalid("amount", "must be greater than 0");
     }

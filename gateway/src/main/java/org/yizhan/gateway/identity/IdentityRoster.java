@@ -2,41 +2,31 @@ package org.yizhan.gateway.identity;
 
 import static org.yizhan.gateway.store.schema.Tables.PERSON_IDENTITY;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jooq.impl.DSL;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
-import org.yizhan.gateway.security.HospitalAuth;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 import org.yizhan.gateway.store.Sql;
 
@@ -142,14 +132,36 @@ public final class IdentityRoster {
     this.identities = identities;
   }
 
-  /** Imports a roster file whole, or refuses it whole naming the first bad line. */
-  public Future<Imported> importCsv(ManagerPrincipal m, byte[] csv) {
-    List<IdentityService.Draft> rows = parse(csv);
-    String fileSha = HospitalAuth.sha256Hex(new String(csv, StandardCharsets.UTF_8));
-    return identities
-        .pool()
-        .<Imported>withTransaction(conn -> apply(conn, m, rows, fileSha))
-        .andThen(ar -> identities.directory().invalidateAll());
+  /**
+   * Imports a roster file whole, or refuses it whole naming the first bad line. Reading the file
+   * (decoding, a workbook's unpacking) runs off the event loop.
+   */
+  public Future<Imported> importFile(
+      Vertx vertx,
+      ManagerPrincipal m,
+      byte[] file,
+      RosterFile.Format format,
+      Function<Supplier<Future<Imported>>, Future<Imported>> guard) {
+    return vertx
+        .executeBlocking(() -> parse(file, format), false)
+        .compose(
+            rows ->
+                guard.apply(
+                    () ->
+                        identities
+                            .pool()
+                            .<Imported>withTransaction(
+                                conn -> apply(conn, m, rows, sha256Hex(file)))
+                            .andThen(ar -> identities.directory().invalidateAll())));
+  }
+
+  static String sha256Hex(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Future<Imported> apply(
@@ -315,61 +327,28 @@ public final class IdentityRoster {
   }
 
   /** Parses and checks every row; the first bad one refuses the file. */
-  static List<IdentityService.Draft> parse(byte[] csv) {
-    if (csv == null || csv.length == 0) {
+  static List<IdentityService.Draft> parse(byte[] file, RosterFile.Format format) {
+    if (file == null || file.length == 0) {
       throw refused("line 1", "header", "the file is empty; expected " + String.join(",", HEADER));
     }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(csv))
-              .toString();
-    } catch (CharacterCodingException e) {
-      // Decoding leniently would store U+FFFD in names; say so instead (Excel: "CSV UTF-8").
-      throw refused("file", "file", "is not UTF-8 text; save it as CSV (UTF-8)");
-    }
-    if (text.startsWith("\uFEFF")) {
-      text = text.substring(1);
-    }
-    CsvMapper mapper = new CsvMapper();
-    mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
     List<IdentityService.Draft> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    try (MappingIterator<List<String>> rows =
-        mapper
-            .readerForListOf(String.class)
-            .with(CsvSchema.emptySchema())
-            .readValues(new StringReader(text))) {
-      if (!rows.hasNext() || !HEADER.equals(trimmed(rows.next()))) {
-        throw refused("line 1", "header", "must be " + String.join(",", HEADER));
-      }
-      int line = 1;
-      while (rows.hasNext()) {
-        List<String> row = rows.next();
-        line++;
-        if (row.size() == 1 && row.get(0).isBlank()) {
+    if (format == RosterFile.Format.XLSX) {
+      RosterFile.xlsx(file, (h, l) -> accept(out, seen, h, l, false));
+    } else {
+      Iterator<RosterFile.Line> lines = RosterFile.csv(RosterFile.decode(file));
+      RosterFile.Header h = null;
+      while (lines.hasNext()) {
+        RosterFile.Line l = lines.next();
+        if (h == null) {
+          h = RosterFile.header("line " + l.number(), l.cells());
           continue;
         }
-        if (out.size() >= MAX_ROWS) {
-          throw refused("line " + line, "file", "more than " + MAX_ROWS + " rows");
-        }
-        IdentityService.Draft d = row("line " + line, trimmed(row));
-        String key = d.personIdNo() + "/" + d.category() + "/" + d.validFrom();
-        if (!seen.add(key)) {
-          throw refused("line " + line, "person_id_no", "repeats an earlier row of the file");
-        }
-        out.add(d);
+        accept(out, seen, h, l, true);
       }
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof ApiError) {
-        throw (ApiError) e;
+      if (h == null) {
+        throw refused("line 1", "header", "the file is empty; " + RosterFile.expected());
       }
-      // The parser's message may quote the file; name only where it stopped.
-      throw refused("file", "file", "not readable as CSV" + where(e));
     }
     if (out.isEmpty()) {
       throw refused("line 2", "file", "no rows");
@@ -377,15 +356,44 @@ public final class IdentityRoster {
     return out;
   }
 
-  private static IdentityService.Draft row(String at, List<String> c) {
-    if (c.size() != HEADER.size()) {
-      throw refused(at, "file", "expected " + HEADER.size() + " columns, got " + c.size());
+  private static void accept(
+      List<IdentityService.Draft> out,
+      Set<String> seen,
+      RosterFile.Header h,
+      RosterFile.Line l,
+      boolean sameWidth) {
+    List<String> row = l.cells();
+    if (row.stream().allMatch(String::isEmpty)) {
+      return;
+    }
+    String at = "line " + l.number();
+    if (sameWidth && row.size() != h.width()) {
+      throw refused(at, "file", "expected " + h.width() + " columns, got " + row.size());
+    }
+    if (out.size() >= MAX_ROWS) {
+      throw refused(at, "file", "more than " + MAX_ROWS + " rows");
+    }
+    IdentityService.Draft d = row(at, h, row);
+    String key = d.personIdNo() + "/" + d.category() + "/" + d.validFrom();
+    if (!seen.add(key)) {
+      throw refused(at, "person_id_no", "repeats an earlier row of the file");
+    }
+    out.add(d);
+  }
+
+  private static IdentityService.Draft row(String at, RosterFile.Header h, List<String> c) {
+    for (int i = 0; i < c.size(); i++) {
+      if ((i >= h.width() || h.blank()[i]) && !c.get(i).isEmpty()) {
+        throw refused(at, "column " + (i + 1), "has a value but no header");
+      }
     }
     String idNo;
     try {
       // UTC+18: a child born today anywhere is not born in the future.
       idNo =
-          IdNumber.parse(c.get(0), IdNumber.latestBirthDate(java.time.Clock.system(ZoneOffset.UTC)))
+          IdNumber.parse(
+                  h.value(c, RosterFile.Column.PERSON_ID_NO),
+                  IdNumber.latestBirthDate(java.time.Clock.system(ZoneOffset.UTC)))
               .value();
     } catch (IdNumber.Invalid e) {
       String f = at + ": person_id_no";
@@ -395,70 +403,30 @@ public final class IdentityRoster {
           f,
           f + " is not a valid ID number: " + e.getMessage() + "; nothing was imported");
     }
-    if (!NAME.matcher(c.get(1)).matches()) {
+    String name = h.value(c, RosterFile.Column.PERSON_NAME);
+    // The export writes '=... for a name starting with = + - @ (so no spreadsheet runs it).
+    if (name.length() > 1 && name.charAt(0) == '\'' && "=+-@".indexOf(name.charAt(1)) >= 0) {
+      name = name.substring(1);
+    }
+    if (!NAME.matcher(name).matches()) {
       throw refused(at, "person_name", "must be at most 64 printable characters");
     }
-    IdentityCategory category;
-    try {
-      category = IdentityCategory.valueOf(c.get(2));
-    } catch (IllegalArgumentException e) {
-      throw refused(
-          at, "category", "must be one of DESTITUTE, SUBSISTENCE, REGISTERED_POOR, ILLNESS_POOR");
-    }
-    LocalDate from = date(at, "valid_from", c.get(3), false);
-    LocalDate to = date(at, "valid_to", c.get(4), true);
-    if (!c.get(5).matches("true|false")) {
-      throw refused(at, "confirmed", "must be true or false");
-    }
-    LocalDate lifted = date(at, "lifted_out_date", c.get(6), true);
+    IdentityCategory category = RosterFile.category(at, h.value(c, RosterFile.Column.CATEGORY));
+    LocalDate from =
+        RosterFile.date(at, "valid_from", h.value(c, RosterFile.Column.VALID_FROM), false);
+    LocalDate to = RosterFile.date(at, "valid_to", h.value(c, RosterFile.Column.VALID_TO), true);
+    boolean confirmed = RosterFile.bool(at, "confirmed", h.value(c, RosterFile.Column.CONFIRMED));
+    LocalDate lifted =
+        RosterFile.date(at, "lifted_out_date", h.value(c, RosterFile.Column.LIFTED_OUT_DATE), true);
     IdentityService.Draft d =
         new IdentityService.Draft(
-            idNo,
-            c.get(1).isEmpty() ? null : c.get(1),
-            category,
-            from,
-            to,
-            Boolean.parseBoolean(c.get(5)),
-            lifted);
+            idNo, name.isEmpty() ? null : name, category, from, to, confirmed, lifted);
     try {
       d.check();
     } catch (ApiError e) {
       throw refused(at, e.field() == null ? "file" : snake(e.field()), e.getMessage());
     }
     return d;
-  }
-
-  private static LocalDate date(String at, String field, String text, boolean optional) {
-    if (text.isEmpty()) {
-      if (optional) {
-        return null;
-      }
-      throw refused(at, field, "is required");
-    }
-    try {
-      return LocalDate.parse(text);
-    } catch (DateTimeParseException e) {
-      throw refused(at, field, "must be a date like 2018-01-01");
-    }
-  }
-
-  private static String where(Exception e) {
-    Throwable t = e instanceof JsonProcessingException ? e : e.getCause();
-    if (t instanceof JsonProcessingException) {
-      JsonLocation l = ((JsonProcessingException) t).getLocation();
-      if (l != null && l.getLineNr() > 0) {
-        return " at line " + l.getLineNr();
-      }
-    }
-    return "";
-  }
-
-  private static List<String> trimmed(List<String> row) {
-    List<String> out = new ArrayList<>(row.size());
-    for (String s : row) {
-      out.add(s == null ? "" : s.trim());
-    }
-    return out;
   }
 
   private static String snake(String field) {

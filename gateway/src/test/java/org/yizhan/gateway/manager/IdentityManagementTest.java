@@ -186,7 +186,7 @@ class IdentityManagementTest {
 
     String export = a.get("/manager/api/identities/export").body();
     assertThat(export)
-        .startsWith(header.trim())
+        .startsWith("\uFEFF" + header.trim())
         .contains("445202198601010017,名1,REGISTERED_POOR,2018-01-01,,true,2018-09-01");
     assertThat(b.get("/manager/api/identities/export").body()).doesNotContain("4452021986");
   }

@@ -64,6 +64,15 @@ public final class ManagerClient {
         token);
   }
 
+  /** Posts a file's bytes as they are, with the given Content-Type. */
+  public Response postFile(String path, String contentType, byte[] body) {
+    return gw.send(
+        HttpRequest.newBuilder(URI.create(gw.baseUrl() + path))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+        token);
+  }
+
   public JsonNode json(Response r) {
     return ClaimJson.parse(r.body());
   }
