@@ -395,18 +395,7 @@ public final class ManagerApi {
         ctx,
         () ->
             identities.change(
-                manager(ctx),
-                id,
-                d ->
-                    new IdentityService.Draft(
-                        d.personIdNo(),
-                        d.personName(),
-                        d.category(),
-                        d.validFrom(),
-                        d.validTo(),
-                        true,
-                        d.liftedOutDate()),
-                "IDENTITY_CONFIRM"),
+                manager(ctx), id, IdentityService.Draft::asConfirmed, "IDENTITY_CONFIRM"),
         200);
   }
 
@@ -415,22 +404,7 @@ public final class ManagerApi {
     Fields f = Fields.of(Json.parse(HospitalApi.body(ctx)), "", Set.of("validTo"));
     LocalDate to = f.date("validTo");
     replyIdentity(
-        ctx,
-        () ->
-            identities.change(
-                manager(ctx),
-                id,
-                d ->
-                    new IdentityService.Draft(
-                        d.personIdNo(),
-                        d.personName(),
-                        d.category(),
-                        d.validFrom(),
-                        to,
-                        d.confirmed(),
-                        d.liftedOutDate()),
-                "IDENTITY_END"),
-        200);
+        ctx, () -> identities.change(manager(ctx), id, d -> d.endingOn(to), "IDENTITY_END"), 200);
   }
 
   private void history(RoutingContext ctx) {

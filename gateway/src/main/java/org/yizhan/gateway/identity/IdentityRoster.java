@@ -10,7 +10,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -143,7 +142,8 @@ public final class IdentityRoster {
       RosterFile.Format format,
       Function<Supplier<Future<Imported>>, Future<Imported>> guard) {
     return vertx
-        .executeBlocking(() -> parse(file, format), false)
+        .executeBlocking(
+            () -> parse(file, format, IdNumber.latestBirthDate(identities.clock())), false)
         .compose(
             rows ->
                 guard.apply(
@@ -327,14 +327,15 @@ public final class IdentityRoster {
   }
 
   /** Parses and checks every row; the first bad one refuses the file. */
-  static List<IdentityService.Draft> parse(byte[] file, RosterFile.Format format) {
+  static List<IdentityService.Draft> parse(
+      byte[] file, RosterFile.Format format, LocalDate latestBirth) {
     if (file == null || file.length == 0) {
       throw refused("line 1", "header", "the file is empty; expected " + String.join(",", HEADER));
     }
     List<IdentityService.Draft> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     if (format == RosterFile.Format.XLSX) {
-      RosterFile.xlsx(file, (h, l) -> accept(out, seen, h, l, false));
+      RosterFile.xlsx(file, (h, l) -> accept(out, seen, h, l, false, latestBirth));
     } else {
       Iterator<RosterFile.Line> lines = RosterFile.csv(RosterFile.decode(file));
       RosterFile.Header h = null;
@@ -344,7 +345,7 @@ public final class IdentityRoster {
           h = RosterFile.header("line " + l.number(), l.cells());
           continue;
         }
-        accept(out, seen, h, l, true);
+        accept(out, seen, h, l, true, latestBirth);
       }
       if (h == null) {
         throw refused("line 1", "header", "the file is empty; " + RosterFile.expected());
@@ -361,7 +362,8 @@ public final class IdentityRoster {
       Set<String> seen,
       RosterFile.Header h,
       RosterFile.Line l,
-      boolean sameWidth) {
+      boolean sameWidth,
+      LocalDate latestBirth) {
     List<String> row = l.cells();
     if (row.stream().allMatch(String::isEmpty)) {
       return;
@@ -373,7 +375,7 @@ public final class IdentityRoster {
     if (out.size() >= MAX_ROWS) {
       throw refused(at, "file", "more than " + MAX_ROWS + " rows");
     }
-    IdentityService.Draft d = row(at, h, row);
+    IdentityService.Draft d = row(at, h, row, latestBirth);
     String key = d.personIdNo() + "/" + d.category() + "/" + d.validFrom();
     if (!seen.add(key)) {
       throw refused(at, "person_id_no", "repeats an earlier row of the file");
@@ -381,7 +383,8 @@ public final class IdentityRoster {
     out.add(d);
   }
 
-  private static IdentityService.Draft row(String at, RosterFile.Header h, List<String> c) {
+  private static IdentityService.Draft row(
+      String at, RosterFile.Header h, List<String> c, LocalDate latestBirth) {
     for (int i = 0; i < c.size(); i++) {
       if ((i >= h.width() || h.blank()[i]) && !c.get(i).isEmpty()) {
         throw refused(at, "column " + (i + 1), "has a value but no header");
@@ -389,12 +392,8 @@ public final class IdentityRoster {
     }
     String idNo;
     try {
-      // UTC+18: a child born today anywhere is not born in the future.
-      idNo =
-          IdNumber.parse(
-                  h.value(c, RosterFile.Column.PERSON_ID_NO),
-                  IdNumber.latestBirthDate(java.time.Clock.system(ZoneOffset.UTC)))
-              .value();
+      // latestBirth is today in UTC+18 by the gateway's clock: nobody is born in the future
+      idNo = IdNumber.parse(h.value(c, RosterFile.Column.PERSON_ID_NO), latestBirth).value();
     } catch (IdNumber.Invalid e) {
       String f = at + ": person_id_no";
       throw new ApiError(

@@ -151,6 +151,11 @@ public final class IdentityService {
   private final IdentityDirectory directory;
   private final Clock clock;
 
+  /** The gateway's clock, for what reads the date (a roster's latest birth date). */
+  Clock clock() {
+    return clock;
+  }
+
   public IdentityService(Pool pool, IdentityDirectory directory, Clock clock) {
     this.pool = pool;
     this.directory = directory;
@@ -174,6 +179,16 @@ public final class IdentityService {
       Objects.requireNonNull(personIdNo, "personIdNo");
       Objects.requireNonNull(category, "category");
       Objects.requireNonNull(validFrom, "validFrom");
+    }
+
+    /** This draft, confirmed by civil affairs. */
+    public Draft asConfirmed() {
+      return new Draft(personIdNo, personName, category, validFrom, validTo, true, liftedOutDate);
+    }
+
+    /** This draft, in force until {@code to} (inclusive). */
+    public Draft endingOn(LocalDate to) {
+      return new Draft(personIdNo, personName, category, validFrom, to, confirmed, liftedOutDate);
     }
 
     /** Checks what the table's constraints would refuse, naming the field. */

@@ -14,12 +14,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yizhan.core.model.IdNumber;
+import org.yizhan.gateway.identity.IdentityRoster;
+import org.yizhan.gateway.support.ManagerClient;
 import org.yizhan.gateway.support.SettableClock;
 import org.yizhan.gateway.support.TestGateway;
+import org.yizhan.gateway.support.TestGateway.Response;
 
 /**
  * The latest birth date an ID number may hold is today by the gateway's clock (in UTC+18), not by
- * the machine's: a gateway replaying 2018 refuses a number of a child born after its today.
+ * the machine's: a gateway replaying 2018 refuses a number of a child born after its today, at the
+ * national interface and in a roster file.
  */
 class BirthDateClockTest {
   /** 2018-03-21 06:00 in UTC+18. */
@@ -53,6 +57,30 @@ class BirthDateClockTest {
         .contains("birth date")
         .doesNotContain(tomorrow);
     assertThat(accepted.get("infcode").asInt()).as(accepted.toString()).isZero();
+  }
+
+  @Test
+  void rosterLine_bornAfterTheGatewaysToday_isRefused_bornOnIt_isImported() {
+    ManagerClient a = ManagerClient.login(gw, ManagerClient.A, ManagerClient.A_PASSWORD);
+    String header = String.join(",", IdentityRoster.HEADER);
+    String tomorrow = IdNumber.withCheckDigit("44520220180322002").value();
+    String today = IdNumber.withCheckDigit("44520220180321002").value();
+
+    Response refused =
+        a.postCsv(
+            "/manager/api/identities/import",
+            header + "\n" + tomorrow + ",测试,SUBSISTENCE,2018-03-21,,true,\n");
+    Response imported =
+        a.postCsv(
+            "/manager/api/identities/import",
+            header + "\n" + today + ",测试,SUBSISTENCE,2018-03-21,,true,\n");
+
+    assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.body())
+        .contains("INVALID_ID_NUMBER")
+        .contains("line 2")
+        .doesNotContain(tomorrow);
+    assertThat(imported.status()).as(imported.body()).isEqualTo(200);
   }
 
   /** Unsigned (national signatures are off here): a signature's time is checked against 2018. */
