@@ -476,6 +476,19 @@ class ManagerPageBrowserTest {
     assertThat(text(By.id("tab-accounts"))).isEqualTo("Prepayment accounts");
     assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
 
+    // a refusal in English too: the same import line, translated with its column
+    driver.findElement(By.id("tab-roster")).click();
+    Path csv = Path.of("target", "browser-roster-idno.csv").toAbsolutePath();
+    driver.findElement(By.id("import-file")).sendKeys(csv.toString());
+    driver.findElement(By.id("import-submit")).click();
+    waitText(By.cssSelector("#import-form > .error"), "line 3: ID number is not a valid ID number");
+    assertThat(text(By.cssSelector("#import-form > .error")))
+        .contains("Nothing was imported.")
+        .contains("reference for support: ")
+        .doesNotContain("身份证号")
+        .doesNotContain("INVALID_ID_NUMBER");
+    driver.findElement(By.id("tab-accounts")).click();
+
     driver.findElement(By.id("lang")).click();
     waitText(By.id("tab-accounts"), "预付款账户");
   }
