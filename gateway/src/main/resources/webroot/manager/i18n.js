@@ -305,6 +305,13 @@ const errorsZh = {
   PERIOD_NOT_ENDED: '期间 {period} 尚未结束，{from} 起可清算。',
   PERIOD_NOT_OPEN: '期间 {period} 不是当前期间，不能清算（可能已清算过）。',
   CONFLICT: '该记录已被他人修改，请刷新后再试。',
+  CSRF_REFUSED: '页面已过期，请刷新后再试。',
+  BODY_TOO_LARGE: '文件或提交内容过大，未处理。',
+  URI_TOO_LONG: '查询条件过长，请缩短后再试。',
+  HEADERS_TOO_LARGE: '请求过大，请刷新页面后再试。',
+  TOO_MANY_CONCURRENT: '同时进行的操作过多，请稍后再试。',
+  CLIENT_CLOSED: '操作已取消。',
+  BAD_REQUEST: '请求有误。',
 };
 
 const errorsEn = {
@@ -334,6 +341,13 @@ const errorsEn = {
   PERIOD_NOT_ENDED: 'Period {period} has not ended; it can be closed from {from}.',
   PERIOD_NOT_OPEN: 'Period {period} is not the open period (it may be closed already).',
   CONFLICT: 'Someone else changed this record; refresh and try again.',
+  CSRF_REFUSED: 'The page is out of date; reload it and try again.',
+  BODY_TOO_LARGE: 'The file or request is too large; nothing was done.',
+  URI_TOO_LONG: 'The search is too long; shorten it and try again.',
+  HEADERS_TOO_LARGE: 'The request is too large; reload the page and try again.',
+  TOO_MANY_CONCURRENT: 'Too many actions at once; try again shortly.',
+  CLIENT_CLOSED: 'Cancelled.',
+  BAD_REQUEST: 'The request is not valid.',
 };
 
 /** Values a sentence takes from the gateway's message. */
