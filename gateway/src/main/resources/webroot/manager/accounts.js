@@ -12,8 +12,17 @@ import {
 
 /** Days the drawdown chart covers. */
 const CHART_DAYS = 30;
-/** A positive amount of yuan with at most two decimals, below the gateway's 10^10 limit. */
+/** An amount of yuan with at most two decimals, below the gateway's 10^10 limit (once plain). */
 const AMOUNT = /^(0|[1-9]\d{0,9})(\.\d{1,2})?$/;
+
+/**
+ * An amount as people type it, made plain only to check it here: full-width digits and
+ * punctuation (５，０００．００) become ASCII, thousands separators go. The gateway is sent the text
+ * as typed and reads it the same way (its TypedAmount), so the page never refuses what it accepts.
+ */
+function plainAmount(typed) {
+  return typed.normalize('NFKC').replace(/[,\s]/g, '');
+}
 
 const state = {
   accounts: [],
@@ -165,7 +174,8 @@ function updateAccount(account) {
 handle($('#topup-form'), async (data) => {
   const reference = data.get('reference').trim();
   const amount = data.get('amount').trim();
-  if (!AMOUNT.test(amount) || fen(amount) <= 0) throw localFailure('amount', t('error.amount'));
+  const plain = plainAmount(amount);
+  if (!AMOUNT.test(plain) || fen(plain) <= 0) throw localFailure('amount', t('error.amount'));
   const result = await api.topUp(state.selected.id, reference, amount);
   updateAccount(result.account);
   const args = { amount: money(fen(result.amount)), reference };
@@ -175,8 +185,10 @@ handle($('#topup-form'), async (data) => {
 });
 
 handle($('#settings-form'), async (data) => {
-  const threshold = data.get('lowBalanceThreshold').trim().replace(/,/g, '');
-  if (!AMOUNT.test(threshold)) throw localFailure('lowBalanceThreshold', t('error.amount'));
+  const threshold = data.get('lowBalanceThreshold').trim();
+  if (!AMOUNT.test(plainAmount(threshold))) {
+    throw localFailure('lowBalanceThreshold', t('error.amount'));
+  }
   const account = await api.settings(state.selected.id, data.get('mode'), threshold);
   updateAccount(account);
   showOk($('#settings-form'), t('settings.saved'));

@@ -82,16 +82,14 @@ export const api = {
 
   accounts: () => call('GET', '/accounts'),
   openAccount: (hospitalCode) => call('POST', '/accounts', { json: { hospitalCode } }),
-  // Amounts travel as the decimal text the manager typed (already checked), never through a
-  // binary float: the gateway parses them exactly to the fen.
+  // Amounts travel as the text the manager typed (5,000.00, ５０００), never through a binary
+  // float: the managers' API reads such text exactly to the fen.
   settings: (id, mode, thresholdText) =>
     call('PUT', `/accounts/${enc(id)}/settings`, {
-      json: `{"mode":${JSON.stringify(mode)},"lowBalanceThreshold":${thresholdText}}`,
+      json: { mode, lowBalanceThreshold: thresholdText },
     }),
   topUp: (id, reference, amountText) =>
-    call('POST', `/accounts/${enc(id)}/top-ups`, {
-      json: `{"reference":${JSON.stringify(reference)},"amount":${amountText}}`,
-    }),
+    call('POST', `/accounts/${enc(id)}/top-ups`, { json: { reference, amount: amountText } }),
   entries: (id, filter) => call('GET', `/accounts/${enc(id)}/entries` + query(filter)),
   daily: (id, days) => call('GET', `/accounts/${enc(id)}/daily` + query({ days })),
   close: (id, period) => call('POST', `/accounts/${enc(id)}/periods/${enc(period)}/close`),

@@ -131,11 +131,11 @@ const zh = {
   'category.SUBSISTENCE': '低保',
   'category.REGISTERED_POOR': '建档立卡',
   'category.ILLNESS_POOR': '因病致贫返贫',
-  'error.field': '字段',
-  'error.correlation': '查询编号',
+  'error.correlation': '查询编号：{id}',
   'error.network': '无法连接网关，请稍后再试。',
   'error.amount': '金额须为正数，最多两位小数。',
   'error.session': '登录已失效，请重新登录。',
+  'error.unknown': '操作未成功，请稍后再试。',
 };
 
 const en = {
@@ -265,12 +265,188 @@ const en = {
   'category.SUBSISTENCE': 'Subsistence allowance (低保)',
   'category.REGISTERED_POOR': 'Registered poor (建档立卡)',
   'category.ILLNESS_POOR': 'Poor through illness (因病致贫返贫)',
-  'error.field': 'field',
-  'error.correlation': 'correlation id',
+  'error.correlation': 'reference for support: {id}',
   'error.network': 'The gateway cannot be reached; try again shortly.',
   'error.amount': 'The amount must be positive, with at most two decimals.',
   'error.session': 'Your session has ended; please log in again.',
+  'error.unknown': 'That did not work; try again shortly.',
 };
+
+// ---- refusals
+// The gateway answers {code, message, field, correlationId}: the code and field stay machine-
+// readable in the API and are translated here. A code the table lacks falls back to the gateway's
+// own message. Some sentences take values the gateway's message carries (a period, a date: never
+// personal data), read by the patterns in ERROR_ARGS.
+
+const errorsZh = {
+  UNAUTHENTICATED: '用户名或密码不正确，或登录已失效。',
+  LOGIN_LOCKED: '登录失败次数过多，账号暂时锁定，请稍后再试。',
+  RATE_LIMITED: '操作过于频繁，请稍后再试。',
+  SERVICE_UNAVAILABLE: '系统暂时繁忙，请稍后再试。',
+  TIMEOUT: '网关处理超时，请稍后再试。',
+  NETWORK: '无法连接网关，请稍后再试。',
+  BAD_RESPONSE: '网关的答复无法读取，请稍后再试。',
+  NOT_FOUND: '未找到该记录（可能已被删除，或不属于本办事处）。',
+  NOT_MANAGING_OFFICE: '{field}：此人户籍不在本办事处辖区，由其他办事处管理。',
+  NOTHING_IMPORTED: '整个文件未导入。',
+  INVALID_ID_NUMBER: '{field}有误：不是有效的身份证号（请核对位数、出生日期和校验位）。',
+  INVALID_TEXT: '{field}含有不允许的字符。',
+  INVALID_FIELD: '{field}填写有误{reason}。',
+  MISSING_FIELD: '请填写{field}。',
+  UNKNOWN_FIELD: '{field}不是本操作可填写的项目。',
+  MALFORMED_JSON: '提交的内容格式有误。',
+  MALFORMED_REQUEST: '请求格式有误。',
+  UNSUPPORTED_MEDIA_TYPE: '文件类型不支持，请上传 CSV 或 .xlsx 文件。',
+  METHOD_NOT_ALLOWED: '不支持此操作。',
+  IMPORT_REFUSED: '{field}有误{reason}，整个文件未导入。',
+  TOO_MANY_LINES: '文件行数过多，未导入。',
+  IDENTITY_OVERLAP: '{field}：此人该类别在这段时间已有登记，时间段重叠。',
+  TOP_UP_CONFLICT: '该拨付单号已用于另一笔金额不同的充值，未记账。',
+  PERIOD_NOT_ENDED: '期间 {period} 尚未结束，{from} 起可清算。',
+  PERIOD_NOT_OPEN: '期间 {period} 不是当前期间，不能清算（可能已清算过）。',
+  CONFLICT: '该记录已被他人修改，请刷新后再试。',
+  CSRF_REFUSED: '页面已过期，请刷新后再试。',
+  BODY_TOO_LARGE: '文件或提交内容过大，未处理。',
+  URI_TOO_LONG: '查询条件过长，请缩短后再试。',
+  HEADERS_TOO_LARGE: '请求过大，请刷新页面后再试。',
+  TOO_MANY_CONCURRENT: '同时进行的操作过多，请稍后再试。',
+  CLIENT_CLOSED: '操作已取消。',
+  BAD_REQUEST: '请求有误。',
+};
+
+const errorsEn = {
+  UNAUTHENTICATED: 'Wrong user name or password, or the session has ended.',
+  LOGIN_LOCKED: 'Too many failed logins: the account is locked for a while; try again later.',
+  RATE_LIMITED: 'Too many requests; try again shortly.',
+  SERVICE_UNAVAILABLE: 'The gateway is busy; try again shortly.',
+  TIMEOUT: 'The gateway took too long; try again shortly.',
+  NETWORK: 'The gateway cannot be reached; try again shortly.',
+  BAD_RESPONSE: 'The gateway answered something unreadable; try again shortly.',
+  NOT_FOUND: 'Not found (it may have been removed, or belong to another office).',
+  NOT_MANAGING_OFFICE: '{field}: this person is managed by another office.',
+  NOTHING_IMPORTED: ' Nothing was imported.',
+  INVALID_ID_NUMBER: '{field} is not a valid ID number (check its length, birth date and check digit).',
+  INVALID_TEXT: '{field} contains characters that are not allowed.',
+  INVALID_FIELD: '{field} is not valid{reason}.',
+  MISSING_FIELD: '{field} is required.',
+  UNKNOWN_FIELD: '{field} cannot be given here.',
+  MALFORMED_JSON: 'The request is not well formed.',
+  MALFORMED_REQUEST: 'The request is not well formed.',
+  UNSUPPORTED_MEDIA_TYPE: 'This kind of file is not accepted; upload CSV or .xlsx.',
+  METHOD_NOT_ALLOWED: 'This action is not allowed.',
+  IMPORT_REFUSED: '{field} is wrong{reason}; nothing was imported.',
+  TOO_MANY_LINES: 'The file has too many lines; nothing was imported.',
+  IDENTITY_OVERLAP: '{field}: this person already has this category for an overlapping period.',
+  TOP_UP_CONFLICT: 'This reference was used for a top-up of another amount; nothing was booked.',
+  PERIOD_NOT_ENDED: 'Period {period} has not ended; it can be closed from {from}.',
+  PERIOD_NOT_OPEN: 'Period {period} is not the open period (it may be closed already).',
+  CONFLICT: 'Someone else changed this record; refresh and try again.',
+  CSRF_REFUSED: 'The page is out of date; reload it and try again.',
+  BODY_TOO_LARGE: 'The file or request is too large; nothing was done.',
+  URI_TOO_LONG: 'The search is too long; shorten it and try again.',
+  HEADERS_TOO_LARGE: 'The request is too large; reload the page and try again.',
+  TOO_MANY_CONCURRENT: 'Too many actions at once; try again shortly.',
+  CLIENT_CLOSED: 'Cancelled.',
+  BAD_REQUEST: 'The request is not valid.',
+};
+
+/** Values a sentence takes from the gateway's message. */
+const ERROR_ARGS = {
+  PERIOD_NOT_ENDED: /period (?<period>\d{4}-\d{2}) has not ended; it can be closed from (?<from>\d{4}-\d{2}-\d{2})/,
+  PERIOD_NOT_OPEN: /period (?<period>\d{4}-\d{2}) is not the open period/,
+};
+
+/** Why an import line was refused, recognised in the gateway's message. */
+const IMPORT_REASONS = [
+  [/not a valid ID number|not an ID number/, { zh: '（不是有效的身份证号）', en: ' (not a valid ID number)' }],
+  [/is required/, { zh: '（必填项为空）', en: ' (required, left empty)' }],
+  [/must be a date|not a date of the calendar/, { zh: '（日期无法识别，请写作 2018-01-01、2018/1/1 或 2018年1月1日）', en: ' (not a date like 2018-01-01)' }],
+  [/true or false/, { zh: '（请填“是”或“否”）', en: ' (must be 是/否 or true/false)' }],
+  [/is not a roster column|header/, { zh: '（表头不是名册的列）', en: ' (not a roster column)' }],
+  [/managed by another office|by office/, { zh: '（此人由其他办事处管理）', en: ' (managed by another office)' }],
+  [/overlaps/, { zh: '（与已登记的时间段重叠）', en: ' (overlaps a recorded period)' }],
+  [/not readable|not valid UTF-8|GB18030|cannot be decoded/, { zh: '（文件无法读取，请存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx）', en: ' (the file cannot be read)' }],
+  [/\.xls\b/, { zh: '（旧版 .xls 工作簿，请另存为 .xlsx 或 CSV）', en: ' (an .xls workbook: save it as .xlsx or CSV)' }],
+  [/formula/, { zh: '（是公式，请复制后“粘贴为数值”）', en: ' (a formula: paste it as values)' }],
+  [/category|must be one of/, { zh: '（类别应为 特困、低保、建档立卡 或 因病致贫）', en: ' (not a category)' }],
+];
+
+/** Why a field was refused, recognised in the gateway's message. */
+const FIELD_REASONS = [
+  [/at most \d+ decimals/, { zh: '（最多两位小数）', en: ' (at most two decimals)' }],
+  [/greater than 0/, { zh: '（须大于 0）', en: ' (must be more than 0)' }],
+  [/must be at most/, { zh: '（超过上限）', en: ' (too large)' }],
+  [/must be a number|not a number|amount/, { zh: '（请填写金额，如 5000、5,000.00 或 ５０００）', en: ' (an amount such as 5000 or 5,000.00)' }],
+  [/document number|letters, digits/, { zh: '（只能含字母、数字、汉字和〔〕【】()[]._/-，如 揭民救〔2018〕12号）', en: ' (letters, digits, Chinese characters and 〔〕【】()[]._/-)' }],
+  [/must be a date|YYYY-MM-DD|date/, { zh: '（日期格式应为 2018-01-01）', en: ' (a date such as 2018-01-01)' }],
+];
+
+const REASONS = { IMPORT_REFUSED: IMPORT_REASONS, INVALID_FIELD: FIELD_REASONS };
+
+/** Field names (the API's camelCase and the roster's columns) in words. */
+const fieldsZh = {
+  person_id_no: '身份证号', personIdNo: '身份证号', person_name: '姓名', personName: '姓名',
+  category: '类别', valid_from: '生效日期', validFrom: '生效日期', valid_to: '终止日期',
+  validTo: '终止日期', confirmed: '已确认', lifted_out_date: '脱贫日期',
+  liftedOutDate: '脱贫日期', amount: '金额', reference: '拨付单号', period: '期间',
+  lowBalanceThreshold: '预警线', mode: '余额不足时', hospitalCode: '医院', username: '用户名',
+  password: '密码', file: '文件', header: '表头', body: '提交内容', kind: '类型', from: '起始日期',
+  to: '截止日期', page: '页码', size: '每页条数', q: '查询条件', id: '编号', days: '天数',
+};
+
+const fieldsEn = {
+  person_id_no: 'ID number', personIdNo: 'ID number', person_name: 'name', personName: 'name',
+  category: 'category', valid_from: 'valid from', validFrom: 'valid from', valid_to: 'valid to',
+  validTo: 'valid to', confirmed: 'confirmed', lifted_out_date: 'lifted out',
+  liftedOutDate: 'lifted out', amount: 'amount', reference: 'reference', period: 'period',
+  lowBalanceThreshold: 'alert line', mode: 'when short', hospitalCode: 'hospital',
+  username: 'user name', password: 'password', file: 'file', header: 'header', body: 'request',
+  kind: 'type', from: 'from', to: 'to', page: 'page', size: 'page size', q: 'search', id: 'id',
+  days: 'days',
+};
+
+const ERRORS = { zh: errorsZh, en: errorsEn };
+const FIELDS = { zh: fieldsZh, en: fieldsEn };
+
+/** A field as the gateway names it ("line 3: person_id_no", "amount") in the page's words. */
+export function fieldLabel(field) {
+  if (!field) return '';
+  const words = FIELDS[lang];
+  const at = /^(line|row) (\d+): (.+)$/.exec(field);
+  if (at) {
+    const name = fieldLabel(at[3]);
+    return lang === 'zh' ? `第 ${at[2]} 行：${name}` : `line ${at[2]}: ${name}`;
+  }
+  if (field === 'file') return words.file;
+  return words[field] ?? words[field.replace(/^.*\./, '')] ?? field;
+}
+
+/**
+ * The sentence for a refusal {code, message, field} in the page's language, or null for a code
+ * the table lacks (the caller then shows the gateway's message).
+ */
+export function errorText(code, message, field) {
+  const sentence = code && ERRORS[lang][code];
+  if (!sentence) return null;
+  const args = { field: fieldLabel(field), reason: '', period: '', from: '' };
+  const pattern = ERROR_ARGS[code];
+  const found = pattern && message ? pattern.exec(message) : null;
+  if (found) Object.assign(args, found.groups);
+  const reasons = REASONS[code];
+  if (reasons && message) {
+    // the reason follows the field in the message: match it there, not in the field's name
+    const why = field && message.startsWith(field) ? message.slice(field.length) : message;
+    const reason = reasons.find(([re]) => re.test(why));
+    if (reason) args.reason = reason[1][lang];
+  }
+  if (!args.field) args.field = lang === 'zh' ? '填写内容' : 'The input';
+  let text = sentence.replace(/\{(\w+)\}/g, (m, name) => (name in args ? String(args[name]) : m));
+  // a refused line of an import (INVALID_ID_NUMBER, NOT_MANAGING_OFFICE...): say nothing was written
+  if (code !== 'IMPORT_REFUSED' && message && message.endsWith('nothing was imported')) {
+    text += ERRORS[lang].NOTHING_IMPORTED;
+  }
+  return text;
+}
 
 const LABELS = { zh, en };
 

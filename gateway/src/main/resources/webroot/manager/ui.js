@@ -4,7 +4,7 @@
 // page turns them into integer fen at once and formats from fen.
 
 import { ApiFailure } from './api.js';
-import { t } from './i18n.js';
+import { errorText, t } from './i18n.js';
 
 /** Rows per page of entries and of the roster. */
 export const PAGE_SIZE = 20;
@@ -64,17 +64,21 @@ export function showError(target, failure) {
     console.error(failure);
     return;
   }
+  // The sentence in the page's language; the gateway's own message only for a code the table
+  // lacks (or a refusal the page made itself, already translated). The code stays machine-
+  // readable on the element, not as text a clerk has to decode.
   const message = document.createElement('span');
   message.className = 'message';
-  message.textContent = failure.code === 'NETWORK' ? t('error.network') : failure.message;
+  message.textContent =
+    errorText(failure.code, failure.message, failure.field) ||
+    failure.message ||
+    t('error.unknown');
   p.append(message);
-  const details = [];
-  if (failure.code && failure.code !== 'NETWORK') details.push(failure.code);
-  if (failure.field) details.push(`${t('error.field')}: ${failure.field}`);
-  if (failure.correlationId) details.push(`${t('error.correlation')}: ${failure.correlationId}`);
-  if (details.length) {
+  p.dataset.code = failure.code || '';
+  if (failure.correlationId) {
     const small = document.createElement('small');
-    small.textContent = details.join(' · ');
+    small.className = 'correlation';
+    small.textContent = t('error.correlation', { id: failure.correlationId });
     p.append(' ', small);
   }
   p.hidden = false;
@@ -98,7 +102,7 @@ export function handle(form, action) {
 }
 
 export function localFailure(field, message) {
-  return new ApiFailure(400, { code: 'INVALID_FIELD', field, message });
+  return new ApiFailure(400, { code: null, field, message });
 }
 
 

@@ -143,13 +143,16 @@ class ManagerPageBrowserTest {
       topUpAndSeeBalanceAndEntry(account);
       settleAtHospitalAndSeeDrawdown(account, person);
       closePeriodAndSeeStatement(account);
+      closePeriodNotYetEndedAndSeeWhyInChinese();
       pageThroughEntries(empty);
       addIdentityAndFindIt();
       editAndEndIdentity();
       importRosterWithBadRowAndSeeLineNumber();
+      importRosterWithInvalidIdNumberAndSeeItInChinese();
       screenshot("manager-roster.png");
       switchLanguageAndKeepIt();
       backToTheAccount(account);
+      topUpAsPeopleTypeIt(account);
       screenshot("manager-page.png");
       logOut();
     } catch (AssertionError | RuntimeException e) {
@@ -182,7 +185,8 @@ class ManagerPageBrowserTest {
     type(By.id("login-password"), "not-the-password");
     driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
     WebElement error = visible(By.cssSelector("#login-form > .error"));
-    assertThat(error.getText()).contains("UNAUTHENTICATED");
+    assertThat(error.getText()).contains("用户名或密码不正确").doesNotContain("UNAUTHENTICATED");
+    assertThat(error.getAttribute("data-code")).isEqualTo("UNAUTHENTICATED");
 
     type(By.id("login-password"), ManagerClient.A_PASSWORD);
     driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
@@ -238,7 +242,7 @@ class ManagerPageBrowserTest {
     type(By.id("topup-reference"), "BK-2018-0043");
     type(By.id("topup-amount"), "12.345");
     driver.findElement(By.cssSelector("#topup-form button[type=submit]")).click();
-    waitText(By.cssSelector("#topup-form > .error"), "amount");
+    waitText(By.cssSelector("#topup-form > .error"), "金额须为正数，最多两位小数");
   }
 
   void settleAtHospitalAndSeeDrawdown(long account, String person) {
@@ -301,8 +305,28 @@ class ManagerPageBrowserTest {
         .executeScript("document.getElementById('close-period').value = arguments[0]", period);
     driver.findElement(By.cssSelector("#close-form button[type=submit]")).click();
     wait.until(ExpectedConditions.alertIsPresent()).accept();
-    waitText(By.cssSelector("#close-form > .error"), "PERIOD_NOT_OPEN");
-    assertThat(text(By.cssSelector("#close-form > .error"))).contains("查询编号");
+    waitText(By.cssSelector("#close-form > .error"), "期间 " + period + " 不是当前期间");
+    assertThat(text(By.cssSelector("#close-form > .error")))
+        .contains("查询编号：")
+        .doesNotContain("PERIOD_NOT_OPEN");
+    assertThat(driver.findElement(By.cssSelector("#close-form > .error")).getAttribute("data-code"))
+        .isEqualTo("PERIOD_NOT_OPEN");
+  }
+
+  /** The open period, which has not ended, refused in Chinese with the day it can be closed. */
+  void closePeriodNotYetEndedAndSeeWhyInChinese() {
+    String open = YearMonth.now(gw.zone()).toString();
+    ((JavascriptExecutor) driver)
+        .executeScript("document.getElementById('close-period').value = arguments[0]", open);
+    driver.findElement(By.cssSelector("#close-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    String from = YearMonth.parse(open).plusMonths(1).atDay(1).toString();
+    waitText(By.cssSelector("#close-form > .error"), "期间 " + open + " 尚未结束，" + from + " 起可清算。");
+    WebElement error = driver.findElement(By.cssSelector("#close-form > .error"));
+    assertThat(error.getText()).doesNotContain("has not ended").doesNotContain("PERIOD_NOT_ENDED");
+    assertThat(error.findElement(By.cssSelector(".message")).getText())
+        .doesNotContainPattern("[0-9a-f]{8}-[0-9a-f]{4}-");
+    assertThat(error.getAttribute("data-code")).isEqualTo("PERIOD_NOT_ENDED");
   }
 
   void pageThroughEntries(long empty) {
@@ -381,7 +405,10 @@ class ManagerPageBrowserTest {
     driver.findElement(By.id("import-file")).sendKeys(csv.toString());
     driver.findElement(By.id("import-submit")).click();
     WebElement error = visible(By.cssSelector("#import-form > .error"));
-    assertThat(error.getText()).contains("line 3").contains("category").contains("IMPORT_REFUSED");
+    assertThat(error.getText())
+        .contains("第 3 行：类别有误（类别应为 特困、低保、建档立卡 或 因病致贫），整个文件未导入")
+        .doesNotContain("IMPORT_REFUSED")
+        .doesNotContain("line 3");
     assertThat(gw.value("SELECT count(*) FROM person_identity WHERE person_name = '王五'"))
         .isEqualTo(0L);
 
@@ -393,7 +420,49 @@ class ManagerPageBrowserTest {
     driver.findElement(By.id("search-q")).clear();
     driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
     wait.until(d -> d.findElements(By.cssSelector("#roster-table tbody tr")).size() == 2);
-    assertThat(text(By.id("import-form"))).contains("line 3");
+    assertThat(text(By.id("import-form"))).contains("第 3 行");
+  }
+
+  /** An ID number with a wrong check digit: its line and column in Chinese, nothing written. */
+  void importRosterWithInvalidIdNumberAndSeeItInChinese() throws IOException {
+    Path csv = Path.of("target", "browser-roster-idno.csv").toAbsolutePath();
+    Files.writeString(
+        csv,
+        "person_id_no,person_name,category,valid_from,valid_to,confirmed,lifted_out_date\n"
+            + "445202198002020029,王五,DESTITUTE,2018-01-01,,true,\n"
+            + "445202198004040041,孙七,DESTITUTE,2018-01-01,,true,\n",
+        StandardCharsets.UTF_8);
+    driver.findElement(By.id("import-file")).sendKeys(csv.toString());
+    driver.findElement(By.id("import-submit")).click();
+    waitText(By.cssSelector("#import-form > .error"), "身份证号");
+    WebElement error = driver.findElement(By.cssSelector("#import-form > .error"));
+    String message = error.findElement(By.cssSelector(".message")).getText();
+    assertThat(message)
+        .isEqualTo("第 3 行：身份证号有误：不是有效的身份证号（请核对位数、出生日期和校验位）。整个文件未导入。")
+        .doesNotContainPattern("[A-Z_]{6,}");
+    assertThat(error.findElement(By.cssSelector("small.correlation")).getText())
+        .startsWith("查询编号：");
+    assertThat(error.getAttribute("data-code")).isEqualTo("INVALID_ID_NUMBER");
+    assertThat(driver.getPageSource()).doesNotContain("445202198004040041");
+    assertThat(gw.value("SELECT count(*) FROM person_identity WHERE person_name = '孙七'"))
+        .isEqualTo(0L);
+    screenshotOf(By.id("import-form"), "manager-refusal.png");
+  }
+
+  /** An amount typed in full-width digits with a separator, and a Chinese document number. */
+  void topUpAsPeopleTypeIt(long account) {
+    type(By.id("topup-reference"), "揭民救〔2018〕12号");
+    type(By.id("topup-amount"), "５,０００.００");
+    driver.findElement(By.cssSelector("#topup-form button[type=submit]")).click();
+    waitText(By.cssSelector("#topup-form > .ok"), "已充值 5,000.00 元（单号 揭民救〔2018〕12号）");
+    waitText(By.cssSelector(accountCss(account) + " .balance"), "10,484.56");
+    waitText(By.id("entries-table"), "揭民救〔2018〕12号");
+    WebElement entry =
+        driver.findElement(By.xpath("//table[@id='entries-table']//tr[td[4]='揭民救〔2018〕12号']"));
+    assertThat(entry.getAttribute("data-kind")).isEqualTo("TOP_UP");
+    assertThat(entry.findElement(By.cssSelector(".num")).getText()).isEqualTo("5,000.00");
+    assertThat(gw.value("SELECT count(*) FROM ledger_transfer WHERE top_up_ref = '揭民救〔2018〕12号'"))
+        .isEqualTo(1L);
   }
 
   void switchLanguageAndKeepIt() {
@@ -406,6 +475,19 @@ class ManagerPageBrowserTest {
     assertThat(text(By.tagName("h1"))).contains("Civil-affairs prepayment");
     assertThat(text(By.id("tab-accounts"))).isEqualTo("Prepayment accounts");
     assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+
+    // a refusal in English too: the same import line, translated with its column
+    driver.findElement(By.id("tab-roster")).click();
+    Path csv = Path.of("target", "browser-roster-idno.csv").toAbsolutePath();
+    driver.findElement(By.id("import-file")).sendKeys(csv.toString());
+    driver.findElement(By.id("import-submit")).click();
+    waitText(By.cssSelector("#import-form > .error"), "line 3: ID number is not a valid ID number");
+    assertThat(text(By.cssSelector("#import-form > .error")))
+        .contains("Nothing was imported.")
+        .contains("reference for support: ")
+        .doesNotContain("身份证号")
+        .doesNotContain("INVALID_ID_NUMBER");
+    driver.findElement(By.id("tab-accounts")).click();
 
     driver.findElement(By.id("lang")).click();
     waitText(By.id("tab-accounts"), "预付款账户");
@@ -479,5 +561,16 @@ class ManagerPageBrowserTest {
       Files.write(Path.of("..", "docs", name), png);
     }
     assertThat(Files.size(target)).isGreaterThan(10_000);
+  }
+
+  /** Saves one element as the browser shows it, as {@link #screenshot} does the whole page. */
+  static void screenshotOf(By by, String name) throws IOException {
+    byte[] png = driver.findElement(by).getScreenshotAs(OutputType.BYTES);
+    Path target = Path.of("target", name);
+    Files.write(target, png);
+    if (Boolean.getBoolean("yizhan.docs.screenshot")) {
+      Files.write(Path.of("..", "docs", name), png);
+    }
+    assertThat(Files.size(target)).isGreaterThan(2_000);
   }
 }
