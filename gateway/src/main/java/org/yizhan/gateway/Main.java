@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -171,11 +172,14 @@ public final class Main {
                     new MicrometerMetricsOptions()
                         .setEnabled(true)
                         .setJvmMetricsEnabled(true)
-                        // The gateway's only TCP clients are its database connections: the pool's
-                        // and the one that LISTENs for changes. Vert.x gives both the same
-                        // unnamed net-client gauge, so the second registration was refused with a
-                        // warning at every start and its connections went uncounted; the pool's
-                        // own meters (vertx.pool.*, vertx.sql.*) say what the net client did.
+                        // The gateway's database clients are two: the pool and the connection
+                        // that LISTENs for changes. Vert.x gave both the same SQL gauges and the
+                        // same unnamed net-client gauge, so the second registration was refused
+                        // with a warning at every start and its work went uncounted. The SQL
+                        // meters carry the client's name (namespace: "" for the pool, "listen");
+                        // the net-client category is off, its figures are the pool's
+                        // (vertx.pool.*, vertx.sql.*).
+                        .addLabels(Label.NAMESPACE)
                         .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)))
         .withMetrics(new MicrometerMetricsFactory(metrics.meterRegistry()))
         .build();

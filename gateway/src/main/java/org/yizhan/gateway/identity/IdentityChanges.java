@@ -25,14 +25,19 @@ public final class IdentityChanges {
   private final PgSubscriber subscriber;
   private volatile boolean closing;
 
+  /** The listening connection's name in the SQL client meters (the pool's is empty). */
+  public static final String METRICS_NAME = "listen";
+
   private IdentityChanges(PgSubscriber subscriber) {
     this.subscriber = subscriber;
   }
 
   public static Future<IdentityChanges> listen(
       Vertx vertx, PgConnectOptions options, IdentityDirectory directory, Runnable keysChanged) {
+    PgConnectOptions named = new PgConnectOptions(options);
+    named.setMetricsName(METRICS_NAME);
     PgSubscriber subscriber =
-        PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> RECONNECT_MILLIS);
+        PgSubscriber.subscriber(vertx, named).reconnectPolicy(retries -> RECONNECT_MILLIS);
     subscriber
         .channel(IdentityDirectory.CHANNEL)
         .subscribeHandler(v -> directory.invalidateAll())
