@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -338,8 +339,15 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void failure(RoutingContext ctx) {
-    ApiError error = toApiError(ctx);
     String requestId = ctx.get(REQUEST_ID);
+    if (ctx.failure() instanceof HttpClosedException) {
+      // the client hung up (or its connection was closed at a deadline or cap): nobody to answer,
+      // and not the gateway's fault
+      LOG.debug("request {}: the connection closed before it was answered", requestId);
+      app.metrics().rejected("CLIENT_CLOSED");
+      return;
+    }
+    ApiError error = toApiError(ctx);
     if (error.status() >= 500 && error.status() != 503) {
       LOG.error(
           "request {} failed: {}",

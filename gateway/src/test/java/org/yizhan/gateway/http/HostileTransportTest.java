@@ -2,6 +2,10 @@ package org.yizhan.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.TestGateway;
 
@@ -36,8 +41,15 @@ class HostileTransportTest {
 
   static TestGateway gw;
 
+  /** The gateway's ERROR lines: a client that goes away is not the gateway's fault. */
+  static final ListAppender<ILoggingEvent> errors = new ListAppender<>();
+
+  static final Logger HTTP_LOG = (Logger) LoggerFactory.getLogger(HttpVerticle.class);
+
   @BeforeAll
   static void start() {
+    errors.start();
+    HTTP_LOG.addAppender(errors);
     gw =
         TestGateway.start(
             Map.of(
@@ -51,6 +63,12 @@ class HostileTransportTest {
   @AfterAll
   static void stop() {
     gw.close();
+    HTTP_LOG.detachAppender(errors);
+    assertThat(errors.list)
+        .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .as("clients that hang up, time out or are refused are logged quietly")
+        .isEmpty();
   }
 
   static Socket connect(String from) throws IOException {
