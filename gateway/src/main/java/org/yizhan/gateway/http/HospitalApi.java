@@ -28,8 +28,6 @@ import org.yizhan.gateway.security.HospitalAuth.Principal;
 import org.yizhan.gateway.security.HospitalGate;
 import org.yizhan.gateway.security.HospitalKeys;
 import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.SettlementQueries;
-import org.yizhan.gateway.store.SettlementRecord;
 
 /**
  * The hospitals' JSON API under {@code /api/v1}: preview, settle, read, search, reverse, year
@@ -196,21 +194,15 @@ public final class HospitalApi {
         ctx,
         service
             .search(principal(ctx), claimNo, from, to, page, size)
-            .map(p -> SettlementJson.render(g -> page(g, p))),
+            .map(
+                p ->
+                    SettlementJson.page(
+                        p.page(),
+                        p.size(),
+                        p.total(),
+                        p.items(),
+                        (g, r) -> SettlementJson.write(g, r, zone))),
         200);
-  }
-
-  private void page(JsonGenerator g, SettlementQueries.Page p) throws IOException {
-    g.writeStartObject();
-    g.writeNumberField("page", p.page());
-    g.writeNumberField("size", p.size());
-    g.writeNumberField("total", p.total());
-    g.writeArrayFieldStart("items");
-    for (SettlementRecord s : p.items()) {
-      SettlementJson.write(g, s, zone);
-    }
-    g.writeEndArray();
-    g.writeEndObject();
   }
 
   private void figures(RoutingContext ctx) {

@@ -312,19 +312,8 @@ public final class ManagerApi {
                 .list(manager(ctx), q, c == null ? null : IdentityCategory.valueOf(c), page, size)
                 .map(
                     p ->
-                        SettlementJson.render(
-                            g -> {
-                              g.writeStartObject();
-                              g.writeNumberField("page", p.page());
-                              g.writeNumberField("size", p.size());
-                              g.writeNumberField("total", p.total());
-                              g.writeArrayFieldStart("items");
-                              for (IdentityVersion v : p.items()) {
-                                identity(g, v);
-                              }
-                              g.writeEndArray();
-                              g.writeEndObject();
-                            })));
+                        SettlementJson.page(
+                            p.page(), p.size(), p.total(), p.items(), this::identity)));
   }
 
   static final Set<String> IDENTITY_FIELDS =
@@ -648,19 +637,8 @@ public final class ManagerApi {
                 .entries(manager(ctx), id, kind, from, to, page, size)
                 .map(
                     p ->
-                        SettlementJson.render(
-                            g -> {
-                              g.writeStartObject();
-                              g.writeNumberField("page", p.page());
-                              g.writeNumberField("size", p.size());
-                              g.writeNumberField("total", p.total());
-                              g.writeArrayFieldStart("items");
-                              for (LedgerService.Entry e : p.items()) {
-                                entry(g, e);
-                              }
-                              g.writeEndArray();
-                              g.writeEndObject();
-                            })));
+                        SettlementJson.page(
+                            p.page(), p.size(), p.total(), p.items(), this::entry)));
   }
 
   private void verify(RoutingContext ctx) {

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Fund;
 import org.yizhan.gateway.store.SettlementRecord;
@@ -31,6 +32,29 @@ public final class SettlementJson {
   @FunctionalInterface
   public interface Writer {
     void write(JsonGenerator g) throws IOException;
+  }
+
+  /** One item of a listing written to a generator. */
+  @FunctionalInterface
+  public interface ItemWriter<T> {
+    void write(JsonGenerator g, T item) throws IOException;
+  }
+
+  /** A page of a listing, as every listing answers it: {page, size, total, items}. */
+  public static <T> Buffer page(int page, int size, long total, List<T> items, ItemWriter<T> item) {
+    return render(
+        g -> {
+          g.writeStartObject();
+          g.writeNumberField("page", page);
+          g.writeNumberField("size", size);
+          g.writeNumberField("total", total);
+          g.writeArrayFieldStart("items");
+          for (T t : items) {
+            item.write(g, t);
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
   }
 
   public static Buffer render(Writer writer) {
