@@ -36,6 +36,7 @@ import org.yizhan.gateway.config.CatalogueFiles;
 import org.yizhan.gateway.config.Hospitals;
 import org.yizhan.gateway.config.Managers;
 import org.yizhan.gateway.config.PolicyFiles;
+import org.yizhan.gateway.http.AgencyApi;
 import org.yizhan.gateway.http.HospitalApi;
 import org.yizhan.gateway.http.HttpContext;
 import org.yizhan.gateway.http.HttpVerticle;
@@ -47,6 +48,10 @@ import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.IdentityService;
+import org.yizhan.gateway.insured.EnrolmentStore;
+import org.yizhan.gateway.insured.ImportJobs;
+import org.yizhan.gateway.insured.Regions;
+import org.yizhan.gateway.insured.RegisterService;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
@@ -162,6 +167,8 @@ public final class Gateway implements HttpContext {
   private final SettlementService settlements;
   private final ManagerAuth managerAuth;
   private final IdentityService identityService;
+  private RegisterService register;
+  private ImportJobs registerImports;
   private final LedgerService ledger;
   private final PrepaymentGauges gauges;
   private final Clock clock;
@@ -226,6 +233,7 @@ public final class Gateway implements HttpContext {
             new SettlementStore(pool, clock, config.zone()),
             new SettlementQueries(pool),
             identities,
+            new EnrolmentStore(pool),
             guard,
             metrics,
             clock,
@@ -284,13 +292,14 @@ public final class Gateway implements HttpContext {
             new SettlementEngine(policies, catalogue, Hospitals.unknownItemsByHospital(hospitals)),
             hospitals,
             clock);
+    g.insuredRegister(db, hospitals, policies);
     return g.syncHospitals(hospitals)
         .compose(v -> g.syncManagers(managers))
         // before listening, so that the README's first request finds it
         .compose(
             v ->
                 db.isEmbedded() && config.demoData()
-                    ? DemoData.ensure(g.identityService, g.ledger).<Void>mapEmpty()
+                    ? DemoData.ensure(g.identityService, g.ledger, g.register).<Void>mapEmpty()
                     : Future.<Void>succeededFuture())
         .compose(
             v ->
@@ -319,6 +328,17 @@ public final class Gateway implements HttpContext {
                   m.port());
               return g;
             });
+  }
+
+  /** The insured register (issue 15): its regions, single changes and bulk imports over JDBC. */
+  private void insuredRegister(Database db, List<Hospitals.Hospital> hospitals, PolicyBook book) {
+    Regions regions =
+        new Regions(
+            hospitals.stream().map(Hospitals.Hospital::region).toList(),
+            book.all().stream().map(p -> p.id().region()).toList());
+    this.register = new RegisterService(pool, regions, clock);
+    this.registerImports =
+        new ImportJobs(vertx, db.jdbcUrl(), db.user(), db.password(), regions, clock);
   }
 
   private void purgeNonces() {
@@ -409,6 +429,10 @@ public final class Gateway implements HttpContext {
         managerAuth, identityService, ledger, guard, pool, limits, config.zone(), clock);
   }
 
+  private AgencyApi agencyApi() {
+    return new AgencyApi(managerAuth, register, registerImports, guard, pool, limits, clock);
+  }
+
   @Override
   public Transport transport() {
     return transport;
@@ -424,6 +448,7 @@ public final class Gateway implements HttpContext {
     HospitalApi.mountGate(routes, hospitalGate);
     NhsaApi.mountGate(routes, hospitalGate);
     managerApi().mountGate(routes);
+    agencyApi().mountGate(routes);
   }
 
   @Override
@@ -450,6 +475,7 @@ public final class Gateway implements HttpContext {
             config.maxStayDays())
         .mount(routes);
     managerApi().mount(routes);
+    agencyApi().mount(routes);
     // Vert.x matches "/manager" with or without the trailing slash: redirect only without it.
     routes
         .router()

@@ -32,7 +32,7 @@ public enum Scheme {
    * The scheme of a file's or request's text: its code, Chinese name (short or with 医保/医疗保险) or
    * insutype; {@code null} when none.
    */
-  static Scheme parse(String text) {
+  public static Scheme parse(String text) {
     String t = text.trim();
     for (Scheme s : values()) {
       if (s.name().equals(t.toUpperCase(Locale.ROOT))
