@@ -77,6 +77,10 @@ public final class ImportJobs {
     final UUID id = UUID.randomUUID();
     final ManagerPrincipal owner;
     final Path file;
+
+    /** Whether the file is the job's own upload (deleted when done), not one it was given. */
+    final boolean upload;
+
     final MessageDigest sha;
     final RegisterImport.Counters counters = new RegisterImport.Counters();
     volatile State state = State.UPLOADING;
@@ -85,9 +89,10 @@ public final class ImportJobs {
     volatile Instant startedAt;
     volatile Instant finishedAt;
 
-    Job(ManagerPrincipal owner, Path file) {
+    Job(ManagerPrincipal owner, Path file, boolean upload) {
       this.owner = owner;
       this.file = file;
+      this.upload = upload;
       try {
         this.sha = MessageDigest.getInstance("SHA-256");
       } catch (NoSuchAlgorithmException e) {
@@ -135,7 +140,7 @@ public final class ImportJobs {
         .<Job>executeBlocking(
             () -> {
               Path file = Files.createTempFile("yizhan-register-", ".csv");
-              Job j = new Job(m, file);
+              Job j = new Job(m, file, true);
               synchronized (jobs) {
                 forgetOld();
                 jobs.put(j.id, j);
@@ -145,6 +150,33 @@ public final class ImportJobs {
             },
             false)
         .map(j -> finish(j, more));
+  }
+
+  /**
+   * Imports a file already on this host (an operator's load of a province's register, or the import
+   * benchmark), for the agency {@code m}; the file is read, never changed or deleted.
+   */
+  public Future<Progress> importFile(ManagerPrincipal m, Path file) {
+    return worker
+        .<Job>executeBlocking(
+            () -> {
+              Job j = new Job(m, file, false);
+              j.bytes = Files.size(file);
+              try (var in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                  j.sha.update(buf, 0, n);
+                }
+              }
+              synchronized (jobs) {
+                forgetOld();
+                jobs.put(j.id, j);
+              }
+              return j;
+            },
+            false)
+        .map(j -> finish(j, false));
   }
 
   /** Appends a part to an uploading job of the agency; starts it unless {@code more} follow. */
@@ -239,7 +271,9 @@ public final class ImportJobs {
                 LOG.error("register import {} failed: {}", j.id, ar.cause().toString());
               }
               try {
-                Files.deleteIfExists(j.file);
+                if (j.upload) {
+                  Files.deleteIfExists(j.file);
+                }
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
