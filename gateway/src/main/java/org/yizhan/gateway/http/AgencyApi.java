@@ -48,6 +48,7 @@ public final class AgencyApi {
   static final Pattern SEX = Pattern.compile("[12]");
   static final Pattern ID_PREFIX = Pattern.compile("[0-9]{1,17}[0-9X]?");
   static final Pattern MORE = Pattern.compile("true|false");
+  static final Pattern YEAR = Pattern.compile("(19|2[01])[0-9]{2}");
 
   /** The Content-Types a register file may carry. */
   static final Set<String> FILE_TYPES =
@@ -218,7 +219,14 @@ public final class AgencyApi {
 
   private EnrolmentDraft draft(Fields f, String person) {
     String idNo = person != null ? person : f.idNumber("personIdNo", clock).value();
-    String year = f.text("contributionYear", Pattern.compile("(19|2[01])[0-9]{2}"), "a year", true);
+    com.fasterxml.jackson.databind.JsonNode y = f.raw("contributionYear");
+    String year =
+        y != null && y.isInt()
+            ? Integer.toString(y.asInt())
+            : f.text("contributionYear", YEAR, "a year like 2018", true);
+    if (!YEAR.matcher(year).matches()) {
+      throw ApiError.invalid("contributionYear", "must be a year like 2018");
+    }
     return new EnrolmentDraft(
         idNo,
         f.text("admdvs", ADMDVS, "a 6-digit region code", true),

@@ -23,6 +23,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -103,12 +104,12 @@ final class RegisterImport {
           s.execute(STAGING);
         }
         LocalDate latestBirth = IdNumber.latestBirthDate(clock);
+        // a cancelled COPY aborts the transaction: back to before it, the staging table kept
+        Savepoint beforeCopy = c.setSavepoint();
         try {
           stage(c, m, file, StandardCharsets.UTF_8, latestBirth, counters.read::set);
         } catch (CharacterCodingException notUtf8) {
-          try (Statement s = c.createStatement()) {
-            s.execute("TRUNCATE insured_staging");
-          }
+          c.rollback(beforeCopy);
           counters.read.set(0);
           try {
             stage(c, m, file, Charset.forName("GB18030"), latestBirth, counters.read::set);
