@@ -1,8 +1,8 @@
 package org.yizhan.gateway;
 
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL_KEY;
-import static org.yizhan.gateway.store.schema.Tables.MANAGER;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL_KEY;
+import static org.yizhan.gateway.infra.db.schema.Tables.MANAGER;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -47,6 +47,9 @@ import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.IdentityService;
+import org.yizhan.gateway.infra.db.Database;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
@@ -62,11 +65,8 @@ import org.yizhan.gateway.security.ManagerAuth;
 import org.yizhan.gateway.security.NationalSignature;
 import org.yizhan.gateway.security.RequestVerifier;
 import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.Database;
-import org.yizhan.gateway.store.DbGuard;
 import org.yizhan.gateway.store.SettlementQueries;
 import org.yizhan.gateway.store.SettlementStore;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * The running gateway: configuration loaded, the reactive pool open, the hospital registry

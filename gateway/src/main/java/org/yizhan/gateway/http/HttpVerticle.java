@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.infra.db.DbGuard;
 
 /**
  * One HTTP server verticle; the gateway deploys one per event loop, all listening on the same port

@@ -28,12 +28,12 @@ import org.yizhan.gateway.identity.IdentityRoster;
 import org.yizhan.gateway.identity.IdentityService;
 import org.yizhan.gateway.identity.IdentityVersion;
 import org.yizhan.gateway.identity.RosterFile;
+import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.ledger.Account;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.security.Limits;
 import org.yizhan.gateway.security.ManagerAuth;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
-import org.yizhan.gateway.store.DbGuard;
 
 /**
  * The civil-affairs managers' API under {@code /manager/api}: log in, identities (身份确认) with roster

@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
-import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.infra.db.DbGuard;
 
 /**
  * What operators and orchestrators call: liveness (the process answers), readiness (the database

@@ -1,6 +1,6 @@
 package org.yizhan.gateway.identity;
 
-import static org.yizhan.gateway.store.schema.Tables.PERSON_IDENTITY;
+import static org.yizhan.gateway.infra.db.schema.Tables.PERSON_IDENTITY;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,8 +26,8 @@ import org.yizhan.core.model.IdNumber;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * An office's roster as CSV: imported whole or not at all, and exported.

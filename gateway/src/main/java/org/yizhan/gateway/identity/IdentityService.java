@@ -1,6 +1,6 @@
 package org.yizhan.gateway.identity;
 
-import static org.yizhan.gateway.store.schema.Tables.PERSON_IDENTITY;
+import static org.yizhan.gateway.infra.db.schema.Tables.PERSON_IDENTITY;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -25,9 +25,9 @@ import org.jooq.impl.SQLDataType;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 import org.yizhan.gateway.security.Masking;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * Identity confirmation (身份确认) by a civil-affairs office: register, confirm, change and end

@@ -1,10 +1,10 @@
 package org.yizhan.gateway.ledger;
 
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
-import static org.yizhan.gateway.store.schema.Tables.LEDGER_TRANSFER;
-import static org.yizhan.gateway.store.schema.Tables.PERIOD_STATEMENT;
-import static org.yizhan.gateway.store.schema.Tables.PREPAYMENT_ACCOUNT;
-import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.LEDGER_TRANSFER;
+import static org.yizhan.gateway.infra.db.schema.Tables.PERIOD_STATEMENT;
+import static org.yizhan.gateway.infra.db.schema.Tables.PREPAYMENT_ACCOUNT;
+import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -32,8 +32,8 @@ import org.jooq.impl.SQLDataType;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * The prepayment ledger as civil-affairs managers see it: their office's accounts, top-ups, the

@@ -1,11 +1,11 @@
 package org.yizhan.gateway.nhsa;
 
-import static org.yizhan.gateway.store.Sql.p;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_ADMISSION;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_DISCHARGE;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_FEE;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_PERSON;
-import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
+import static org.yizhan.gateway.infra.db.Sql.p;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_ADMISSION;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_DISCHARGE;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_FEE;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_PERSON;
+import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT;
 
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
@@ -13,8 +13,8 @@ import org.jooq.Field;
 import org.jooq.SelectConditionStep;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.store.SettlementRecord;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * The SQL of admissions, fee details and discharges, rendered once from the generated schema. The

@@ -8,10 +8,10 @@ import java.time.LocalDateTime;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.gateway.identity.ManagingOffice;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.db.Ids;
 import org.yizhan.gateway.nhsa.Admissions.Admission;
 import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.Ids;
 
 /**
  * 2401 入院办理 (admit), 2404 its undo (cancel the admission), 2402 出院办理 (discharge) and 2405 its undo.

@@ -1,8 +1,8 @@
 package org.yizhan.gateway.nhsa;
 
-import static org.yizhan.gateway.store.schema.Tables.NHSA_ADMISSION;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_DISCHARGE;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_FEE;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_ADMISSION;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_DISCHARGE;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_FEE;
 
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;

@@ -1,7 +1,7 @@
 package org.yizhan.gateway.nhsa;
 
-import static org.yizhan.gateway.store.Sql.p;
-import static org.yizhan.gateway.store.schema.Tables.IDEMPOTENCY_RECORD;
+import static org.yizhan.gateway.infra.db.Sql.p;
+import static org.yizhan.gateway.infra.db.schema.Tables.IDEMPOTENCY_RECORD;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -11,10 +11,10 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.nhsa.Admissions.Kind;
 import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * 2601 冲正: undo whatever message {@code omsgid} did, once, or nothing if it never arrived.

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.infra.db.DbGuard;
 
 /**
  * Runs a message exactly once per msgid.

@@ -19,10 +19,10 @@ import org.yizhan.core.engine.SettlementEngine;
 import org.yizhan.core.model.Category;
 import org.yizhan.core.model.ClaimLine;
 import org.yizhan.gateway.http.ClaimParser;
+import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.nhsa.Admissions.Admission;
 import org.yizhan.gateway.nhsa.Admissions.Fee;
 import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
 import org.yizhan.gateway.store.SettlementRecord;
 import org.yizhan.gateway.store.SettlementRecord.LineRecord;
 

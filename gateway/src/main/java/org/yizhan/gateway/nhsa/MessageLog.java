@@ -1,7 +1,7 @@
 package org.yizhan.gateway.nhsa;
 
-import static org.yizhan.gateway.store.Sql.p;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_MESSAGE;
+import static org.yizhan.gateway.infra.db.Sql.p;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_MESSAGE;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +16,7 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 import org.jooq.SelectConditionStep;
 import org.jooq.impl.DSL;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * The message log (table nhsa_message): one entry per msgid of a hospital, written in the same

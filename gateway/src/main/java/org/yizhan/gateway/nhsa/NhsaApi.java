@@ -21,9 +21,9 @@ import org.yizhan.gateway.http.Json;
 import org.yizhan.gateway.http.Routes;
 import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityDirectory;
+import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.security.HospitalGate;
 import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
 
 /**
  * The national interface's front door: {@code POST /fsi/api/rsfComIfsService/callService} (the

@@ -1,7 +1,7 @@
 package org.yizhan.gateway.nhsa;
 
-import static org.yizhan.gateway.store.Sql.p;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_PERSON;
+import static org.yizhan.gateway.infra.db.Sql.p;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_PERSON;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -14,7 +14,7 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 import org.jooq.impl.DSL;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * psn_no, the national person number, mapped to our person (the resident ID number).

@@ -11,10 +11,10 @@ import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.http.ClaimParser;
+import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.nhsa.Admissions.Admission;
 import org.yizhan.gateway.nhsa.Admissions.Fee;
 import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
 import org.yizhan.gateway.store.SettlementRecord;
 
 /**

@@ -1,10 +1,10 @@
 package org.yizhan.gateway.nhsa;
 
-import static org.yizhan.gateway.store.Sql.p;
-import static org.yizhan.gateway.store.schema.Tables.CLAIM;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_PERSON;
-import static org.yizhan.gateway.store.schema.Tables.REVERSAL;
-import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
+import static org.yizhan.gateway.infra.db.Sql.p;
+import static org.yizhan.gateway.infra.db.schema.Tables.CLAIM;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_PERSON;
+import static org.yizhan.gateway.infra.db.schema.Tables.REVERSAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -17,7 +17,7 @@ import java.util.List;
 import org.jooq.impl.DSL;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.http.ClaimParser;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * The rows a statement (对账, 3201/3202) compares: for a hospital, a settling office (setl_optins)

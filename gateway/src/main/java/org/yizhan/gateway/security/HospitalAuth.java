@@ -1,7 +1,7 @@
 package org.yizhan.gateway.security;
 
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL_KEY;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL_KEY;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -24,8 +24,8 @@ import java.util.Optional;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.config.Hospitals.Hospital;
 import org.yizhan.gateway.http.ApiError;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * Who is calling: a hospital, known by its API key. The key is looked up by its SHA-256 (the secret

@@ -5,8 +5,8 @@ import io.vertx.ext.web.RoutingContext;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.http.Transport;
+import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
-import org.yizhan.gateway.store.DbGuard;
 
 /**
  * The way in for a hospital's request, on either front door, in two steps around the body.

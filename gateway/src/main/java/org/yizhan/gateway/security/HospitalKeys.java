@@ -1,7 +1,7 @@
 package org.yizhan.gateway.security;
 
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL_KEY;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL_KEY;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -20,9 +20,9 @@ import java.util.HexFormat;
 import java.util.List;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * Key rotation: a hospital issues itself a new API key while the old one still works, moves its

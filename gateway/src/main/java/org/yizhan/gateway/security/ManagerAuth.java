@@ -1,7 +1,7 @@
 package org.yizhan.gateway.security;
 
-import static org.yizhan.gateway.store.schema.Tables.MANAGER;
-import static org.yizhan.gateway.store.schema.Tables.MANAGER_SESSION;
+import static org.yizhan.gateway.infra.db.schema.Tables.MANAGER;
+import static org.yizhan.gateway.infra.db.schema.Tables.MANAGER_SESSION;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * Civil-affairs managers log in with a password and get a session: 256 random bits, sent back as an

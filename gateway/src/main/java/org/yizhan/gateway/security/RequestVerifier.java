@@ -1,6 +1,6 @@
 package org.yizhan.gateway.security;
 
-import static org.yizhan.gateway.store.schema.Tables.REQUEST_NONCE;
+import static org.yizhan.gateway.infra.db.schema.Tables.REQUEST_NONCE;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * Checks a hospital request's signature ({@link RequestSignature}), its age and its nonce.

@@ -1,7 +1,7 @@
 package org.yizhan.gateway.store;
 
-import static org.yizhan.gateway.store.Sql.fen;
-import static org.yizhan.gateway.store.Sql.fenOrNull;
+import static org.yizhan.gateway.infra.db.Sql.fen;
+import static org.yizhan.gateway.infra.db.Sql.fenOrNull;
 
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;

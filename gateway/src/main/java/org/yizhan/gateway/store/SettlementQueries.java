@@ -1,13 +1,13 @@
 package org.yizhan.gateway.store;
 
-import static org.yizhan.gateway.store.Sql.p;
-import static org.yizhan.gateway.store.schema.Tables.CLAIM;
-import static org.yizhan.gateway.store.schema.Tables.CLAIM_LINES;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_ADMISSION;
-import static org.yizhan.gateway.store.schema.Tables.NHSA_PERSON;
-import static org.yizhan.gateway.store.schema.Tables.REVERSAL;
-import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
-import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT_FUND;
+import static org.yizhan.gateway.infra.db.Sql.p;
+import static org.yizhan.gateway.infra.db.schema.Tables.CLAIM;
+import static org.yizhan.gateway.infra.db.schema.Tables.CLAIM_LINES;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_ADMISSION;
+import static org.yizhan.gateway.infra.db.schema.Tables.NHSA_PERSON;
+import static org.yizhan.gateway.infra.db.schema.Tables.REVERSAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT;
+import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT_FUND;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -31,6 +31,8 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Fund;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.store.SettlementRecord.FundRecord;
 import org.yizhan.gateway.store.SettlementRecord.ReversalRecord;
 

@@ -1,20 +1,21 @@
 package org.yizhan.gateway.store;
 
-import static org.yizhan.gateway.store.Sql.array;
-import static org.yizhan.gateway.store.Sql.p;
-import static org.yizhan.gateway.store.schema.Tables.ACCUMULATOR;
-import static org.yizhan.gateway.store.schema.Tables.CLAIM;
-import static org.yizhan.gateway.store.schema.Tables.CLAIM_LINES;
-import static org.yizhan.gateway.store.schema.Tables.IDEMPOTENCY_RECORD;
-import static org.yizhan.gateway.store.schema.Tables.REVERSAL;
-import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
-import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT_FUND;
+import static org.yizhan.gateway.infra.db.Sql.array;
+import static org.yizhan.gateway.infra.db.Sql.p;
+import static org.yizhan.gateway.infra.db.schema.Tables.ACCUMULATOR;
+import static org.yizhan.gateway.infra.db.schema.Tables.CLAIM;
+import static org.yizhan.gateway.infra.db.schema.Tables.CLAIM_LINES;
+import static org.yizhan.gateway.infra.db.schema.Tables.IDEMPOTENCY_RECORD;
+import static org.yizhan.gateway.infra.db.schema.Tables.REVERSAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT;
+import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT_FUND;
 
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
+import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * The SQL of settling and reversing, rendered once from the generated schema classes. Each

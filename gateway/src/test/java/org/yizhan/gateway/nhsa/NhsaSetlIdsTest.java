@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.yizhan.gateway.store.Ids;
+import org.yizhan.gateway.infra.db.Ids;
 
 /** setl_id and mdtrt_id spell our UUIDs in 26 characters, exactly both ways. */
 class NhsaSetlIdsTest {

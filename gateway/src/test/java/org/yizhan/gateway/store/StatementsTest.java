@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.support.TestDatabase;
 
 /**
@@ -155,7 +156,7 @@ class StatementsTest {
     try (Stream<Path> files = Files.walk(root.resolve("org/yizhan/gateway"))) {
       for (Path p : files.filter(f -> f.toString().endsWith(".class")).toList()) {
         String name = root.relativize(p).toString().replace('/', '.').replaceAll("\\.class$", "");
-        if (!name.contains(".store.schema.")) {
+        if (!name.contains(".infra.db.schema.")) {
           out.add(Class.forName(name, true, StatementsTest.class.getClassLoader()));
         }
       }

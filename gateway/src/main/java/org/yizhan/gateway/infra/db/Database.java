@@ -1,4 +1,4 @@
-package org.yizhan.gateway.store;
+package org.yizhan.gateway.infra.db;
 
 import io.vertx.pgclient.PgConnectOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -1,4 +1,4 @@
-package org.yizhan.gateway.store;
+package org.yizhan.gateway.infra.db;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -31,7 +31,7 @@ import java.util.function.Function;
  * statement's error (so the callers' retry on a lost race still sees the unique violation or the
  * deadlock). A transaction that ends without {@link #commit} is rolled back.
  */
-final class PipelinedTransaction {
+public final class PipelinedTransaction {
   private final SqlConnection conn;
   private final Future<?> begin;
   private boolean commitSent;
@@ -41,12 +41,12 @@ final class PipelinedTransaction {
     this.begin = conn.query("BEGIN").execute();
   }
 
-  SqlConnection conn() {
+  public SqlConnection conn() {
     return conn;
   }
 
   /** Runs {@code work} in a transaction on a connection of {@code pool}. */
-  static <T> Future<T> run(Pool pool, Function<PipelinedTransaction, Future<T>> work) {
+  public static <T> Future<T> run(Pool pool, Function<PipelinedTransaction, Future<T>> work) {
     return pool.withConnection(
         conn -> {
           PipelinedTransaction tx = new PipelinedTransaction(conn);
@@ -76,7 +76,7 @@ final class PipelinedTransaction {
    * Asserts that BEGIN succeeded; call before sending the first write. Its answer precedes the
    * answers of the statements sent after it, so by the time a write depends on a read, it is in.
    */
-  void checkBegun() {
+  public void checkBegun() {
     if (!begin.succeeded()) {
       throw new IllegalStateException(
           "BEGIN has not succeeded before the first write: " + begin.cause());
@@ -87,7 +87,7 @@ final class PipelinedTransaction {
    * Sends COMMIT now, behind every statement sent so far; succeeds once {@code sent} and the COMMIT
    * all have, or fails with the first failure among {@code sent} (then the COMMIT rolled back).
    */
-  Future<Void> commitAfter(List<? extends Future<?>> sent) {
+  public Future<Void> commitAfter(List<? extends Future<?>> sent) {
     if (commitSent) {
       throw new IllegalStateException("COMMIT already sent");
     }

@@ -1,4 +1,4 @@
-package org.yizhan.gateway.store;
+package org.yizhan.gateway.infra.db;
 
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.data.Numeric;

@@ -1,4 +1,4 @@
-package org.yizhan.gateway.store;
+package org.yizhan.gateway.infra.db;
 
 import java.security.SecureRandom;
 import java.time.Instant;

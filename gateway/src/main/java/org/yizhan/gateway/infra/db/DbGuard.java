@@ -1,4 +1,4 @@
-package org.yizhan.gateway.store;
+package org.yizhan.gateway.infra.db;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
