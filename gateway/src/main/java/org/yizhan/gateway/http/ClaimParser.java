@@ -18,6 +18,7 @@ import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.ClaimLine;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.config.Hospitals.Hospital;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * Turns the JSON body of a preview or settle request into a {@link Claim}. Shape errors (missing or
@@ -85,14 +86,14 @@ public final class ClaimParser {
     checkStay(admission, discharge, maxStayDays, "dischargeDate", "admissionDate");
     JsonNode linesNode = f.raw("lines");
     if (linesNode == null) {
-      throw ApiError.missing("lines");
+      throw Refusal.missing("lines");
     }
     if (!linesNode.isArray()) {
-      throw ApiError.invalid("lines", "must be an array");
+      throw Refusal.invalid("lines", "must be an array");
     }
     if (linesNode.size() > SettlementEngine.MAX_LINES) {
-      throw new ApiError(
-          422,
+      throw new Refusal(
+          Refusal.Kind.UNPROCESSABLE,
           "TOO_MANY_LINES",
           "lines",
           "lines: at most "
@@ -135,8 +136,8 @@ public final class ClaimParser {
       String admissionField) {
     // DAYS.between, not plusDays: a date near LocalDate.MAX must not overflow into a 500.
     if (ChronoUnit.DAYS.between(admission, discharge) > maxDays) {
-      throw new ApiError(
-          422,
+      throw new Refusal(
+          Refusal.Kind.UNPROCESSABLE,
           "STAY_TOO_LONG",
           dischargeField,
           dischargeField

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.IdNumber;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * Reads one JSON object of a request field by field, so that every complaint names the field by its
@@ -31,13 +32,13 @@ final class Fields {
   /** The object at {@code path}, refusing fields outside {@code allowed}. */
   static Fields of(JsonNode node, String path, Set<String> allowed) {
     if (node == null || !node.isObject()) {
-      throw ApiError.invalid(path.isEmpty() ? "body" : path, "must be a JSON object");
+      throw Refusal.invalid(path.isEmpty() ? "body" : path, "must be a JSON object");
     }
     Iterator<String> names = node.fieldNames();
     while (names.hasNext()) {
       String name = names.next();
       if (!allowed.contains(name)) {
-        throw ApiError.unknownField(path.isEmpty() ? name : path + "." + name);
+        throw Refusal.unknownField(path.isEmpty() ? name : path + "." + name);
       }
     }
     return new Fields(node, path.isEmpty() ? "" : path + ".");
@@ -56,16 +57,16 @@ final class Fields {
     JsonNode v = raw(name);
     if (v == null) {
       if (required) {
-        throw ApiError.missing(path(name));
+        throw Refusal.missing(path(name));
       }
       return null;
     }
     if (!v.isTextual()) {
-      throw ApiError.invalid(path(name), "must be a string");
+      throw Refusal.invalid(path(name), "must be a string");
     }
     String s = v.textValue();
     if (!shape.matcher(s).matches()) {
-      throw ApiError.invalid(path(name), "must be " + describe);
+      throw Refusal.invalid(path(name), "must be " + describe);
     }
     return s;
   }
@@ -75,7 +76,7 @@ final class Fields {
     try {
       return LocalDate.parse(s);
     } catch (DateTimeParseException e) {
-      throw ApiError.invalid(path(name), "must be a date like 2018-03-20");
+      throw Refusal.invalid(path(name), "must be a date like 2018-03-20");
     }
   }
 
@@ -88,10 +89,10 @@ final class Fields {
   IdNumber idNumber(String name, Clock clock) {
     JsonNode v = raw(name);
     if (v == null) {
-      throw ApiError.missing(path(name));
+      throw Refusal.missing(path(name));
     }
     if (!v.isTextual()) {
-      throw ApiError.invalid(path(name), "must be a string");
+      throw Refusal.invalid(path(name), "must be a string");
     }
     return idNumber(path(name), v.textValue(), clock);
   }
@@ -101,7 +102,7 @@ final class Fields {
     try {
       return IdNumber.parse(text, IdNumber.latestBirthDate(clock));
     } catch (IdNumber.Invalid e) {
-      throw ApiError.invalidIdNumber(field, e.getMessage());
+      throw Refusal.invalidIdNumber(field, e.getMessage());
     }
   }
 
@@ -112,7 +113,7 @@ final class Fields {
   long decimal(String name, int scale, BigDecimal maxAbs) {
     JsonNode v = raw(name);
     if (v == null) {
-      throw ApiError.missing(path(name));
+      throw Refusal.missing(path(name));
     }
     BigDecimal d;
     if (v.isNumber()) {
@@ -120,7 +121,7 @@ final class Fields {
     } else if (v.isTextual()) {
       d = decimalText(path(name), v.textValue().trim());
     } else {
-      throw ApiError.invalid(path(name), "must be a number");
+      throw Refusal.invalid(path(name), "must be a number");
     }
     return scaled(name, d, scale, maxAbs);
   }
@@ -134,7 +135,7 @@ final class Fields {
   long typedAmount(String name, int scale, BigDecimal maxAbs) {
     JsonNode v = raw(name);
     if (v == null) {
-      throw ApiError.missing(path(name));
+      throw Refusal.missing(path(name));
     }
     BigDecimal d;
     if (v.isNumber()) {
@@ -142,18 +143,18 @@ final class Fields {
     } else if (v.isTextual()) {
       d = TypedAmount.parse(path(name), v.textValue());
     } else {
-      throw ApiError.invalid(path(name), "must be a number");
+      throw Refusal.invalid(path(name), "must be a number");
     }
     return scaled(name, d, scale, maxAbs);
   }
 
   private long scaled(String name, BigDecimal d, int scale, BigDecimal maxAbs) {
     if (d.abs().compareTo(maxAbs) > 0) {
-      throw ApiError.invalid(path(name), "must be at most " + maxAbs.toPlainString());
+      throw Refusal.invalid(path(name), "must be at most " + maxAbs.toPlainString());
     }
     BigDecimal stripped = d.stripTrailingZeros();
     if (stripped.scale() > scale) {
-      throw ApiError.invalid(path(name), "must have at most " + scale + " decimals");
+      throw Refusal.invalid(path(name), "must have at most " + scale + " decimals");
     }
     return d.setScale(scale).unscaledValue().longValueExact();
   }
@@ -162,7 +163,7 @@ final class Fields {
   static BigDecimal decimalText(String field, String text) {
     BigDecimal d = Json.asciiDecimal(text);
     if (d == null) {
-      throw ApiError.invalid(field, "must be a number written with ASCII digits, like 12.50");
+      throw Refusal.invalid(field, "must be a number written with ASCII digits, like 12.50");
     }
     return d;
   }

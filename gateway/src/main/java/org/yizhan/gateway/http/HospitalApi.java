@@ -24,6 +24,7 @@ import org.yizhan.core.model.Identity;
 import org.yizhan.core.policy.AssistanceTerms;
 import org.yizhan.core.policy.Policy;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 import org.yizhan.gateway.security.HospitalGate;
 import org.yizhan.gateway.security.HospitalKeys;
@@ -114,7 +115,7 @@ public final class HospitalApi {
       String type = ctx.request().getHeader("Content-Type");
       if (type == null || !type.toLowerCase().startsWith("application/json")) {
         ctx.fail(
-            new ApiError(
+            new HttpRefusal(
                 415,
                 "UNSUPPORTED_MEDIA_TYPE",
                 "Content-Type",
@@ -134,7 +135,7 @@ public final class HospitalApi {
   private void settle(RoutingContext ctx) {
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
-      throw ApiError.invalid("Idempotency-Key", "must be 1–128 visible ASCII characters");
+      throw Refusal.invalid("Idempotency-Key", "must be 1–128 visible ASCII characters");
     }
     Principal who = principal(ctx);
     ClaimParser.Parsed parsed = ClaimParser.parse(body(ctx), who.hospital(), maxStayDays, clock);
@@ -177,16 +178,16 @@ public final class HospitalApi {
   private void search(RoutingContext ctx) {
     String claimNo = ctx.queryParams().get("claimNo");
     if (claimNo != null && !ClaimParser.CLAIM_NO.matcher(claimNo).matches()) {
-      throw ApiError.invalid("claimNo", "must be 1–64 letters, digits, '.', '_' or '-'");
+      throw Refusal.invalid("claimNo", "must be 1–64 letters, digits, '.', '_' or '-'");
     }
     LocalDate from = dateParam(ctx, "from");
     LocalDate to = dateParam(ctx, "to");
     if (claimNo == null && (from == null || to == null)) {
-      throw ApiError.badRequest(
+      throw Refusal.badInput(
           "MISSING_FIELD", "from", "give claimNo, or both from and to (yyyy-MM-dd)");
     }
     if (from != null && to != null && (to.isBefore(from) || from.plusDays(366).isBefore(to))) {
-      throw ApiError.invalid("to", "must be on or after from and at most 366 days later");
+      throw Refusal.invalid("to", "must be on or after from and at most 366 days later");
     }
     int page = intParam(ctx, "page", 1, 1, 100_000);
     int size = intParam(ctx, "size", 50, 1, MAX_PAGE_SIZE);
@@ -278,7 +279,7 @@ public final class HospitalApi {
       }
       return UUID.fromString(id);
     } catch (IllegalArgumentException e) {
-      throw ApiError.notFound("settlement");
+      throw Refusal.notFound("settlement");
     }
   }
 
@@ -288,7 +289,7 @@ public final class HospitalApi {
       return null;
     }
     if (all.size() > 1) {
-      throw ApiError.invalid(name, "must be given once");
+      throw Refusal.invalid(name, "must be given once");
     }
     return parseDate(all.get(0), name);
   }
@@ -297,7 +298,7 @@ public final class HospitalApi {
     try {
       return LocalDate.parse(s);
     } catch (DateTimeParseException e) {
-      throw ApiError.invalid(name, "must be a date like 2018-03-20");
+      throw Refusal.invalid(name, "must be a date like 2018-03-20");
     }
   }
 
@@ -318,7 +319,7 @@ public final class HospitalApi {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw ApiError.invalid(name, "must be a whole number from " + min + " to " + max);
+      throw Refusal.invalid(name, "must be a whole number from " + min + " to " + max);
     }
   }
 
@@ -367,7 +368,7 @@ public final class HospitalApi {
   private void revokeKey(RoutingContext ctx) {
     String keyId = ctx.pathParam("keyId");
     if (!KEY_ID.matcher(keyId).matches()) {
-      throw ApiError.invalid("keyId", "must be 1–64 of [A-Za-z0-9._-]");
+      throw Refusal.invalid("keyId", "must be 1–64 of [A-Za-z0-9._-]");
     }
     Principal who = principal(ctx);
     reply(

@@ -1,6 +1,5 @@
 package org.yizhan.gateway.http;
 
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +12,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,10 +78,7 @@ public final class HttpVerticle extends VerticleBase {
     app.mount(routes);
     routes.add(HttpMethod.GET, "/openapi.yaml", this::openApi);
     router.route().last().handler(routes::unmatched);
-    router
-        .route()
-        .last()
-        .handler(ctx -> ctx.fail(new ApiError(404, "NOT_FOUND", null, "no such route")));
+    router.route().last().handler(ctx -> ctx.fail(Failures.noSuchRoute()));
     router.route().failureHandler(this::failure);
     // A failure arriving after the answer (a database call finishing after the request timed out)
     // finds no failure handler; Vert.x Web would log a bare ERROR for it. It is expected: DEBUG.
@@ -111,7 +106,7 @@ public final class HttpVerticle extends VerticleBase {
               if (d != null) {
                 d.requestStarted(request);
               }
-              ApiError bad = MalformedRequests.badTarget(request);
+              HttpRefusal bad = MalformedRequests.badTarget(request);
               if (bad != null) {
                 MalformedRequests.write(request.response(), bad, UUID.randomUUID().toString());
                 return;
@@ -228,7 +223,7 @@ public final class HttpVerticle extends VerticleBase {
     if (!app.transport().reserveBody(bytes)) {
       Transport.closeUnreadBody(ctx);
       ctx.fail(
-          new ApiError(
+          new HttpRefusal(
               503,
               "BUSY",
               null,
@@ -276,7 +271,7 @@ public final class HttpVerticle extends VerticleBase {
     if (type != null && isForm(type)) {
       // forms are never ours to read; the body handler would decode them (and throw on a GET)
       ctx.fail(
-          new ApiError(
+          new HttpRefusal(
               415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type", "form bodies are not accepted"));
       return;
     }
@@ -347,7 +342,7 @@ public final class HttpVerticle extends VerticleBase {
       app.metrics().rejected("CLIENT_CLOSED");
       return;
     }
-    ApiError error = toApiError(ctx);
+    HttpRefusal error = Failures.of(ctx.failure(), ctx.statusCode());
     if (error.status() >= 500 && error.status() != 503) {
       LOG.error(
           "request {} failed: {}",
@@ -372,49 +367,5 @@ public final class HttpVerticle extends VerticleBase {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
     MalformedRequests.write(ctx.response(), error, requestId);
-  }
-
-  static ApiError toApiError(RoutingContext ctx) {
-    Throwable e = ctx.failure();
-    if (e instanceof ApiError) {
-      return (ApiError) e;
-    }
-    if (e instanceof DbGuard.Unavailable || e instanceof CallNotPermittedException) {
-      return ApiError.unavailable("the settlement store is unavailable; retry later");
-    }
-    // Vert.x Web's own refusals (e.g. a query it cannot decode) carry their status
-    int status =
-        e instanceof HttpException ? ((HttpException) e).getStatusCode() : ctx.statusCode();
-    if (e == null || (e instanceof HttpException && status >= 400 && status < 500)) {
-      switch (status) {
-        case 400:
-          return ApiError.badRequest("MALFORMED_REQUEST", null, "the request is malformed");
-        case 401:
-          return ApiError.unauthenticated("authentication required");
-        case 404:
-          return new ApiError(404, "NOT_FOUND", null, "no such route");
-        case 405:
-          return new ApiError(
-              405, "METHOD_NOT_ALLOWED", null, "this route does not take that method");
-        case 413:
-          return new ApiError(
-              413, "BODY_TOO_LARGE", "body", "body: larger than this gateway accepts");
-        case 415:
-          return new ApiError(
-              415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type", "unsupported body type");
-        case 503:
-          return new ApiError(
-              503,
-              "TIMEOUT",
-              null,
-              "the request took too long; retry with the same Idempotency-Key");
-        default:
-          if (status >= 400 && status < 500) {
-            return new ApiError(status, "BAD_REQUEST", null, "the request was refused");
-          }
-      }
-    }
-    return new ApiError(
-        500, "INTERNAL", null, "an internal error occurred; quote the correlationId");
   }
 }

@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * Parses request bodies with limits a hostile client cannot get past: nesting depth, number and
@@ -67,20 +68,20 @@ public final class Json {
   /** Parses a request body; anything but one well-formed JSON value is 400 MALFORMED_JSON. */
   public static JsonNode parse(byte[] body) {
     if (body == null || body.length == 0) {
-      throw ApiError.badRequest("MALFORMED_JSON", "body", "body: a JSON object is required");
+      throw Refusal.badInput("MALFORMED_JSON", "body", "body: a JSON object is required");
     }
     JsonNode tree;
     try {
       tree = MAPPER.readTree(body);
     } catch (StreamConstraintsException e) {
-      throw ApiError.badRequest(
+      throw Refusal.badInput(
           "MALFORMED_JSON", "body", "body: exceeds a limit: " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
-      throw ApiError.badRequest("MALFORMED_JSON", "body", "body: " + notJson(e));
+      throw Refusal.badInput("MALFORMED_JSON", "body", "body: " + notJson(e));
     }
     String bad = badText(tree);
     if (bad != null) {
-      throw ApiError.invalidText(bad.isEmpty() ? "body" : bad);
+      throw Refusal.invalidText(bad.isEmpty() ? "body" : bad);
     }
     return tree;
   }

@@ -28,13 +28,13 @@ final class MalformedRequests {
   /** Answers a request Netty could not decode, then closes the connection. */
   static void answerUndecodable(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
-    ApiError error;
+    HttpRefusal error;
     if (cause instanceof TooLongHttpLineException) {
-      error = new ApiError(414, "URI_TOO_LONG", null, "the request line is too long");
+      error = new HttpRefusal(414, "URI_TOO_LONG", null, "the request line is too long");
     } else if (cause instanceof TooLongHttpHeaderException) {
-      error = new ApiError(431, "HEADERS_TOO_LARGE", null, "the request headers are too large");
+      error = new HttpRefusal(431, "HEADERS_TOO_LARGE", null, "the request headers are too large");
     } else {
-      error = ApiError.badRequest("MALFORMED_REQUEST", null, "the request is not valid HTTP/1.1");
+      error = new HttpRefusal(400, "MALFORMED_REQUEST", null, "the request is not valid HTTP/1.1");
     }
     HttpServerResponse response = request.response();
     response.putHeader("Connection", "close");
@@ -43,11 +43,11 @@ final class MalformedRequests {
   }
 
   /** The refusal of a target with a broken escape or invalid UTF-8, or null when it is sound. */
-  static ApiError badTarget(HttpServerRequest request) {
+  static HttpRefusal badTarget(HttpServerRequest request) {
     String uri = request.uri();
     if (!decodes(uri)) {
-      return ApiError.badRequest(
-          "MALFORMED_URI", null, "the path or query has a broken %-escape or is not UTF-8");
+      return new HttpRefusal(
+          400, "MALFORMED_URI", null, "the path or query has a broken %-escape or is not UTF-8");
     }
     return null;
   }
@@ -91,7 +91,7 @@ final class MalformedRequests {
   }
 
   /** Writes an error as JSON, the one shape every refusal has. */
-  static Future<Void> write(HttpServerResponse response, ApiError error, String requestId) {
+  static Future<Void> write(HttpServerResponse response, HttpRefusal error, String requestId) {
     return response
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")

@@ -29,6 +29,7 @@ import org.yizhan.gateway.identity.IdentityService;
 import org.yizhan.gateway.identity.IdentityVersion;
 import org.yizhan.gateway.identity.RosterFile;
 import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.ledger.Account;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.security.Limits;
@@ -203,15 +204,15 @@ public final class ManagerApi {
       boolean changes = ctx.request().method() != GET;
       if (changes && ctx.request().getHeader("X-Requested-With") == null) {
         ctx.fail(
-            new ApiError(
-                403,
+            new Refusal(
+                Refusal.Kind.FORBIDDEN,
                 "CSRF_REFUSED",
                 "X-Requested-With",
                 "X-Requested-With is required on a change made with the session cookie"));
         return;
       }
     } else {
-      ctx.fail(ApiError.unauthenticated("log in first: POST /manager/api/login"));
+      ctx.fail(Refusal.unauthenticated("log in first: POST /manager/api/login"));
       return;
     }
     guard
@@ -220,7 +221,7 @@ public final class ManagerApi {
             m -> {
               try {
                 limits.admitManager(m.username());
-              } catch (ApiError tooMany) {
+              } catch (Refusal tooMany) {
                 ctx.fail(tooMany);
                 return;
               }
@@ -293,15 +294,15 @@ public final class ManagerApi {
   private void listIdentities(RoutingContext ctx) {
     String q = ctx.queryParams().get("q");
     if (q != null && (q.isBlank() || q.length() > 64)) {
-      throw ApiError.invalid("q", "must be 1–64 characters");
+      throw Refusal.invalid("q", "must be 1–64 characters");
     }
     if (q != null && !Json.wellFormed(q)) {
       // NUL or a lone surrogate: PostgreSQL would refuse the text (22021) with a 500
-      throw ApiError.invalidText("q");
+      throw Refusal.invalidText("q");
     }
     String c = ctx.queryParams().get("category");
     if (c != null && !CATEGORY.matcher(c).matches()) {
-      throw ApiError.invalid("category", "must be one of " + CATEGORY.pattern().replace('|', ','));
+      throw Refusal.invalid("category", "must be one of " + CATEGORY.pattern().replace('|', ','));
     }
     int page = HospitalApi.intParam(ctx, "page", 1, 1, 100_000);
     int size = HospitalApi.intParam(ctx, "size", 50, 1, 500);
@@ -406,7 +407,7 @@ public final class ManagerApi {
                 .compose(
                     vs ->
                         vs.isEmpty()
-                            ? Future.failedFuture(ApiError.notFound("identity " + id))
+                            ? Future.failedFuture(Refusal.notFound("identity " + id))
                             : Future.succeededFuture(vs))
                 .map(
                     vs ->
@@ -433,7 +434,7 @@ public final class ManagerApi {
     String type = ctx.request().getHeader("Content-Type");
     String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase();
     if (!ROSTER_TYPES.contains(base)) {
-      throw new ApiError(
+      throw new HttpRefusal(
           415,
           "UNSUPPORTED_MEDIA_TYPE",
           "Content-Type",
@@ -554,7 +555,7 @@ public final class ManagerApi {
                 true));
     long threshold = f.typedAmount("lowBalanceThreshold", 2, MAX_AMOUNT);
     if (threshold < 0) {
-      throw ApiError.invalid("lowBalanceThreshold", "must not be negative");
+      throw Refusal.invalid("lowBalanceThreshold", "must not be negative");
     }
     reply(
         ctx,
@@ -580,14 +581,14 @@ public final class ManagerApi {
                 true),
             Normalizer.Form.NFKC);
     if (!REFERENCE.matcher(reference).matches()) {
-      throw ApiError.invalid(
+      throw Refusal.invalid(
           "reference",
           "must be 1–64 letters, digits, Chinese characters, 〔〕【】()[] or '.', '_', '/', '-'"
               + " (a document number such as 揭民救〔2018〕12号)");
     }
     long amount = f.typedAmount("amount", 2, MAX_AMOUNT);
     if (amount <= 0) {
-      throw ApiError.invalid("amount", "must be greater than 0");
+      throw Refusal.invalid("amount", "must be greater than 0");
     }
     guard
         .call(() -> ledger.topUp(manager(ctx), id, reference, amount))
@@ -624,7 +625,7 @@ public final class ManagerApi {
     long id = accountId(ctx);
     String kind = ctx.queryParams().get("kind");
     if (kind != null && !KIND.matcher(kind).matches()) {
-      throw ApiError.invalid("kind", "must be one of " + KIND.pattern().replace('|', ','));
+      throw Refusal.invalid("kind", "must be one of " + KIND.pattern().replace('|', ','));
     }
     LocalDate from = HospitalApi.dateParam(ctx, "from");
     LocalDate to = HospitalApi.dateParam(ctx, "to");
@@ -895,7 +896,7 @@ public final class ManagerApi {
     String id = ctx.pathParam("id");
     // ASCII digits only: Long.parseLong also reads full-width and other scripts' digits
     if (!ACCOUNT_ID.matcher(id).matches()) {
-      throw ApiError.notFound("account");
+      throw Refusal.notFound("account");
     }
     return Long.parseLong(id);
   }
@@ -908,19 +909,19 @@ public final class ManagerApi {
       }
       return UUID.fromString(id);
     } catch (IllegalArgumentException e) {
-      throw ApiError.notFound(what);
+      throw Refusal.notFound(what);
     }
   }
 
   static String period(RoutingContext ctx) {
     String p = ctx.pathParam("period");
     if (!PERIOD.matcher(p).matches()) {
-      throw ApiError.invalid("period", "must be a month like 2018-03");
+      throw Refusal.invalid("period", "must be a month like 2018-03");
     }
     try {
       YearMonth.parse(p);
     } catch (RuntimeException e) {
-      throw ApiError.invalid("period", "must be a month like 2018-03");
+      throw Refusal.invalid("period", "must be a month like 2018-03");
     }
     return p;
   }
@@ -935,7 +936,7 @@ public final class ManagerApi {
       return fallback;
     }
     if (!v.isBoolean()) {
-      throw ApiError.invalid(name, "must be true or false");
+      throw Refusal.invalid(name, "must be true or false");
     }
     return v.booleanValue();
   }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Fen;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.SettlementQueries;
 import org.yizhan.gateway.store.SettlementRecord;
@@ -99,7 +100,7 @@ final class Reconciliation {
 
   private static TheirTotals theirTotals(JsonNode node) {
     if (node == null) {
-      throw ApiError.missing("totals");
+      throw Refusal.missing("totals");
     }
     Fields f = Fields.of(node, "totals", TOTAL_FIELDS);
     long count = f.decimal("count", 0, BigDecimal.valueOf(10_000_000));
@@ -111,13 +112,13 @@ final class Reconciliation {
 
   private static Map<String, Item> theirItems(JsonNode node) {
     if (node == null) {
-      throw ApiError.missing("settlements");
+      throw Refusal.missing("settlements");
     }
     if (!node.isArray()) {
-      throw ApiError.invalid("settlements", "must be an array");
+      throw Refusal.invalid("settlements", "must be an array");
     }
     if (node.size() > MAX_ITEMS) {
-      throw ApiError.invalid("settlements", "must have at most " + MAX_ITEMS + " items");
+      throw Refusal.invalid("settlements", "must have at most " + MAX_ITEMS + " items");
     }
     Map<String, Item> out = new LinkedHashMap<>();
     for (int i = 0; i < node.size(); i++) {
@@ -127,7 +128,7 @@ final class Reconciliation {
       String claimNo =
           f.text("claimNo", ClaimParser.CLAIM_NO, "1–64 letters, digits, '.', '_' or '-'", false);
       if (id == null && claimNo == null) {
-        throw ApiError.missing(at + ".settlementId");
+        throw Refusal.missing(at + ".settlementId");
       }
       Item item =
           new Item(
@@ -138,7 +139,7 @@ final class Reconciliation {
               f.decimal("fundPay", 2, Fen.toYuan(Fen.MAX)),
               f.decimal("personalPay", 2, Fen.toYuan(Fen.MAX)));
       if (out.put(key(item), item) != null) {
-        throw ApiError.invalid(at, "lists the same settlement twice");
+        throw Refusal.invalid(at, "lists the same settlement twice");
       }
     }
     return out;

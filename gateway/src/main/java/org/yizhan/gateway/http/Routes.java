@@ -70,11 +70,11 @@ public final class Routes {
   void unmatched(RoutingContext ctx) {
     Set<String> methods = methodsFor(ctx.normalizedPath());
     if (methods.isEmpty()) {
-      ctx.fail(new ApiError(404, "NOT_FOUND", null, "no such route"));
+      ctx.fail(Failures.noSuchRoute());
     } else {
       ctx.response().putHeader("Allow", String.join(", ", methods));
       ctx.fail(
-          new ApiError(
+          new HttpRefusal(
               405,
               "METHOD_NOT_ALLOWED",
               null,

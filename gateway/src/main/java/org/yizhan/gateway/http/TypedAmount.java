@@ -2,6 +2,7 @@ package org.yizhan.gateway.http;
 
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * Amounts as people type them on the managers' page: {@code 5000}, {@code 5000.00}, {@code
@@ -41,7 +42,7 @@ final class TypedAmount {
     return new BigDecimal(ascii.replace(",", ""));
   }
 
-  private static ApiError refused(String field) {
-    return ApiError.invalid(field, "must be an amount like 5000, 5,000.00 or ５０００");
+  private static Refusal refused(String field) {
+    return Refusal.invalid(field, "must be an amount like 5000, 5,000.00 or ５０００");
   }
 }

@@ -31,8 +31,8 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.audit.Audit;
-import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 
 /**
@@ -337,7 +337,7 @@ public final class LedgerService {
                     rows -> {
                       if (rows.iterator().next().getLong(0) == 0) {
                         return Future.failedFuture(
-                            ApiError.invalid("hospitalCode", "is not a registered hospital"));
+                            Refusal.invalid("hospitalCode", "is not a registered hospital"));
                       }
                       return PrepaymentLedger.lockOrOpen(
                           conn, m.officeCode(), hospitalCode, currentPeriod(), now());
@@ -401,8 +401,8 @@ public final class LedgerService {
                                     long before = Sql.fen(r, "amount");
                                     if (before != amountFen) {
                                       return Future.failedFuture(
-                                          new ApiError(
-                                              409,
+                                          new Refusal(
+                                              Refusal.Kind.CONFLICT,
                                               "TOP_UP_CONFLICT",
                                               "reference",
                                               "reference "
@@ -442,7 +442,7 @@ public final class LedgerService {
         .compose(
             rows ->
                 rows.size() == 0
-                    ? Future.failedFuture(ApiError.notFound("account"))
+                    ? Future.failedFuture(Refusal.notFound("account"))
                     : Future.succeededFuture(PrepaymentLedger.account(rows.iterator().next())));
   }
 
@@ -608,8 +608,8 @@ public final class LedgerService {
   public Future<Statement> close(ManagerPrincipal m, long accountId, String period) {
     if (!ended(period)) {
       return Future.failedFuture(
-          new ApiError(
-              409,
+          new Refusal(
+              Refusal.Kind.CONFLICT,
               "PERIOD_NOT_ENDED",
               "period",
               "period "
@@ -627,8 +627,8 @@ public final class LedgerService {
                     a -> {
                       if (!a.openPeriod().equals(period)) {
                         return Future.failedFuture(
-                            new ApiError(
-                                409,
+                            new Refusal(
+                                Refusal.Kind.CONFLICT,
                                 "PERIOD_NOT_OPEN",
                                 "period",
                                 "period "
@@ -731,7 +731,7 @@ public final class LedgerService {
               RowSet<Row> st = x.resultAt(0);
               RowSet<Row> items = x.resultAt(1);
               if (st.size() == 0) {
-                return Future.failedFuture(ApiError.notFound("statement " + period));
+                return Future.failedFuture(Refusal.notFound("statement " + period));
               }
               List<Entry> list = new ArrayList<>();
               for (Row r : items) {

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.ClaimLine;
 import org.yizhan.gateway.config.Hospitals.Hospital;
-import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.http.ClaimParser;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.nhsa.Admissions.Admission;
 import org.yizhan.gateway.nhsa.Admissions.Fee;
 
@@ -57,16 +57,16 @@ final class Claims {
   static void checkStay(LocalDate begin, LocalDate end, int maxDays, String endtimeField) {
     try {
       ClaimParser.checkStay(begin, end, maxDays, endtimeField, "begntime");
-    } catch (ApiError e) {
+    } catch (Refusal e) {
       throw new NhsaError("[" + e.code() + "] " + e.getMessage());
     }
   }
 
   static Throwable national(Throwable e, List<String> linePaths) {
-    if (!(e instanceof ApiError) || ((ApiError) e).status() != 422) {
+    if (!(e instanceof Refusal) || ((Refusal) e).kind() != Refusal.Kind.UNPROCESSABLE) {
       return e;
     }
-    ApiError a = (ApiError) e;
+    Refusal a = (Refusal) e;
     String message = a.getMessage();
     Matcher m = LINE_FIELD.matcher(a.field() == null ? "" : a.field());
     if (m.matches()) {

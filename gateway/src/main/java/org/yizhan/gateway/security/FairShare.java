@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.http.HttpRefusal;
 
 /**
  * Shares the gateway's capacity fairly between hospitals: at most {@code slots} hospital requests
@@ -67,7 +67,7 @@ public final class FairShare {
   public Future<Void> enter(RoutingContext ctx, String hospitalCode) {
     if (Limits.gone(ctx)) {
       return Future.failedFuture(
-          new ApiError(499, "CLIENT_CLOSED", null, "the client closed the connection"));
+          new HttpRefusal(499, "CLIENT_CLOSED", null, "the client closed the connection"));
     }
     Waiter w = new Waiter(ctx.vertx().getOrCreateContext());
     boolean now;
@@ -114,7 +114,7 @@ public final class FairShare {
       release();
     } else if (w.state.compareAndSet(WAITING, DONE)) {
       // left while waiting: it stays in its queue as a tombstone, skipped when its turn comes
-      w.promise.tryFail(new ApiError(499, "CLIENT_CLOSED", null, "the request ended"));
+      w.promise.tryFail(new HttpRefusal(499, "CLIENT_CLOSED", null, "the request ended"));
     }
   }
 

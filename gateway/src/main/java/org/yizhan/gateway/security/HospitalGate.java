@@ -3,9 +3,10 @@ package org.yizhan.gateway.security;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.http.HttpRefusal;
 import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 
 /**
@@ -71,7 +72,7 @@ public final class HospitalGate {
             e -> {
               Transport.closeUnreadBody(ctx);
               ctx.fail(
-                  e instanceof ApiError
+                  e instanceof Refusal || e instanceof HttpRefusal
                       ? e
                       : new DbGuard.Unavailable("the caller could not be checked; retry later"));
             });
@@ -109,7 +110,7 @@ public final class HospitalGate {
 
   private static Future<Principal> unavailableUnlessAnswer(Throwable e) {
     return Future.failedFuture(
-        e instanceof ApiError
+        e instanceof Refusal || e instanceof HttpRefusal
             ? e
             : new DbGuard.Unavailable("the caller could not be checked; retry later"));
   }

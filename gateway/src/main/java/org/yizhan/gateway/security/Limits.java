@@ -12,7 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.http.HttpRefusal;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * Abuse limits per caller, with Resilience4j and never blocking an event loop (a rate limiter with
@@ -59,7 +60,7 @@ public final class Limits {
    */
   public void admitHospital(RoutingContext ctx, String hospitalCode) {
     if (gone(ctx)) {
-      throw new ApiError(499, "CLIENT_CLOSED", null, "the client closed the connection");
+      throw new HttpRefusal(499, "CLIENT_CLOSED", null, "the client closed the connection");
     }
     RateLimiter rate = hospitalRates.rateLimiter("hospital-" + hospitalCode);
     if (!rate.acquirePermission()) {
@@ -117,7 +118,8 @@ public final class Limits {
     }
   }
 
-  private static ApiError tooMany(String code, String why) {
-    return new ApiError(429, code, null, "too many requests: " + why + "; retry after 1 second");
+  private static Refusal tooMany(String code, String why) {
+    return new Refusal(
+        Refusal.Kind.TOO_MANY, code, null, "too many requests: " + why + "; retry after 1 second");
   }
 }

@@ -12,8 +12,8 @@ import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
-import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 
 /**
@@ -144,6 +144,7 @@ public final class RequestVerifier {
   }
 
   private static <T> Future<T> refuse(String code, String field, String why) {
-    return Future.failedFuture(new ApiError(401, code, field, field + " " + why));
+    return Future.failedFuture(
+        new Refusal(Refusal.Kind.UNAUTHENTICATED, code, field, field + " " + why));
   }
 }

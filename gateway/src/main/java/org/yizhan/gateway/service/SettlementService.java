@@ -24,11 +24,11 @@ import org.yizhan.core.model.RejectionCode;
 import org.yizhan.core.model.Settlement;
 import org.yizhan.core.model.SettlementOutcome;
 import org.yizhan.core.policy.Policy;
-import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.http.ClaimParser;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.ManagingOffice;
 import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 import org.yizhan.gateway.store.ReverseResult;
@@ -115,7 +115,7 @@ public final class SettlementService {
     Claim claim = parsed.claim();
     try {
       checkOffice(claim);
-    } catch (ApiError e) {
+    } catch (Refusal e) {
       return Future.failedFuture(e);
     }
     return guard
@@ -165,18 +165,16 @@ public final class SettlementService {
     if (result instanceof SettleResult.Conflict) {
       UUID existing = ((SettleResult.Conflict) result).existingSettlementId();
       return Future.failedFuture(
-          new ApiError(
-              409,
-              "CLAIM_CONFLICT",
+          Refusal.conflict(
+              CLAIM_CONFLICT,
               "claimNo",
               "claimNo is already settled (settlement "
                   + existing
                   + ") with different content; reverse it before settling a corrected claim"));
     }
     return Future.failedFuture(
-        new ApiError(
-            422,
-            "IDEMPOTENCY_KEY_REUSED",
+        Refusal.unprocessable(
+            IDEMPOTENCY_KEY_REUSED,
             "Idempotency-Key",
             "Idempotency-Key was used before for a different request"));
   }
@@ -189,20 +187,20 @@ public final class SettlementService {
         .compose(
             r -> {
               if (r instanceof ReverseResult.NotFound) {
-                return Future.failedFuture(ApiError.notFound("settlement " + id));
+                return Future.failedFuture(Refusal.notFound("settlement " + id));
               }
               if (r instanceof ReverseResult.Reversed) {
                 metrics.reversed();
               }
               return guard.call(() -> queries.find(hospital, id));
             })
-        .map(found -> found.orElseThrow(() -> ApiError.notFound("settlement " + id)));
+        .map(found -> found.orElseThrow(() -> Refusal.notFound("settlement " + id)));
   }
 
   public Future<SettlementRecord> find(Principal who, UUID id) {
     return guard
         .call(() -> queries.find(who.hospital().code(), id))
-        .map(found -> found.orElseThrow(() -> ApiError.notFound("settlement " + id)));
+        .map(found -> found.orElseThrow(() -> Refusal.notFound("settlement " + id)));
   }
 
   public Future<SettlementQueries.Page> search(
@@ -229,7 +227,7 @@ public final class SettlementService {
     return treats(who, personIdNo)
         .compose(
             yes ->
-                yes ? figures(personIdNo, year) : Future.failedFuture(ApiError.notFound("person")));
+                yes ? figures(personIdNo, year) : Future.failedFuture(Refusal.notFound("person")));
   }
 
   /**
@@ -273,8 +271,8 @@ public final class SettlementService {
    */
   static void checkOffice(Claim claim) {
     if (!ManagingOffice.manages(claim.officeCode(), claim.personIdNo())) {
-      throw new ApiError(
-          422,
+      throw new Refusal(
+          Refusal.Kind.UNPROCESSABLE,
           OFFICE_MISMATCH,
           "officeCode",
           "officeCode must be the office that manages the person (the region of their household"
@@ -282,6 +280,12 @@ public final class SettlementService {
               + " its region's policy applies");
     }
   }
+
+  /** The refusal of a claim number settled already with other content ({@code CONFLICT}). */
+  public static final String CLAIM_CONFLICT = "CLAIM_CONFLICT";
+
+  /** The refusal of an Idempotency-Key used before for another request ({@code UNPROCESSABLE}). */
+  public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
 
   /** The refusal of a claim naming an office that does not manage the person. */
   public static final String OFFICE_MISMATCH = "OFFICE_MISMATCH";
@@ -346,7 +350,7 @@ public final class SettlementService {
     return (Settlement) o;
   }
 
-  private ApiError rejection(Rejection r) {
-    return new ApiError(422, r.code().name(), r.field(), r.message());
+  private Refusal rejection(Rejection r) {
+    return new Refusal(Refusal.Kind.UNPROCESSABLE, r.code().name(), r.field(), r.message());
   }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * A circuit breaker around the database (Resilience4j, used without blocking: permission is asked
@@ -117,7 +117,7 @@ public final class DbGuard {
     if (e instanceof Unavailable || e instanceof CallNotPermittedException) {
       return true;
     }
-    if (e instanceof ApiError) {
+    if (e instanceof Refusal) {
       return false;
     }
     if (e instanceof PgException) {
