@@ -28,7 +28,7 @@ import org.yizhan.gateway.infra.db.Sql;
  * owed; it is locked ({@code FOR UPDATE}, via an upsert) before any movement, so balances never
  * race, and a check recomputes both from the transfers.
  */
-public final class PrepaymentLedger {
+final class PrepaymentLedger {
   static final Field<?>[] ACCOUNT_COLUMNS = {
     PREPAYMENT_ACCOUNT.ID,
     PREPAYMENT_ACCOUNT.OFFICE_CODE,

@@ -10,8 +10,12 @@ import org.yizhan.core.model.IdNumber;
 import org.yizhan.gateway.identity.ManagingOffice;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.db.Ids;
-import org.yizhan.gateway.nhsa.Admissions.Admission;
-import org.yizhan.gateway.service.SettlementService;
+import org.yizhan.gateway.inpatient.Admissions;
+import org.yizhan.gateway.inpatient.Admissions.Admission;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.inpatient.SetlIds;
+import org.yizhan.gateway.settlement.SettlementService;
 
 /**
  * 2401 入院办理 (admit), 2404 its undo (cancel the admission), 2402 出院办理 (discharge) and 2405 its undo.

@@ -18,13 +18,16 @@ import java.util.regex.Pattern;
 import org.yizhan.core.engine.SettlementEngine;
 import org.yizhan.core.model.Category;
 import org.yizhan.core.model.ClaimLine;
-import org.yizhan.gateway.http.ClaimParser;
 import org.yizhan.gateway.infra.db.DbGuard;
-import org.yizhan.gateway.nhsa.Admissions.Admission;
-import org.yizhan.gateway.nhsa.Admissions.Fee;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.SettlementRecord;
-import org.yizhan.gateway.store.SettlementRecord.LineRecord;
+import org.yizhan.gateway.inpatient.Admissions;
+import org.yizhan.gateway.inpatient.Admissions.Admission;
+import org.yizhan.gateway.inpatient.Admissions.Fee;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.settlement.ClaimInput;
+import org.yizhan.gateway.settlement.SettlementRecord;
+import org.yizhan.gateway.settlement.SettlementRecord.LineRecord;
+import org.yizhan.gateway.settlement.SettlementService;
 
 /**
  * 2301 费用明细上传 (upload fee details) and 2302 its undo.
@@ -92,7 +95,7 @@ final class FeeTransactions {
               Admissions.checkPerson(a, psn, items.get(0).path("psn_no"));
               var claim = Claims.of(a, fees, call.hospital(), priceDate(a, fees));
               return service
-                  .preview(ClaimParser.parsed(claim, a.name()))
+                  .preview(ClaimInput.of(claim, a.name()))
                   .recover(e -> Future.failedFuture(Claims.national(e, paths)));
             })
         .map(

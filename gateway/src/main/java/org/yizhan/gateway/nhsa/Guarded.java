@@ -3,6 +3,7 @@ package org.yizhan.gateway.nhsa;
 import io.vertx.core.Future;
 import java.util.function.Supplier;
 import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.inpatient.NhsaError;
 
 /**
  * Database calls through the circuit breaker, with refusals kept apart. A refusal ({@link

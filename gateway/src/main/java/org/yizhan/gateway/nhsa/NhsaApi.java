@@ -16,15 +16,16 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
-import org.yizhan.gateway.http.HttpRefusal;
-import org.yizhan.gateway.http.Json;
-import org.yizhan.gateway.http.Routes;
-import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.json.Json;
 import org.yizhan.gateway.infra.refusal.Refusal;
-import org.yizhan.gateway.security.HospitalGate;
-import org.yizhan.gateway.service.SettlementService;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.settlement.SettlementService;
+import org.yizhan.gateway.web.HospitalGate;
+import org.yizhan.gateway.web.HttpRefusal;
+import org.yizhan.gateway.web.Routes;
+import org.yizhan.gateway.web.Transport;
 
 /**
  * The national interface's front door: {@code POST /fsi/api/rsfComIfsService/callService} (the
@@ -136,7 +137,7 @@ public final class NhsaApi {
     if (ctx.request().method() != POST) {
       message = "method: messages are sent with POST, not " + ctx.request().method();
     } else if (e instanceof NhsaError) {
-      status = ((NhsaError) e).httpStatus();
+      status = 200;
       message = e.getMessage();
     } else if (e instanceof Refusal) {
       Refusal a = (Refusal) e;

@@ -20,7 +20,9 @@ import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.ManagingOffice;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.refusal.Refusal;
-import org.yizhan.gateway.service.SettlementService;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.settlement.SettlementService;
 
 /**
  * 1101 人员信息获取 (who is this person, with psn_no and identities) and 5206 人员累计信息查询 (the person's

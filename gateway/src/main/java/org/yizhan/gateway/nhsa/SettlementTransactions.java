@@ -9,13 +9,17 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.Fen;
-import org.yizhan.gateway.http.ClaimParser;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.refusal.Refusal;
-import org.yizhan.gateway.nhsa.Admissions.Admission;
-import org.yizhan.gateway.nhsa.Admissions.Fee;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.SettlementRecord;
+import org.yizhan.gateway.inpatient.Admissions;
+import org.yizhan.gateway.inpatient.Admissions.Admission;
+import org.yizhan.gateway.inpatient.Admissions.Fee;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.inpatient.SetlIds;
+import org.yizhan.gateway.settlement.ClaimInput;
+import org.yizhan.gateway.settlement.SettlementRecord;
+import org.yizhan.gateway.settlement.SettlementService;
 
 /**
  * 2303 住院预结算 (preview), 2304 住院结算 (settle) and 2305 住院结算撤销 (reverse), through the same {@link
@@ -51,8 +55,8 @@ final class SettlementTransactions {
 
   /** An admission ready to settle: the claim and how its lines are named in messages. */
   private record Settling(Admission admission, Claim claim, List<String> paths) {
-    ClaimParser.Parsed parsed() {
-      return ClaimParser.parsed(claim, admission.name());
+    ClaimInput parsed() {
+      return ClaimInput.of(claim, admission.name());
     }
   }
 
