@@ -17,7 +17,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jooq.Table;
 import org.yizhan.core.model.ClaimLine;
 import org.yizhan.core.model.Fen;
@@ -229,14 +231,27 @@ public final class Admissions {
   }
 
   /** Undoes the live rows of {@code kind} of an admission; the rows' ids or fee numbers. */
-  public static Future<RowSet<Row>> undoLive(
+  /** Undoes the live rows of {@code kind} of an admission; gives how many were undone. */
+  public static Future<Integer> undoLive(
       SqlConnection conn, Kind kind, String mdtrtId, String byMsgid) {
-    return conn.preparedQuery(kind.undoLive).execute(Tuple.of(mdtrtId, byMsgid));
+    return conn.preparedQuery(kind.undoLive)
+        .execute(Tuple.of(mdtrtId, byMsgid))
+        .map(RowSet::rowCount);
   }
 
-  public static Future<RowSet<Row>> undoFees(
+  /** Undoes the live fee lines {@code sns} of an admission; gives the numbers undone. */
+  public static Future<Set<String>> undoFees(
       SqlConnection conn, String mdtrtId, String byMsgid, String[] sns) {
-    return conn.preparedQuery(UNDO_FEES_BY_SN).execute(Tuple.of(mdtrtId, byMsgid, sns));
+    return conn.preparedQuery(UNDO_FEES_BY_SN)
+        .execute(Tuple.of(mdtrtId, byMsgid, sns))
+        .map(
+            rows -> {
+              Set<String> undone = new HashSet<>();
+              for (Row r : rows) {
+                undone.add(r.getString("feedetl_sn"));
+              }
+              return undone;
+            });
   }
 
   /** 2601 of a message that made rows: undoes them. */

@@ -117,7 +117,7 @@ final class AdmissionTransactions {
                             a ->
                                 Admissions.undoLive(
                                     conn, Admissions.Kind.ADMISSION, mdtrtId, call.msgid()))
-                        .compose(rows -> Admissions.bumpVersion(conn, mdtrtId))));
+                        .compose(undone -> Admissions.bumpVersion(conn, mdtrtId))));
   }
 
   /** 2402: input.dscginfo {mdtrt_id, psn_no, insutype, endtime}. */
@@ -174,8 +174,8 @@ final class AdmissionTransactions {
                                 Admissions.undoLive(
                                     conn, Admissions.Kind.DISCHARGE, mdtrtId, call.msgid()))
                         .compose(
-                            rows -> {
-                              if (rows.rowCount() == 0) {
+                            undone -> {
+                              if (undone == 0) {
                                 throw NhsaError.invalid(
                                     in.path("mdtrt_id"),
                                     "names an admission that is not discharged");

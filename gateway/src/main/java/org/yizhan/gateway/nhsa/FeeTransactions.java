@@ -3,7 +3,6 @@ package org.yizhan.gateway.nhsa;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import java.io.IOException;
 import java.time.Clock;
@@ -222,15 +221,12 @@ final class FeeTransactions {
                             a ->
                                 sns.contains(ALL)
                                     ? Admissions.undoLive(
-                                        conn, Admissions.Kind.FEE, mdtrt, call.msgid())
+                                            conn, Admissions.Kind.FEE, mdtrt, call.msgid())
+                                        .map(n -> Set.<String>of())
                                     : Admissions.undoFees(
                                         conn, mdtrt, call.msgid(), sns.toArray(new String[0])))
                         .compose(
-                            rows -> {
-                              Set<String> undone = new HashSet<>();
-                              for (Row r : rows) {
-                                undone.add(r.getString("feedetl_sn"));
-                              }
+                            undone -> {
                               for (String sn : sns) {
                                 if (!ALL.equals(sn) && !undone.contains(sn)) {
                                   throw NhsaError.invalid(

@@ -6,8 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
+import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.infra.db.DbGuard;
-import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * What operators and orchestrators call: liveness (the process answers), readiness (the database
@@ -37,7 +37,7 @@ public final class OpsApi {
   }
 
   private void ready(RoutingContext ctx) {
-    Future<?> ping = Sql.ping(pool).timeout(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    Future<?> ping = Database.ping(pool).timeout(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     ping.onComplete(
         ar -> {
           boolean db = ar.succeeded();

@@ -1,6 +1,8 @@
 package org.yizhan.gateway.infra.db;
 
+import io.vertx.core.Future;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.SqlClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +48,11 @@ public final class Database implements AutoCloseable {
     this.jdbcUrl = jdbcUrl;
     this.user = user;
     this.password = password;
+  }
+
+  /** Whether the database answers: one round trip of {@code SELECT 1} (the readiness check). */
+  public static Future<?> ping(SqlClient client) {
+    return client.query("SELECT 1").execute();
   }
 
   /** Connects to the configured server, or starts the embedded one. Blocking. */

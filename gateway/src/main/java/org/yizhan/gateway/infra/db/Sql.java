@@ -1,8 +1,6 @@
 package org.yizhan.gateway.infra.db;
 
-import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.data.Numeric;
 import java.math.BigDecimal;
 import org.jooq.DSLContext;
@@ -98,10 +96,5 @@ public final class Sql {
   public static Long fenOrNull(Row row, String column) {
     Numeric n = row.getNumeric(column);
     return n == null ? null : Fen.fromYuan(n.bigDecimalValue());
-  }
-
-  /** Whether the database answers: one round trip of {@code SELECT 1} (the readiness check). */
-  public static Future<?> ping(SqlClient client) {
-    return client.query("SELECT 1").execute();
   }
 }
