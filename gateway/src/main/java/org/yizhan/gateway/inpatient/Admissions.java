@@ -231,12 +231,15 @@ public final class Admissions {
   }
 
   /** Undoes the live rows of {@code kind} of an admission; the rows' ids or fee numbers. */
-  /** Undoes the live rows of {@code kind} of an admission; gives how many were undone. */
-  public static Future<Integer> undoLive(
+  /**
+   * Undoes the live rows of {@code kind} of an admission; gives what was undone: the fee lines'
+   * numbers (feedetl_sn) for fees, the admission's mdtrt_id otherwise (empty when nothing was).
+   */
+  public static Future<Set<String>> undoLive(
       SqlConnection conn, Kind kind, String mdtrtId, String byMsgid) {
     return conn.preparedQuery(kind.undoLive)
         .execute(Tuple.of(mdtrtId, byMsgid))
-        .map(RowSet::rowCount);
+        .map(Admissions::firstColumn);
   }
 
   /** Undoes the live fee lines {@code sns} of an admission; gives the numbers undone. */
@@ -244,14 +247,15 @@ public final class Admissions {
       SqlConnection conn, String mdtrtId, String byMsgid, String[] sns) {
     return conn.preparedQuery(UNDO_FEES_BY_SN)
         .execute(Tuple.of(mdtrtId, byMsgid, sns))
-        .map(
-            rows -> {
-              Set<String> undone = new HashSet<>();
-              for (Row r : rows) {
-                undone.add(r.getString("feedetl_sn"));
-              }
-              return undone;
-            });
+        .map(Admissions::firstColumn);
+  }
+
+  private static Set<String> firstColumn(RowSet<Row> rows) {
+    Set<String> out = new HashSet<>();
+    for (Row r : rows) {
+      out.add(r.getString(0));
+    }
+    return out;
   }
 
   /** 2601 of a message that made rows: undoes them. */

@@ -175,7 +175,7 @@ final class AdmissionTransactions {
                                     conn, Admissions.Kind.DISCHARGE, mdtrtId, call.msgid()))
                         .compose(
                             undone -> {
-                              if (undone == 0) {
+                              if (undone.isEmpty()) {
                                 throw NhsaError.invalid(
                                     in.path("mdtrt_id"),
                                     "names an admission that is not discharged");

@@ -221,8 +221,7 @@ final class FeeTransactions {
                             a ->
                                 sns.contains(ALL)
                                     ? Admissions.undoLive(
-                                            conn, Admissions.Kind.FEE, mdtrt, call.msgid())
-                                        .map(n -> Set.<String>of())
+                                        conn, Admissions.Kind.FEE, mdtrt, call.msgid())
                                     : Admissions.undoFees(
                                         conn, mdtrt, call.msgid(), sns.toArray(new String[0])))
                         .compose(
