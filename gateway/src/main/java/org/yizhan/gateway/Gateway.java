@@ -1,8 +1,8 @@
 package org.yizhan.gateway;
 
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL_KEY;
-import static org.yizhan.gateway.store.schema.Tables.MANAGER;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL_KEY;
+import static org.yizhan.gateway.infra.db.schema.Tables.MANAGER;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -36,37 +36,37 @@ import org.yizhan.gateway.config.CatalogueFiles;
 import org.yizhan.gateway.config.Hospitals;
 import org.yizhan.gateway.config.Managers;
 import org.yizhan.gateway.config.PolicyFiles;
-import org.yizhan.gateway.http.HospitalApi;
-import org.yizhan.gateway.http.HttpContext;
-import org.yizhan.gateway.http.HttpVerticle;
-import org.yizhan.gateway.http.ManagementServer;
-import org.yizhan.gateway.http.ManagerApi;
-import org.yizhan.gateway.http.OpsApi;
-import org.yizhan.gateway.http.Routes;
-import org.yizhan.gateway.http.Transport;
+import org.yizhan.gateway.hospital.HospitalApi;
 import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.IdentityService;
+import org.yizhan.gateway.infra.db.Database;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.ledger.LedgerService;
+import org.yizhan.gateway.manager.ManagerApi;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.nhsa.NhsaApi;
 import org.yizhan.gateway.security.AddressLimiter;
-import org.yizhan.gateway.security.FairShare;
 import org.yizhan.gateway.security.HospitalAuth;
-import org.yizhan.gateway.security.HospitalGate;
 import org.yizhan.gateway.security.HospitalKeys;
-import org.yizhan.gateway.security.Limits;
 import org.yizhan.gateway.security.LoginGuard;
 import org.yizhan.gateway.security.ManagerAuth;
 import org.yizhan.gateway.security.NationalSignature;
 import org.yizhan.gateway.security.RequestVerifier;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.Database;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.SettlementQueries;
-import org.yizhan.gateway.store.SettlementStore;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.settlement.SettlementQueries;
+import org.yizhan.gateway.settlement.SettlementService;
+import org.yizhan.gateway.settlement.SettlementStore;
+import org.yizhan.gateway.web.FairShare;
+import org.yizhan.gateway.web.HospitalGate;
+import org.yizhan.gateway.web.HttpContext;
+import org.yizhan.gateway.web.HttpVerticle;
+import org.yizhan.gateway.web.Limits;
+import org.yizhan.gateway.web.ManagementServer;
+import org.yizhan.gateway.web.OpsApi;
+import org.yizhan.gateway.web.Routes;
+import org.yizhan.gateway.web.Transport;
 
 /**
  * The running gateway: configuration loaded, the reactive pool open, the hospital registry

@@ -1,6 +1,6 @@
 package org.yizhan.gateway.identity;
 
-import static org.yizhan.gateway.store.schema.Tables.PERSON_IDENTITY;
+import static org.yizhan.gateway.infra.db.schema.Tables.PERSON_IDENTITY;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,9 +25,9 @@ import org.jooq.impl.DSL;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.audit.Audit;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * An office's roster as CSV: imported whole or not at all, and exported.
@@ -208,8 +208,8 @@ public final class IdentityRoster {
       String at = "line " + (i + 2);
       if (!ManagingOffice.manages(m.officeCode(), d.personIdNo())) {
         String f = at + ": person_id_no";
-        throw new ApiError(
-            403,
+        throw new Refusal(
+            Refusal.Kind.FORBIDDEN,
             "NOT_MANAGING_OFFICE",
             f,
             f
@@ -396,8 +396,8 @@ public final class IdentityRoster {
       idNo = IdNumber.parse(h.value(c, RosterFile.Column.PERSON_ID_NO), latestBirth).value();
     } catch (IdNumber.Invalid e) {
       String f = at + ": person_id_no";
-      throw new ApiError(
-          422,
+      throw new Refusal(
+          Refusal.Kind.UNPROCESSABLE,
           "INVALID_ID_NUMBER",
           f,
           f + " is not a valid ID number: " + e.getMessage() + "; nothing was imported");
@@ -422,7 +422,7 @@ public final class IdentityRoster {
             idNo, name.isEmpty() ? null : name, category, from, to, confirmed, lifted);
     try {
       d.check();
-    } catch (ApiError e) {
+    } catch (Refusal e) {
       throw refused(at, e.field() == null ? "file" : snake(e.field()), e.getMessage());
     }
     return d;
@@ -432,9 +432,10 @@ public final class IdentityRoster {
     return field.replaceAll("([A-Z])", "_$1").toLowerCase();
   }
 
-  static ApiError refused(String at, String field, String why) {
+  static Refusal refused(String at, String field, String why) {
     String f = at + ": " + field;
-    return new ApiError(422, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
+    return new Refusal(
+        Refusal.Kind.UNPROCESSABLE, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
   }
 
   /** The office's current identities as CSV: the import's columns, then id, version, recorded. */

@@ -38,7 +38,7 @@ import org.dhatim.fastexcel.reader.ReadableWorkbook;
 import org.dhatim.fastexcel.reader.ReadingOptions;
 import org.dhatim.fastexcel.reader.Row;
 import org.yizhan.core.model.IdentityCategory;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * A roster file as county offices have them, read into rows of text before the roster's checks.
@@ -390,7 +390,7 @@ public final class RosterFile {
     } catch (IOException | UncheckedIOException e) {
       throw refused("file", "file", "is not a readable .xlsx workbook");
     } catch (RuntimeException e) {
-      if (e instanceof ApiError) {
+      if (e instanceof Refusal) {
         throw e;
       }
       // The library's message may quote a cell; name only the file.
@@ -612,8 +612,9 @@ public final class RosterFile {
         "must be a date like 2018-01-01, 2018/1/1, 2018年1月1日 or an Excel serial date number");
   }
 
-  static ApiError refused(String at, String field, String why) {
+  static Refusal refused(String at, String field, String why) {
     String f = at + ": " + field;
-    return new ApiError(422, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
+    return new Refusal(
+        Refusal.Kind.UNPROCESSABLE, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
   }
 }
