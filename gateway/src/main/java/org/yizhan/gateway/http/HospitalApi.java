@@ -3,18 +3,21 @@ package org.yizhan.gateway.http;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
+import static org.yizhan.gateway.http.Requests.body;
+import static org.yizhan.gateway.http.Requests.dateParam;
+import static org.yizhan.gateway.http.Requests.intParam;
+import static org.yizhan.gateway.http.Requests.json;
+import static org.yizhan.gateway.http.Requests.parseInt;
+import static org.yizhan.gateway.http.Responses.answered;
+import static org.yizhan.gateway.http.Responses.reply;
+import static org.yizhan.gateway.http.Responses.send;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -40,7 +43,6 @@ public final class HospitalApi {
   /** The largest page of a search. */
   static final int MAX_PAGE_SIZE = 200;
 
-  static final Pattern ASCII_INT = Pattern.compile("-?[0-9]{1,9}");
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
   private final SettlementService service;
@@ -106,23 +108,6 @@ public final class HospitalApi {
 
   static Principal principal(RoutingContext ctx) {
     return ctx.get(PRINCIPAL);
-  }
-
-  /** Refuses a body that is not declared JSON (415) before the handler runs. */
-  static Handler<RoutingContext> json(Handler<RoutingContext> h) {
-    return ctx -> {
-      String type = ctx.request().getHeader("Content-Type");
-      if (type == null || !type.toLowerCase().startsWith("application/json")) {
-        ctx.fail(
-            new ApiError(
-                415,
-                "UNSUPPORTED_MEDIA_TYPE",
-                "Content-Type",
-                "Content-Type must be application/json"));
-        return;
-      }
-      h.handle(ctx);
-    };
   }
 
   private void preview(RoutingContext ctx) {
@@ -265,11 +250,6 @@ public final class HospitalApi {
     g.writeEndObject();
   }
 
-  static byte[] body(RoutingContext ctx) {
-    Buffer b = ctx.body() == null ? null : ctx.body().buffer();
-    return b == null ? null : b.getBytes();
-  }
-
   static UUID settlementId(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     try {
@@ -279,46 +259,6 @@ public final class HospitalApi {
       return UUID.fromString(id);
     } catch (IllegalArgumentException e) {
       throw ApiError.notFound("settlement");
-    }
-  }
-
-  static LocalDate dateParam(RoutingContext ctx, String name) {
-    List<String> all = ctx.queryParam(name);
-    if (all.isEmpty()) {
-      return null;
-    }
-    if (all.size() > 1) {
-      throw ApiError.invalid(name, "must be given once");
-    }
-    return parseDate(all.get(0), name);
-  }
-
-  static LocalDate parseDate(String s, String name) {
-    try {
-      return LocalDate.parse(s);
-    } catch (DateTimeParseException e) {
-      throw ApiError.invalid(name, "must be a date like 2018-03-20");
-    }
-  }
-
-  static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String s = ctx.queryParams().get(name);
-    return s == null ? fallback : parseInt(s, name, min, max);
-  }
-
-  static int parseInt(String s, String name, int min, int max) {
-    try {
-      // ASCII digits only: Integer.parseInt also reads full-width and other scripts' digits.
-      if (!ASCII_INT.matcher(s).matches()) {
-        throw new NumberFormatException();
-      }
-      int v = Integer.parseInt(s);
-      if (v < min || v > max) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw ApiError.invalid(name, "must be a whole number from " + min + " to " + max);
     }
   }
 
@@ -391,27 +331,5 @@ public final class HospitalApi {
     g.writeBooleanField("valid", k.valid());
     g.writeBooleanField("inUse", k.keyId().equals(who.keyId()));
     g.writeEndObject();
-  }
-
-  static void reply(RoutingContext ctx, Future<Buffer> body, int status) {
-    body.onSuccess(b -> send(ctx, status, b)).onFailure(ctx::fail);
-  }
-
-  /**
-   * Whether the response is already out (the request timed out and was answered 503) or the client
-   * is gone: a late outcome must then not touch the response, whose head is sent.
-   */
-  static boolean answered(RoutingContext ctx) {
-    return ctx.response().ended() || ctx.response().closed() || ctx.response().headWritten();
-  }
-
-  static void send(RoutingContext ctx, int status, Buffer body) {
-    if (answered(ctx)) {
-      return;
-    }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(body);
   }
 }

@@ -80,10 +80,7 @@ public final class HttpVerticle extends VerticleBase {
     app.mount(routes);
     routes.add(HttpMethod.GET, "/openapi.yaml", this::openApi);
     router.route().last().handler(routes::unmatched);
-    router
-        .route()
-        .last()
-        .handler(ctx -> ctx.fail(new ApiError(404, "NOT_FOUND", null, "no such route")));
+    router.route().last().handler(ctx -> ctx.fail(Responses.noSuchRoute()));
     router.route().failureHandler(this::failure);
     // A failure arriving after the answer (a database call finishing after the request timed out)
     // finds no failure handler; Vert.x Web would log a bare ERROR for it. It is expected: DEBUG.
@@ -392,7 +389,7 @@ public final class HttpVerticle extends VerticleBase {
         case 401:
           return ApiError.unauthenticated("authentication required");
         case 404:
-          return new ApiError(404, "NOT_FOUND", null, "no such route");
+          return Responses.noSuchRoute();
         case 405:
           return new ApiError(
               405, "METHOD_NOT_ALLOWED", null, "this route does not take that method");

@@ -94,7 +94,7 @@ final class MalformedRequests {
   static Future<Void> write(HttpServerResponse response, ApiError error, String requestId) {
     return response
         .setStatusCode(error.status())
-        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Content-Type", Responses.JSON)
         .end(
             SettlementJson.render(
                 g -> {

@@ -63,8 +63,8 @@ final class Reconciliation {
   }
 
   void totals(RoutingContext ctx) {
-    LocalDate day = HospitalApi.parseDate(ctx.pathParam("date"), "date");
-    HospitalApi.reply(
+    LocalDate day = Requests.parseDate(ctx.pathParam("date"), "date");
+    Responses.reply(
         ctx,
         service
             .day(HospitalApi.principal(ctx), day)
@@ -73,11 +73,11 @@ final class Reconciliation {
   }
 
   void compare(RoutingContext ctx) {
-    LocalDate day = HospitalApi.parseDate(ctx.pathParam("date"), "date");
-    Fields body = Fields.of(Json.parse(HospitalApi.body(ctx)), "", BODY_FIELDS);
+    LocalDate day = Requests.parseDate(ctx.pathParam("date"), "date");
+    Fields body = Fields.of(Json.parse(Requests.body(ctx)), "", BODY_FIELDS);
     TheirTotals theirs = theirTotals(body.raw("totals"));
     Map<String, Item> theirItems = theirItems(body.raw("settlements"));
-    HospitalApi.reply(
+    Responses.reply(
         ctx,
         service
             .day(HospitalApi.principal(ctx), day)

@@ -70,7 +70,7 @@ public final class Routes {
   void unmatched(RoutingContext ctx) {
     Set<String> methods = methodsFor(ctx.normalizedPath());
     if (methods.isEmpty()) {
-      ctx.fail(new ApiError(404, "NOT_FOUND", null, "no such route"));
+      ctx.fail(Responses.noSuchRoute());
     } else {
       ctx.response().putHeader("Allow", String.join(", ", methods));
       ctx.fail(
