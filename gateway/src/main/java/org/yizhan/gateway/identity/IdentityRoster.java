@@ -335,20 +335,20 @@ public final class IdentityRoster {
     List<IdentityService.Draft> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     if (format == RosterFile.Format.XLSX) {
-      RosterFile.xlsx(file, (h, l) -> accept(out, seen, h, l, false, latestBirth));
+      RosterXlsx.read(file, (h, l) -> accept(out, seen, h, l, false, latestBirth));
     } else {
-      Iterator<RosterFile.Line> lines = RosterFile.csv(RosterFile.decode(file));
+      Iterator<RosterFile.Line> lines = RosterCsv.csv(RosterCsv.decode(file));
       RosterFile.Header h = null;
       while (lines.hasNext()) {
         RosterFile.Line l = lines.next();
         if (h == null) {
-          h = RosterFile.header("line " + l.number(), l.cells());
+          h = RosterValues.header("line " + l.number(), l.cells());
           continue;
         }
         accept(out, seen, h, l, true, latestBirth);
       }
       if (h == null) {
-        throw refused("line 1", "header", "the file is empty; " + RosterFile.expected());
+        throw refused("line 1", "header", "the file is empty; " + RosterValues.expected());
       }
     }
     if (out.isEmpty()) {
@@ -410,13 +410,14 @@ public final class IdentityRoster {
     if (!NAME.matcher(name).matches()) {
       throw refused(at, "person_name", "must be at most 64 printable characters");
     }
-    IdentityCategory category = RosterFile.category(at, h.value(c, RosterFile.Column.CATEGORY));
+    IdentityCategory category = RosterValues.category(at, h.value(c, RosterFile.Column.CATEGORY));
     LocalDate from =
-        RosterFile.date(at, "valid_from", h.value(c, RosterFile.Column.VALID_FROM), false);
-    LocalDate to = RosterFile.date(at, "valid_to", h.value(c, RosterFile.Column.VALID_TO), true);
-    boolean confirmed = RosterFile.bool(at, "confirmed", h.value(c, RosterFile.Column.CONFIRMED));
+        RosterValues.date(at, "valid_from", h.value(c, RosterFile.Column.VALID_FROM), false);
+    LocalDate to = RosterValues.date(at, "valid_to", h.value(c, RosterFile.Column.VALID_TO), true);
+    boolean confirmed = RosterValues.bool(at, "confirmed", h.value(c, RosterFile.Column.CONFIRMED));
     LocalDate lifted =
-        RosterFile.date(at, "lifted_out_date", h.value(c, RosterFile.Column.LIFTED_OUT_DATE), true);
+        RosterValues.date(
+            at, "lifted_out_date", h.value(c, RosterFile.Column.LIFTED_OUT_DATE), true);
     IdentityService.Draft d =
         new IdentityService.Draft(
             idNo, name.isEmpty() ? null : name, category, from, to, confirmed, lifted);

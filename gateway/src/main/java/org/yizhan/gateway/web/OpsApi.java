@@ -3,6 +3,7 @@ package org.yizhan.gateway.web;
 import static io.vertx.core.http.HttpMethod.GET;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
@@ -57,11 +58,6 @@ public final class OpsApi {
   }
 
   private static void json(RoutingContext ctx, int status, String body) {
-    if (!ctx.response().ended()) {
-      ctx.response()
-          .setStatusCode(status)
-          .putHeader("Content-Type", "application/json; charset=utf-8")
-          .end(body);
-    }
+    Responses.send(ctx, status, Buffer.buffer(body));
   }
 }
