@@ -2,7 +2,7 @@ package org.yizhan.gateway.insured;
 
 import java.time.LocalDate;
 import java.util.List;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * Whether the register covers a person for a scheme on a day (the admission date of a claim): a
@@ -23,8 +23,8 @@ public sealed interface Coverage {
   /** Not covered, and why. */
   record NotCovered(Reason reason, String message) implements Coverage {
     /** 422 {@code NOT_INSURED} naming the person's field and what is missing. */
-    public ApiError refusal(String field) {
-      return new ApiError(422, NOT_INSURED, field, field + ": " + message);
+    public Refusal refusal(String field) {
+      return new Refusal(Refusal.Kind.UNPROCESSABLE, NOT_INSURED, field, field + ": " + message);
     }
   }
 

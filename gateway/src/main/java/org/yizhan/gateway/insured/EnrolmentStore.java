@@ -1,6 +1,6 @@
 package org.yizhan.gateway.insured;
 
-import static org.yizhan.gateway.store.schema.Tables.INSURED_ENROLMENT;
+import static org.yizhan.gateway.infra.db.schema.Tables.INSURED_ENROLMENT;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -9,7 +9,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * The register's reads: a person's current enrolments (the settlement's check, one indexed query),

@@ -21,7 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 
 /**
@@ -37,6 +37,9 @@ import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
  */
 public final class ImportJobs {
   private static final Logger LOG = LoggerFactory.getLogger(ImportJobs.class);
+
+  /** The refusal of a file over {@link #MAX_FILE_BYTES}; the front door answers it 413. */
+  public static final String FILE_TOO_LARGE = "FILE_TOO_LARGE";
 
   /** Imports running at once per instance: one (the merge locks the register against writers). */
   static final int WORKERS = 1;
@@ -69,7 +72,7 @@ public final class ImportJobs {
       long rowsValidated,
       long rowsWritten,
       long rowsUnchanged,
-      ApiError refusal,
+      Refusal refusal,
       Instant startedAt,
       Instant finishedAt) {}
 
@@ -85,7 +88,7 @@ public final class ImportJobs {
     final RegisterImport.Counters counters = new RegisterImport.Counters();
     volatile State state = State.UPLOADING;
     volatile long bytes;
-    volatile ApiError refusal;
+    volatile Refusal refusal;
     volatile Instant startedAt;
     volatile Instant finishedAt;
 
@@ -184,8 +187,11 @@ public final class ImportJobs {
     Job j = find(m, id);
     if (j.state != State.UPLOADING) {
       return Future.failedFuture(
-          new ApiError(
-              409, "IMPORT_STARTED", "id", "id: the import has started; its file is complete"));
+          new Refusal(
+              Refusal.Kind.CONFLICT,
+              "IMPORT_STARTED",
+              "id",
+              "id: the import has started; its file is complete"));
     }
     return worker.<Job>executeBlocking(() -> append(j, part), false).map(x -> finish(j, more));
   }
@@ -201,7 +207,7 @@ public final class ImportJobs {
       j = jobs.get(id);
     }
     if (j == null || !j.owner.officeCode().equals(m.officeCode())) {
-      throw ApiError.notFound("import " + id);
+      throw Refusal.notFound("import " + id);
     }
     return j;
   }
@@ -211,8 +217,11 @@ public final class ImportJobs {
       if (j.bytes + part.length() > MAX_FILE_BYTES) {
         j.state = State.REFUSED;
         j.refusal =
-            new ApiError(
-                413, "FILE_TOO_LARGE", "file", "file: larger than " + MAX_FILE_BYTES + " bytes");
+            new Refusal(
+                Refusal.Kind.INVALID,
+                FILE_TOO_LARGE,
+                "file",
+                "file: larger than " + MAX_FILE_BYTES + " bytes");
         Files.deleteIfExists(j.file);
         throw j.refusal;
       }
@@ -255,9 +264,9 @@ public final class ImportJobs {
                     RegisterImport.describe(j.owner, sha),
                     j.counters.read.get(),
                     j.counters.written.get());
-              } else if (ar.cause() instanceof ApiError) {
+              } else if (ar.cause() instanceof Refusal) {
                 j.state = State.REFUSED;
-                j.refusal = (ApiError) ar.cause();
+                j.refusal = (Refusal) ar.cause();
                 LOG.info(
                     "register import {} of {} refused: {}",
                     j.id,
@@ -266,8 +275,11 @@ public final class ImportJobs {
               } else {
                 j.state = State.FAILED;
                 j.refusal =
-                    new ApiError(
-                        500, "IMPORT_FAILED", null, "the import failed; nothing was imported");
+                    new Refusal(
+                        Refusal.Kind.UNAVAILABLE,
+                        "IMPORT_FAILED",
+                        null,
+                        "the import failed; nothing was imported");
                 LOG.error("register import {} failed: {}", j.id, ar.cause().toString());
               }
               try {
@@ -292,8 +304,11 @@ public final class ImportJobs {
                         || j.state == State.REFUSED
                         || j.state == State.FAILED));
     if (jobs.size() >= MAX_JOBS) {
-      throw new ApiError(
-          503, "BUSY", null, "too many register imports under way; retry when one has finished");
+      throw new Refusal(
+          Refusal.Kind.UNAVAILABLE,
+          "BUSY",
+          null,
+          "too many register imports under way; retry when one has finished");
     }
   }
 }

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.IdNumber;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * A register file's header and rows, read into {@link EnrolmentDraft}s with the line and field
@@ -133,16 +133,16 @@ final class RegisterFile {
       idNo = IdNumber.parse(h.value(c, Column.PERSON_ID_NO), latestBirth).value();
     } catch (IdNumber.Invalid e) {
       String f = "line " + line + ": person_id_no";
-      throw new ApiError(
-          422,
+      throw new Refusal(
+          Refusal.Kind.UNPROCESSABLE,
           "INVALID_ID_NUMBER",
           f,
           f + " is not a valid ID number: " + e.getMessage() + "; nothing was imported");
     }
     String admdvs = h.value(c, Column.ADMDVS);
     if (!regions.known(admdvs)) {
-      throw new ApiError(
-          422,
+      throw new Refusal(
+          Refusal.Kind.UNPROCESSABLE,
           "UNKNOWN_REGION",
           "line " + line + ": admdvs",
           "line "
@@ -153,8 +153,8 @@ final class RegisterFile {
     }
     if (!Regions.covers(agency, admdvs)) {
       String f = "line " + line + ": admdvs";
-      throw new ApiError(
-          403,
+      throw new Refusal(
+          Refusal.Kind.FORBIDDEN,
           "NOT_AGENCY_REGION",
           f,
           f
@@ -284,8 +284,9 @@ final class RegisterFile {
     throw refused(line, field, "must be a date like 2018-01-01, 2018/1/1, 2018年1月1日 or 20180101");
   }
 
-  static ApiError refused(long line, String field, String why) {
+  static Refusal refused(long line, String field, String why) {
     String f = "line " + line + ": " + field;
-    return new ApiError(422, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
+    return new Refusal(
+        Refusal.Kind.UNPROCESSABLE, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
   }
 }

@@ -35,7 +35,7 @@ import java.util.function.LongConsumer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.yizhan.core.model.IdNumber;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 import org.yizhan.gateway.security.Masking;
 
@@ -329,8 +329,8 @@ final class RegisterImport {
                   ? "overlaps line " + Math.min(prev, line) + " (the same person and scheme)"
                   : "overlaps a current enrolment of the same person and scheme in the register"
                       + " (end it first, or give its start date to change it)";
-          throw new ApiError(
-              409,
+          throw new Refusal(
+              Refusal.Kind.CONFLICT,
               "ENROLMENT_OVERLAP",
               "line " + (lineIsFile && prevIsFile ? Math.max(prev, line) : at) + ": valid_from",
               "line "
@@ -346,8 +346,8 @@ final class RegisterImport {
       try (ResultSet r = p.executeQuery()) {
         if (r.next()) {
           String f = "line " + r.getLong(1) + ": admdvs";
-          throw new ApiError(
-              403,
+          throw new Refusal(
+              Refusal.Kind.FORBIDDEN,
               "NOT_AGENCY_REGION",
               f,
               f
@@ -363,8 +363,8 @@ final class RegisterImport {
       long line = r.getLong(1);
       if (!r.wasNull()) {
         String f = "line " + line + ": card_no";
-        throw new ApiError(
-            409,
+        throw new Refusal(
+            Refusal.Kind.CONFLICT,
             "CARD_OWNED",
             f,
             f + " is a social-security card registered to another person; nothing was imported");

@@ -1,6 +1,6 @@
 package org.yizhan.gateway.insured;
 
-import static org.yizhan.gateway.store.schema.Tables.INSURED_ENROLMENT;
+import static org.yizhan.gateway.infra.db.schema.Tables.INSURED_ENROLMENT;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.yizhan.gateway.audit.Audit;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 import org.yizhan.gateway.security.Masking;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * Single changes to the insured register by an agency: enrol a person, change or end an enrolment.
@@ -128,16 +128,16 @@ public final class RegisterService {
                 .compose(
                     rows -> {
                       if (rows.size() == 0) {
-                        return Future.failedFuture(ApiError.notFound("enrolment " + enrolmentId));
+                        return Future.failedFuture(Refusal.notFound("enrolment " + enrolmentId));
                       }
                       Enrolment current = Enrolment.of(rows.iterator().next());
                       if (!Regions.covers(m.officeCode(), current.admdvs())) {
                         // another region's enrolment is as unknown to this agency as a missing one
-                        return Future.failedFuture(ApiError.notFound("enrolment " + enrolmentId));
+                        return Future.failedFuture(Refusal.notFound("enrolment " + enrolmentId));
                       }
                       EnrolmentDraft next = edit.apply(current.draft()).completed();
                       if (!next.personIdNo().equals(current.personIdNo())) {
-                        throw ApiError.invalid("personIdNo", "an enrolment's person never changes");
+                        throw Refusal.invalid("personIdNo", "an enrolment's person never changes");
                       }
                       check(m, next);
                       if (next.equals(current.draft())) {
@@ -162,7 +162,7 @@ public final class RegisterService {
             versions -> {
               if (versions.isEmpty()
                   || !Regions.covers(m.officeCode(), versions.get(versions.size() - 1).admdvs())) {
-                throw ApiError.notFound("enrolment " + enrolmentId);
+                throw Refusal.notFound("enrolment " + enrolmentId);
               }
               return versions;
             });
@@ -175,8 +175,8 @@ public final class RegisterService {
 
   private void check(ManagerPrincipal m, EnrolmentDraft d) {
     if (!regions.known(d.admdvs())) {
-      throw new ApiError(
-          422,
+      throw new Refusal(
+          Refusal.Kind.UNPROCESSABLE,
           "UNKNOWN_REGION",
           "admdvs",
           "admdvs: not a region this gateway knows (a hospital's or a policy's region, or one"
@@ -186,13 +186,13 @@ public final class RegisterService {
       throw notAgencyRegion("admdvs");
     }
     if (d.validTo() != null && d.validTo().isBefore(d.validFrom())) {
-      throw ApiError.invalid("validTo", "must not be before validFrom " + d.validFrom());
+      throw Refusal.invalid("validTo", "must not be before validFrom " + d.validFrom());
     }
   }
 
-  static ApiError notAgencyRegion(String field) {
-    return new ApiError(
-        403,
+  static Refusal notAgencyRegion(String field) {
+    return new Refusal(
+        Refusal.Kind.FORBIDDEN,
         "NOT_AGENCY_REGION",
         field,
         field + ": the region is another agency's; an agency enrols people of its own region only");
@@ -219,8 +219,8 @@ public final class RegisterService {
                         && e.scheme() == d.scheme()
                         && d.overlaps(e.validFrom(), e.validTo())) {
                       return Future.failedFuture(
-                          new ApiError(
-                              409,
+                          new Refusal(
+                              Refusal.Kind.CONFLICT,
                               "ENROLMENT_OVERLAP",
                               "validFrom",
                               "validFrom: the person is already enrolled in "
@@ -247,8 +247,8 @@ public final class RegisterService {
               for (Row r : rows) {
                 if (!r.getString("person_id_no").equals(d.personIdNo())) {
                   return Future.failedFuture(
-                      new ApiError(
-                          409,
+                      new Refusal(
+                          Refusal.Kind.CONFLICT,
                           "CARD_OWNED",
                           "cardNo",
                           "cardNo: the social-security card is registered to another person"));

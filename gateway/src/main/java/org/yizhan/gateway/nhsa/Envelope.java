@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.yizhan.gateway.inpatient.NhsaError;
 
 /**
  * The national request envelope: which transaction ({@code infno}), which message ({@code msgid}),

@@ -16,14 +16,16 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
-import org.yizhan.gateway.http.ApiError;
-import org.yizhan.gateway.http.Json;
-import org.yizhan.gateway.http.Routes;
-import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityDirectory;
-import org.yizhan.gateway.security.HospitalGate;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.json.Json;
+import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.settlement.SettlementService;
+import org.yizhan.gateway.web.HospitalGate;
+import org.yizhan.gateway.web.HttpRefusal;
+import org.yizhan.gateway.web.Routes;
+import org.yizhan.gateway.web.Transport;
 
 /**
  * The national interface's front door: {@code POST /fsi/api/rsfComIfsService/callService} (the
@@ -135,10 +137,14 @@ public final class NhsaApi {
     if (ctx.request().method() != POST) {
       message = "method: messages are sent with POST, not " + ctx.request().method();
     } else if (e instanceof NhsaError) {
-      status = ((NhsaError) e).httpStatus();
+      status = 200;
       message = e.getMessage();
-    } else if (e instanceof ApiError) {
-      ApiError a = (ApiError) e;
+    } else if (e instanceof Refusal) {
+      Refusal a = (Refusal) e;
+      status = httpStatus(a.kind());
+      message = "[" + a.code() + "] " + a.getMessage();
+    } else if (e instanceof HttpRefusal) {
+      HttpRefusal a = (HttpRefusal) e;
       status = a.status() == 401 || a.status() == 429 || a.status() == 503 ? a.status() : 200;
       message = "[" + a.code() + "] " + a.getMessage();
     } else if (e instanceof DbGuard.Unavailable || e instanceof CallNotPermittedException) {
@@ -160,13 +166,34 @@ public final class NhsaApi {
     if (status == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
     } else if (status == 429) {
-      long wait = e instanceof ApiError ? ((ApiError) e).retryAfterSeconds() : 0;
+      long wait =
+          e instanceof Refusal
+              ? ((Refusal) e).retryAfterSeconds()
+              : e instanceof HttpRefusal ? ((HttpRefusal) e).retryAfterSeconds() : 0;
       ctx.response().putHeader("Retry-After", Long.toString(wait > 0 ? wait : 1));
     } else if (status == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
     Instant received = ctx.get("nhsaReceived");
     send(ctx, status, reply.failure(received, message));
+  }
+
+  /**
+   * The HTTP status of the envelope that answers a refusal of {@code kind}: 200 for every refusal
+   * whose outcome is definite (nothing was done), as the national platform answers; only an unknown
+   * caller (401), one that asks too often (429) and an unavailable store (503) differ.
+   */
+  static int httpStatus(Refusal.Kind kind) {
+    switch (kind) {
+      case UNAUTHENTICATED:
+        return 401;
+      case TOO_MANY:
+        return 429;
+      case UNAVAILABLE:
+        return 503;
+      default:
+        return 200;
+    }
   }
 
   private static String byStatus(int code) {

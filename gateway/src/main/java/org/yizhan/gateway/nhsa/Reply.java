@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.concurrent.ThreadLocalRandom;
-import org.yizhan.gateway.http.SettlementJson;
+import org.yizhan.gateway.infra.json.JsonWriter;
 
 /**
  * Writes the national response envelope: {@code infcode} 0 (success) or -1 (refused, with {@code
@@ -39,9 +39,9 @@ final class Reply {
   }
 
   private Buffer envelope(
-      int infcode, Instant received, String err, String warn, SettlementJson.Writer output) {
+      int infcode, Instant received, String err, String warn, JsonWriter.Writer output) {
     Instant now = clock.instant();
-    return SettlementJson.render(
+    return JsonWriter.render(
         g -> {
           g.writeStartObject();
           g.writeNumberField("infcode", infcode);

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.yizhan.core.model.IdNumber;
+import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.insured.ImportJobs;
 import org.yizhan.gateway.insured.Regions;
 import org.yizhan.gateway.security.ManagerAuth;
-import org.yizhan.gateway.store.Database;
 
 /**
  * Times the insured register's bulk import (issue 15, docs/performance.md): generates a register
