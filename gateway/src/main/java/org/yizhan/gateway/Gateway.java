@@ -36,6 +36,7 @@ import org.yizhan.gateway.config.CatalogueFiles;
 import org.yizhan.gateway.config.Hospitals;
 import org.yizhan.gateway.config.Managers;
 import org.yizhan.gateway.config.PolicyFiles;
+import org.yizhan.gateway.http.CoverageApi;
 import org.yizhan.gateway.http.HospitalApi;
 import org.yizhan.gateway.http.HttpContext;
 import org.yizhan.gateway.http.HttpVerticle;
@@ -447,6 +448,7 @@ public final class Gateway implements HttpContext {
             config.maxStayDays())
         .mount(routes);
     managerApi().mount(routes);
+    new CoverageApi(pool, guard, config.zone(), clock).mount(routes);
     // Vert.x matches "/manager" with or without the trailing slash: redirect only without it.
     routes
         .router()
