@@ -29,7 +29,7 @@ public record SubsidyReport(
   /** A subsidised person: the register's row and the subsidy, null without a standard. */
   public record Line(SubsidyRow row, Subsidy subsidy) {}
 
-  /** Persons (lines) and money, fen, of the lines with a standard. */
+  /** Persons (every line) and money, fen (the lines with a standard). */
   public record Totals(long persons, long contributionFen, long subsidyFen, long paidByPersonFen) {}
 
   /** 财政补助资金: the subsidies of one year in one insurance region. */
