@@ -63,7 +63,7 @@ public final class CoverageStore {
    * identity counts when current, confirmed, valid on the date and recorded by the office that
    * manages the person (the region of the ID number: identity.ManagingOffice), as for settlement.
    */
-  static final String MATCHED =
+  public static final String MATCHED =
       "WITH poor AS ("
           + " SELECT pi.person_id_no, pi.office_code, max(pi.person_name) AS person_name,"
           + " string_agg(pi.category, ',' ORDER BY "
@@ -96,7 +96,7 @@ public final class CoverageStore {
    * The counts per outcome and one page ($4 outcome or null, $5 limit, $6 offset), in one
    * statement: rows of kind 'count' then of kind 'row'.
    */
-  static final String MATCH =
+  public static final String MATCH =
       MATCHED
           + " SELECT 'count' AS kind, outcome, count(*) AS n, NULL::varchar AS person_id_no,"
           + " NULL::char(6) AS office_code, NULL::text AS person_name, NULL::text AS categories,"
