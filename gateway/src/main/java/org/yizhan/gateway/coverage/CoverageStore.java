@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,10 +35,12 @@ import org.yizhan.gateway.store.Sql;
  * written as SQL text rather than jOOQ's DSL so that it reads as the plan in docs/performance.md
  * does; it is still prepared once per connection and bound with values only. Counts per outcome and
  * the requested page come from the same pass: the classified set is materialised once and read
- * twice. Every look is audited in the same transaction, with the scope and the filter, never the
- * people seen.
+ * twice. Every look is audited once answered, with the scope and the filter, never the people seen.
  */
 public final class CoverageStore {
+  /** The audit chain of looks at coverage (reads), apart from the main chain of changes. */
+  static final String AUDIT_CHAIN = "coverage";
+
   /** Rows per page at most. */
   public static final int MAX_PAGE_SIZE = 500;
 
@@ -209,21 +210,14 @@ public final class CoverageStore {
       throw new IllegalArgumentException("page " + page + " of size " + size);
     }
     String o = outcome == null ? null : outcome.name();
-    return pool.withTransaction(
-        conn ->
-            audit(conn, m, "COVERAGE_VIEW", scope, details(date, o).put("page", page))
-                .compose(
-                    v ->
-                        conn.preparedQuery(MATCH)
-                            .execute(
-                                Tuple.of(
-                                    scope.low(),
-                                    scope.high(),
-                                    date,
-                                    o,
-                                    size,
-                                    (long) (page - 1) * size)))
-                .map(rows -> page(rows, date, outcome, page, size)));
+    return audited(
+        m,
+        "COVERAGE_VIEW",
+        scope,
+        details(date, o).put("page", page),
+        pool.preparedQuery(MATCH)
+            .execute(Tuple.of(scope.low(), scope.high(), date, o, size, (long) (page - 1) * size))
+            .map(rows -> page(rows, date, outcome, page, size)));
   }
 
   private static MatchPage page(
@@ -247,25 +241,24 @@ public final class CoverageStore {
   public Future<List<MatchRow>> matchAll(
       ManagerPrincipal m, Scope scope, LocalDate date, Outcome outcome) {
     String o = outcome == null ? null : outcome.name();
-    return pool.withTransaction(
-        conn ->
-            audit(conn, m, "COVERAGE_EXPORT", scope, details(date, o))
-                .compose(
-                    v ->
-                        conn.preparedQuery(MATCH_ALL)
-                            .execute(
-                                Tuple.of(scope.low(), scope.high(), date, o, MAX_EXPORT_ROWS + 1)))
-                .map(
-                    rows -> {
-                      if (rows.size() > MAX_EXPORT_ROWS) {
-                        throw tooMany("outcome");
-                      }
-                      List<MatchRow> out = new ArrayList<>(rows.size());
-                      for (Row r : rows) {
-                        out.add(matchRow(r));
-                      }
-                      return out;
-                    }));
+    return audited(
+        m,
+        "COVERAGE_EXPORT",
+        scope,
+        details(date, o),
+        pool.preparedQuery(MATCH_ALL)
+            .execute(Tuple.of(scope.low(), scope.high(), date, o, MAX_EXPORT_ROWS + 1))
+            .map(
+                rows -> {
+                  if (rows.size() > MAX_EXPORT_ROWS) {
+                    throw tooMany("outcome");
+                  }
+                  List<MatchRow> out = new ArrayList<>(rows.size());
+                  for (Row r : rows) {
+                    out.add(matchRow(r));
+                  }
+                  return out;
+                }));
   }
 
   private static MatchRow matchRow(Row r) {
@@ -295,32 +288,31 @@ public final class CoverageStore {
   /** The subsidised enrolments of {@code year} of the poor of {@code scope}; audited. */
   public Future<List<SubsidyRow>> subsidised(
       ManagerPrincipal m, Scope scope, int year, String action) {
-    return pool.withTransaction(
-        conn ->
-            audit(conn, m, action, scope, new JsonObject().put("year", year))
-                .compose(
-                    v ->
-                        conn.preparedQuery(SUBSIDISED)
-                            .execute(
-                                Tuple.of(scope.low(), scope.high(), year, MAX_EXPORT_ROWS + 1)))
-                .map(
-                    rows -> {
-                      if (rows.size() > MAX_EXPORT_ROWS) {
-                        throw tooMany("office");
-                      }
-                      List<SubsidyRow> out = new ArrayList<>(rows.size());
-                      for (Row r : rows) {
-                        out.add(
-                            new SubsidyRow(
-                                r.getString("person_id_no"),
-                                r.getString("person_name"),
-                                r.getString("office_code"),
-                                r.getString("admdvs"),
-                                r.getInteger("contribution_year"),
-                                categories(r.getString("categories"))));
-                      }
-                      return out;
-                    }));
+    return audited(
+        m,
+        action,
+        scope,
+        new JsonObject().put("year", year),
+        pool.preparedQuery(SUBSIDISED)
+            .execute(Tuple.of(scope.low(), scope.high(), year, MAX_EXPORT_ROWS + 1))
+            .map(
+                rows -> {
+                  if (rows.size() > MAX_EXPORT_ROWS) {
+                    throw tooMany("office");
+                  }
+                  List<SubsidyRow> out = new ArrayList<>(rows.size());
+                  for (Row r : rows) {
+                    out.add(
+                        new SubsidyRow(
+                            r.getString("person_id_no"),
+                            r.getString("person_name"),
+                            r.getString("office_code"),
+                            r.getString("admdvs"),
+                            r.getInteger("contribution_year"),
+                            categories(r.getString("categories"))));
+                  }
+                  return out;
+                }));
   }
 
   // ---- standards
@@ -428,9 +420,28 @@ public final class CoverageStore {
 
   // ---- helpers
 
-  private static Future<Void> audit(
-      SqlConnection conn, ManagerPrincipal m, String action, Scope scope, JsonObject details) {
-    return Audit.append(conn, m.actor(), action, scope.kind(), scope.code(), details);
+  /**
+   * {@code work}'s result once the look is audited: who ({@code m}), what ({@code action}), whose
+   * people ({@code scope}) and the filter, never the people. The entry is appended after the query,
+   * in a short transaction of its own on the {@link #AUDIT_CHAIN} chain: a region's matching takes
+   * seconds, and holding an audit chain's head that long would stall every other audited change.
+   * Nothing is answered unless the entry is written.
+   */
+  private <T> Future<T> audited(
+      ManagerPrincipal m, String action, Scope scope, JsonObject details, Future<T> work) {
+    return work.compose(
+        result ->
+            pool.withTransaction(
+                    conn ->
+                        Audit.append(
+                            conn,
+                            AUDIT_CHAIN,
+                            m.actor(),
+                            action,
+                            scope.kind(),
+                            scope.code(),
+                            details))
+                .map(v -> result));
   }
 
   private static JsonObject details(LocalDate date, String outcome) {

@@ -227,7 +227,9 @@ class CoveragePageBrowserTest {
 
   void chooseAnotherOutcome() {
     new Select(driver.findElement(By.id("coverage-outcome"))).selectByValue("ELSEWHERE");
-    wait.until(d -> d.findElements(By.cssSelector("#coverage-table tbody tr")).size() == 1);
+    // the second page of the outreach list had one row too: wait for the ELSEWHERE one
+    visible(By.cssSelector("#coverage-table tbody tr[data-outcome=ELSEWHERE]"));
+    assertThat(driver.findElements(By.cssSelector("#coverage-table tbody tr"))).hasSize(1);
     WebElement row = driver.findElement(By.cssSelector("#coverage-table tbody tr"));
     assertThat(row.getText()).contains("异地参保").contains("440104");
     assertThat(driver.findElement(By.id("coverage-export")).getAttribute("href"))

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -186,14 +185,31 @@ public final class CoverageMatchBench {
       int runs,
       List<String> plans)
       throws SQLException {
+    // Prepared on the server with its $n parameters, as the gateway's client prepares it
+    try (Statement s = c.createStatement()) {
+      s.execute("DEALLOCATE ALL");
+      s.execute("PREPARE coverage_match AS " + CoverageStore.MATCH);
+    }
+    int offset = what.contains("page 100") ? 99 * 50 : 0;
+    String execute =
+        "EXECUTE coverage_match('"
+            + low
+            + "', '"
+            + high
+            + "', '"
+            + date
+            + "', "
+            + (outcome == null ? "NULL" : "'" + outcome + "'")
+            + ", 50, "
+            + offset
+            + ")";
     long[] millis = new long[runs];
     String counts = "";
     for (int i = 0; i < runs; i++) {
-      try (PreparedStatement s = c.prepareStatement(CoverageStore.MATCH)) {
-        bind(s, low, high, date, outcome, what.contains("page 100") ? 99 * 50 : 0);
+      try (Statement s = c.createStatement()) {
         long t0 = System.nanoTime();
         StringBuilder seen = new StringBuilder();
-        try (ResultSet r = s.executeQuery()) {
+        try (ResultSet r = s.executeQuery(execute)) {
           while (r.next()) {
             if (r.getString("kind").equals("count")) {
               seen.append(r.getString("outcome")).append('=').append(r.getLong("n")).append(' ');
@@ -209,28 +225,14 @@ public final class CoverageMatchBench {
     System.out.printf(
         "%-42s median %6d ms, slowest %6d ms over %d runs; %s%n",
         what, sorted[runs / 2], sorted[runs - 1], runs, counts);
-    try (PreparedStatement s =
-        c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + CoverageStore.MATCH)) {
-      bind(s, low, high, date, outcome, 0);
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + execute)) {
       StringBuilder plan = new StringBuilder("-- " + what + "\n");
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          plan.append(r.getString(1)).append('\n');
-        }
+      while (r.next()) {
+        plan.append(r.getString(1)).append('\n');
       }
       plans.add(plan.toString());
     }
-  }
-
-  static void bind(
-      PreparedStatement s, String low, String high, LocalDate date, String outcome, int offset)
-      throws SQLException {
-    s.setString(1, low);
-    s.setString(2, high);
-    s.setObject(3, date);
-    s.setString(4, outcome);
-    s.setInt(5, 50);
-    s.setLong(6, offset);
   }
 
   static String arg(String[] args, String name, String fallback) {
