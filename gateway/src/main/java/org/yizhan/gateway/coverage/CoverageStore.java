@@ -41,6 +41,12 @@ public final class CoverageStore {
   /** The audit chain of looks at coverage (reads), apart from the main chain of changes. */
   static final String AUDIT_CHAIN = "coverage";
 
+  /**
+   * Memory for the matching's sorts, for its transaction only: a region of a million poor people
+   * sorts about 150 MB of identities over three processes, which the default 4 MB sends to disk.
+   */
+  static final String WORK_MEM = "SET LOCAL work_mem = '64MB'";
+
   /** Rows per page at most. */
   public static final int MAX_PAGE_SIZE = 500;
 
@@ -78,20 +84,20 @@ public final class CoverageStore {
           + " GROUP BY pi.office_code, pi.person_id_no),"
           + " matched AS MATERIALIZED ("
           + " SELECT p.person_id_no, p.office_code, p.person_name, p.categories,"
-          + " CASE WHEN bool_or("
+          + " coalesce(x.outcome, 'NOT_ENROLLED') AS outcome, x.regions"
+          + " FROM poor p LEFT JOIN LATERAL ("
+          + " SELECT CASE WHEN bool_or("
           + HERE
           + " AND e.contribution_status = 'SUBSIDISED') THEN 'SUBSIDISED'"
           + " WHEN bool_or("
           + HERE
           + ") THEN 'NOT_SUBSIDISED'"
-          + " WHEN bool_or(e.person_id_no IS NOT NULL) THEN 'ELSEWHERE'"
-          + " ELSE 'NOT_ENROLLED' END AS outcome,"
+          + " WHEN count(*) > 0 THEN 'ELSEWHERE' END AS outcome,"
           + " string_agg(DISTINCT e.admdvs, ',') AS regions"
-          + " FROM poor p LEFT JOIN insured_enrolment e"
-          + " ON e.person_id_no = p.person_id_no AND e.superseded_at IS NULL"
+          + " FROM insured_enrolment e"
+          + " WHERE e.person_id_no = p.person_id_no AND e.superseded_at IS NULL"
           + " AND e.valid_from <= $3 AND (e.valid_to IS NULL OR e.valid_to >= $3)"
-          + " AND e.contribution_status IN ('PAID', 'SUBSIDISED', 'UNPAID')"
-          + " GROUP BY p.person_id_no, p.office_code, p.person_name, p.categories)";
+          + " AND e.contribution_status IN ('PAID', 'SUBSIDISED', 'UNPAID')) x ON true)";
 
   /**
    * The counts per outcome and one page ($4 outcome or null, $5 limit, $6 offset), in one
@@ -220,6 +226,15 @@ public final class CoverageStore {
             .map(rows -> page(rows, date, outcome, page, size)));
   }
 
+  /**
+   * Runs a matching statement with {@link #WORK_MEM} for its sorts (a region's million identities
+   * sort in memory, not in temporary files: docs/performance.md), in a read-only transaction.
+   */
+  private Future<RowSet<Row>> matching(String sql, Tuple args) {
+    return pool.withTransaction(
+        conn -> conn.query(WORK_MEM).execute().compose(x -> conn.preparedQuery(sql).execute(args)));
+  }
+
   private static MatchPage page(
       RowSet<Row> rows, LocalDate date, Outcome outcome, int page, int size) {
     Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
@@ -246,8 +261,7 @@ public final class CoverageStore {
         "COVERAGE_EXPORT",
         scope,
         details(date, o),
-        pool.preparedQuery(MATCH_ALL)
-            .execute(Tuple.of(scope.low(), scope.high(), date, o, MAX_EXPORT_ROWS + 1))
+        matching(MATCH_ALL, Tuple.of(scope.low(), scope.high(), date, o, MAX_EXPORT_ROWS + 1))
             .map(
                 rows -> {
                   if (rows.size() > MAX_EXPORT_ROWS) {
