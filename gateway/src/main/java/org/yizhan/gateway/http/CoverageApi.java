@@ -49,6 +49,9 @@ public final class CoverageApi {
   static final Pattern OUTCOME =
       Pattern.compile("SUBSIDISED|NOT_SUBSIDISED|NOT_ENROLLED|ELSEWHERE");
 
+  static final Pattern CATEGORY =
+      Pattern.compile("DESTITUTE|SUBSISTENCE|REGISTERED_POOR|ILLNESS_POOR");
+
   /** The most a standard's contribution may be, yuan. */
   static final BigDecimal MAX_CONTRIBUTION = Fen.toYuan(ContributionStandard.MAX_CONTRIBUTION_FEN);
 
@@ -417,7 +420,7 @@ public final class CoverageApi {
     Iterator<String> names = node.fieldNames();
     while (names.hasNext()) {
       String name = names.next();
-      if (!ManagerApi.CATEGORY.matcher(name).matches()) {
+      if (!CATEGORY.matcher(name).matches()) {
         throw ApiError.invalid(
             "subsidies." + name,
             "is not a category: DESTITUTE, SUBSISTENCE, REGISTERED_POOR or ILLNESS_POOR");
