@@ -38,6 +38,7 @@ import org.yizhan.gateway.insured.Regions;
 import org.yizhan.gateway.insured.RegisterService;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.manager.AgencyApi;
+import org.yizhan.gateway.manager.CoverageApi;
 import org.yizhan.gateway.manager.ManagerApi;
 import org.yizhan.gateway.manager.ManagerPage;
 import org.yizhan.gateway.metrics.Metrics;
@@ -338,6 +339,7 @@ public final class Gateway implements HttpContext {
         .mount(routes);
     managerApi().mount(routes);
     agencyApi().mount(routes);
+    new CoverageApi(pool, guard, config.zone(), clock).mount(routes);
     ManagerPage.mount(routes);
   }
 
