@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.yizhan.core.ledger.PrepaymentMode;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.identity.IdentityRoster;
@@ -545,8 +546,8 @@ public final class ManagerApi {
     long id = accountId(ctx);
     Fields f =
         Fields.of(Json.parse(HospitalApi.body(ctx)), "", Set.of("mode", "lowBalanceThreshold"));
-    Account.Mode mode =
-        Account.Mode.valueOf(
+    PrepaymentMode mode =
+        PrepaymentMode.valueOf(
             f.text(
                 "mode",
                 Pattern.compile("HOSPITAL_ADVANCE|REFUSE"),

@@ -29,6 +29,7 @@ import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
+import org.yizhan.core.ledger.PrepaymentMode;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
@@ -360,7 +361,7 @@ public final class LedgerService {
 
   /** Changes an account's mode and low-balance threshold. */
   public Future<Account> settings(
-      ManagerPrincipal m, long accountId, Account.Mode mode, long thresholdFen) {
+      ManagerPrincipal m, long accountId, PrepaymentMode mode, long thresholdFen) {
     return pool.withTransaction(
         conn ->
             lock(conn, m, accountId)

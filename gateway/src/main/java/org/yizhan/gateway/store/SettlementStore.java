@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import org.yizhan.core.ledger.Drawdown;
 import org.yizhan.core.model.AccumulatorDelta;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Claim;
@@ -206,11 +207,11 @@ public final class SettlementStore {
     Claim claim = cmd.claim();
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     Settlement s;
-    Account.Drawdown plan;
+    Drawdown plan;
     if (account == null) {
       // no account of the office at this hospital: nobody has agreed to pay assistance here, so
       // none is paid (rules §8); the patient pays that part and the answer says why
-      plan = Account.Drawdown.NONE;
+      plan = Drawdown.NONE;
       s = computed.withAssistanceRefused(NO_PREPAYMENT_ACCOUNT);
     } else {
       plan = account.plan(computed.assistance().paidFen());
@@ -418,7 +419,7 @@ public final class SettlementStore {
         details);
   }
 
-  private static JsonObject auditDetails(Claim claim, Settlement s, Account.Drawdown plan) {
+  private static JsonObject auditDetails(Claim claim, Settlement s, Drawdown plan) {
     return new JsonObject()
         .put("claimNo", claim.claimNo())
         .put("person", Masking.idNo(claim.personIdNo()))
@@ -526,7 +527,7 @@ public final class SettlementStore {
       SettleCommand cmd,
       Settlement s,
       Account account,
-      Account.Drawdown plan,
+      Drawdown plan,
       OffsetDateTime at,
       LocalDate day) {
     Claim c = cmd.claim();
