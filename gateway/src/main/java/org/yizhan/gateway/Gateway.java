@@ -47,6 +47,7 @@ import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.IdentityService;
+import org.yizhan.gateway.infra.Ticks;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
@@ -182,13 +183,14 @@ public final class Gateway implements HttpContext {
     this.pool = pool;
     this.engine = engine;
     this.clock = clock;
-    this.guard = new DbGuard("database").bindTo(metrics.meterRegistry());
+    this.guard = new DbGuard("database", clock).bindTo(metrics.meterRegistry());
     this.hospitalAuth =
         new HospitalAuth(
             vertx,
             pool,
             new AddressLimiter(
-                config.security().keyLookupsPerSecondPerAddress(), System::nanoTime));
+                config.security().keyLookupsPerSecondPerAddress(), Ticks.nanos(clock)),
+            clock);
     this.requestVerifier =
         new RequestVerifier(pool, clock, config.security().maxClockSkewSeconds());
     this.transport =
@@ -201,7 +203,8 @@ public final class Gateway implements HttpContext {
             config.security().hospitalRequestsPerSecond(),
             config.security().hospitalConcurrentRequests(),
             config.security().managerRequestsPerSecond(),
-            metrics.meterRegistry());
+            metrics.meterRegistry(),
+            clock);
     Map<String, String> hospitalByPaasid = new HashMap<>();
     for (Hospitals.Hospital h : hospitals) {
       hospitalByPaasid.put(h.paasid(), h.code());
@@ -348,7 +351,7 @@ public final class Gateway implements HttpContext {
     if (managers.isEmpty()) {
       return Future.succeededFuture();
     }
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     List<Tuple> rows = new ArrayList<>();
     for (Managers.Manager m : managers) {
       rows.add(Tuple.of(m.username(), m.name(), m.officeCode(), m.passwordHash(), now));
@@ -357,7 +360,7 @@ public final class Gateway implements HttpContext {
   }
 
   private Future<Void> syncHospitals(List<Hospitals.Hospital> hospitals) {
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     List<Tuple> rows = new ArrayList<>();
     List<Tuple> keys = new ArrayList<>();
     for (Hospitals.Hospital h : hospitals) {

@@ -2,14 +2,10 @@ package org.yizhan.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -18,6 +14,7 @@ import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.ClaimLine;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.config.Hospitals.Hospital;
+import org.yizhan.gateway.infra.Digests;
 
 /**
  * Turns the JSON body of a preview or settle request into a {@link Claim}. Shape errors (missing or
@@ -183,15 +180,6 @@ public final class ClaimParser {
       s.append('\u001f').append(l.itemName()).append('\u001f').append(l.quantityE4());
       s.append('\u001f').append(l.unitPriceE6()).append('\u001f').append(l.amountFen());
     }
-    return sha256Hex(s.toString());
-  }
-
-  static String sha256Hex(String text) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Digests.sha256Hex(s.toString());
   }
 }

@@ -674,7 +674,7 @@ public final class ManagerApi {
   private void daily(RoutingContext ctx) {
     long id = accountId(ctx);
     int days = HospitalApi.intParam(ctx, "days", 30, 1, 366);
-    LocalDate from = LocalDate.now(zone).minusDays(days - 1L);
+    LocalDate from = LocalDate.now(clock.withZone(zone)).minusDays(days - 1L);
     reply(
         ctx,
         () ->

@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 import org.yizhan.gateway.store.DbGuard;
 import org.yizhan.gateway.store.Sql;
@@ -138,8 +139,7 @@ public final class HospitalKeys {
                                   }
                                   return conn.preparedQuery(INSERT)
                                       .execute(
-                                          Tuple.of(
-                                              keyId, code, HospitalAuth.sha256Hex(secret), now));
+                                          Tuple.of(keyId, code, Digests.sha256Hex(secret), now));
                                 })
                             .compose(
                                 r ->
