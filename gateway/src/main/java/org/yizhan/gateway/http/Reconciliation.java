@@ -8,13 +8,13 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Fen;
+import org.yizhan.gateway.reconciliation.Diff;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.SettlementQueries;
 import org.yizhan.gateway.store.SettlementRecord;
@@ -258,33 +258,33 @@ final class Reconciliation {
     long netFund = settled.fundPay() + reversed.fundPay();
     long netPersonal = settled.personal() + reversed.personal();
 
-    List<String[]> totalDiffs = new ArrayList<>();
-    diff(totalDiffs, "count", netCount, theirs.count(), false);
-    diff(totalDiffs, "total", netTotal, theirs.total(), true);
-    diff(totalDiffs, "fundPay", netFund, theirs.fundPay(), true);
-    diff(totalDiffs, "personalPay", netPersonal, theirs.personal(), true);
+    List<Diff.Figure> totalDiffs = new ArrayList<>();
+    Diff.figure(totalDiffs, "count", netCount, theirs.count(), false);
+    Diff.figure(totalDiffs, "total", netTotal, theirs.total(), true);
+    Diff.figure(totalDiffs, "fundPay", netFund, theirs.fundPay(), true);
+    Diff.figure(totalDiffs, "personalPay", netPersonal, theirs.personal(), true);
 
     List<Map<String, String>> diffs = new ArrayList<>();
-    Set<String> matched = new HashSet<>();
-    for (Map.Entry<String, Item> e : theirItems.entrySet()) {
-      String id = e.getKey().startsWith("claim:") ? claimKeyToId.get(e.getKey()) : e.getKey();
-      Item their = e.getValue();
-      Item our = id == null ? null : ours.get(id);
-      if (our == null) {
+    List<Diff.Pair<Item>> pairs =
+        Diff.inHospitalOrder(
+            new ArrayList<>(ours.values()),
+            Item::settlementId,
+            new ArrayList<>(theirItems.values()),
+            i -> i.settlementId() != null ? i.settlementId() : claimKeyToId.get(key(i)));
+    for (Diff.Pair<Item> p : pairs) {
+      Item our = p.gateway();
+      Item their = p.hospital();
+      if (p.missingInGateway()) {
         diffs.add(itemDiff("MISSING_IN_GATEWAY", their, null, null, null));
-        continue;
-      }
-      matched.add(id);
-      if (!our.status().equals(their.status())) {
-        diffs.add(itemDiff("REVERSAL_MISMATCH", our, "status", our.status(), their.status()));
-      }
-      amountDiff(diffs, our, "total", our.total(), their.total());
-      amountDiff(diffs, our, "fundPay", our.fundPay(), their.fundPay());
-      amountDiff(diffs, our, "personalPay", our.personal(), their.personal());
-    }
-    for (Map.Entry<String, Item> e : ours.entrySet()) {
-      if (!matched.contains(e.getKey())) {
-        diffs.add(itemDiff("MISSING_IN_HOSPITAL", e.getValue(), null, null, null));
+      } else if (p.missingInHospital()) {
+        diffs.add(itemDiff("MISSING_IN_HOSPITAL", our, null, null, null));
+      } else {
+        if (!our.status().equals(their.status())) {
+          diffs.add(itemDiff("REVERSAL_MISMATCH", our, "status", our.status(), their.status()));
+        }
+        amountDiff(diffs, our, "total", our.total(), their.total());
+        amountDiff(diffs, our, "fundPay", our.fundPay(), their.fundPay());
+        amountDiff(diffs, our, "personalPay", our.personal(), their.personal());
       }
     }
 
@@ -292,13 +292,13 @@ final class Reconciliation {
     g.writeStringField("date", day.toString());
     g.writeBooleanField("balanced", totalDiffs.isEmpty() && diffs.isEmpty());
     g.writeArrayFieldStart("totalsDifferences");
-    for (String[] t : totalDiffs) {
+    for (Diff.Figure t : totalDiffs) {
       g.writeStartObject();
-      g.writeStringField("field", t[0]);
+      g.writeStringField("field", t.field());
       g.writeFieldName("gateway");
-      g.writeNumber(t[1]);
+      g.writeNumber(t.gateway());
       g.writeFieldName("hospital");
-      g.writeNumber(t[2]);
+      g.writeNumber(t.hospital());
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -322,18 +322,6 @@ final class Reconciliation {
         s.totalFen(),
         s.fundPayFen(),
         s.personalPayFen());
-  }
-
-  private static void diff(
-      List<String[]> out, String field, long ours, long theirs, boolean money) {
-    if (ours != theirs) {
-      out.add(
-          new String[] {
-            field,
-            money ? Fen.format(ours) : Long.toString(ours),
-            money ? Fen.format(theirs) : Long.toString(theirs)
-          });
-    }
   }
 
   private static void amountDiff(

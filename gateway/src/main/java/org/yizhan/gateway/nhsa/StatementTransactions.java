@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.nhsa.StatementQueries.Item;
+import org.yizhan.gateway.reconciliation.Diff;
 import org.yizhan.gateway.store.DbGuard;
 
 /**
@@ -81,11 +82,15 @@ final class StatementTransactions {
         .map(
             items -> {
               long[] ours = net(items);
+              List<Diff.Figure> figures = new ArrayList<>();
+              Diff.figure(figures, "medfee_sumamt", ours[1], medfee, true);
+              Diff.figure(figures, "fund_pay_sumamt", ours[2], fund, true);
+              Diff.figure(figures, "acct_pay", 0, acct, true);
+              Diff.figure(figures, "fixmedins_setl_cnt", ours[0], count, false);
               List<String> diffs = new ArrayList<>();
-              diff(diffs, "medfee_sumamt", ours[1], medfee, true);
-              diff(diffs, "fund_pay_sumamt", ours[2], fund, true);
-              diff(diffs, "acct_pay", 0, acct, true);
-              diff(diffs, "fixmedins_setl_cnt", ours[0], count, false);
+              for (Diff.Figure f : figures) {
+                diffs.add(f.field() + " gateway " + f.gateway() + ", hospital " + f.hospital());
+              }
               String dscr =
                   diffs.isEmpty()
                       ? "balanced: "
@@ -145,9 +150,13 @@ final class StatementTransactions {
     List<String[]> out = new ArrayList<>();
     Map<String, Item> mine = new LinkedHashMap<>();
     ours.forEach(i -> mine.put(i.setlId(), i));
-    for (Item o : ours) {
-      Item t = theirs.get(o.setlId());
-      if (t == null) {
+    for (Diff.Pair<Item> p :
+        Diff.inGatewayOrder(ours, Item::setlId, new ArrayList<>(theirs.values()), Item::setlId)) {
+      Item o = p.gateway();
+      Item t = p.hospital();
+      if (p.missingInGateway()) {
+        out.add(row(t, "2", "the hospital has it; the gateway does not"));
+      } else if (p.missingInHospital()) {
         out.add(row(o, "1", "the gateway has it; the hospital does not"));
       } else if (t.refund() != o.refund()
           || t.medfeeFen() != o.medfeeFen()
@@ -162,11 +171,6 @@ final class StatementTransactions {
                     + Fen.format(t.medfeeFen())
                     + ", fund_pay_sumamt "
                     + Fen.format(t.fundFen())));
-      }
-    }
-    for (Item t : theirs.values()) {
-      if (!mine.containsKey(t.setlId())) {
-        out.add(row(t, "2", "the hospital has it; the gateway does not"));
       }
     }
     String dscr =
@@ -221,17 +225,6 @@ final class StatementTransactions {
       t[2] += i.fundFen();
     }
     return t;
-  }
-
-  private static void diff(List<String> out, String field, long ours, long theirs, boolean money) {
-    if (ours != theirs) {
-      out.add(
-          field
-              + " gateway "
-              + (money ? Fen.format(ours) : Long.toString(ours))
-              + ", hospital "
-              + (money ? Fen.format(theirs) : Long.toString(theirs)));
-    }
   }
 
   private static void stmtinfo(JsonGenerator g, String office, boolean balanced, String dscr)
