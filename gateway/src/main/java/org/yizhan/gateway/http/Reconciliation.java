@@ -17,7 +17,7 @@ import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.reconciliation.Diff;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.SettlementQueries;
-import org.yizhan.gateway.store.SettlementRecord;
+import org.yizhan.gateway.store.SettlementView;
 
 /**
  * Daily reconciliation (对账) between a hospital and the gateway.
@@ -148,17 +148,17 @@ final class Reconciliation {
     return i.settlementId() != null ? i.settlementId() : "claim:" + i.claimNo();
   }
 
-  private static Totals settledTotals(List<SettlementRecord> settled) {
+  private static Totals settledTotals(List<SettlementView> settled) {
     Totals t = Totals.ZERO;
-    for (SettlementRecord s : settled) {
+    for (SettlementView s : settled) {
       t = t.plus(1, s.totalFen(), s.basicPayFen(), s.ciPayFen(), s.maPayFen(), s.personalPayFen());
     }
     return t;
   }
 
-  private static Totals reversedTotals(List<SettlementRecord> reversed) {
+  private static Totals reversedTotals(List<SettlementView> reversed) {
     Totals t = Totals.ZERO;
-    for (SettlementRecord s : reversed) {
+    for (SettlementView s : reversed) {
       t =
           t.plus(
               1,
@@ -190,7 +190,7 @@ final class Reconciliation {
             settled.ma() + reversed.ma(),
             settled.personal() + reversed.personal()));
     g.writeArrayFieldStart("settlements");
-    for (SettlementRecord s : d.settled()) {
+    for (SettlementView s : d.settled()) {
       g.writeStartObject();
       g.writeStringField("settlementId", s.id().toString());
       g.writeStringField("claimNo", s.claimNo());
@@ -206,7 +206,7 @@ final class Reconciliation {
     }
     g.writeEndArray();
     g.writeArrayFieldStart("reversals");
-    for (SettlementRecord s : d.reversed()) {
+    for (SettlementView s : d.reversed()) {
       g.writeStartObject();
       g.writeStringField("settlementId", s.id().toString());
       g.writeStringField("claimNo", s.claimNo());
@@ -243,11 +243,11 @@ final class Reconciliation {
       throws IOException {
     Map<String, Item> ours = new LinkedHashMap<>();
     Map<String, String> claimKeyToId = new LinkedHashMap<>();
-    for (SettlementRecord s : d.settled()) {
+    for (SettlementView s : d.settled()) {
       ours.put(s.id().toString(), ourItem(s));
       claimKeyToId.putIfAbsent("claim:" + s.claimNo(), s.id().toString());
     }
-    for (SettlementRecord s : d.reversed()) {
+    for (SettlementView s : d.reversed()) {
       ours.putIfAbsent(s.id().toString(), ourItem(s));
       claimKeyToId.putIfAbsent("claim:" + s.claimNo(), s.id().toString());
     }
@@ -314,7 +314,7 @@ final class Reconciliation {
     g.writeEndObject();
   }
 
-  private static Item ourItem(SettlementRecord s) {
+  private static Item ourItem(SettlementView s) {
     return new Item(
         s.id().toString(),
         s.claimNo(),

@@ -12,10 +12,10 @@ import java.time.ZoneId;
 import java.util.List;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Fund;
-import org.yizhan.gateway.store.SettlementRecord;
-import org.yizhan.gateway.store.SettlementRecord.FundRecord;
-import org.yizhan.gateway.store.SettlementRecord.LineRecord;
-import org.yizhan.gateway.store.SettlementRecord.ReversalRecord;
+import org.yizhan.gateway.store.SettlementView;
+import org.yizhan.gateway.store.SettlementView.FundRecord;
+import org.yizhan.gateway.store.SettlementView.LineRecord;
+import org.yizhan.gateway.store.SettlementView.ReversalRecord;
 
 /**
  * Writes settlements as JSON. Amounts are JSON numbers with exactly two decimals ({@code 6109.25},
@@ -67,11 +67,11 @@ public final class SettlementJson {
     return Buffer.buffer(out.toByteArray());
   }
 
-  public static Buffer settlement(SettlementRecord s, ZoneId zone) {
+  public static Buffer settlement(SettlementView s, ZoneId zone) {
     return render(g -> write(g, s, zone));
   }
 
-  public static void write(JsonGenerator g, SettlementRecord s, ZoneId zone) throws IOException {
+  public static void write(JsonGenerator g, SettlementView s, ZoneId zone) throws IOException {
     g.writeStartObject();
     g.writeStringField("settlementId", s.id() == null ? null : s.id().toString());
     g.writeStringField("status", s.status());

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.yizhan.core.model.Fen;
-import org.yizhan.gateway.store.SettlementRecord;
+import org.yizhan.gateway.store.SettlementView;
 
 /**
  * The gateway's own meters, next to those Vert.x publishes (pools, event loops, JVM). Label values
@@ -71,9 +71,9 @@ public final class Metrics {
   }
 
   /** A settlement made (not a replay): its count and the amounts paid per fund. */
-  public void settled(SettlementRecord s) {
+  public void settled(SettlementView s) {
     counter("yizhan.settlements", "outcome", "settled").increment();
-    for (SettlementRecord.FundRecord f : s.funds()) {
+    for (SettlementView.FundRecord f : s.funds()) {
       counter("yizhan.settlement.paid.yuan", "fund", f.fundCode())
           .increment(Fen.toYuan(f.paidFen()).doubleValue());
     }
@@ -84,7 +84,7 @@ public final class Metrics {
           .increment(Fen.toYuan(s.hospitalAdvanceFen()).doubleValue());
     }
     long unknown = 0;
-    for (SettlementRecord.LineRecord l : s.lines()) {
+    for (SettlementView.LineRecord l : s.lines()) {
       unknown += Boolean.TRUE.equals(l.unknownItem()) ? 1 : 0;
     }
     unknownItems(s.hospitalCode(), SETTLE, SELF_PAY, unknown);

@@ -23,8 +23,8 @@ import org.yizhan.gateway.nhsa.Admissions.Admission;
 import org.yizhan.gateway.nhsa.Admissions.Fee;
 import org.yizhan.gateway.service.SettlementService;
 import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.SettlementRecord;
-import org.yizhan.gateway.store.SettlementRecord.LineRecord;
+import org.yizhan.gateway.store.SettlementView;
+import org.yizhan.gateway.store.SettlementView.LineRecord;
 
 /**
  * 2301 费用明细上传 (upload fee details) and 2302 its undo.
@@ -162,7 +162,7 @@ final class FeeTransactions {
         .compose(v -> Admissions.bumpVersion(conn, mdtrtId));
   }
 
-  private static void result(JsonGenerator g, SettlementRecord priced) throws IOException {
+  private static void result(JsonGenerator g, SettlementView priced) throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("result");
     for (LineRecord l : priced.lines()) {

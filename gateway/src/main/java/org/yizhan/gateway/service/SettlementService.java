@@ -35,8 +35,8 @@ import org.yizhan.gateway.store.ReverseResult;
 import org.yizhan.gateway.store.SettleCommand;
 import org.yizhan.gateway.store.SettleResult;
 import org.yizhan.gateway.store.SettlementQueries;
-import org.yizhan.gateway.store.SettlementRecord;
 import org.yizhan.gateway.store.SettlementStore;
+import org.yizhan.gateway.store.SettlementView;
 
 /**
  * The hospital's use cases: preview, settle, reverse, read. It joins the pure engine to the store:
@@ -76,10 +76,10 @@ public final class SettlementService {
   }
 
   /** An answer to a settle request: 201 for a new settlement, 200 for a replay. */
-  public record Settled(SettlementRecord settlement, boolean replayed) {}
+  public record Settled(SettlementView settlement, boolean replayed) {}
 
   /** 预结算: the settlement as it would be now; nothing is written. */
-  public Future<SettlementRecord> preview(ClaimParser.Parsed parsed) {
+  public Future<SettlementView> preview(ClaimParser.Parsed parsed) {
     Claim claim = parsed.claim();
     checkOffice(claim);
     Future<List<Identity>> held = guard.call(() -> identities.current(claim.personIdNo()));
@@ -98,9 +98,9 @@ public final class SettlementService {
               Settlement s = settledOrThrow(outcome);
               metrics.previewed();
               Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
-              return SettlementRecord.of(
+              return SettlementView.of(
                   null,
-                  SettlementRecord.PREVIEW,
+                  SettlementView.PREVIEW,
                   claim,
                   s,
                   0,
@@ -141,7 +141,7 @@ public final class SettlementService {
 
   private Future<Settled> answer(Principal who, SettleResult result) {
     if (result instanceof SettleResult.Created) {
-      SettlementRecord s = ((SettleResult.Created) result).settlement();
+      SettlementView s = ((SettleResult.Created) result).settlement();
       metrics.settled(s);
       return Future.succeededFuture(new Settled(s, false));
     }
@@ -182,7 +182,7 @@ public final class SettlementService {
   }
 
   /** 结算撤销: reverses the hospital's settlement and returns it as reversed. */
-  public Future<SettlementRecord> reverse(Principal who, UUID id, String reason) {
+  public Future<SettlementView> reverse(Principal who, UUID id, String reason) {
     String hospital = who.hospital().code();
     return guard
         .call(() -> store.reverse(hospital, id, reason, who.actor()))
@@ -199,7 +199,7 @@ public final class SettlementService {
         .map(found -> found.orElseThrow(() -> ApiError.notFound("settlement " + id)));
   }
 
-  public Future<SettlementRecord> find(Principal who, UUID id) {
+  public Future<SettlementView> find(Principal who, UUID id) {
     return guard
         .call(() -> queries.find(who.hospital().code(), id))
         .map(found -> found.orElseThrow(() -> ApiError.notFound("settlement " + id)));

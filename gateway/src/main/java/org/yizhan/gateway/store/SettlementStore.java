@@ -195,7 +195,7 @@ public final class SettlementStore {
             });
   }
 
-  private Future<SettlementRecord> write(
+  private Future<SettlementView> write(
       PipelinedTransaction tx,
       SettleCommand cmd,
       String requestSha256,
@@ -253,10 +253,10 @@ public final class SettlementStore {
             "SETTLE",
             settlementId,
             auditDetails(claim, s, plan)));
-    SettlementRecord record =
-        SettlementRecord.of(
+    SettlementView record =
+        SettlementView.of(
             settlementId,
-            SettlementRecord.SETTLED,
+            SettlementView.SETTLED,
             claim,
             s,
             plan.drawnFen(),
@@ -307,7 +307,7 @@ public final class SettlementStore {
               if (r == null) {
                 return rollback(ReverseResult.NOT_FOUND);
               }
-              if (SettlementRecord.REVERSED.equals(r.getString("status"))) {
+              if (SettlementView.REVERSED.equals(r.getString("status"))) {
                 return rollback(new ReverseResult.AlreadyReversed(settlementId));
               }
               return reverseLocked(tx, r, reason, actor, now, at);
@@ -539,7 +539,7 @@ public final class SettlementStore {
         .addString(c.claimNo())
         .addString(c.personIdNo())
         .addString(c.officeCode())
-        .addString(SettlementRecord.SETTLED)
+        .addString(SettlementView.SETTLED)
         .addString(s.policyId())
         .addShort((short) s.year())
         .addShort((short) s.hospitalLevel())
