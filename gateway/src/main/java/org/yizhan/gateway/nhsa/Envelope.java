@@ -2,14 +2,11 @@ package org.yizhan.gateway.nhsa;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.inpatient.NhsaError;
 
 /**
@@ -58,7 +55,14 @@ record Envelope(
     canonical.append(infno).append('|').append(fixmedins).append('|');
     canonical.append(insuplc).append('|').append(mdtrtarea).append('|');
     canonical(input, canonical);
-    return new Envelope(infno, msgid, fixmedins, insuplc, mdtrtarea, input, sha256(canonical));
+    return new Envelope(
+        infno,
+        msgid,
+        fixmedins,
+        insuplc,
+        mdtrtarea,
+        input,
+        Digests.sha256Hex(canonical.toString()));
   }
 
   /** Envelope fields carry no path prefix: {@code msgid}, not {@code body.msgid}. */
@@ -106,14 +110,5 @@ record Envelope(
 
   private static void quote(String s, StringBuilder out) {
     out.append('"').append(JsonStringEncoder.getInstance().quoteAsString(s)).append('"');
-  }
-
-  static String sha256(CharSequence text) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

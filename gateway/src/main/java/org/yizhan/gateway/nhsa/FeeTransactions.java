@@ -24,9 +24,9 @@ import org.yizhan.gateway.inpatient.Admissions.Fee;
 import org.yizhan.gateway.inpatient.NhsaError;
 import org.yizhan.gateway.inpatient.Persons;
 import org.yizhan.gateway.settlement.ClaimInput;
-import org.yizhan.gateway.settlement.SettlementRecord;
-import org.yizhan.gateway.settlement.SettlementRecord.LineRecord;
 import org.yizhan.gateway.settlement.SettlementService;
+import org.yizhan.gateway.settlement.SettlementView;
+import org.yizhan.gateway.settlement.SettlementView.LineRecord;
 
 /**
  * 2301 费用明细上传 (upload fee details) and 2302 its undo.
@@ -164,7 +164,7 @@ final class FeeTransactions {
         .compose(v -> Admissions.bumpVersion(conn, mdtrtId));
   }
 
-  private static void result(JsonGenerator g, SettlementRecord priced) throws IOException {
+  private static void result(JsonGenerator g, SettlementView priced) throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("result");
     for (LineRecord l : priced.lines()) {
