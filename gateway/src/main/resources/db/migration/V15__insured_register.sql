@@ -46,3 +46,8 @@ CREATE INDEX insured_enrolment_card ON insured_enrolment (card_no)
 -- matching, never another's people.
 ALTER TABLE manager ADD COLUMN role varchar(16) NOT NULL DEFAULT 'CIVIL_AFFAIRS'
   CHECK (role IN ('CIVIL_AFFAIRS', 'AGENCY'));
+
+-- At most one current version of an enrolment: a change supersedes the old version and inserts the
+-- next in one transaction, so two writers changing the same enrolment cannot both leave theirs.
+CREATE UNIQUE INDEX insured_enrolment_one_current ON insured_enrolment (enrolment_id)
+  WHERE superseded_at IS NULL;

@@ -104,4 +104,8 @@ export const api = {
   importRoster: (file) =>
     call('POST', '/identities/import', { body: file, contentType: 'text/csv' }),
   exportUrl: () => `${BASE}/identities/export`,
+
+  coverage: (filter) => call('GET', '/coverage' + query(filter)),
+  // relative to the page (/manager/), like the roster's export link
+  coverageExportUrl: (filter) => 'api/coverage/export' + query(filter),
 };

@@ -1,6 +1,6 @@
 // The civil-affairs prepayment managers' page: a thin client of /manager/api (see ManagerApi.java).
 // This module holds the session (login, logout, who is logged in), the tabs and the language
-// switch; accounts.js and roster.js hold the two tabs, ui.js what they share.
+// switch; accounts.js, roster.js and coverage.js hold the three tabs, ui.js what they share.
 //
 // The page keeps what it last fetched and renders from it, so switching the language redraws
 // without asking the gateway again. Each form shows its own outcome right under it.
@@ -9,6 +9,7 @@ import { api, ApiFailure, whenUnauthenticated } from './api.js';
 import { applyLabels, currentLang, setLang, t } from './i18n.js';
 import { loadAccounts, loadHospitals, renderAccountsTab, resetAccounts } from './accounts.js';
 import { loadRoster, renderRoster, resetRoster } from './roster.js';
+import { loadCoverage, renderCoverage, resetCoverage } from './coverage.js';
 import { $, handle, showError } from './ui.js';
 
 const state = { me: null };
@@ -19,6 +20,7 @@ function showLogin() {
   state.me = null;
   resetAccounts();
   resetRoster();
+  resetCoverage();
   $('#app-view').hidden = true;
   $('#who').hidden = true;
   $('#login-view').hidden = false;
@@ -67,6 +69,8 @@ for (const tab of document.querySelectorAll('[role=tab]')) {
       other.setAttribute('aria-selected', String(on));
       $(`#${other.dataset.tab}-view`).hidden = !on;
     }
+    // the matching runs when its tab is opened (a region's may take seconds), not at login
+    if (tab.dataset.tab === 'coverage') loadCoverage();
   });
 }
 
@@ -78,6 +82,7 @@ $('#lang').addEventListener('click', () => {
 function renderAll() {
   renderAccountsTab();
   renderRoster();
+  renderCoverage();
 }
 
 // ---- start

@@ -131,6 +131,29 @@ const zh = {
   'category.SUBSISTENCE': '低保',
   'category.REGISTERED_POOR': '建档立卡',
   'category.ILLNESS_POOR': '因病致贫返贫',
+  'tab.coverage': '参保比对',
+  'coverage.title': '参保比对（应保尽保）',
+  'coverage.refresh': '重新比对',
+  'coverage.scope.office': '办事处 {code} 在册困难群众，比对日期 {date}',
+  'coverage.scope.region': '医保统筹区 {code} 各办事处在册困难群众，比对日期 {date}',
+  'coverage.counts.caption': '比对结果（人）',
+  'coverage.outcome': '比对结果',
+  'coverage.outcome.all': '全部',
+  'coverage.persons': '人数',
+  'coverage.hint':
+    '比对对象：已确认且在有效期内的特困、低保、建档立卡、因病致贫人员；与参保登记比对。' +
+    '“已参保未资助”应予资助参保；“未参保”为动员参保名单。身份名册暂无住址，名单不含住址。',
+  'coverage.chart.title': '比对结果',
+  'coverage.chart.persons': '人数',
+  'coverage.list.title': '人员名单',
+  'coverage.export': '导出 CSV',
+  'coverage.regions': '参保地',
+  'coverage.none': '没有此类人员。',
+  'coverage.page': '第 {page} / {pages} 页，共 {total} 人',
+  'outcome.SUBSIDISED': '已参保已资助',
+  'outcome.NOT_SUBSIDISED': '已参保未资助',
+  'outcome.ELSEWHERE': '异地参保',
+  'outcome.NOT_ENROLLED': '未参保',
   'error.correlation': '查询编号：{id}',
   'error.network': '无法连接网关，请稍后再试。',
   'error.amount': '金额须为正数，最多两位小数。',
@@ -265,6 +288,30 @@ const en = {
   'category.SUBSISTENCE': 'Subsistence allowance (低保)',
   'category.REGISTERED_POOR': 'Registered poor (建档立卡)',
   'category.ILLNESS_POOR': 'Poor through illness (因病致贫返贫)',
+  'tab.coverage': 'Coverage check',
+  'coverage.title': 'Coverage check (应保尽保)',
+  'coverage.refresh': 'Check again',
+  'coverage.scope.office': 'The poor of office {code}, checked on {date}',
+  'coverage.scope.region': 'The poor of every office of insurance region {code}, checked on {date}',
+  'coverage.counts.caption': 'Outcome (persons)',
+  'coverage.outcome': 'Outcome',
+  'coverage.outcome.all': 'All',
+  'coverage.persons': 'Persons',
+  'coverage.hint':
+    'Who is checked: confirmed identities in force (destitute, subsistence allowance, registered ' +
+    'poor, poor through illness), against the insured register. "Enrolled, not subsidised" are ' +
+    'owed a subsidy; "not enrolled" is the outreach list. The roster holds no address yet.',
+  'coverage.chart.title': 'Outcome',
+  'coverage.chart.persons': 'Persons',
+  'coverage.list.title': 'People',
+  'coverage.export': 'Export CSV',
+  'coverage.regions': 'Enrolled in',
+  'coverage.none': 'Nobody with this outcome.',
+  'coverage.page': 'Page {page} of {pages}, {total} persons',
+  'outcome.SUBSIDISED': 'Enrolled, subsidised',
+  'outcome.NOT_SUBSIDISED': 'Enrolled, not subsidised',
+  'outcome.ELSEWHERE': 'Enrolled elsewhere',
+  'outcome.NOT_ENROLLED': 'Not enrolled',
   'error.correlation': 'reference for support: {id}',
   'error.network': 'The gateway cannot be reached; try again shortly.',
   'error.amount': 'The amount must be positive, with at most two decimals.',
@@ -312,6 +359,9 @@ const errorsZh = {
   TOO_MANY_CONCURRENT: '同时进行的操作过多，请稍后再试。',
   CLIENT_CLOSED: '操作已取消。',
   BAD_REQUEST: '请求有误。',
+  OUT_OF_SCOPE: '{field}：超出您的管辖范围，无权查看。',
+  AGENCY_ONLY: '{field}：缴费与资助标准由医保经办机构维护。',
+  EXPORT_TOO_LARGE: '导出人数过多，请选择一种比对结果或一个办事处后再导出。',
 };
 
 const errorsEn = {
@@ -348,6 +398,9 @@ const errorsEn = {
   TOO_MANY_CONCURRENT: 'Too many actions at once; try again shortly.',
   CLIENT_CLOSED: 'Cancelled.',
   BAD_REQUEST: 'The request is not valid.',
+  OUT_OF_SCOPE: '{field}: outside what you may see.',
+  AGENCY_ONLY: '{field}: contribution standards are maintained by the insurance agency.',
+  EXPORT_TOO_LARGE: 'Too many people to export; choose one outcome or one office first.',
 };
 
 /** Values a sentence takes from the gateway's message. */
@@ -392,6 +445,8 @@ const fieldsZh = {
   lowBalanceThreshold: '预警线', mode: '余额不足时', hospitalCode: '医院', username: '用户名',
   password: '密码', file: '文件', header: '表头', body: '提交内容', kind: '类型', from: '起始日期',
   to: '截止日期', page: '页码', size: '每页条数', q: '查询条件', id: '编号', days: '天数',
+  office: '办事处', region: '医保统筹区', outcome: '比对结果', year: '年度', admdvs: '参保地',
+  date: '比对日期',
 };
 
 const fieldsEn = {
@@ -402,7 +457,8 @@ const fieldsEn = {
   lowBalanceThreshold: 'alert line', mode: 'when short', hospitalCode: 'hospital',
   username: 'user name', password: 'password', file: 'file', header: 'header', body: 'request',
   kind: 'type', from: 'from', to: 'to', page: 'page', size: 'page size', q: 'search', id: 'id',
-  days: 'days',
+  days: 'days', office: 'office', region: 'region', outcome: 'outcome', year: 'year',
+  admdvs: 'insurance region', date: 'date',
 };
 
 const ERRORS = { zh: errorsZh, en: errorsEn };

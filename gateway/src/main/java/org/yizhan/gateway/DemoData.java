@@ -7,7 +7,12 @@ import org.slf4j.LoggerFactory;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.identity.IdentityService;
 import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.insured.ContributionStatus;
+import org.yizhan.gateway.insured.EnrolmentDraft;
+import org.yizhan.gateway.insured.RegisterService;
+import org.yizhan.gateway.insured.Scheme;
 import org.yizhan.gateway.ledger.LedgerService;
+import org.yizhan.gateway.security.ManagerAuth;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 import org.yizhan.gateway.security.Masking;
 
@@ -38,10 +43,52 @@ final class DemoData {
 
   static final ManagerPrincipal ACTOR = new ManagerPrincipal("demo-data", "演示数据", OFFICE);
 
+  /** The demo person's enrolment is recorded as the region's insurance agency would. */
+  static final ManagerPrincipal AGENCY =
+      new ManagerPrincipal("demo-data", "演示数据", OFFICE, ManagerAuth.Role.AGENCY);
+
+  /** The demo person's social-security card (社保卡号), for 1101 by card (mdtrt_cert_type 03). */
+  static final String CARD_NO = "H44520200000001";
+
   private DemoData() {}
 
   /** Creates what is missing; answers whether anything was created. */
-  static Future<Boolean> ensure(IdentityService identities, LedgerService ledger) {
+  static Future<Boolean> ensure(
+      IdentityService identities, LedgerService ledger, RegisterService register) {
+    return enrol(register).compose(enrolled -> ensureIdentity(identities, ledger));
+  }
+
+  /**
+   * Enrols the demo person in residents' insurance of 445202 from 2018 on, subsidised (资助参保, as a
+   * 特困 person is), unless the register already holds an enrolment of theirs.
+   */
+  private static Future<Boolean> enrol(RegisterService register) {
+    return register
+        .enrol(
+            AGENCY,
+            new EnrolmentDraft(
+                PERSON_ID_NO,
+                OFFICE,
+                Scheme.RESIDENT,
+                LocalDate.of(2018, 1, 1),
+                null,
+                2018,
+                ContributionStatus.SUBSIDISED,
+                CARD_NO,
+                null,
+                PERSON_NAME,
+                null,
+                null,
+                null))
+        .map(true)
+        .recover(
+            e ->
+                e instanceof Refusal && "ENROLMENT_OVERLAP".equals(((Refusal) e).code())
+                    ? Future.succeededFuture(false)
+                    : Future.failedFuture(e));
+  }
+
+  private static Future<Boolean> ensureIdentity(IdentityService identities, LedgerService ledger) {
     return identities
         .register(
             ACTOR,

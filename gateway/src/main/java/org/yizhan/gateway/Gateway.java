@@ -33,7 +33,13 @@ import org.yizhan.gateway.identity.IdentityService;
 import org.yizhan.gateway.infra.Ticks;
 import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.insured.EnrolmentStore;
+import org.yizhan.gateway.insured.ImportJobs;
+import org.yizhan.gateway.insured.Regions;
+import org.yizhan.gateway.insured.RegisterService;
 import org.yizhan.gateway.ledger.LedgerService;
+import org.yizhan.gateway.manager.AgencyApi;
+import org.yizhan.gateway.manager.CoverageApi;
 import org.yizhan.gateway.manager.ManagerApi;
 import org.yizhan.gateway.manager.ManagerPage;
 import org.yizhan.gateway.metrics.Metrics;
@@ -84,6 +90,8 @@ public final class Gateway implements HttpContext {
   private final SettlementService settlements;
   private final ManagerAuth managerAuth;
   private final IdentityService identityService;
+  private RegisterService register;
+  private ImportJobs registerImports;
   private final LedgerService ledger;
   private final PrepaymentGauges gauges;
   private final Clock clock;
@@ -149,6 +157,7 @@ public final class Gateway implements HttpContext {
             new SettlementStore(pool, clock, config.zone()),
             new SettlementQueries(pool),
             identities,
+            new EnrolmentStore(pool),
             guard,
             metrics,
             clock,
@@ -207,6 +216,7 @@ public final class Gateway implements HttpContext {
             new SettlementEngine(policies, catalogue, Hospitals.unknownItemsByHospital(hospitals)),
             hospitals,
             clock);
+    g.insuredRegister(db, hospitals, policies);
     RegistrySync registries = new RegistrySync(pool, clock);
     return registries
         .hospitals(hospitals)
@@ -215,7 +225,7 @@ public final class Gateway implements HttpContext {
         .compose(
             v ->
                 db.isEmbedded() && config.demoData()
-                    ? DemoData.ensure(g.identityService, g.ledger).<Void>mapEmpty()
+                    ? DemoData.ensure(g.identityService, g.ledger, g.register).<Void>mapEmpty()
                     : Future.<Void>succeededFuture())
         .compose(
             v ->
@@ -246,6 +256,17 @@ public final class Gateway implements HttpContext {
             });
   }
 
+  /** The insured register (issue 15): its regions, single changes and bulk imports over JDBC. */
+  private void insuredRegister(Database db, List<Hospitals.Hospital> hospitals, PolicyBook book) {
+    Regions regions =
+        new Regions(
+            hospitals.stream().map(Hospitals.Hospital::region).toList(),
+            book.all().stream().map(p -> p.id().region()).toList());
+    this.register = new RegisterService(pool, regions, clock);
+    this.registerImports =
+        new ImportJobs(vertx, db.jdbcUrl(), db.user(), db.password(), regions, clock);
+  }
+
   private Future<Void> deploy() {
     int instances =
         config.http().instances() > 0
@@ -274,6 +295,10 @@ public final class Gateway implements HttpContext {
         managerAuth, identityService, ledger, guard, pool, limits, config.zone(), clock);
   }
 
+  private AgencyApi agencyApi() {
+    return new AgencyApi(managerAuth, register, registerImports, guard, pool, limits, clock);
+  }
+
   @Override
   public Transport transport() {
     return transport;
@@ -289,6 +314,7 @@ public final class Gateway implements HttpContext {
     HospitalApi.mountGate(routes, hospitalGate);
     NhsaApi.mountGate(routes, hospitalGate);
     managerApi().mountGate(routes);
+    agencyApi().mountGate(routes);
   }
 
   @Override
@@ -315,6 +341,8 @@ public final class Gateway implements HttpContext {
             config.maxStayDays())
         .mount(routes);
     managerApi().mount(routes);
+    agencyApi().mount(routes);
+    new CoverageApi(pool, guard, config.zone(), clock).mount(routes);
     ManagerPage.mount(routes);
   }
 

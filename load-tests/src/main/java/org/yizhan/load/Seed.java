@@ -21,8 +21,10 @@ import org.yizhan.load.Population.Person;
  * Seeds a running gateway for a load, through its public managers' API only (what a civil-affairs
  * office would do by hand on the managers' page): each demo manager logs in, imports the poor
  * persons of its office as a roster CSV (confirmed identities from 2018-01-01), opens its office's
- * prepayment account at every registered hospital and tops each up. Persons themselves need no
- * seeding: a person exists for the gateway from their first claim.
+ * prepayment account at every registered hospital and tops each up; the demo insurance agency
+ * (yb440000, the province) enrols every person of the population in the insured register
+ * (residents' insurance in the region of their ID number from 2017-01-01, subsidised for the poor,
+ * paid for the others), uploading the register file in parts and waiting for the import.
  *
  * <p>Seeding twice changes nothing: an unchanged roster row is left alone, opening an open account
  * returns it, and a top-up is idempotent by its reference ({@code seed-<office>-<hospital>}).
@@ -40,6 +42,12 @@ public final class Seed {
       Map.of(
           "445202", new String[] {"ca445202", "demo-445202-pass"},
           "445281", new String[] {"ca445281", "demo-445281-pass"});
+
+  /** The demo insurance agency of config/managers.yaml (password in config/demo-keys.txt). */
+  static final String[] AGENCY = {"yb440000", "demo-445200-agency"};
+
+  /** Bytes per part of the register upload: within the gateway's 2 MiB body limit. */
+  static final int REGISTER_PART_BYTES = 1 << 20;
 
   /** Rows per roster file (the gateway takes at most 50,000). */
   static final int ROSTER_ROWS_MAX = 50_000;
@@ -124,7 +132,74 @@ public final class Seed {
         accounts.put(office + "/" + hospital, id);
       }
     }
+    enrol(everyone);
     return new Result(identities, accounts);
+  }
+
+  /** Enrols everyone in the insured register through the agency's import; waits for it. */
+  private void enrol(List<Person> everyone) {
+    String token = login(AGENCY[0], AGENCY[1]);
+    StringBuilder csv =
+        new StringBuilder(
+            "person_id_no,admdvs,scheme,valid_from,contribution_year,contribution_status\n");
+    for (Person p : everyone) {
+      csv.append(p.idNo())
+          .append(',')
+          .append(p.idNo(), 0, 6)
+          .append(",RESIDENT,2017-01-01,2017,")
+          .append(p.poor() ? "SUBSIDISED" : "PAID")
+          .append('\n');
+    }
+    byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+    String id = null;
+    for (int from = 0; from < file.length; from += REGISTER_PART_BYTES) {
+      int to = Math.min(file.length, from + REGISTER_PART_BYTES);
+      boolean more = to < file.length;
+      String path =
+          id == null
+              ? "/agency/api/register/imports?more=" + more
+              : "/agency/api/register/imports/" + id + "/parts?more=" + more;
+      id = callBytes(token, path, java.util.Arrays.copyOfRange(file, from, to)).get("id").asText();
+    }
+    for (int i = 0; i < 6000; i++) {
+      JsonNode p = call(token, "GET", "/agency/api/register/imports/" + id, null, null, 200);
+      String state = p.get("state").asText();
+      if (state.equals("DONE")) {
+        return;
+      }
+      if (!state.equals("RUNNING") && !state.equals("UPLOADING")) {
+        throw new IllegalStateException("register import " + state + ": " + p.get("refusal"));
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for the register import", e);
+      }
+    }
+    throw new IllegalStateException("the register import did not finish in 10 minutes");
+  }
+
+  private JsonNode callBytes(String token, String path, byte[] body) {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "text/csv")
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    try {
+      HttpResponse<String> a = http.send(r, HttpResponse.BodyHandlers.ofString());
+      if (a.statusCode() != 202) {
+        throw new IllegalStateException("POST " + path + ": " + a.statusCode() + " " + a.body());
+      }
+      return JSON.readTree(a.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("POST " + path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: POST " + path, e);
+    }
   }
 
   private String login(String username, String password) {

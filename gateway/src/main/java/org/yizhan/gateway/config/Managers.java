@@ -11,7 +11,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The civil-affairs managers of {@code config/managers.yaml}. */
+/**
+ * The managers of {@code config/managers.yaml}: civil-affairs staff, and insurance-agency staff
+ * ({@code role: AGENCY}, whose office is their insurance region).
+ */
 public final class Managers {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -22,8 +25,10 @@ public final class Managers {
    * @param name a name for people
    * @param officeCode the one civil-affairs office the manager acts for
    * @param passwordHash PBKDF2 hash (see {@code security.PasswordHash})
+   * @param role CIVIL_AFFAIRS (the default) or AGENCY
    */
-  public record Manager(String username, String name, String officeCode, String passwordHash) {}
+  public record Manager(
+      String username, String name, String officeCode, String passwordHash, String role) {}
 
   private Managers() {}
 
@@ -43,7 +48,7 @@ public final class Managers {
     List<Manager> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (Node m : root.required("managers").elements()) {
-      m.onlyKeys(Set.of("username", "name", "office", "passwordHash"));
+      m.onlyKeys(Set.of("username", "name", "office", "passwordHash", "role"));
       String username =
           m.required("username").text("[a-z0-9._-]{3,64}", "3–64 lower-case letters or digits");
       if (!seen.add(username)) {
@@ -56,8 +61,10 @@ public final class Managers {
               m.required("office").text("\\d{6}", "a 6-digit office code"),
               m.required("passwordHash")
                   .text(
-                      "pbkdf2-sha256\\$\\d+\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+",
-                      "a PBKDF2 hash")));
+                      "pbkdf2-sha256\\$\\d+\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+", "a PBKDF2 hash"),
+              m.child("role").isMissingOrNull()
+                  ? "CIVIL_AFFAIRS"
+                  : m.child("role").text("CIVIL_AFFAIRS|AGENCY", "CIVIL_AFFAIRS or AGENCY")));
     }
     return List.copyOf(out);
   }

@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.yizhan.gateway.identity.IdentityService;
@@ -85,6 +86,19 @@ public final class ManagerApi {
    */
   static void reply(RoutingContext ctx, DbGuard guard, Supplier<Future<Buffer>> query) {
     Responses.reply(ctx, guard.call(query), 200);
+  }
+
+  /** The path's {@code id} as a UUID; anything else is {@code what} not found. */
+  static UUID uuid(RoutingContext ctx, String what) {
+    String id = ctx.pathParam("id");
+    try {
+      if (id.length() != 36) {
+        throw new IllegalArgumentException();
+      }
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw Refusal.notFound(what);
+    }
   }
 
   /** The account id in the path; anything but 1–18 ASCII digits is an account not found. */

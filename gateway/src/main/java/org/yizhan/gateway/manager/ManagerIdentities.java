@@ -129,7 +129,7 @@ final class ManagerIdentities {
   }
 
   private void change(RoutingContext ctx) {
-    UUID id = uuid(ctx, "identity");
+    UUID id = ManagerApi.uuid(ctx, "identity");
     Fields f =
         Fields.of(
             Json.parse(Requests.body(ctx)),
@@ -162,7 +162,7 @@ final class ManagerIdentities {
   }
 
   private void confirm(RoutingContext ctx) {
-    UUID id = uuid(ctx, "identity");
+    UUID id = ManagerApi.uuid(ctx, "identity");
     replyIdentity(
         ctx,
         () ->
@@ -175,7 +175,7 @@ final class ManagerIdentities {
   }
 
   private void end(RoutingContext ctx) {
-    UUID id = uuid(ctx, "identity");
+    UUID id = ManagerApi.uuid(ctx, "identity");
     Fields f = Fields.of(Json.parse(Requests.body(ctx)), "", Set.of("validTo"));
     LocalDate to = f.date("validTo");
     replyIdentity(
@@ -185,7 +185,7 @@ final class ManagerIdentities {
   }
 
   private void history(RoutingContext ctx) {
-    UUID id = uuid(ctx, "identity");
+    UUID id = ManagerApi.uuid(ctx, "identity");
     ManagerApi.reply(
         ctx,
         guard,
@@ -293,18 +293,6 @@ final class ManagerIdentities {
     g.writeStringField("recordedBy", v.recordedBy());
     g.writeStringField("supersededAt", JsonWriter.time(v.supersededAt(), zone));
     g.writeEndObject();
-  }
-
-  private static UUID uuid(RoutingContext ctx, String what) {
-    String id = ctx.pathParam("id");
-    try {
-      if (id.length() != 36) {
-        throw new IllegalArgumentException();
-      }
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw Refusal.notFound(what);
-    }
   }
 
   private static LocalDate optionalDate(Fields f, String name) {

@@ -137,7 +137,11 @@ final class ManagerSessions {
       return;
     }
     guard
-        .call(() -> auth.authenticate(token))
+        .call(
+            () ->
+                eitherRole(ctx.normalizedPath())
+                    ? auth.authenticateAnyRole(token)
+                    : auth.authenticate(token))
         .onSuccess(
             m -> {
               try {
@@ -150,6 +154,18 @@ final class ManagerSessions {
               ctx.next();
             })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Whether the path is open to insurance-agency staff too: the coverage views (CoverageApi decides
+   * who sees what by the principal's role) and their own session ({@code me}, {@code logout}); the
+   * rest of the managers' API is civil affairs' alone ({@code WRONG_ROLE}).
+   */
+  static boolean eitherRole(String path) {
+    return path.equals("/manager/api/me")
+        || path.equals("/manager/api/logout")
+        || path.equals("/manager/api/coverage")
+        || path.startsWith("/manager/api/coverage/");
   }
 
   private void logout(RoutingContext ctx) {

@@ -21,16 +21,22 @@ import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.inpatient.NhsaError;
 import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.insured.ContributionStatus;
+import org.yizhan.gateway.insured.Enrolment;
+import org.yizhan.gateway.insured.EnrolmentStore;
+import org.yizhan.gateway.insured.Scheme;
 import org.yizhan.gateway.settlement.SettlementService;
 
 /**
  * 1101 人员信息获取 (who is this person, with psn_no and identities) and 5206 人员累计信息查询 (the person's
  * year-to-date figures).
  *
- * <p>1101 names the person by ID number (mdtrt_cert_type 02, or psn_cert_type 01 with certno) and
- * assigns the psn_no the other messages use (see {@link Persons}). Its idetinfo lists the
- * identities civil affairs has confirmed; psn_idet_type codes are this gateway's (national
- * dictionaries differ by province): see {@link #IDET_TYPE} and docs/nhsa-interface.md.
+ * <p>1101 names the person by ID number (mdtrt_cert_type 02, or psn_cert_type 01 with certno) or by
+ * social-security card (03, resolved through the insured register) and assigns the psn_no the other
+ * messages use (see {@link Persons}). Its insuinfo lists the person's current enrolments in the
+ * insured register (empty, with a warning, when there is none). Its idetinfo lists the identities
+ * civil affairs has confirmed; psn_idet_type codes are this gateway's (national dictionaries differ
+ * by province): see {@link #IDET_TYPE} and docs/nhsa-interface.md.
  */
 final class PersonTransactions {
   static final Pattern CUM_YM = Pattern.compile("(20[0-9]{2})(0[1-9]|1[0-2])");
@@ -49,6 +55,7 @@ final class PersonTransactions {
   private final DbGuard guard;
   private final Clock clock;
   private final ZoneId zone;
+  private final EnrolmentStore enrolments;
 
   PersonTransactions(
       SettlementService service,
@@ -63,36 +70,101 @@ final class PersonTransactions {
     this.guard = guard;
     this.clock = clock;
     this.zone = zone;
+    this.enrolments = new EnrolmentStore(pool);
   }
 
-  /** 1101: input.data → output.baseinfo, insuinfo[], idetinfo[]. */
+  /**
+   * 1101: input.data → output.baseinfo, insuinfo[], idetinfo[]. The person is named by ID number
+   * (mdtrt_cert_type 02, or psn_cert_type 01 with certno) or by social-security card
+   * (mdtrt_cert_type 03: mdtrt_cert_no the card number, card_sn its serial where the reader gives
+   * it), resolved through the insured register's card numbers. An electronic voucher (01) is a
+   * token of the national platform's, which the register cannot resolve: refused {@code
+   * CERT_TYPE_NOT_SUPPORTED}.
+   */
   Future<Outcome> person(Call call) {
     Input in = call.data("data");
     String certType = in.text("mdtrt_cert_type", Pattern.compile("0[1-9]"), "01, 02 or 03", true);
-    String idNo;
+    String name = in.text("psn_name", Pattern.compile("[^\\p{Cntrl}]{1,64}"), "a name", false);
+    LocalDate asOf = in.date("begntime", false);
+    String certno = in.text("certno", Pattern.compile(".{0,64}"), "an ID number", false);
+    Future<String> idNo;
     if ("02".equals(certType)) {
-      idNo = in.idNumber("mdtrt_cert_no", true, clock).value();
-    } else if ("01".equals(in.text("psn_cert_type", Pattern.compile("[0-9]{2}"), "01", false))) {
-      idNo = in.idNumber("certno", true, clock).value();
+      idNo = Future.succeededFuture(in.idNumber("mdtrt_cert_no", true, clock).value());
+    } else if ("01".equals(in.text("psn_cert_type", Pattern.compile("[0-9]{2}"), "01", false))
+        && certno != null
+        && !certno.isEmpty()) {
+      idNo = Future.succeededFuture(in.idNumber("certno", true, clock).value());
+    } else if ("03".equals(certType)) {
+      String card = in.text("mdtrt_cert_no", CARD_NO, "a social-security card number", true);
+      String cardSn =
+          in.text("card_sn", Pattern.compile("[0-9A-Za-z]{0,32}"), "a card serial", false);
+      idNo = byCard(in, card, cardSn);
+    } else if ("01".equals(certType)) {
+      throw new Refusal(
+          Refusal.Kind.UNPROCESSABLE,
+          "CERT_TYPE_NOT_SUPPORTED",
+          in.path("mdtrt_cert_type"),
+          in.path("mdtrt_cert_type")
+              + " 01 (医保电子凭证) is a token of the national platform this gateway cannot resolve;"
+              + " read the social-security card (03) or the ID card (02)");
     } else {
       throw NhsaError.invalid(
           in.path("mdtrt_cert_type"),
-          "must be 02 (居民身份证), or give psn_cert_type 01 and certno; "
-              + "electronic vouchers (01) and social security cards (03) are not read here");
+          "must be 02 (居民身份证) or 03 (社会保障卡), or give psn_cert_type 01 and certno");
     }
-    String name = in.text("psn_name", Pattern.compile("[^\\p{Cntrl}]{1,64}"), "a name", false);
-    LocalDate asOf = in.date("begntime", false);
-    // the area the person is insured in is their managing office's: 2401 must name it
+    return idNo.compose(id -> person(call, id, name, asOf));
+  }
+
+  /** A card number as cards carry it: letters and digits. */
+  static final Pattern CARD_NO = Pattern.compile("[0-9A-Za-z]{6,32}");
+
+  /** The holder of a card the register knows; an unknown card (or serial) is refused. */
+  private Future<String> byCard(Input in, String card, String cardSn) {
+    return guard
+        .call(() -> enrolments.byCard(card))
+        .map(
+            held -> {
+              for (Enrolment e : held) {
+                if (cardSn == null
+                    || cardSn.isEmpty()
+                    || e.cardSn() == null
+                    || cardSn.equals(e.cardSn())) {
+                  return e.personIdNo();
+                }
+              }
+              throw new Refusal(
+                  Refusal.Kind.UNPROCESSABLE,
+                  "UNKNOWN_CARD",
+                  in.path("mdtrt_cert_no"),
+                  in.path("mdtrt_cert_no")
+                      + (held.isEmpty()
+                          ? " is not a social-security card the insured register knows"
+                          : " and card_sn do not match the card the insured register knows (a"
+                              + " replaced card?)")
+                      + "; read the ID card (02) or ask the insurance agency");
+            });
+  }
+
+  private Future<Outcome> person(Call call, String idNo, String name, LocalDate asOf) {
+    // the area whose identities the hospital may see is the person's managing office's
     String office = ManagingOffice.of(idNo);
-    return Guarded.call(guard, () -> Persons.ofIdNo(pool, idNo, name, clock.instant()))
+    Future<List<Enrolment>> enrolled = guard.call(() -> enrolments.current(idNo));
+    return enrolled
+        .compose(
+            held ->
+                Guarded.call(
+                    guard,
+                    () ->
+                        Persons.ofIdNo(
+                            pool, idNo, name != null ? name : nameOf(held), clock.instant())))
         .compose(
             p -> {
-              Future<List<Identity>> held = guard.call(() -> identities.current(idNo));
+              Future<List<Identity>> identitiesHeld = guard.call(() -> identities.current(idNo));
               Future<Boolean> mayKnow =
                   sameCity(call.hospital().region(), office)
                       ? Future.succeededFuture(true)
                       : service.treats(call.who(), idNo);
-              return Future.all(held, mayKnow)
+              return Future.all(identitiesHeld, mayKnow)
                   .map(
                       done ->
                           Outcome.of(
@@ -100,11 +172,24 @@ final class PersonTransactions {
                                       writePerson(
                                           g,
                                           p,
-                                          mayKnow.result() ? held.result() : List.of(),
-                                          asOf,
-                                          office))
-                              .warn(p.name() == null ? "psn_name is not known yet" : null));
+                                          mayKnow.result() ? identitiesHeld.result() : List.of(),
+                                          enrolled.result(),
+                                          asOf))
+                              .warn(
+                                  enrolled.result().isEmpty()
+                                      ? "the person is not enrolled in the insured register"
+                                      : p.name() == null ? "psn_name is not known yet" : null));
             });
+  }
+
+  /** The name the register holds for the person, if any. */
+  private static String nameOf(List<Enrolment> held) {
+    for (int i = held.size() - 1; i >= 0; i--) {
+      if (held.get(i).personName() != null) {
+        return held.get(i).personName();
+      }
+    }
+    return null;
   }
 
   /**
@@ -119,7 +204,11 @@ final class PersonTransactions {
   }
 
   private void writePerson(
-      JsonGenerator g, Persons.Person p, List<Identity> held, LocalDate asOf, String area)
+      JsonGenerator g,
+      Persons.Person p,
+      List<Identity> held,
+      List<Enrolment> enrolled,
+      LocalDate asOf)
       throws IOException {
     // the number was parsed at the door, so it is canonical and its birth date and sex readable
     IdNumber idNo = new IdNumber(p.idNo());
@@ -131,6 +220,8 @@ final class PersonTransactions {
     g.writeStringField("certno", p.idNo());
     g.writeStringField("psn_name", p.name());
     g.writeStringField("gend", Integer.toString(idNo.gender()));
+    // the register holds no ethnicity (民族): empty, never absent (clients read the field)
+    g.writeStringField("naty", "");
     g.writeStringField("brdy", Formats.date(birth));
     if (birth == null) {
       g.writeNullField("age");
@@ -138,15 +229,12 @@ final class PersonTransactions {
       int years = Period.between(birth, LocalDate.now(clock.withZone(zone))).getYears();
       Formats.scaled(g, "age", years * 10L, 1);
     }
+    g.writeNullField("exp_content");
     g.writeEndObject();
     g.writeArrayFieldStart("insuinfo");
-    g.writeStartObject();
-    Formats.money(g, "balc", 0);
-    g.writeStringField("insutype", AdmissionTransactions.RESIDENT_INSUTYPE);
-    g.writeStringField("psn_insu_stas", "1");
-    g.writeStringField("cvlserv_flag", "0");
-    g.writeStringField("insuplc_admdvs", area);
-    g.writeEndObject();
+    for (Enrolment e : enrolled) {
+      insuinfo(g, e);
+    }
     g.writeEndArray();
     g.writeArrayFieldStart("idetinfo");
     for (Identity i : held) {
@@ -167,6 +255,40 @@ final class PersonTransactions {
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  /**
+   * One insuinfo row of an enrolment: insutype (390 residents, 310 employees), psn_type (this
+   * gateway's: 1401 resident, 1101 employee in work; the register file carries no person type),
+   * psn_insu_stas (1 正常参保 when paid or subsidised, 2 暂停 when suspended or unpaid, 4 终止 when ended),
+   * psn_insu_date the enrolment's start, paus_insu_date its end (null while open), the insurance
+   * region and the employer. balc (the individual account) is 0: residents have none and the
+   * register keeps no employee account.
+   */
+  private static void insuinfo(JsonGenerator g, Enrolment e) throws IOException {
+    g.writeStartObject();
+    Formats.money(g, "balc", 0);
+    g.writeStringField("insutype", e.scheme().insutype());
+    g.writeStringField("psn_type", e.scheme() == Scheme.RESIDENT ? "1401" : "1101");
+    g.writeStringField("psn_insu_stas", insuStatus(e.status()));
+    g.writeStringField("psn_insu_date", Formats.date(e.validFrom()));
+    g.writeStringField("paus_insu_date", e.validTo() == null ? null : Formats.date(e.validTo()));
+    g.writeStringField("cvlserv_flag", "0");
+    g.writeStringField("insuplc_admdvs", e.admdvs());
+    g.writeStringField("emp_name", e.employerName());
+    g.writeEndObject();
+  }
+
+  static String insuStatus(ContributionStatus s) {
+    switch (s) {
+      case PAID:
+      case SUBSIDISED:
+        return "1";
+      case ENDED:
+        return "4";
+      default:
+        return "2";
+    }
   }
 
   /** 5206: input.data {psn_no, cum_ym} → output.cuminfo[] of the year's figures. */

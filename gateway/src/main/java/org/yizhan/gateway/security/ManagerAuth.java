@@ -37,8 +37,27 @@ public final class ManagerAuth {
   /** How long a session lookup is cached, seconds. */
   static final int CACHE_SECONDS = 10;
 
-  /** A manager known by a session: one office's manager. */
-  public record ManagerPrincipal(String username, String name, String officeCode) {
+  /**
+   * What a manager is: civil-affairs staff (民政, identities and prepayments of their office) or
+   * insurance-agency staff (医保经办机构, the insured register of their region, whose admdvs their office
+   * code holds). The managers' API serves the first, the agency API the second.
+   */
+  public enum Role {
+    CIVIL_AFFAIRS,
+    AGENCY
+  }
+
+  /** A manager known by a session: one office's (or, for an agency, one region's) manager. */
+  public record ManagerPrincipal(String username, String name, String officeCode, Role role) {
+    public ManagerPrincipal {
+      java.util.Objects.requireNonNull(role, "role");
+    }
+
+    /** A civil-affairs manager. */
+    public ManagerPrincipal(String username, String name, String officeCode) {
+      this(username, name, officeCode, Role.CIVIL_AFFAIRS);
+    }
+
     public String actor() {
       return "manager:" + username;
     }
@@ -54,6 +73,7 @@ public final class ManagerAuth {
                   MANAGER.USERNAME,
                   MANAGER.DISPLAY_NAME,
                   MANAGER.OFFICE_CODE,
+                  MANAGER.ROLE,
                   MANAGER.PASSWORD_HASH)
               .from(MANAGER)
               .where(MANAGER.USERNAME.eq(Sql.p(1, MANAGER.USERNAME))));
@@ -76,7 +96,7 @@ public final class ManagerAuth {
   static final String FIND_SESSION =
       Sql.render(
           Sql.dsl()
-              .select(MANAGER.USERNAME, MANAGER.DISPLAY_NAME, MANAGER.OFFICE_CODE)
+              .select(MANAGER.USERNAME, MANAGER.DISPLAY_NAME, MANAGER.OFFICE_CODE, MANAGER.ROLE)
               .from(MANAGER_SESSION)
               .join(MANAGER)
               .on(MANAGER.USERNAME.eq(MANAGER_SESSION.USERNAME))
@@ -124,7 +144,10 @@ public final class ManagerAuth {
 
   private static ManagerPrincipal principal(Row r) {
     return new ManagerPrincipal(
-        r.getString("username"), r.getString("display_name"), r.getString("office_code"));
+        r.getString("username"),
+        r.getString("display_name"),
+        r.getString("office_code"),
+        Role.valueOf(r.getString("role")));
   }
 
   /**
@@ -213,12 +236,45 @@ public final class ManagerAuth {
                                 "LOGIN",
                                 "manager",
                                 m.username(),
-                                new JsonObject().put("office", m.officeCode()))))
+                                new JsonObject()
+                                    .put("office", m.officeCode())
+                                    .put("role", m.role().name()))))
         .map(v -> new Session(token, m, expires));
   }
 
-  /** The manager of a session token; 401 when none or expired. */
+  /**
+   * The civil-affairs manager of a session token; 401 when none or expired, 403 {@code WRONG_ROLE}
+   * for an agency's session (the managers' API is civil affairs' alone).
+   */
   public Future<ManagerPrincipal> authenticate(String token) {
+    return authenticate(token, Role.CIVIL_AFFAIRS);
+  }
+
+  /** The manager of a session token in {@code role}; 401 when none or expired, else 403. */
+  public Future<ManagerPrincipal> authenticate(String token, Role role) {
+    return anyRole(token)
+        .compose(
+            m ->
+                m.role() == role
+                    ? Future.succeededFuture(m)
+                    : Future.failedFuture(
+                        new Refusal(
+                            Refusal.Kind.FORBIDDEN,
+                            "WRONG_ROLE",
+                            null,
+                            "this API is for "
+                                + role
+                                + " staff; the session is of "
+                                + m.role()
+                                + " staff")));
+  }
+
+  /** The manager of a session token, of either role; 401 when none or expired. */
+  public Future<ManagerPrincipal> authenticateAnyRole(String token) {
+    return anyRole(token);
+  }
+
+  private Future<ManagerPrincipal> anyRole(String token) {
     if (token == null || token.isEmpty() || token.length() > 128) {
       return Future.failedFuture(Refusal.unauthenticated("log in first"));
     }

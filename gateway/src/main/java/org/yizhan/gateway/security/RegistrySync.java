@@ -73,19 +73,22 @@ public final class RegistrySync {
                   MANAGER.DISPLAY_NAME,
                   MANAGER.OFFICE_CODE,
                   MANAGER.PASSWORD_HASH,
-                  MANAGER.UPDATED_AT)
+                  MANAGER.UPDATED_AT,
+                  MANAGER.ROLE)
               .values(
                   Sql.p(1, MANAGER.USERNAME),
                   Sql.p(2, MANAGER.DISPLAY_NAME),
                   Sql.p(3, MANAGER.OFFICE_CODE),
                   Sql.p(4, MANAGER.PASSWORD_HASH),
-                  Sql.p(5, MANAGER.UPDATED_AT))
+                  Sql.p(5, MANAGER.UPDATED_AT),
+                  Sql.p(6, MANAGER.ROLE))
               .onConflict(MANAGER.USERNAME)
               .doUpdate()
               .set(MANAGER.DISPLAY_NAME, DSL.excluded(MANAGER.DISPLAY_NAME))
               .set(MANAGER.OFFICE_CODE, DSL.excluded(MANAGER.OFFICE_CODE))
               .set(MANAGER.PASSWORD_HASH, DSL.excluded(MANAGER.PASSWORD_HASH))
-              .set(MANAGER.UPDATED_AT, DSL.excluded(MANAGER.UPDATED_AT)));
+              .set(MANAGER.UPDATED_AT, DSL.excluded(MANAGER.UPDATED_AT))
+              .set(MANAGER.ROLE, DSL.excluded(MANAGER.ROLE)));
 
   private final Pool pool;
   private final Clock clock;
@@ -103,7 +106,7 @@ public final class RegistrySync {
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     List<Tuple> rows = new ArrayList<>();
     for (Managers.Manager m : managers) {
-      rows.add(Tuple.of(m.username(), m.name(), m.officeCode(), m.passwordHash(), now));
+      rows.add(Tuple.of(m.username(), m.name(), m.officeCode(), m.passwordHash(), now, m.role()));
     }
     return pool.preparedQuery(UPSERT_MANAGER).executeBatch(rows).mapEmpty();
   }

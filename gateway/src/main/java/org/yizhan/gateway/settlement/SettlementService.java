@@ -30,6 +30,9 @@ import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.ManagingOffice;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.insured.Coverage;
+import org.yizhan.gateway.insured.EnrolmentStore;
+import org.yizhan.gateway.insured.Scheme;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 
@@ -37,12 +40,21 @@ import org.yizhan.gateway.security.HospitalAuth.Principal;
  * The hospital's use cases: preview, settle, reverse, read. It joins the pure engine to the store:
  * identities come from the directory (cached), the year figures from the store (locked in the
  * settlement's transaction), and every store call passes the circuit breaker.
+ *
+ * <p>Only an insured person is settled: the insured register must hold an enrolment of the claim's
+ * scheme whose period holds the admission date and whose contribution is paid or subsidised, else
+ * 422 {@code NOT_INSURED} naming what is missing ({@link Coverage}). The enrolment's region chooses
+ * the policy (参保地政策, also for a patient treated in another region of the province, 异地就医): the
+ * engine is given the claim with the enrolment's region in place of the office, while the
+ * settlement keeps the office that manages the person (whose prepayment pays assistance). The
+ * enrolments are read with the identities, concurrently, before the settlement's transaction.
  */
 public final class SettlementService {
   private final SettlementEngine engine;
   private final SettlementStore store;
   private final SettlementQueries queries;
   private final IdentityDirectory identities;
+  private final EnrolmentStore enrolments;
   private final DbGuard guard;
   private final Metrics metrics;
   private final Clock clock;
@@ -54,6 +66,7 @@ public final class SettlementService {
       SettlementStore store,
       SettlementQueries queries,
       IdentityDirectory identities,
+      EnrolmentStore enrolments,
       DbGuard guard,
       Metrics metrics,
       Clock clock,
@@ -63,6 +76,7 @@ public final class SettlementService {
     this.store = store;
     this.queries = queries;
     this.identities = identities;
+    this.enrolments = enrolments;
     this.guard = guard;
     this.metrics = metrics;
     this.clock = clock;
@@ -78,9 +92,10 @@ public final class SettlementService {
     Claim claim = parsed.claim();
     checkOffice(claim);
     Future<List<Identity>> held = guard.call(() -> identities.current(claim.personIdNo()));
+    Future<Claim> governed = governed(claim);
     Future<Optional<SettlementQueries.Figures>> figures =
         guard.call(() -> queries.figures(claim.personIdNo(), claim.year()));
-    return Future.all(held, figures)
+    return Future.all(held, governed, figures)
         .map(
             done -> {
               Accumulators ytd =
@@ -88,7 +103,7 @@ public final class SettlementService {
                       .result()
                       .map(SettlementQueries.Figures::accumulators)
                       .orElse(Accumulators.zero(claim.year()));
-              SettlementOutcome outcome = engine.settle(claim, held.result(), ytd);
+              SettlementOutcome outcome = engine.settle(governed.result(), held.result(), ytd);
               countUnknownItems(outcome, claim.hospitalCode(), Metrics.PREVIEW);
               Settlement s = settledOrThrow(outcome);
               metrics.previewed();
@@ -113,10 +128,14 @@ public final class SettlementService {
     } catch (Refusal e) {
       return Future.failedFuture(e);
     }
-    return guard
-        .call(() -> identities.current(claim.personIdNo()))
+    Future<List<Identity>> identitiesHeld =
+        guard.call(() -> identities.current(claim.personIdNo()));
+    Future<Claim> governedBy = governed(claim);
+    return Future.all(identitiesHeld, governedBy)
         .compose(
-            held -> {
+            done -> {
+              List<Identity> held = identitiesHeld.result();
+              Claim governed = governedBy.result();
               SettleCommand cmd =
                   new SettleCommand(
                       claim,
@@ -124,12 +143,12 @@ public final class SettlementService {
                       parsed.contentSha256(),
                       idempotencyKey,
                       identitiesJson(held),
-                      mayDrawAssistance(claim, held),
+                      mayDrawAssistance(governed, held),
                       who.actor());
               return guard.call(
                   () ->
                       store.settle(
-                          cmd, parsed.contentSha256(), ytd -> engine.settle(claim, held, ytd)));
+                          cmd, parsed.contentSha256(), ytd -> engine.settle(governed, held, ytd)));
             })
         .compose(result -> answer(who, result));
   }
@@ -274,6 +293,42 @@ public final class SettlementService {
               + " registration, the first six digits of personIdNo); it pays their assistance and"
               + " its region's policy applies");
     }
+  }
+
+  /**
+   * The claim as the engine sees it: with the region of the enrolment that covers the admission
+   * date in place of the office, so that region's policy governs; refused {@code NOT_INSURED} when
+   * the register covers no such day. One indexed query (see EnrolmentStore).
+   */
+  private Future<Claim> governed(Claim claim) {
+    Scheme scheme = Scheme.parse(claim.scheme());
+    return guard
+        .call(() -> enrolments.current(claim.personIdNo()))
+        .map(
+            held -> {
+              Coverage c =
+                  scheme == null
+                      ? Coverage.of(List.of(), Scheme.RESIDENT, claim.admissionDate())
+                      : Coverage.of(held, scheme, claim.admissionDate());
+              if (c instanceof Coverage.NotCovered) {
+                throw ((Coverage.NotCovered) c).refusal("personIdNo");
+              }
+              String region = ((Coverage.Covered) c).enrolment().admdvs();
+              return region.equals(claim.officeCode()) ? claim : inRegion(claim, region);
+            });
+  }
+
+  private static Claim inRegion(Claim c, String region) {
+    return new Claim(
+        c.claimNo(),
+        c.personIdNo(),
+        c.scheme(),
+        region,
+        c.hospitalCode(),
+        c.hospitalLevel(),
+        c.admissionDate(),
+        c.dischargeDate(),
+        c.lines());
   }
 
   /** The refusal of a claim number settled already with other content ({@code CONFLICT}). */

@@ -25,6 +25,7 @@ import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.GatewayProcess;
 import org.yizhan.gateway.support.Invariants;
+import org.yizhan.gateway.support.TestData;
 import org.yizhan.gateway.support.TestDatabase;
 import org.yizhan.gateway.support.TestGateway;
 
@@ -57,6 +58,7 @@ class CrashSafetyTest {
   void gatewayKilledAtRandomMoments_losesNothingAndAppliesNothingTwice() throws Exception {
     Random random = new Random(SEED);
     Database db = TestDatabase.fresh();
+    TestData.enrolByDefault(db.jdbcUrl(), CrashLoad.PERSONS);
     try (GatewayProcess gw = GatewayProcess.of(db.jdbcUrl(), log("crash-gateway.log"))) {
       gw.start();
       CrashLoad load = new CrashLoad(gw.baseUrl(), SEED);
@@ -86,6 +88,7 @@ class CrashSafetyTest {
     Database pg = Database.startEmbedded(dir, port);
     try (GatewayProcess gw = GatewayProcess.of(pg.jdbcUrl(), log("crash-gateway-pg.log"))) {
       gw.start();
+      TestData.enrolByDefault(pg.jdbcUrl(), CrashLoad.PERSONS);
       CrashLoad load = new CrashLoad(gw.baseUrl(), SEED + 1);
       load.setUp();
       load.start(CLIENTS);

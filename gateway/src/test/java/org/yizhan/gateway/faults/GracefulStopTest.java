@@ -25,6 +25,7 @@ import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.GatewayProcess;
 import org.yizhan.gateway.support.Signer;
+import org.yizhan.gateway.support.TestData;
 import org.yizhan.gateway.support.TestGateway;
 
 /**
@@ -49,6 +50,11 @@ class GracefulStopTest {
       gw.start();
       int pgPort = Database.runningServer(dataDir.toRealPath()).port();
       String url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/" + Database.EMBEDDED_DATABASE;
+      List<String> persons = new ArrayList<>();
+      for (int i = 0; i < IN_FLIGHT; i++) {
+        persons.add(idNumber(i));
+      }
+      TestData.enrolByDefault(url, persons);
       HttpClient http =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)

@@ -99,6 +99,11 @@ class ManagerPageAssetsTest {
           .doesNotContainPattern("(?:src|href)=\"(?:https?:)?//")
           .doesNotContainPattern("from '(?:https?:)?//")
           .doesNotContain("@import");
+      if (name.startsWith("vendor/")) {
+        // a vendored library (ECharts, from its WebJar): checked above, but its minified code
+        // holds templates such as src="'+s+'" that are not references of the page
+        continue;
+      }
       Matcher m = REFERENCE.matcher(r.body());
       while (m.find()) {
         String ref = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
@@ -118,6 +123,8 @@ class ManagerPageAssetsTest {
             "chart.js",
             "ui.js",
             "accounts.js",
-            "roster.js");
+            "roster.js",
+            "coverage.js",
+            "vendor/echarts.esm.min.js");
   }
 }

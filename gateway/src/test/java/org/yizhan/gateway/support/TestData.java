@@ -50,6 +50,61 @@ public final class TestData {
         .value();
   }
 
+  /**
+   * Enrols a person in the insured register (参保登记): residents' insurance in {@code admdvs} from
+   * {@code from} to {@code to} (null: open), the year's contribution in {@code status} (PAID,
+   * SUBSIDISED, UNPAID, SUSPENDED, ENDED); sex and birth date from the ID number.
+   */
+  public static void enrol(
+      TestGateway gw,
+      String idNo,
+      String admdvs,
+      LocalDate from,
+      LocalDate to,
+      String status,
+      String cardNo) {
+    IdNumber id = new IdNumber(idNo);
+    gw.sql(
+        "INSERT INTO insured_enrolment (enrolment_id, version, person_id_no, admdvs, scheme,"
+            + " valid_from, valid_to, contribution_year, contribution_status, card_no, sex,"
+            + " birth_date, recorded_at, recorded_by)"
+            + " VALUES (?, 1, ?, ?, 'RESIDENT', ?, ?, ?, ?, ?, ?, ?, now(), 'test')",
+        UUID.randomUUID(),
+        idNo,
+        admdvs,
+        from,
+        to,
+        from.getYear(),
+        status,
+        cardNo,
+        Integer.toString(id.gender()),
+        id.birthDate());
+  }
+
+  /**
+   * The enrolment every test person gets unless a test says otherwise (see {@link
+   * TestGateway#enrolOnFirstSight}): residents' insurance in the region of their ID number (the
+   * office that manages them, so their policy is the one it was before the register), from 1990 on,
+   * paid. Persons already enrolled are left alone.
+   */
+  public static final String ENROL_BY_DEFAULT =
+      "INSERT INTO insured_enrolment (enrolment_id, version, person_id_no, admdvs, scheme,"
+          + " valid_from, contribution_year, contribution_status, recorded_at, recorded_by)"
+          + " SELECT gen_random_uuid(), 1, p, substr(p, 1, 6), 'RESIDENT', DATE '1990-01-01', 1990,"
+          + " 'PAID', now(), 'test' FROM unnest(?::varchar[]) AS p WHERE NOT EXISTS (SELECT 1 FROM"
+          + " insured_enrolment e WHERE e.person_id_no = p AND e.superseded_at IS NULL)";
+
+  /** Enrols persons by default ({@link #ENROL_BY_DEFAULT}) in the database of {@code jdbcUrl}. */
+  public static void enrolByDefault(String jdbcUrl, java.util.Collection<String> idNos) {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, "postgres", "");
+        java.sql.PreparedStatement s = c.prepareStatement(ENROL_BY_DEFAULT)) {
+      s.setArray(1, c.createArrayOf("varchar", idNos.toArray()));
+      s.execute();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot enrol the test persons: " + e.getMessage(), e);
+    }
+  }
+
   public static void confirmed(TestGateway gw, String idNo, String category) {
     identity(gw, idNo, category, LocalDate.of(2017, 1, 1), null, true, null);
   }

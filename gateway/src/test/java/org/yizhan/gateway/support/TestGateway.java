@@ -62,6 +62,15 @@ public final class TestGateway implements AutoCloseable {
   private final String base;
   private final List<Throwable> unhandled;
 
+  /** Persons this gateway's test has named in a hospital request (and so enrolled by default). */
+  private final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private volatile boolean enrolOnFirstSight = true;
+
+  /** An ID number in a request body: 17 digits and a check character, not part of a longer run. */
+  private static final java.util.regex.Pattern ID_SHAPED =
+      java.util.regex.Pattern.compile("(?<![0-9A-Za-z])[0-9]{17}[0-9X](?![0-9A-Za-z])");
+
   private TestGateway(Database db, Vertx vertx, Gateway gateway, List<Throwable> unhandled) {
     this.unhandled = unhandled;
     this.db = db;
@@ -223,9 +232,50 @@ public final class TestGateway implements AutoCloseable {
   }
 
   /**
+   * Whether a hospital request enrols (in the insured register, {@link TestData#ENROL_BY_DEFAULT})
+   * every valid ID number its body names, before it is sent: on by default, so that a test settles
+   * for anyone as before the register; a test of the register's own rules turns it off.
+   */
+  public void enrolOnFirstSight(boolean on) {
+    this.enrolOnFirstSight = on;
+  }
+
+  /**
+   * Enrols the valid ID numbers in {@code body} not seen before (see {@link #enrolOnFirstSight}).
+   */
+  private void enrolNamedIn(byte[] body) {
+    if (!enrolOnFirstSight || body.length == 0) {
+      return;
+    }
+    java.util.regex.Matcher m =
+        ID_SHAPED.matcher(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    List<String> fresh = new ArrayList<>();
+    while (m.find()) {
+      String id = m.group();
+      try {
+        org.yizhan.core.model.IdNumber.parse(id, java.time.LocalDate.of(2100, 1, 1));
+      } catch (IllegalArgumentException notAnIdNumber) {
+        continue;
+      }
+      if (!seen.contains(id)) {
+        fresh.add(id);
+      }
+    }
+    if (fresh.isEmpty()) {
+      return;
+    }
+    // one writer at a time: a concurrent request for the same person waits for the enrolment
+    synchronized (seen) {
+      TestData.enrolByDefault(db.jdbcUrl(), fresh);
+      seen.addAll(fresh);
+    }
+  }
+
+  /**
    * Sends a request with {@code key} (when not null) as its Bearer key. A hospital request (to the
    * JSON API or the national interface) is signed the way a hospital signs it ({@link Signer}),
-   * unless the test set its own signature headers.
+   * unless the test set its own signature headers; the persons it names are enrolled first ({@link
+   * #enrolOnFirstSight}).
    */
   public Response send(HttpRequest.Builder b, String key) {
     return send(b, key, true);
@@ -243,6 +293,9 @@ public final class TestGateway implements AutoCloseable {
       String path = unsigned.uri().getRawPath();
       boolean hospital =
           path.startsWith("/api/") || path.startsWith("/fsi/") || path.startsWith("/nhsa/");
+      if (hospital) {
+        enrolNamedIn(bodyOf(unsigned));
+      }
       if (sign
           && Signer.isNational(path)
           && unsigned.headers().firstValue(NationalSignature.SIGNATURE).isEmpty()

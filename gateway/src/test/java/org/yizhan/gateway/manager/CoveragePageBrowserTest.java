@@ -1,0 +1,301 @@
+package org.yizhan.gateway.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.yizhan.gateway.coverage.CoverageFixture;
+import org.yizhan.gateway.support.ManagerClient;
+import org.yizhan.gateway.support.TestData;
+import org.yizhan.gateway.support.TestGateway;
+import org.yizhan.gateway.support.TestGateway.Response;
+
+/**
+ * The managers' page's 参保比对 tab in headless Chromium (as {@link ManagerPageBrowserTest}, whose
+ * notes on Chromium and CI apply): on a seeded office of 25 poor people, the four counts as an
+ * ECharts bar chart and as a table, the outreach list paged, another outcome chosen, the CSV link,
+ * both languages, a refusal as a sentence, and the insurance agency's region view.
+ *
+ * <p>A screenshot goes to {@code target/manager-coverage.png} (and {@code docs/} with {@code
+ * -Dyizhan.docs.screenshot=true}).
+ */
+class CoveragePageBrowserTest {
+  static final Path CHROMIUM = ManagerPageBrowserTest.CHROMIUM;
+  static final Path CHROMEDRIVER = ManagerPageBrowserTest.CHROMEDRIVER;
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  static TestGateway gw;
+  static Path profile;
+  static WebDriver driver;
+  static WebDriverWait wait;
+  static String missing;
+  static final List<String> notEnrolled = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws IOException {
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+      String why = "headless Chromium is missing: apt-get install -y chromium chromium-driver";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail(why + "; CI must run the managers' page test");
+      }
+      missing = why;
+      System.err.println("WARNING: CoveragePageBrowserTest skipped: " + why);
+      return;
+    }
+    gw = TestGateway.start();
+    seed();
+    profile = Files.createTempDirectory("yz-chromium-");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1360,1400",
+        "--user-data-dir=" + profile);
+    driver =
+        new ChromeDriver(
+            new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build(),
+            options);
+    wait = new WebDriverWait(driver, WAIT);
+  }
+
+  /**
+   * Office 445202: 2 subsidised, 1 enrolled and paying themselves, 1 enrolled in Guangzhou and 21
+   * not enrolled (two pages of 20); office 445281: 1 not enrolled (the region's view only).
+   */
+  static void seed() {
+    LocalDate from = LocalDate.of(2017, 1, 1);
+    int year = LocalDate.now(gw.zone()).getYear();
+    for (int i = 1; i <= 25; i++) {
+      String id = TestData.idNo("445202", LocalDate.of(1950, 1, 1), i);
+      TestData.identity(gw, id, i % 2 == 0 ? "DESTITUTE" : "SUBSISTENCE", from, null, true, null);
+      gw.sql("UPDATE person_identity SET person_name = ? WHERE person_id_no = ?", "困难户" + i, id);
+      if (i <= 2) {
+        CoverageFixture.enrol(gw, id, "445200", from, null, year, "SUBSIDISED");
+      } else if (i == 3) {
+        CoverageFixture.enrol(gw, id, "445202", from, null, year, "PAID");
+      } else if (i == 4) {
+        CoverageFixture.enrol(gw, id, "440104", from, null, year, "SUBSIDISED");
+      } else {
+        notEnrolled.add(id);
+      }
+    }
+    TestData.identity(
+        gw,
+        TestData.idNo("445281", LocalDate.of(1950, 1, 1), 1),
+        "DESTITUTE",
+        from,
+        null,
+        true,
+        null);
+    CoverageFixture.agency(gw, "agency445200", "445200");
+  }
+
+  @BeforeEach
+  void needsChromium() {
+    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (gw != null) {
+      gw.close();
+    }
+    if (profile != null) {
+      try (Stream<Path> files = Files.walk(profile)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void coverageTab_countsChartOutreachListCsvLanguagesAndTheAgencysRegion() throws IOException {
+    try {
+      logIn(ManagerClient.A, ManagerClient.A_PASSWORD);
+      seeTheFourCountsAsTableAndChart();
+      pageThroughTheOutreachList();
+      downloadTheCsv();
+      chooseAnotherOutcome();
+      screenshot("manager-coverage.png");
+      seeARefusalAsASentence();
+      switchToEnglishAndBack();
+      logOutAndInAsTheAgency();
+    } catch (AssertionError | RuntimeException e) {
+      Files.write(
+          Path.of("target", "manager-coverage-failure.png"),
+          ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+      Files.writeString(
+          Path.of("target", "manager-coverage-failure.html"),
+          driver.getPageSource(),
+          StandardCharsets.UTF_8);
+      throw e;
+    }
+  }
+
+  void logIn(String user, String password) {
+    driver.get(gw.baseUrl() + "/manager/");
+    type(By.id("login-username"), user);
+    type(By.id("login-password"), password);
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    visible(By.id("app-view"));
+  }
+
+  void seeTheFourCountsAsTableAndChart() {
+    driver.findElement(By.id("tab-coverage")).click();
+    visible(By.id("coverage-view"));
+    waitText(By.id("coverage-scope"), "办事处 445202");
+    assertThat(count("SUBSIDISED")).isEqualTo("2");
+    assertThat(count("NOT_SUBSIDISED")).isEqualTo("1");
+    assertThat(count("ELSEWHERE")).isEqualTo("1");
+    assertThat(count("NOT_ENROLLED")).isEqualTo("21");
+    assertThat(text(By.cssSelector("#coverage-counts tr[data-outcome=NOT_ENROLLED]")))
+        .contains("未参保");
+    // ECharts, from the gateway itself, drew the four bars as SVG
+    visible(By.cssSelector("#coverage-chart[data-drawn='2,1,1,21'] svg"));
+    assertThat(driver.findElements(By.cssSelector("#coverage-chart svg path")).size())
+        .isGreaterThanOrEqualTo(4);
+    assertThat(text(By.id("coverage-chart"))).contains("未参保").contains("21");
+  }
+
+  String count(String outcome) {
+    By cell = By.cssSelector("#coverage-counts tr[data-outcome=" + outcome + "] td.num");
+    visible(cell);
+    return text(cell);
+  }
+
+  void pageThroughTheOutreachList() {
+    waitText(By.cssSelector("#coverage-pager .page-info"), "第 1 / 2 页，共 21 人");
+    assertThat(driver.findElements(By.cssSelector("#coverage-table tbody tr"))).hasSize(20);
+    WebElement first = driver.findElement(By.cssSelector("#coverage-table tbody tr"));
+    String id = notEnrolled.get(0);
+    assertThat(first.findElement(By.cssSelector(".idno")).getText())
+        .isEqualTo(id.charAt(0) + "*".repeat(15) + id.substring(16));
+    assertThat(first.getText()).contains("困难户5").contains("低保");
+    assertThat(first.getAttribute("data-outcome")).isEqualTo("NOT_ENROLLED");
+    driver.findElement(By.cssSelector("#coverage-pager button[data-step='1']")).click();
+    waitText(By.cssSelector("#coverage-pager .page-info"), "第 2 / 2 页");
+    assertThat(driver.findElements(By.cssSelector("#coverage-table tbody tr"))).hasSize(1);
+    assertThat(driver.getPageSource()).doesNotContain(id);
+  }
+
+  void downloadTheCsv() {
+    String href = driver.findElement(By.id("coverage-export")).getAttribute("href");
+    assertThat(href).endsWith("/manager/api/coverage/export?outcome=NOT_ENROLLED");
+    ManagerClient api = ManagerClient.login(gw, ManagerClient.A, ManagerClient.A_PASSWORD);
+    Response r = api.get(href.substring(gw.baseUrl().length()));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).startsWith("\uFEFF身份证号,姓名,办事处,身份类别,比对结果,参保地\r\n");
+    assertThat(r.body().split("\r\n")).hasSize(22);
+  }
+
+  void chooseAnotherOutcome() {
+    new Select(driver.findElement(By.id("coverage-outcome"))).selectByValue("ELSEWHERE");
+    // the second page of the outreach list had one row too: wait for the ELSEWHERE one
+    visible(By.cssSelector("#coverage-table tbody tr[data-outcome=ELSEWHERE]"));
+    assertThat(driver.findElements(By.cssSelector("#coverage-table tbody tr"))).hasSize(1);
+    WebElement row = driver.findElement(By.cssSelector("#coverage-table tbody tr"));
+    assertThat(row.getText()).contains("异地参保").contains("440104");
+    assertThat(driver.findElement(By.id("coverage-export")).getAttribute("href"))
+        .endsWith("outcome=ELSEWHERE");
+    assertThat(driver.findElement(By.id("coverage-pager")).isDisplayed()).isFalse();
+  }
+
+  /** The page's refusal table knows coverage's codes: a sentence, not a code. */
+  void seeARefusalAsASentence() {
+    Object sentence =
+        ((JavascriptExecutor) driver)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + "import('/manager/i18n.js').then(m => done(m.errorText('OUT_OF_SCOPE',"
+                    + " 'office: another office than yours, 445202 is not yours to see',"
+                    + " 'office')));");
+    assertThat(sentence).isEqualTo("办事处：超出您的管辖范围，无权查看。");
+  }
+
+  void switchToEnglishAndBack() {
+    driver.findElement(By.id("lang")).click();
+    waitText(By.id("tab-coverage"), "Coverage check");
+    waitText(By.id("coverage-scope"), "The poor of office 445202");
+    assertThat(text(By.cssSelector("#coverage-counts tr[data-outcome=NOT_ENROLLED]")))
+        .contains("Not enrolled");
+    assertThat(text(By.cssSelector("#coverage-table tbody tr"))).contains("Enrolled elsewhere");
+    driver.findElement(By.id("lang")).click();
+    waitText(By.id("tab-coverage"), "参保比对");
+  }
+
+  void logOutAndInAsTheAgency() {
+    driver.findElement(By.id("logout")).click();
+    visible(By.id("login-form"));
+    logIn("agency445200", CoverageFixture.AGENCY_PASSWORD);
+    driver.findElement(By.id("tab-coverage")).click();
+    waitText(By.id("coverage-scope"), "医保统筹区 445200");
+    waitText(By.cssSelector("#coverage-counts tr[data-outcome=NOT_ENROLLED] td.num"), "22");
+  }
+
+  // ---- helpers
+
+  static WebElement visible(By by) {
+    return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+  }
+
+  static void waitText(By by, String text) {
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+  }
+
+  static String text(By by) {
+    return driver.findElement(by).getText();
+  }
+
+  static void type(By by, String text) {
+    WebElement input = visible(by);
+    input.clear();
+    input.sendKeys(text);
+  }
+
+  static void screenshot(String name) throws IOException {
+    byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
+    Path target = Path.of("target", name);
+    Files.write(target, png);
+    if (Boolean.getBoolean("yizhan.docs.screenshot")) {
+      Files.write(Path.of("..", "docs", name), png);
+    }
+    assertThat(Files.size(target)).isGreaterThan(10_000);
+  }
+}
