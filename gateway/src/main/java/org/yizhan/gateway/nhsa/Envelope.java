@@ -107,7 +107,7 @@ record Envelope(
       }
     }
     String mdtrtarea = text(e, "mdtrtarea_admvs", ADMDVS, "a 6-digit area code", false);
-    String signNo = text(e, "sign_no", SIGN_NO, "the sign_no of a 9001 sign-in", false);
+    String signNo = signNo(e.raw("sign_no"));
     JsonNode input = standardInput(infno, inputObject(body.get("input")));
     StringBuilder canonical = new StringBuilder(256);
     canonical.append(infno).append('|').append(fixmedins).append('|');
@@ -115,6 +115,17 @@ record Envelope(
     canonical(input, canonical);
     return new Envelope(
         infno, msgid, fixmedins, insuplc, mdtrtarea, signNo, input, sha256(canonical));
+  }
+
+  /**
+   * The envelope's sign_no, or {@code null} when absent or not of the shape the gateway gives: it
+   * is only read for a hospital that requires sign-in (then {@code null} is refused there), and a
+   * system that kept another platform's sign_no must not be refused for it where it is not read.
+   */
+  private static String signNo(JsonNode v) {
+    return v != null && v.isTextual() && SIGN_NO.matcher(v.textValue()).matches()
+        ? v.textValue()
+        : null;
   }
 
   /** {@code input} as an object: sent as one, or as a JSON string holding one. */
