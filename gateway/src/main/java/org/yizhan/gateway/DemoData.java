@@ -5,8 +5,8 @@ import java.time.LocalDate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yizhan.core.model.IdentityCategory;
-import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.identity.IdentityService;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 import org.yizhan.gateway.security.Masking;
@@ -56,7 +56,7 @@ final class DemoData {
         .map(true)
         .recover(
             e ->
-                e instanceof ApiError && "IDENTITY_OVERLAP".equals(((ApiError) e).code())
+                e instanceof Refusal && "IDENTITY_OVERLAP".equals(((Refusal) e).code())
                     ? Future.succeededFuture(false)
                     : Future.failedFuture(e))
         .compose(

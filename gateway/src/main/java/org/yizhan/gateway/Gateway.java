@@ -1,30 +1,20 @@
 package org.yizhan.gateway;
 
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL_KEY;
-import static org.yizhan.gateway.store.schema.Tables.MANAGER;
-
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yizhan.core.catalogue.Catalogue;
@@ -36,37 +26,38 @@ import org.yizhan.gateway.config.CatalogueFiles;
 import org.yizhan.gateway.config.Hospitals;
 import org.yizhan.gateway.config.Managers;
 import org.yizhan.gateway.config.PolicyFiles;
-import org.yizhan.gateway.http.HospitalApi;
-import org.yizhan.gateway.http.HttpContext;
-import org.yizhan.gateway.http.HttpVerticle;
-import org.yizhan.gateway.http.ManagementServer;
-import org.yizhan.gateway.http.ManagerApi;
-import org.yizhan.gateway.http.OpsApi;
-import org.yizhan.gateway.http.Routes;
-import org.yizhan.gateway.http.Transport;
+import org.yizhan.gateway.hospital.HospitalApi;
 import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.IdentityService;
+import org.yizhan.gateway.infra.db.Database;
+import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.ledger.LedgerService;
+import org.yizhan.gateway.manager.ManagerApi;
+import org.yizhan.gateway.manager.ManagerPage;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.nhsa.NhsaApi;
 import org.yizhan.gateway.security.AddressLimiter;
-import org.yizhan.gateway.security.FairShare;
 import org.yizhan.gateway.security.HospitalAuth;
-import org.yizhan.gateway.security.HospitalGate;
 import org.yizhan.gateway.security.HospitalKeys;
-import org.yizhan.gateway.security.Limits;
 import org.yizhan.gateway.security.LoginGuard;
 import org.yizhan.gateway.security.ManagerAuth;
 import org.yizhan.gateway.security.NationalSignature;
+import org.yizhan.gateway.security.RegistrySync;
 import org.yizhan.gateway.security.RequestVerifier;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.Database;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.SettlementQueries;
-import org.yizhan.gateway.store.SettlementStore;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.settlement.SettlementQueries;
+import org.yizhan.gateway.settlement.SettlementService;
+import org.yizhan.gateway.settlement.SettlementStore;
+import org.yizhan.gateway.web.FairShare;
+import org.yizhan.gateway.web.HospitalGate;
+import org.yizhan.gateway.web.HttpContext;
+import org.yizhan.gateway.web.HttpVerticle;
+import org.yizhan.gateway.web.Limits;
+import org.yizhan.gateway.web.ManagementServer;
+import org.yizhan.gateway.web.OpsApi;
+import org.yizhan.gateway.web.Routes;
+import org.yizhan.gateway.web.Transport;
 
 /**
  * The running gateway: configuration loaded, the reactive pool open, the hospital registry
@@ -75,73 +66,6 @@ import org.yizhan.gateway.store.Sql;
  */
 public final class Gateway implements HttpContext {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-
-  /** How often nonces older than the signature window are deleted, milliseconds. */
-  static final long NONCE_PURGE_MILLIS = 60_000;
-
-  static final String UPSERT_HOSPITAL =
-      Sql.render(
-          Sql.dsl()
-              .insertInto(
-                  HOSPITAL,
-                  HOSPITAL.CODE,
-                  HOSPITAL.NAME,
-                  HOSPITAL.HOSPITAL_LEVEL,
-                  HOSPITAL.REGION,
-                  HOSPITAL.UPDATED_AT)
-              .values(
-                  Sql.p(1, HOSPITAL.CODE),
-                  Sql.p(2, HOSPITAL.NAME),
-                  Sql.p(3, HOSPITAL.HOSPITAL_LEVEL),
-                  Sql.p(4, HOSPITAL.REGION),
-                  Sql.p(5, HOSPITAL.UPDATED_AT))
-              .onConflict(HOSPITAL.CODE)
-              .doUpdate()
-              .set(HOSPITAL.NAME, DSL.excluded(HOSPITAL.NAME))
-              .set(HOSPITAL.HOSPITAL_LEVEL, DSL.excluded(HOSPITAL.HOSPITAL_LEVEL))
-              .set(HOSPITAL.REGION, DSL.excluded(HOSPITAL.REGION))
-              .set(HOSPITAL.UPDATED_AT, DSL.excluded(HOSPITAL.UPDATED_AT)));
-
-  static final String UPSERT_KEY =
-      Sql.render(
-          Sql.dsl()
-              .insertInto(
-                  HOSPITAL_KEY,
-                  HOSPITAL_KEY.KEY_ID,
-                  HOSPITAL_KEY.HOSPITAL_CODE,
-                  HOSPITAL_KEY.KEY_SHA256,
-                  HOSPITAL_KEY.VALID_FROM)
-              .values(
-                  Sql.p(1, HOSPITAL_KEY.KEY_ID),
-                  Sql.p(2, HOSPITAL_KEY.HOSPITAL_CODE),
-                  Sql.p(3, HOSPITAL_KEY.KEY_SHA256),
-                  Sql.p(4, HOSPITAL_KEY.VALID_FROM))
-              .onConflict(HOSPITAL_KEY.KEY_ID)
-              .doUpdate()
-              .set(HOSPITAL_KEY.KEY_SHA256, DSL.excluded(HOSPITAL_KEY.KEY_SHA256)));
-
-  static final String UPSERT_MANAGER =
-      Sql.render(
-          Sql.dsl()
-              .insertInto(
-                  MANAGER,
-                  MANAGER.USERNAME,
-                  MANAGER.DISPLAY_NAME,
-                  MANAGER.OFFICE_CODE,
-                  MANAGER.PASSWORD_HASH,
-                  MANAGER.UPDATED_AT)
-              .values(
-                  Sql.p(1, MANAGER.USERNAME),
-                  Sql.p(2, MANAGER.DISPLAY_NAME),
-                  Sql.p(3, MANAGER.OFFICE_CODE),
-                  Sql.p(4, MANAGER.PASSWORD_HASH),
-                  Sql.p(5, MANAGER.UPDATED_AT))
-              .onConflict(MANAGER.USERNAME)
-              .doUpdate()
-              .set(MANAGER.DISPLAY_NAME, DSL.excluded(MANAGER.DISPLAY_NAME))
-              .set(MANAGER.OFFICE_CODE, DSL.excluded(MANAGER.OFFICE_CODE))
-              .set(MANAGER.PASSWORD_HASH, DSL.excluded(MANAGER.PASSWORD_HASH))
-              .set(MANAGER.UPDATED_AT, DSL.excluded(MANAGER.UPDATED_AT)));
 
   private final Vertx vertx;
   private final AppConfig config;
@@ -167,8 +91,7 @@ public final class Gateway implements HttpContext {
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
   private IdentityChanges identityChanges;
   private ManagementServer management;
-  private long gaugeTimer = -1;
-  private long nonceTimer = -1;
+  private String housekeeping;
 
   private Gateway(
       Vertx vertx,
@@ -285,8 +208,10 @@ public final class Gateway implements HttpContext {
             new SettlementEngine(policies, catalogue, Hospitals.unknownItemsByHospital(hospitals)),
             hospitals,
             clock);
-    return g.syncHospitals(hospitals)
-        .compose(v -> g.syncManagers(managers))
+    RegistrySync registries = new RegistrySync(pool, clock);
+    return registries
+        .hospitals(hospitals)
+        .compose(v -> registries.managers(managers))
         // before listening, so that the README's first request finds it
         .compose(
             v ->
@@ -300,11 +225,11 @@ public final class Gateway implements HttpContext {
         .compose(
             changes -> {
               g.identityChanges = changes;
-              g.refreshGauges();
-              g.gaugeTimer =
-                  vertx.setPeriodic(
-                      PrepaymentGauges.REFRESH_SECONDS * 1000L, t -> g.refreshGauges());
-              g.nonceTimer = vertx.setPeriodic(NONCE_PURGE_MILLIS, t -> g.purgeNonces());
+              return vertx.deployVerticle(Housekeeping.of(g.ledger, g.gauges, g.requestVerifier));
+            })
+        .compose(
+            housekeeping -> {
+              g.housekeeping = housekeeping;
               return g.deploy();
             })
         .compose(
@@ -320,66 +245,6 @@ public final class Gateway implements HttpContext {
                   m.port());
               return g;
             });
-  }
-
-  private void purgeNonces() {
-    requestVerifier
-        .purge()
-        .onSuccess(n -> LOG.debug("forgot {} request nonces", n))
-        .onFailure(e -> LOG.debug("request nonces not purged: {}", e.toString()));
-  }
-
-  private void refreshGauges() {
-    ledger
-        .balances()
-        .onSuccess(
-            list ->
-                gauges.update(
-                    list.stream()
-                        .map(
-                            b ->
-                                new PrepaymentGauges.Reading(
-                                    b.officeCode(),
-                                    b.hospitalCode(),
-                                    b.balanceFen(),
-                                    b.advanceOwedFen(),
-                                    b.thresholdFen()))
-                        .toList()))
-        .onFailure(e -> LOG.debug("prepayment gauges not refreshed: {}", e.toString()));
-  }
-
-  private Future<Void> syncManagers(List<Managers.Manager> managers) {
-    if (managers.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    List<Tuple> rows = new ArrayList<>();
-    for (Managers.Manager m : managers) {
-      rows.add(Tuple.of(m.username(), m.name(), m.officeCode(), m.passwordHash(), now));
-    }
-    return pool.preparedQuery(UPSERT_MANAGER).executeBatch(rows).mapEmpty();
-  }
-
-  private Future<Void> syncHospitals(List<Hospitals.Hospital> hospitals) {
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    List<Tuple> rows = new ArrayList<>();
-    List<Tuple> keys = new ArrayList<>();
-    for (Hospitals.Hospital h : hospitals) {
-      rows.add(Tuple.of(h.code(), h.name(), (short) h.level(), h.region(), now));
-      for (Hospitals.Key k : h.keys()) {
-        keys.add(Tuple.of(k.id(), h.code(), k.sha256Hex(), now));
-      }
-    }
-    return pool.withTransaction(
-        conn ->
-            conn.preparedQuery(UPSERT_HOSPITAL)
-                .executeBatch(rows)
-                .compose(
-                    r ->
-                        keys.isEmpty()
-                            ? Future.succeededFuture()
-                            : conn.preparedQuery(UPSERT_KEY).executeBatch(keys))
-                .mapEmpty());
   }
 
   private Future<Void> deploy() {
@@ -454,43 +319,7 @@ public final class Gateway implements HttpContext {
             config.nhsaHttpStatuses())
         .mount(routes);
     managerApi().mount(routes);
-    // Vert.x matches "/manager" with or without the trailing slash: redirect only without it.
-    routes
-        .router()
-        .get("/manager")
-        .handler(
-            ctx -> {
-              if (ctx.request().path().equals("/manager")) {
-                ctx.redirect("/manager/");
-              } else {
-                ctx.next();
-              }
-            });
-    routes.router().route("/manager/*").handler(Gateway::pageSecurityHeaders);
-    routes
-        .router()
-        .route("/manager/*")
-        .handler(StaticHandler.create("webroot/manager").setCachingEnabled(false));
-  }
-
-  /**
-   * The managers' page's content security policy: its scripts (modules, no inline script), styles
-   * and API calls come from this gateway only, nothing else loads, and no other site may frame it
-   * (clickjacking a top-up or a confirmation).
-   */
-  static final String PAGE_CSP =
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-          + " connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none';"
-          + " frame-ancestors 'none'";
-
-  /** Security headers on the managers' page and every asset of it (issue 13.16). */
-  static void pageSecurityHeaders(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("Content-Security-Policy", PAGE_CSP)
-        .putHeader("X-Frame-Options", "DENY")
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer");
-    ctx.next();
+    ManagerPage.mount(routes);
   }
 
   @Override
@@ -546,11 +375,8 @@ public final class Gateway implements HttpContext {
     for (HttpVerticle v : servers) {
       shutdowns.add(v.shutdown(config.http().shutdownGraceSeconds()));
     }
-    if (gaugeTimer >= 0) {
-      vertx.cancelTimer(gaugeTimer);
-    }
-    if (nonceTimer >= 0) {
-      vertx.cancelTimer(nonceTimer);
+    if (housekeeping != null) {
+      shutdowns.add(vertx.undeploy(housekeeping));
     }
     return Future.join(shutdowns)
         .eventually(() -> management == null ? Future.succeededFuture() : management.close())

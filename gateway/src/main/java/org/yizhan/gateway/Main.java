@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.audit.AuditVerifier;
 import org.yizhan.gateway.config.AppConfig;
 import org.yizhan.gateway.config.ConfigException;
+import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.metrics.Metrics;
-import org.yizhan.gateway.store.Database;
 
 /**
  * Starts the gateway: settings from {@code config/} and the environment, the database (embedded

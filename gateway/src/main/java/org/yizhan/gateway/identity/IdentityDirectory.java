@@ -1,6 +1,6 @@
 package org.yizhan.gateway.identity;
 
-import static org.yizhan.gateway.store.schema.Tables.PERSON_IDENTITY;
+import static org.yizhan.gateway.infra.db.schema.Tables.PERSON_IDENTITY;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.model.IdentityCategory;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * The identities the engine sees: each person's current identities (the versions not superseded)

@@ -1,6 +1,6 @@
 package org.yizhan.gateway.identity;
 
-import static org.yizhan.gateway.store.schema.Tables.PERSON_IDENTITY;
+import static org.yizhan.gateway.infra.db.schema.Tables.PERSON_IDENTITY;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,9 +25,9 @@ import org.jooq.impl.DSL;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.audit.Audit;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * An office's roster as CSV: imported whole or not at all, and exported.
@@ -208,8 +208,8 @@ public final class IdentityRoster {
       String at = "line " + (i + 2);
       if (!ManagingOffice.manages(m.officeCode(), d.personIdNo())) {
         String f = at + ": person_id_no";
-        throw new ApiError(
-            403,
+        throw new Refusal(
+            Refusal.Kind.FORBIDDEN,
             "NOT_MANAGING_OFFICE",
             f,
             f
@@ -335,20 +335,20 @@ public final class IdentityRoster {
     List<IdentityService.Draft> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     if (format == RosterFile.Format.XLSX) {
-      RosterFile.xlsx(file, (h, l) -> accept(out, seen, h, l, false, latestBirth));
+      RosterXlsx.read(file, (h, l) -> accept(out, seen, h, l, false, latestBirth));
     } else {
-      Iterator<RosterFile.Line> lines = RosterFile.csv(RosterFile.decode(file));
+      Iterator<RosterFile.Line> lines = RosterCsv.csv(RosterCsv.decode(file));
       RosterFile.Header h = null;
       while (lines.hasNext()) {
         RosterFile.Line l = lines.next();
         if (h == null) {
-          h = RosterFile.header("line " + l.number(), l.cells());
+          h = RosterValues.header("line " + l.number(), l.cells());
           continue;
         }
         accept(out, seen, h, l, true, latestBirth);
       }
       if (h == null) {
-        throw refused("line 1", "header", "the file is empty; " + RosterFile.expected());
+        throw refused("line 1", "header", "the file is empty; " + RosterValues.expected());
       }
     }
     if (out.isEmpty()) {
@@ -396,8 +396,8 @@ public final class IdentityRoster {
       idNo = IdNumber.parse(h.value(c, RosterFile.Column.PERSON_ID_NO), latestBirth).value();
     } catch (IdNumber.Invalid e) {
       String f = at + ": person_id_no";
-      throw new ApiError(
-          422,
+      throw new Refusal(
+          Refusal.Kind.UNPROCESSABLE,
           "INVALID_ID_NUMBER",
           f,
           f + " is not a valid ID number: " + e.getMessage() + "; nothing was imported");
@@ -410,19 +410,20 @@ public final class IdentityRoster {
     if (!NAME.matcher(name).matches()) {
       throw refused(at, "person_name", "must be at most 64 printable characters");
     }
-    IdentityCategory category = RosterFile.category(at, h.value(c, RosterFile.Column.CATEGORY));
+    IdentityCategory category = RosterValues.category(at, h.value(c, RosterFile.Column.CATEGORY));
     LocalDate from =
-        RosterFile.date(at, "valid_from", h.value(c, RosterFile.Column.VALID_FROM), false);
-    LocalDate to = RosterFile.date(at, "valid_to", h.value(c, RosterFile.Column.VALID_TO), true);
-    boolean confirmed = RosterFile.bool(at, "confirmed", h.value(c, RosterFile.Column.CONFIRMED));
+        RosterValues.date(at, "valid_from", h.value(c, RosterFile.Column.VALID_FROM), false);
+    LocalDate to = RosterValues.date(at, "valid_to", h.value(c, RosterFile.Column.VALID_TO), true);
+    boolean confirmed = RosterValues.bool(at, "confirmed", h.value(c, RosterFile.Column.CONFIRMED));
     LocalDate lifted =
-        RosterFile.date(at, "lifted_out_date", h.value(c, RosterFile.Column.LIFTED_OUT_DATE), true);
+        RosterValues.date(
+            at, "lifted_out_date", h.value(c, RosterFile.Column.LIFTED_OUT_DATE), true);
     IdentityService.Draft d =
         new IdentityService.Draft(
             idNo, name.isEmpty() ? null : name, category, from, to, confirmed, lifted);
     try {
       d.check();
-    } catch (ApiError e) {
+    } catch (Refusal e) {
       throw refused(at, e.field() == null ? "file" : snake(e.field()), e.getMessage());
     }
     return d;
@@ -432,9 +433,10 @@ public final class IdentityRoster {
     return field.replaceAll("([A-Z])", "_$1").toLowerCase();
   }
 
-  static ApiError refused(String at, String field, String why) {
+  static Refusal refused(String at, String field, String why) {
     String f = at + ": " + field;
-    return new ApiError(422, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
+    return new Refusal(
+        Refusal.Kind.UNPROCESSABLE, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
   }
 
   /** The office's current identities as CSV: the import's columns, then id, version, recorded. */

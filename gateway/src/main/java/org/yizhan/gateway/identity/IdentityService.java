@@ -1,6 +1,6 @@
 package org.yizhan.gateway.identity;
 
-import static org.yizhan.gateway.store.schema.Tables.PERSON_IDENTITY;
+import static org.yizhan.gateway.infra.db.schema.Tables.PERSON_IDENTITY;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -24,10 +24,10 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.audit.Audit;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 import org.yizhan.gateway.security.Masking;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * Identity confirmation (身份确认) by a civil-affairs office: register, confirm, change and end
@@ -194,10 +194,10 @@ public final class IdentityService {
     /** Checks what the table's constraints would refuse, naming the field. */
     void check() {
       if (validTo != null && validTo.isBefore(validFrom)) {
-        throw ApiError.invalid("validTo", "must not be before validFrom " + validFrom);
+        throw Refusal.invalid("validTo", "must not be before validFrom " + validFrom);
       }
       if (liftedOutDate != null && category != IdentityCategory.REGISTERED_POOR) {
-        throw ApiError.invalid("liftedOutDate", "applies to REGISTERED_POOR only");
+        throw Refusal.invalid("liftedOutDate", "applies to REGISTERED_POOR only");
       }
     }
 
@@ -221,8 +221,8 @@ public final class IdentityService {
                           for (Row r : rows) {
                             if (d.overlaps(version(r))) {
                               return Future.failedFuture(
-                                  new ApiError(
-                                      409,
+                                  new Refusal(
+                                      Refusal.Kind.CONFLICT,
                                       "IDENTITY_OVERLAP",
                                       "validFrom",
                                       "validFrom: the person already holds "
@@ -249,7 +249,7 @@ public final class IdentityService {
                     .compose(
                         rows -> {
                           if (rows.size() == 0) {
-                            return Future.failedFuture(ApiError.notFound("identity " + identityId));
+                            return Future.failedFuture(Refusal.notFound("identity " + identityId));
                           }
                           IdentityVersion current = version(rows.iterator().next());
                           // recorded by this office before the rule, for a person it does not
@@ -290,9 +290,9 @@ public final class IdentityService {
     }
   }
 
-  static ApiError notManaging(String field) {
-    return new ApiError(
-        403,
+  static Refusal notManaging(String field) {
+    return new Refusal(
+        Refusal.Kind.FORBIDDEN,
         "NOT_MANAGING_OFFICE",
         field,
         field

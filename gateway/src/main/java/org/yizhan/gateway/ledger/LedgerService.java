@@ -1,10 +1,15 @@
 package org.yizhan.gateway.ledger;
 
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
-import static org.yizhan.gateway.store.schema.Tables.LEDGER_TRANSFER;
-import static org.yizhan.gateway.store.schema.Tables.PERIOD_STATEMENT;
-import static org.yizhan.gateway.store.schema.Tables.PREPAYMENT_ACCOUNT;
-import static org.yizhan.gateway.store.schema.Tables.SETTLEMENT;
+import static org.yizhan.gateway.ledger.LedgerStatements.ACCOUNTS;
+import static org.yizhan.gateway.ledger.LedgerStatements.ALL_ACCOUNTS;
+import static org.yizhan.gateway.ledger.LedgerStatements.DAILY;
+import static org.yizhan.gateway.ledger.LedgerStatements.ENTRIES;
+import static org.yizhan.gateway.ledger.LedgerStatements.ENTRY_COUNT;
+import static org.yizhan.gateway.ledger.LedgerStatements.FIND_TOP_UP;
+import static org.yizhan.gateway.ledger.LedgerStatements.HOSPITAL_EXISTS;
+import static org.yizhan.gateway.ledger.LedgerStatements.LOCK_OFFICE_ACCOUNT;
+import static org.yizhan.gateway.ledger.LedgerStatements.SUMS;
+import static org.yizhan.gateway.ledger.LedgerStatements.UPDATE_SETTINGS;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +18,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,15 +29,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.jooq.Condition;
-import org.jooq.Field;
-import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.audit.Audit;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * The prepayment ledger as civil-affairs managers see it: their office's accounts, top-ups, the
@@ -47,237 +47,16 @@ import org.yizhan.gateway.store.Sql;
  * reversal after closing lands in the next period.
  */
 public final class LedgerService {
-  private static final Field<BigDecimal> AMOUNT = LEDGER_TRANSFER.AMOUNT;
-
-  static final String ACCOUNTS =
-      Sql.render(
-          Sql.dsl()
-              .select(PREPAYMENT_ACCOUNT.fields())
-              .select(HOSPITAL.NAME.as("hospital_name"))
-              .from(PREPAYMENT_ACCOUNT)
-              .join(HOSPITAL)
-              .on(HOSPITAL.CODE.eq(PREPAYMENT_ACCOUNT.HOSPITAL_CODE))
-              .where(PREPAYMENT_ACCOUNT.OFFICE_CODE.eq(Sql.p(1, PREPAYMENT_ACCOUNT.OFFICE_CODE)))
-              .orderBy(PREPAYMENT_ACCOUNT.HOSPITAL_CODE));
-
-  static final String ALL_ACCOUNTS =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  PREPAYMENT_ACCOUNT.OFFICE_CODE,
-                  PREPAYMENT_ACCOUNT.HOSPITAL_CODE,
-                  PREPAYMENT_ACCOUNT.BALANCE,
-                  PREPAYMENT_ACCOUNT.ADVANCE_OWED,
-                  PREPAYMENT_ACCOUNT.LOW_BALANCE_THRESHOLD)
-              .from(PREPAYMENT_ACCOUNT));
-
-  static final String LOCK_OFFICE_ACCOUNT =
-      Sql.render(
-          Sql.dsl()
-              .select(PrepaymentLedger.ACCOUNT_COLUMNS)
-              .from(PREPAYMENT_ACCOUNT)
-              .where(PREPAYMENT_ACCOUNT.ID.eq(Sql.p(1, PREPAYMENT_ACCOUNT.ID)))
-              .and(PREPAYMENT_ACCOUNT.OFFICE_CODE.eq(Sql.p(2, PREPAYMENT_ACCOUNT.OFFICE_CODE)))
-              .forUpdate());
-
-  static final String HOSPITAL_EXISTS =
-      Sql.render(
-          Sql.dsl().selectCount().from(HOSPITAL).where(HOSPITAL.CODE.eq(Sql.p(1, HOSPITAL.CODE))));
-
-  static final String UPDATE_SETTINGS =
-      Sql.render(
-          Sql.dsl()
-              .update(PREPAYMENT_ACCOUNT)
-              .set(PREPAYMENT_ACCOUNT.MODE, Sql.p(2, PREPAYMENT_ACCOUNT.MODE))
-              .set(
-                  PREPAYMENT_ACCOUNT.LOW_BALANCE_THRESHOLD,
-                  Sql.p(3, PREPAYMENT_ACCOUNT.LOW_BALANCE_THRESHOLD))
-              .where(PREPAYMENT_ACCOUNT.ID.eq(Sql.p(1, PREPAYMENT_ACCOUNT.ID))));
-
-  static final String FIND_TOP_UP =
-      Sql.render(
-          Sql.dsl()
-              .select(LEDGER_TRANSFER.ID, LEDGER_TRANSFER.AMOUNT)
-              .from(LEDGER_TRANSFER)
-              .where(LEDGER_TRANSFER.ACCOUNT_ID.eq(Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID)))
-              .and(LEDGER_TRANSFER.TOP_UP_REF.eq(Sql.p(2, LEDGER_TRANSFER.TOP_UP_REF))));
-
-  /** Entries of an account: $2 kind or null, $3 first day or null, $4 last day or null, $5 zone. */
-  private static final Condition ENTRY_FILTER =
-      LEDGER_TRANSFER
-          .ACCOUNT_ID
-          .eq(Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID))
-          .and(
-              DSL.cast(DSL.param("2", String.class), SQLDataType.VARCHAR)
-                  .isNull()
-                  .or(LEDGER_TRANSFER.KIND.eq(DSL.param("2", String.class))))
-          .and(
-              DSL.cast(DSL.param("3", LocalDate.class), SQLDataType.LOCALDATE)
-                  .isNull()
-                  .or(localDay(5).ge(DSL.param("3", LocalDate.class))))
-          .and(
-              DSL.cast(DSL.param("4", LocalDate.class), SQLDataType.LOCALDATE)
-                  .isNull()
-                  .or(localDay(5).le(DSL.param("4", LocalDate.class))));
-
-  static final String ENTRIES =
-      Sql.render(
-          Sql.dsl()
-              .select(LEDGER_TRANSFER.fields())
-              .select(SETTLEMENT.CLAIM_NO)
-              .from(LEDGER_TRANSFER)
-              .leftJoin(SETTLEMENT)
-              .on(SETTLEMENT.ID.eq(LEDGER_TRANSFER.SETTLEMENT_ID))
-              .where(ENTRY_FILTER)
-              .orderBy(LEDGER_TRANSFER.ID.desc())
-              .limit(DSL.param("6", Integer.class))
-              .offset(DSL.param("7", Integer.class)));
-
-  static final String ENTRY_COUNT =
-      Sql.render(Sql.dsl().selectCount().from(LEDGER_TRANSFER).where(ENTRY_FILTER));
-
-  /** Sums of an account's transfers by kind, over all periods ($2 null) or one period ($2). */
-  static final String SUMS =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  sumOf("TOP_UP"),
-                  sumOf("DRAWDOWN"),
-                  sumOf("REVERSAL_CREDIT"),
-                  sumOf("ADVANCE"),
-                  sumOf("ADVANCE_REVERSAL"),
-                  DSL.countDistinct(LEDGER_TRANSFER.SETTLEMENT_ID).as("settlements"))
-              .from(LEDGER_TRANSFER)
-              .where(LEDGER_TRANSFER.ACCOUNT_ID.eq(Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID)))
-              .and(
-                  DSL.cast(DSL.param("2", String.class), SQLDataType.VARCHAR)
-                      .isNull()
-                      .or(LEDGER_TRANSFER.PERIOD.eq(DSL.param("2", String.class)))));
-
-  static final String DAILY =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  localDay(3).as("day"),
-                  sumOf("TOP_UP"),
-                  sumOf("DRAWDOWN"),
-                  sumOf("REVERSAL_CREDIT"),
-                  sumOf("ADVANCE"))
-              .from(LEDGER_TRANSFER)
-              .where(LEDGER_TRANSFER.ACCOUNT_ID.eq(Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID)))
-              .and(localDay(3).ge(DSL.param("2", LocalDate.class)))
-              .groupBy(DSL.field("1"))
-              .orderBy(DSL.field("1")));
-
-  static final String LAST_STATEMENT =
-      Sql.render(
-          Sql.dsl()
-              .selectFrom(PERIOD_STATEMENT)
-              .where(PERIOD_STATEMENT.ACCOUNT_ID.eq(Sql.p(1, PERIOD_STATEMENT.ACCOUNT_ID)))
-              .orderBy(PERIOD_STATEMENT.PERIOD.desc())
-              .limit(DSL.inline(1)));
-
-  static final String STATEMENTS =
-      Sql.render(
-          Sql.dsl()
-              .selectFrom(PERIOD_STATEMENT)
-              .where(PERIOD_STATEMENT.ACCOUNT_ID.eq(Sql.p(1, PERIOD_STATEMENT.ACCOUNT_ID)))
-              .orderBy(PERIOD_STATEMENT.PERIOD.desc()));
-
-  static final String STATEMENT =
-      Sql.render(
-          Sql.dsl()
-              .selectFrom(PERIOD_STATEMENT)
-              .where(PERIOD_STATEMENT.ACCOUNT_ID.eq(Sql.p(1, PERIOD_STATEMENT.ACCOUNT_ID)))
-              .and(PERIOD_STATEMENT.PERIOD.eq(Sql.p(2, PERIOD_STATEMENT.PERIOD))));
-
-  static final String INSERT_STATEMENT =
-      Sql.render(
-          Sql.dsl()
-              .insertInto(
-                  PERIOD_STATEMENT,
-                  PERIOD_STATEMENT.ACCOUNT_ID,
-                  PERIOD_STATEMENT.PERIOD,
-                  PERIOD_STATEMENT.OPENING_BALANCE,
-                  PERIOD_STATEMENT.TOP_UPS,
-                  PERIOD_STATEMENT.DRAWDOWNS,
-                  PERIOD_STATEMENT.REVERSAL_CREDITS,
-                  PERIOD_STATEMENT.ADVANCES,
-                  PERIOD_STATEMENT.ADVANCE_REVERSALS,
-                  PERIOD_STATEMENT.CLOSING_BALANCE,
-                  PERIOD_STATEMENT.ADVANCE_OWED,
-                  PERIOD_STATEMENT.SETTLEMENT_COUNT,
-                  PERIOD_STATEMENT.CLOSED_AT,
-                  PERIOD_STATEMENT.CLOSED_BY)
-              .values(
-                  Sql.p(1, PERIOD_STATEMENT.ACCOUNT_ID),
-                  Sql.p(2, PERIOD_STATEMENT.PERIOD),
-                  Sql.p(3, PERIOD_STATEMENT.OPENING_BALANCE),
-                  Sql.p(4, PERIOD_STATEMENT.TOP_UPS),
-                  Sql.p(5, PERIOD_STATEMENT.DRAWDOWNS),
-                  Sql.p(6, PERIOD_STATEMENT.REVERSAL_CREDITS),
-                  Sql.p(7, PERIOD_STATEMENT.ADVANCES),
-                  Sql.p(8, PERIOD_STATEMENT.ADVANCE_REVERSALS),
-                  Sql.p(9, PERIOD_STATEMENT.CLOSING_BALANCE),
-                  Sql.p(10, PERIOD_STATEMENT.ADVANCE_OWED),
-                  Sql.p(11, PERIOD_STATEMENT.SETTLEMENT_COUNT),
-                  Sql.p(12, PERIOD_STATEMENT.CLOSED_AT),
-                  Sql.p(13, PERIOD_STATEMENT.CLOSED_BY))
-              .returning(PERIOD_STATEMENT.fields()));
-
-  static final String ADVANCE_PERIOD =
-      Sql.render(
-          Sql.dsl()
-              .update(PREPAYMENT_ACCOUNT)
-              .set(PREPAYMENT_ACCOUNT.OPEN_PERIOD, Sql.p(2, PREPAYMENT_ACCOUNT.OPEN_PERIOD))
-              .where(PREPAYMENT_ACCOUNT.ID.eq(Sql.p(1, PREPAYMENT_ACCOUNT.ID))));
-
-  /** The transfers of one period with their settlements, for a statement's list. */
-  static final String PERIOD_ITEMS =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  LEDGER_TRANSFER.ID,
-                  LEDGER_TRANSFER.KIND,
-                  LEDGER_TRANSFER.AMOUNT,
-                  LEDGER_TRANSFER.CREATED_AT,
-                  LEDGER_TRANSFER.TOP_UP_REF,
-                  LEDGER_TRANSFER.SETTLEMENT_ID,
-                  SETTLEMENT.CLAIM_NO,
-                  SETTLEMENT.PERSON_ID_NO,
-                  SETTLEMENT.SETTLED_ON,
-                  SETTLEMENT.TOTAL)
-              .from(LEDGER_TRANSFER)
-              .leftJoin(SETTLEMENT)
-              .on(SETTLEMENT.ID.eq(LEDGER_TRANSFER.SETTLEMENT_ID))
-              .where(LEDGER_TRANSFER.ACCOUNT_ID.eq(Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID)))
-              .and(LEDGER_TRANSFER.PERIOD.eq(Sql.p(2, LEDGER_TRANSFER.PERIOD)))
-              .orderBy(LEDGER_TRANSFER.ID));
-
   private final Pool pool;
   private final Clock clock;
   private final ZoneId zone;
+  private final PeriodClose periods;
 
   public LedgerService(Pool pool, Clock clock, ZoneId zone) {
     this.pool = pool;
     this.clock = clock;
     this.zone = zone;
-  }
-
-  /** The local day of a transfer in the zone given as parameter {@code $zoneParam}. */
-  private static Field<LocalDate> localDay(int zoneParam) {
-    return DSL.field(
-        "({0} AT TIME ZONE {1})::date",
-        LocalDate.class,
-        LEDGER_TRANSFER.CREATED_AT,
-        DSL.param(Integer.toString(zoneParam), String.class));
-  }
-
-  private static Field<BigDecimal> sumOf(String kind) {
-    return DSL.coalesce(
-            DSL.sum(AMOUNT).filterWhere(LEDGER_TRANSFER.KIND.eq(DSL.inline(kind))),
-            DSL.inline(BigDecimal.ZERO))
-        .as(kind.toLowerCase());
+    this.periods = new PeriodClose(this, pool);
   }
 
   /** An account as a manager sees it. */
@@ -337,7 +116,7 @@ public final class LedgerService {
                     rows -> {
                       if (rows.iterator().next().getLong(0) == 0) {
                         return Future.failedFuture(
-                            ApiError.invalid("hospitalCode", "is not a registered hospital"));
+                            Refusal.invalid("hospitalCode", "is not a registered hospital"));
                       }
                       return PrepaymentLedger.lockOrOpen(
                           conn, m.officeCode(), hospitalCode, currentPeriod(), now());
@@ -401,8 +180,8 @@ public final class LedgerService {
                                     long before = Sql.fen(r, "amount");
                                     if (before != amountFen) {
                                       return Future.failedFuture(
-                                          new ApiError(
-                                              409,
+                                          new Refusal(
+                                              Refusal.Kind.CONFLICT,
                                               "TOP_UP_CONFLICT",
                                               "reference",
                                               "reference "
@@ -436,13 +215,13 @@ public final class LedgerService {
                                 })));
   }
 
-  private Future<Account> lock(SqlConnection conn, ManagerPrincipal m, long accountId) {
+  Future<Account> lock(SqlConnection conn, ManagerPrincipal m, long accountId) {
     return conn.preparedQuery(LOCK_OFFICE_ACCOUNT)
         .execute(Tuple.of(accountId, m.officeCode()))
         .compose(
             rows ->
                 rows.size() == 0
-                    ? Future.failedFuture(ApiError.notFound("account"))
+                    ? Future.failedFuture(Refusal.notFound("account"))
                     : Future.succeededFuture(PrepaymentLedger.account(rows.iterator().next())));
   }
 
@@ -531,7 +310,7 @@ public final class LedgerService {
     }
   }
 
-  private Future<Sums> sums(SqlConnection conn, long accountId, String period) {
+  Future<Sums> sums(SqlConnection conn, long accountId, String period) {
     return conn.preparedQuery(SUMS)
         .execute(Tuple.of(accountId, period))
         .map(rows -> sums(rows.iterator().next()));
@@ -606,169 +385,20 @@ public final class LedgerService {
    * in the next month. Only the open period can be closed; closing it again is refused (409).
    */
   public Future<Statement> close(ManagerPrincipal m, long accountId, String period) {
-    if (!ended(period)) {
-      return Future.failedFuture(
-          new ApiError(
-              409,
-              "PERIOD_NOT_ENDED",
-              "period",
-              "period "
-                  + period
-                  + " has not ended; it can be closed from "
-                  + YearMonth.parse(period).plusMonths(1).atDay(1)
-                  + " ("
-                  + zone
-                  + ")"));
-    }
-    return pool.withTransaction(
-        conn ->
-            lock(conn, m, accountId)
-                .compose(
-                    a -> {
-                      if (!a.openPeriod().equals(period)) {
-                        return Future.failedFuture(
-                            new ApiError(
-                                409,
-                                "PERIOD_NOT_OPEN",
-                                "period",
-                                "period "
-                                    + period
-                                    + " is not the open period; the open period is "
-                                    + a.openPeriod()));
-                      }
-                      Future<Sums> sums = sums(conn, accountId, period);
-                      Future<RowSet<Row>> last =
-                          conn.preparedQuery(LAST_STATEMENT).execute(Tuple.of(accountId));
-                      return Future.all(sums, last)
-                          .compose(x -> write(conn, m, a, period, sums.result(), last.result()));
-                    }));
+    return periods.close(m, accountId, period);
   }
 
-  private Future<Statement> write(
-      SqlConnection conn, ManagerPrincipal m, Account a, String period, Sums s, RowSet<Row> last) {
-    long opening = last.size() == 0 ? 0 : Sql.fen(last.iterator().next(), "closing_balance");
-    long closing = opening + s.balanceFen();
-    if (closing != a.balanceFen()) {
-      return Future.failedFuture(
-          new IllegalStateException(
-              "account "
-                  + a.id()
-                  + ": period "
-                  + period
-                  + " closes at "
-                  + Fen.format(closing)
-                  + " but the balance is "
-                  + Fen.format(a.balanceFen())));
-    }
-    OffsetDateTime now = now();
-    String next = YearMonth.parse(period).plusMonths(1).toString();
-    return conn.preparedQuery(INSERT_STATEMENT)
-        .execute(
-            Tuple.tuple()
-                .addLong(a.id())
-                .addString(period)
-                .addValue(Fen.toYuan(opening))
-                .addValue(Fen.toYuan(s.topUps()))
-                .addValue(Fen.toYuan(s.drawdowns()))
-                .addValue(Fen.toYuan(s.reversalCredits()))
-                .addValue(Fen.toYuan(s.advances()))
-                .addValue(Fen.toYuan(s.advanceReversals()))
-                .addValue(Fen.toYuan(closing))
-                .addValue(Fen.toYuan(a.advanceOwedFen()))
-                .addInteger((int) s.settlements())
-                .addOffsetDateTime(now)
-                .addString(m.actor()))
-        .compose(
-            rows -> {
-              Statement st = statement(rows.iterator().next());
-              return conn.preparedQuery(ADVANCE_PERIOD)
-                  .execute(Tuple.of(a.id(), next))
-                  .compose(
-                      x ->
-                          Audit.append(
-                              conn,
-                              m.actor(),
-                              "PERIOD_CLOSE",
-                              "account",
-                              Long.toString(a.id()),
-                              new JsonObject()
-                                  .put("period", period)
-                                  .put("opening", Fen.format(opening))
-                                  .put("closing", Fen.format(closing))
-                                  .put("advanceOwed", Fen.format(a.advanceOwedFen()))))
-                  .map(x -> st);
-            });
-  }
-
+  /** The account's closed periods' statements. */
   public Future<List<Statement>> statements(ManagerPrincipal m, long accountId) {
-    return account(m, accountId)
-        .compose(a -> pool.preparedQuery(STATEMENTS).execute(Tuple.of(accountId)))
-        .map(
-            rows -> {
-              List<Statement> out = new ArrayList<>();
-              for (Row r : rows) {
-                out.add(statement(r));
-              }
-              return out;
-            });
+    return periods.statements(m, accountId);
   }
 
   /** A statement with the transfers behind it. */
   public record StatementDetail(Statement statement, List<Entry> items) {}
 
+  /** A closed period's statement with the transfers behind it. */
   public Future<StatementDetail> statement(ManagerPrincipal m, long accountId, String period) {
-    return account(m, accountId)
-        .compose(
-            a -> {
-              Future<RowSet<Row>> st =
-                  pool.preparedQuery(STATEMENT).execute(Tuple.of(accountId, period));
-              Future<RowSet<Row>> items =
-                  pool.preparedQuery(PERIOD_ITEMS).execute(Tuple.of(accountId, period));
-              return Future.all(st, items);
-            })
-        .compose(
-            x -> {
-              RowSet<Row> st = x.resultAt(0);
-              RowSet<Row> items = x.resultAt(1);
-              if (st.size() == 0) {
-                return Future.failedFuture(ApiError.notFound("statement " + period));
-              }
-              List<Entry> list = new ArrayList<>();
-              for (Row r : items) {
-                list.add(
-                    new Entry(
-                        r.getLong("id"),
-                        r.getString("kind"),
-                        null,
-                        null,
-                        Sql.fen(r, "amount"),
-                        r.getUUID("settlement_id"),
-                        r.getString("claim_no"),
-                        r.getString("top_up_ref"),
-                        period,
-                        r.getOffsetDateTime("created_at").toInstant(),
-                        null));
-              }
-              return Future.succeededFuture(
-                  new StatementDetail(statement(st.iterator().next()), list));
-            });
-  }
-
-  static Statement statement(Row r) {
-    return new Statement(
-        r.getLong("account_id"),
-        r.getString("period"),
-        Sql.fen(r, "opening_balance"),
-        Sql.fen(r, "top_ups"),
-        Sql.fen(r, "drawdowns"),
-        Sql.fen(r, "reversal_credits"),
-        Sql.fen(r, "advances"),
-        Sql.fen(r, "advance_reversals"),
-        Sql.fen(r, "closing_balance"),
-        Sql.fen(r, "advance_owed"),
-        r.getInteger("settlement_count"),
-        r.getOffsetDateTime("closed_at").toInstant(),
-        r.getString("closed_by"));
+    return periods.statement(m, accountId, period);
   }
 
   /**

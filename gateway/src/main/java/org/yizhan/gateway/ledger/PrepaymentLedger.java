@@ -1,7 +1,7 @@
 package org.yizhan.gateway.ledger;
 
-import static org.yizhan.gateway.store.schema.Tables.LEDGER_TRANSFER;
-import static org.yizhan.gateway.store.schema.Tables.PREPAYMENT_ACCOUNT;
+import static org.yizhan.gateway.infra.db.schema.Tables.LEDGER_TRANSFER;
+import static org.yizhan.gateway.infra.db.schema.Tables.PREPAYMENT_ACCOUNT;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.yizhan.core.model.Fen;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * The prepayment ledger's movements inside a caller's transaction (rules §8).
@@ -28,7 +28,7 @@ import org.yizhan.gateway.store.Sql;
  * owed; it is locked ({@code FOR UPDATE}, via an upsert) before any movement, so balances never
  * race, and a check recomputes both from the transfers.
  */
-public final class PrepaymentLedger {
+final class PrepaymentLedger {
   static final Field<?>[] ACCOUNT_COLUMNS = {
     PREPAYMENT_ACCOUNT.ID,
     PREPAYMENT_ACCOUNT.OFFICE_CODE,

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.yizhan.core.model.Fen;
-import org.yizhan.gateway.store.SettlementRecord;
 
 /**
  * The gateway's own meters, next to those Vert.x publishes (pools, event loops, JVM). Label values
@@ -70,24 +69,30 @@ public final class Metrics {
         .record(Duration.ofNanos(nanos));
   }
 
-  /** A settlement made (not a replay): its count and the amounts paid per fund. */
-  public void settled(SettlementRecord s) {
+  /**
+   * A settlement made (not a replay): its count and the amounts paid per fund.
+   *
+   * @param paidFenByFund what each fund paid, fen, by its fund code
+   * @param unknownItemLines lines whose item is not in the catalogue (paid as self-pay)
+   */
+  public void settled(
+      String hospitalCode,
+      Map<String, Long> paidFenByFund,
+      long personalPayFen,
+      long hospitalAdvanceFen,
+      long unknownItemLines) {
     counter("yizhan.settlements", "outcome", "settled").increment();
-    for (SettlementRecord.FundRecord f : s.funds()) {
-      counter("yizhan.settlement.paid.yuan", "fund", f.fundCode())
-          .increment(Fen.toYuan(f.paidFen()).doubleValue());
+    for (Map.Entry<String, Long> f : paidFenByFund.entrySet()) {
+      counter("yizhan.settlement.paid.yuan", "fund", f.getKey())
+          .increment(Fen.toYuan(f.getValue()).doubleValue());
     }
     counter("yizhan.settlement.personal.yuan", "fund", "personal")
-        .increment(Fen.toYuan(s.personalPayFen()).doubleValue());
-    if (s.hospitalAdvanceFen() > 0) {
+        .increment(Fen.toYuan(personalPayFen).doubleValue());
+    if (hospitalAdvanceFen > 0) {
       counter("yizhan.prepayment.advance.yuan", "kind", "hospital")
-          .increment(Fen.toYuan(s.hospitalAdvanceFen()).doubleValue());
+          .increment(Fen.toYuan(hospitalAdvanceFen).doubleValue());
     }
-    long unknown = 0;
-    for (SettlementRecord.LineRecord l : s.lines()) {
-      unknown += Boolean.TRUE.equals(l.unknownItem()) ? 1 : 0;
-    }
-    unknownItems(s.hospitalCode(), SETTLE, SELF_PAY, unknown);
+    unknownItems(hospitalCode, SETTLE, SELF_PAY, unknownItemLines);
   }
 
   /** {@link #unknownItems}' operation of a settlement made. */

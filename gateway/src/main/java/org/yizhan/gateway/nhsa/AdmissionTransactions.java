@@ -8,10 +8,14 @@ import java.time.LocalDateTime;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.gateway.identity.ManagingOffice;
-import org.yizhan.gateway.nhsa.Admissions.Admission;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.Ids;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.db.Ids;
+import org.yizhan.gateway.inpatient.Admissions;
+import org.yizhan.gateway.inpatient.Admissions.Admission;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.inpatient.SetlIds;
+import org.yizhan.gateway.settlement.SettlementService;
 
 /**
  * 2401 入院办理 (admit), 2404 its undo (cancel the admission), 2402 出院办理 (discharge) and 2405 its undo.
@@ -113,7 +117,7 @@ final class AdmissionTransactions {
                             a ->
                                 Admissions.undoLive(
                                     conn, Admissions.Kind.ADMISSION, mdtrtId, call.msgid()))
-                        .compose(rows -> Admissions.bumpVersion(conn, mdtrtId))));
+                        .compose(undone -> Admissions.bumpVersion(conn, mdtrtId))));
   }
 
   /** 2402: input.dscginfo {mdtrt_id, psn_no, insutype, endtime}. */
@@ -170,8 +174,8 @@ final class AdmissionTransactions {
                                 Admissions.undoLive(
                                     conn, Admissions.Kind.DISCHARGE, mdtrtId, call.msgid()))
                         .compose(
-                            rows -> {
-                              if (rows.rowCount() == 0) {
+                            undone -> {
+                              if (undone.isEmpty()) {
                                 throw NhsaError.invalid(
                                     in.path("mdtrt_id"),
                                     "names an admission that is not discharged");

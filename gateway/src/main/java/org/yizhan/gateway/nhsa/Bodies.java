@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.yizhan.gateway.http.Json;
+import org.yizhan.gateway.infra.json.Json;
+import org.yizhan.gateway.inpatient.NhsaError;
 
 /**
  * A national message's body as JSON, whatever content type the system labels it with.

@@ -8,10 +8,11 @@ import java.util.regex.Pattern;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.ClaimLine;
 import org.yizhan.gateway.config.Hospitals.Hospital;
-import org.yizhan.gateway.http.ApiError;
-import org.yizhan.gateway.http.ClaimParser;
-import org.yizhan.gateway.nhsa.Admissions.Admission;
-import org.yizhan.gateway.nhsa.Admissions.Fee;
+import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.inpatient.Admissions.Admission;
+import org.yizhan.gateway.inpatient.Admissions.Fee;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.settlement.ClaimInput;
 
 /**
  * The claim the engine settles, built from national messages: the admission (2401: person, insutype
@@ -37,7 +38,7 @@ final class Claims {
     return new Claim(
         a.mdtrtId(),
         a.idNo(),
-        ClaimParser.DEFAULT_SCHEME,
+        ClaimInput.DEFAULT_SCHEME,
         a.officeCode(),
         h.code(),
         h.level(),
@@ -51,22 +52,22 @@ final class Claims {
    * message knows it. Anything else passes unchanged.
    */
   /**
-   * {@link ClaimParser#checkStay}, refusing in the national envelope's words: a stay from begntime
+   * {@link ClaimInput#checkStay}, refusing in the national envelope's words: a stay from begntime
    * (2401) to {@code endtimeField} longer than {@code maxDays}.
    */
   static void checkStay(LocalDate begin, LocalDate end, int maxDays, String endtimeField) {
     try {
-      ClaimParser.checkStay(begin, end, maxDays, endtimeField, "begntime");
-    } catch (ApiError e) {
+      ClaimInput.checkStay(begin, end, maxDays, endtimeField, "begntime");
+    } catch (Refusal e) {
       throw new NhsaError("[" + e.code() + "] " + e.getMessage());
     }
   }
 
   static Throwable national(Throwable e, List<String> linePaths) {
-    if (!(e instanceof ApiError) || ((ApiError) e).status() != 422) {
+    if (!(e instanceof Refusal) || ((Refusal) e).kind() != Refusal.Kind.UNPROCESSABLE) {
       return e;
     }
-    ApiError a = (ApiError) e;
+    Refusal a = (Refusal) e;
     String message = a.getMessage();
     Matcher m = LINE_FIELD.matcher(a.field() == null ? "" : a.field());
     if (m.matches()) {

@@ -1,20 +1,20 @@
 package org.yizhan.gateway.nhsa;
 
-import static org.yizhan.gateway.store.Sql.p;
-import static org.yizhan.gateway.store.schema.Tables.IDEMPOTENCY_RECORD;
-
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.yizhan.gateway.nhsa.Admissions.Kind;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.inpatient.Admissions;
+import org.yizhan.gateway.inpatient.Admissions.Kind;
+import org.yizhan.gateway.inpatient.MessageLog;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.settlement.SettlementQueries;
+import org.yizhan.gateway.settlement.SettlementService;
 
 /**
  * 2601 冲正: undo whatever message {@code omsgid} did, once, or nothing if it never arrived.
@@ -31,14 +31,6 @@ import org.yizhan.gateway.store.Sql;
  */
 final class Correction {
   static final Set<String> IRREVERSIBLE = Set.of("2305", "2601");
-
-  static final String FIND_KEY =
-      Sql.render(
-          Sql.dsl()
-              .select(IDEMPOTENCY_RECORD.RESOURCE_ID)
-              .from(IDEMPOTENCY_RECORD)
-              .where(IDEMPOTENCY_RECORD.HOSPITAL_CODE.eq(p(1, IDEMPOTENCY_RECORD.HOSPITAL_CODE)))
-              .and(IDEMPOTENCY_RECORD.IDEM_KEY.eq(p(2, IDEMPOTENCY_RECORD.IDEM_KEY))));
 
   private final SettlementService service;
   private final Pool pool;
@@ -158,9 +150,7 @@ final class Correction {
             : Guarded.call(
                 guard,
                 () ->
-                    pool.preparedQuery(FIND_KEY)
-                        .execute(Tuple.of(call.hospitalCode(), "nhsa:" + omsgid))
-                        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID(0)));
+                    SettlementQueries.settlementOfKey(pool, call.hospitalCode(), "nhsa:" + omsgid));
     return id.compose(
         s ->
             s == null

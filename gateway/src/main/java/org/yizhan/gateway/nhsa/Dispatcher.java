@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.inpatient.MessageLog;
+import org.yizhan.gateway.inpatient.NhsaError;
 
 /**
  * Runs a message exactly once per msgid.
@@ -82,7 +84,16 @@ final class Dispatcher {
             () ->
                 pool.withTransaction(
                     conn ->
-                        MessageLog.insertDone(conn, call, o, answer, now)
+                        MessageLog.insertDone(
+                                conn,
+                                call.hospitalCode(),
+                                call.msgid(),
+                                call.infno(),
+                                call.envelope().requestSha256(),
+                                answer.toString(),
+                                o.mdtrtId(),
+                                o.settlementId(),
+                                now)
                             .compose(
                                 inserted ->
                                     inserted

@@ -13,8 +13,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yizhan.gateway.http.ApiError;
-import org.yizhan.gateway.http.Json;
+import org.yizhan.gateway.infra.json.Json;
+import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.inpatient.NhsaError;
 
 /**
  * The national request envelope: which transaction ({@code infno}), which message ({@code msgid}),
@@ -137,7 +138,7 @@ record Envelope(
       JsonNode parsed;
       try {
         parsed = Json.parse(input.textValue().getBytes(StandardCharsets.UTF_8));
-      } catch (ApiError err) {
+      } catch (Refusal err) {
         throw NhsaError.invalid(
             "input", "is a string that is not one JSON object: " + err.getMessage());
       }

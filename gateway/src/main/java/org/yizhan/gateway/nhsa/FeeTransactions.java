@@ -3,7 +3,6 @@ package org.yizhan.gateway.nhsa;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import java.io.IOException;
 import java.time.Clock;
@@ -18,13 +17,16 @@ import java.util.regex.Pattern;
 import org.yizhan.core.engine.SettlementEngine;
 import org.yizhan.core.model.Category;
 import org.yizhan.core.model.ClaimLine;
-import org.yizhan.gateway.http.ClaimParser;
-import org.yizhan.gateway.nhsa.Admissions.Admission;
-import org.yizhan.gateway.nhsa.Admissions.Fee;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.SettlementRecord;
-import org.yizhan.gateway.store.SettlementRecord.LineRecord;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.inpatient.Admissions;
+import org.yizhan.gateway.inpatient.Admissions.Admission;
+import org.yizhan.gateway.inpatient.Admissions.Fee;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.settlement.ClaimInput;
+import org.yizhan.gateway.settlement.SettlementRecord;
+import org.yizhan.gateway.settlement.SettlementRecord.LineRecord;
+import org.yizhan.gateway.settlement.SettlementService;
 
 /**
  * 2301 费用明细上传 (upload fee details) and 2302 its undo.
@@ -92,7 +94,7 @@ final class FeeTransactions {
               Admissions.checkPerson(a, psn, items.get(0).path("psn_no"));
               var claim = Claims.of(a, fees, call.hospital(), priceDate(a, fees));
               return service
-                  .preview(ClaimParser.parsed(claim, a.name()))
+                  .preview(ClaimInput.of(claim, a.name()))
                   .recover(e -> Future.failedFuture(Claims.national(e, paths)));
             })
         .map(
@@ -223,11 +225,7 @@ final class FeeTransactions {
                                     : Admissions.undoFees(
                                         conn, mdtrt, call.msgid(), sns.toArray(new String[0])))
                         .compose(
-                            rows -> {
-                              Set<String> undone = new HashSet<>();
-                              for (Row r : rows) {
-                                undone.add(r.getString("feedetl_sn"));
-                              }
+                            undone -> {
                               for (String sn : sns) {
                                 if (!ALL.equals(sn) && !undone.contains(sn)) {
                                   throw NhsaError.invalid(

@@ -2,7 +2,8 @@ package org.yizhan.gateway.nhsa;
 
 import io.vertx.core.Future;
 import java.util.function.Supplier;
-import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.inpatient.NhsaError;
 
 /**
  * Database calls through the circuit breaker, with refusals kept apart. A refusal ({@link

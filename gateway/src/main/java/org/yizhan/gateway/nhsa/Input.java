@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.IdNumber;
-import org.yizhan.gateway.http.Json;
+import org.yizhan.gateway.infra.json.Json;
+import org.yizhan.gateway.inpatient.NhsaError;
 
 /**
  * Reads one object of a national message field by field, naming every complaint by its full path
@@ -142,22 +143,15 @@ final class Input {
     if (!v.isNumber() && !v.isTextual()) {
       throw NhsaError.invalid(path(name), "must be a number");
     }
-    BigDecimal d;
-    if (v.isNumber()) {
-      d = v.decimalValue();
-    } else {
-      d = Json.asciiDecimal(v.textValue().trim());
-      if (d == null) {
-        throw NhsaError.invalid(path(name), "must be a number written with ASCII digits");
-      }
+    BigDecimal d = Json.decimal(v);
+    if (d == null) {
+      throw NhsaError.invalid(path(name), "must be a number written with ASCII digits");
     }
-    if (d.abs().compareTo(maxAbs) > 0) {
-      throw NhsaError.invalid(path(name), "must be at most " + maxAbs.toPlainString());
+    String fault = Json.outOfBounds(d, scale, maxAbs);
+    if (fault != null) {
+      throw NhsaError.invalid(path(name), fault);
     }
-    if (d.stripTrailingZeros().scale() > scale) {
-      throw NhsaError.invalid(path(name), "must have at most " + scale + " decimals");
-    }
-    return d.setScale(scale).unscaledValue().longValueExact();
+    return Json.unscaled(d, scale);
   }
 
   /** A time {@code yyyy-MM-dd HH:mm:ss}; a bare date means its first second. */

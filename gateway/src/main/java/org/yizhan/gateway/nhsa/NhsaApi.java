@@ -18,14 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.config.Hospitals.National;
-import org.yizhan.gateway.http.ApiError;
-import org.yizhan.gateway.http.Routes;
-import org.yizhan.gateway.http.Transport;
 import org.yizhan.gateway.identity.IdentityDirectory;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.inpatient.NhsaError;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
-import org.yizhan.gateway.security.HospitalGate;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.settlement.SettlementService;
+import org.yizhan.gateway.web.HospitalGate;
+import org.yizhan.gateway.web.HttpRefusal;
+import org.yizhan.gateway.web.Routes;
+import org.yizhan.gateway.web.Transport;
 
 /**
  * The national interface's front door: {@code POST /fsi/api/rsfComIfsService/callService} (the
@@ -70,7 +72,7 @@ public final class NhsaApi {
   private final HospitalGate gate;
   private final SignatureMode signatures;
   private final Dispatcher dispatcher;
-  private final SignIns signIns;
+  private final SignInTransactions signIns;
   private final Reply reply;
   private final Clock clock;
   private final Map<String, National> nationalByHospital;
@@ -103,7 +105,7 @@ public final class NhsaApi {
     this.nationalByHospital = Map.copyOf(nationalByHospital);
     this.hospitalByPaasid = Map.copyOf(hospitalByPaasid);
     this.httpStatuses = httpStatuses;
-    this.signIns = new SignIns(pool, guard, clock, zone);
+    this.signIns = new SignInTransactions(pool, guard, clock, zone);
     var admissions = new AdmissionTransactions(pool, guard, clock, maxStayDays);
     var fees = new FeeTransactions(service, pool, guard, clock);
     var settlements = new SettlementTransactions(service, pool, guard, zone, maxStayDays);
@@ -192,12 +194,16 @@ public final class NhsaApi {
     if (ctx.request().method() != POST) {
       message = "method: messages are sent with POST, not " + ctx.request().method();
     } else if (e instanceof NhsaError) {
-      status = ((NhsaError) e).httpStatus();
+      status = 200;
       message = e.getMessage();
-    } else if (e instanceof ApiError && ((ApiError) e).status() == 404) {
+    } else if (e instanceof HttpRefusal && ((HttpRefusal) e).status() == 404) {
       message = "URL: no transaction is offered at this path; post to " + PATH;
-    } else if (e instanceof ApiError) {
-      ApiError a = (ApiError) e;
+    } else if (e instanceof Refusal) {
+      Refusal a = (Refusal) e;
+      status = httpStatus(a.kind());
+      message = "[" + a.code() + "] " + a.getMessage();
+    } else if (e instanceof HttpRefusal) {
+      HttpRefusal a = (HttpRefusal) e;
       status = a.status() == 401 || a.status() == 429 || a.status() == 503 ? a.status() : 200;
       message = "[" + a.code() + "] " + a.getMessage();
     } else if (e instanceof DbGuard.Unavailable || e instanceof CallNotPermittedException) {
@@ -219,7 +225,10 @@ public final class NhsaApi {
     if (status == 503) {
       ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
     } else if (status == 429) {
-      long wait = e instanceof ApiError ? ((ApiError) e).retryAfterSeconds() : 0;
+      long wait =
+          e instanceof Refusal
+              ? ((Refusal) e).retryAfterSeconds()
+              : e instanceof HttpRefusal ? ((HttpRefusal) e).retryAfterSeconds() : 0;
       ctx.response().putHeader("Retry-After", Long.toString(wait > 0 ? wait : 1));
     } else if (status == 401 && httpStatuses) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
@@ -245,6 +254,24 @@ public final class NhsaApi {
     return hospital == null
         ? National.DEFAULT
         : nationalByHospital.getOrDefault(hospital, National.DEFAULT);
+  }
+
+  /**
+   * The HTTP status of the envelope that answers a refusal of {@code kind}: 200 for every refusal
+   * whose outcome is definite (nothing was done), as the national platform answers; only an unknown
+   * caller (401), one that asks too often (429) and an unavailable store (503) differ.
+   */
+  static int httpStatus(Refusal.Kind kind) {
+    switch (kind) {
+      case UNAUTHENTICATED:
+        return 401;
+      case TOO_MANY:
+        return 429;
+      case UNAVAILABLE:
+        return 503;
+      default:
+        return 200;
+    }
   }
 
   private static String byStatus(int code) {

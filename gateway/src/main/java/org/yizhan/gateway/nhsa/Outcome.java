@@ -5,7 +5,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.yizhan.gateway.http.SettlementJson;
+import org.yizhan.gateway.infra.json.JsonWriter;
 
 /**
  * What a transaction prepared: the {@code output} it answers, and what must be written in the same
@@ -22,20 +22,20 @@ import org.yizhan.gateway.http.SettlementJson;
  *     own transaction) when the answer is refused after all
  */
 record Outcome(
-    SettlementJson.Writer output,
+    JsonWriter.Writer output,
     String warn,
     String mdtrtId,
     UUID settlementId,
     Function<SqlConnection, Future<Void>> writes,
     Supplier<Future<Void>> compensate) {
 
-  static final SettlementJson.Writer EMPTY =
+  static final JsonWriter.Writer EMPTY =
       g -> {
         g.writeStartObject();
         g.writeEndObject();
       };
 
-  static Outcome of(SettlementJson.Writer output) {
+  static Outcome of(JsonWriter.Writer output) {
     return new Outcome(
         output, null, null, null, conn -> Future.succeededFuture(), Future::succeededFuture);
   }

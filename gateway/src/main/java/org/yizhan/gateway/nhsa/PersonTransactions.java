@@ -16,11 +16,13 @@ import java.util.regex.Pattern;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.model.IdentityCategory;
-import org.yizhan.gateway.http.ApiError;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.ManagingOffice;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.settlement.SettlementService;
 
 /**
  * 1101 人员信息获取 (who is this person, with psn_no and identities) and 5206 人员累计信息查询 (the person's
@@ -185,7 +187,8 @@ final class PersonTransactions {
                             // a person this hospital does not treat is as unknown as one never
                             // named: the answer does not tell whether they exist
                             Future.failedFuture(
-                                e instanceof ApiError && ((ApiError) e).status() == 404
+                                e instanceof Refusal
+                                        && ((Refusal) e).kind() == Refusal.Kind.NOT_FOUND
                                     ? Persons.unknown(in.path("psn_no"))
                                     : e)))
         .map(f -> Outcome.of(g -> writeFigures(g, f.accumulators(), year, cumYm)));

@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.concurrent.ThreadLocalRandom;
-import org.yizhan.gateway.http.SettlementJson;
+import org.yizhan.gateway.infra.json.JsonWriter;
 
 /**
  * Writes the national response envelope: {@code infcode} 0 (success) or -1 (refused, with {@code
@@ -54,9 +54,9 @@ final class Reply {
       Instant received,
       String err,
       String warn,
-      SettlementJson.Writer output) {
+      JsonWriter.Writer output) {
     Instant now = clock.instant();
-    return SettlementJson.render(
+    return JsonWriter.render(
         g -> {
           g.writeStartObject();
           if (infcodeAsString) {

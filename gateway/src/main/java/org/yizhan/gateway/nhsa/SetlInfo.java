@@ -7,10 +7,10 @@ import java.time.ZoneId;
 import java.util.StringJoiner;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Fund;
-import org.yizhan.gateway.nhsa.Admissions.Admission;
-import org.yizhan.gateway.store.SettlementRecord;
-import org.yizhan.gateway.store.SettlementRecord.FundRecord;
-import org.yizhan.gateway.store.SettlementRecord.LineRecord;
+import org.yizhan.gateway.inpatient.Admissions.Admission;
+import org.yizhan.gateway.settlement.SettlementRecord;
+import org.yizhan.gateway.settlement.SettlementRecord.FundRecord;
+import org.yizhan.gateway.settlement.SettlementRecord.LineRecord;
 
 /**
  * Writes a settlement as the national {@code setlinfo} and {@code setldetail} of 2303, 2304 and

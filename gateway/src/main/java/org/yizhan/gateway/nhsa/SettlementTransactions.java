@@ -9,13 +9,17 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.Fen;
-import org.yizhan.gateway.http.ApiError;
-import org.yizhan.gateway.http.ClaimParser;
-import org.yizhan.gateway.nhsa.Admissions.Admission;
-import org.yizhan.gateway.nhsa.Admissions.Fee;
-import org.yizhan.gateway.service.SettlementService;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.SettlementRecord;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.inpatient.Admissions;
+import org.yizhan.gateway.inpatient.Admissions.Admission;
+import org.yizhan.gateway.inpatient.Admissions.Fee;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.inpatient.SetlIds;
+import org.yizhan.gateway.settlement.ClaimInput;
+import org.yizhan.gateway.settlement.SettlementRecord;
+import org.yizhan.gateway.settlement.SettlementService;
 
 /**
  * 2303 住院预结算 (preview), 2304 住院结算 (settle) and 2305 住院结算撤销 (reverse), through the same {@link
@@ -51,8 +55,8 @@ final class SettlementTransactions {
 
   /** An admission ready to settle: the claim and how its lines are named in messages. */
   private record Settling(Admission admission, Claim claim, List<String> paths) {
-    ClaimParser.Parsed parsed() {
-      return ClaimParser.parsed(claim, admission.name());
+    ClaimInput parsed() {
+      return ClaimInput.of(claim, admission.name());
     }
   }
 
@@ -226,10 +230,11 @@ final class SettlementTransactions {
   }
 
   private static Throwable settleRefusal(Throwable e, List<String> paths) {
-    if (e instanceof ApiError && "IDEMPOTENCY_KEY_REUSED".equals(((ApiError) e).code())) {
+    if (e instanceof Refusal
+        && SettlementService.IDEMPOTENCY_KEY_REUSED.equals(((Refusal) e).code())) {
       return NhsaError.invalid("msgid", "was used before to settle other fee details");
     }
-    if (e instanceof ApiError && "CLAIM_CONFLICT".equals(((ApiError) e).code())) {
+    if (e instanceof Refusal && ((Refusal) e).kind() == Refusal.Kind.CONFLICT) {
       return new NhsaError(
           "mdtrt_id is settled already with other fee details; reverse it with 2305 first");
     }
@@ -237,7 +242,7 @@ final class SettlementTransactions {
   }
 
   private static Throwable notFound(Throwable e, String field) {
-    if (e instanceof ApiError && ((ApiError) e).status() == 404) {
+    if (e instanceof Refusal && ((Refusal) e).kind() == Refusal.Kind.NOT_FOUND) {
       return NhsaError.invalid(field, "names no settlement of this institution");
     }
     return e;

@@ -13,8 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Fen;
-import org.yizhan.gateway.nhsa.StatementQueries.Item;
-import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.inpatient.Persons;
+import org.yizhan.gateway.inpatient.SetlIds;
+import org.yizhan.gateway.inpatient.StatementQueries;
+import org.yizhan.gateway.inpatient.StatementQueries.Item;
 
 /**
  * 3201 对总账 (totals) and 3202 对明细账 (item by item) between a hospital's system and the gateway, for

@@ -1,7 +1,7 @@
 package org.yizhan.gateway.security;
 
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL_KEY;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL_KEY;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Optional;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.config.Hospitals.Hospital;
-import org.yizhan.gateway.http.ApiError;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * Who is calling: a hospital, known by its API key. The key is looked up by its SHA-256 (the secret
@@ -198,15 +198,15 @@ public final class HospitalAuth {
     }
     if (key == null || key.isEmpty() || key.length() > 256) {
       return Future.failedFuture(
-          ApiError.unauthenticated("an API key is required: Authorization: Bearer <key>"));
+          Refusal.unauthenticated("an API key is required: Authorization: Bearer <key>"));
     }
     String hash = sha256Hex(key);
     if (unknown.getIfPresent(hash) != null) {
-      return Future.failedFuture(ApiError.unauthenticated("unknown or expired API key"));
+      return Future.failedFuture(Refusal.unauthenticated("unknown or expired API key"));
     }
     if (byKeyHash.getIfPresent(hash) == null && !lookups.tryAcquire(address)) {
       return Future.failedFuture(
-          ApiError.tooMany(
+          Refusal.tooMany(
               "KEY_LOOKUPS_LIMITED",
               "too many requests: more than "
                   + lookups.perSecond()
@@ -227,7 +227,7 @@ public final class HospitalAuth {
               }
               unknown.put(hash, Boolean.TRUE);
               byKeyHash.synchronous().invalidate(hash);
-              return Future.failedFuture(ApiError.unauthenticated("unknown or expired API key"));
+              return Future.failedFuture(Refusal.unauthenticated("unknown or expired API key"));
             });
   }
 

@@ -1,7 +1,7 @@
 package org.yizhan.gateway.security;
 
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL;
-import static org.yizhan.gateway.store.schema.Tables.HOSPITAL_KEY;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL_KEY;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -19,10 +19,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.yizhan.gateway.audit.Audit;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
-import org.yizhan.gateway.store.DbGuard;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * Key rotation: a hospital issues itself a new API key while the old one still works, moves its
@@ -128,8 +128,8 @@ public final class HospitalKeys {
                                 keys -> {
                                   long valid = keys.stream().filter(KeyInfo::valid).count();
                                   if (valid >= MAX_VALID) {
-                                    throw new ApiError(
-                                        409,
+                                    throw new Refusal(
+                                        Refusal.Kind.CONFLICT,
                                         "KEY_LIMIT",
                                         null,
                                         MAX_VALID
@@ -175,13 +175,13 @@ public final class HospitalKeys {
                                       keys.stream()
                                           .filter(k -> k.keyId().equals(keyId))
                                           .findFirst()
-                                          .orElseThrow(() -> ApiError.notFound("key"));
+                                          .orElseThrow(() -> Refusal.notFound("key"));
                                   if (!key.valid()) {
                                     return Future.succeededFuture(key);
                                   }
                                   if (keys.stream().filter(KeyInfo::valid).count() == 1) {
-                                    throw new ApiError(
-                                        409,
+                                    throw new Refusal(
+                                        Refusal.Kind.CONFLICT,
                                         "LAST_KEY",
                                         "keyId",
                                         "keyId "

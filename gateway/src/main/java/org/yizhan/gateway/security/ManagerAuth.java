@@ -1,7 +1,7 @@
 package org.yizhan.gateway.security;
 
-import static org.yizhan.gateway.store.schema.Tables.MANAGER;
-import static org.yizhan.gateway.store.schema.Tables.MANAGER_SESSION;
+import static org.yizhan.gateway.infra.db.schema.Tables.MANAGER;
+import static org.yizhan.gateway.infra.db.schema.Tables.MANAGER_SESSION;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -20,8 +20,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.yizhan.gateway.audit.Audit;
-import org.yizhan.gateway.http.ApiError;
-import org.yizhan.gateway.store.Sql;
+import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * Civil-affairs managers log in with a password and get a session: 256 random bits, sent back as an
@@ -136,7 +136,7 @@ public final class ManagerAuth {
     if (locked.isPresent()) {
       long wait = locked.get().secondsLeft(clock);
       return Future.failedFuture(
-          ApiError.tooMany(
+          Refusal.tooMany(
               "LOGIN_LOCKED",
               "too many failed logins from this "
                   + locked.get().kind()
@@ -163,7 +163,7 @@ public final class ManagerAuth {
                             .compose(
                                 v ->
                                     Future.failedFuture(
-                                        ApiError.unauthenticated("invalid username or password")));
+                                        Refusal.unauthenticated("invalid username or password")));
                       });
             });
   }
@@ -219,7 +219,7 @@ public final class ManagerAuth {
   /** The manager of a session token; 401 when none or expired. */
   public Future<ManagerPrincipal> authenticate(String token) {
     if (token == null || token.isEmpty() || token.length() > 128) {
-      return Future.failedFuture(ApiError.unauthenticated("log in first"));
+      return Future.failedFuture(Refusal.unauthenticated("log in first"));
     }
     return Future.fromCompletionStage(
             sessions.get(HospitalAuth.sha256Hex(token)), vertx.getOrCreateContext())
@@ -228,7 +228,7 @@ public final class ManagerAuth {
                 p.isPresent()
                     ? Future.succeededFuture(p.get())
                     : Future.failedFuture(
-                        ApiError.unauthenticated("session expired; log in again")));
+                        Refusal.unauthenticated("session expired; log in again")));
   }
 
   public Future<Void> logout(String token) {

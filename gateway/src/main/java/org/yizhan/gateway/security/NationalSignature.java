@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 
 /**
@@ -141,6 +141,7 @@ public final class NationalSignature {
   }
 
   private static <T> Future<T> refuse(String code, String field, String why) {
-    return Future.failedFuture(new ApiError(401, code, field, field + " " + why));
+    return Future.failedFuture(
+        new Refusal(Refusal.Kind.UNAUTHENTICATED, code, field, field + " " + why));
   }
 }

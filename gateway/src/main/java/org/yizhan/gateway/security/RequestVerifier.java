@@ -1,6 +1,6 @@
 package org.yizhan.gateway.security;
 
-import static org.yizhan.gateway.store.schema.Tables.REQUEST_NONCE;
+import static org.yizhan.gateway.infra.db.schema.Tables.REQUEST_NONCE;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,9 +12,9 @@ import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
-import org.yizhan.gateway.http.ApiError;
+import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
-import org.yizhan.gateway.store.Sql;
 
 /**
  * Checks a hospital request's signature ({@link RequestSignature}), its age and its nonce.
@@ -144,6 +144,7 @@ public final class RequestVerifier {
   }
 
   private static <T> Future<T> refuse(String code, String field, String why) {
-    return Future.failedFuture(new ApiError(401, code, field, field + " " + why));
+    return Future.failedFuture(
+        new Refusal(Refusal.Kind.UNAUTHENTICATED, code, field, field + " " + why));
   }
 }

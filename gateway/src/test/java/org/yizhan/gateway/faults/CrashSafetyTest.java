@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.yizhan.gateway.store.Database;
+import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.GatewayProcess;
 import org.yizhan.gateway.support.Invariants;

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.yizhan.gateway.store.Database;
+import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.GatewayProcess;
 import org.yizhan.gateway.support.Signer;

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.yizhan.gateway.store.Database;
+import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.GatewayProcess;
 import org.yizhan.gateway.support.Signer;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.FaultProxy;
 import org.yizhan.gateway.support.Invariants;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.TestGateway;
+import org.yizhan.gateway.web.HttpVerticle;
 
 /**
  * Abuse of the transport by callers who need no key (issue 13, items 8 and 9), over raw sockets on

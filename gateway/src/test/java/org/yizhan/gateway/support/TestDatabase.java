@@ -12,7 +12,7 @@ import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.yizhan.gateway.config.AppConfig;
-import org.yizhan.gateway.store.Database;
+import org.yizhan.gateway.infra.db.Database;
 
 /**
  * One embedded PostgreSQL per test run (started on first use, stopped when the JVM exits), the

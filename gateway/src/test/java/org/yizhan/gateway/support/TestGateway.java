@@ -36,10 +36,10 @@ import org.yizhan.gateway.Gateway;
 import org.yizhan.gateway.LibraryLogging;
 import org.yizhan.gateway.Main;
 import org.yizhan.gateway.config.AppConfig;
+import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.security.NationalSignature;
 import org.yizhan.gateway.security.RequestSignature;
-import org.yizhan.gateway.store.Database;
 
 /**
  * A gateway running in this JVM on a free port, against a fresh database of the shared embedded

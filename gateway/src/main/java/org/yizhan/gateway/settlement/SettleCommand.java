@@ -1,0 +1,32 @@
+package org.yizhan.gateway.settlement;
+
+import java.util.Objects;
+import org.yizhan.core.model.Claim;
+
+/**
+ * A request to settle one claim, checked and fingerprinted at the edge.
+ *
+ * @param claim the claim, with the hospital's code and level taken from its key
+ * @param personName the patient's name as the hospital sent it, or {@code null}
+ * @param contentSha256 the fingerprint of the claim's content (same claim ⇔ same fingerprint)
+ * @param idempotencyKey the client's Idempotency-Key, or {@code null}
+ * @param identitiesJson the identities the engine will see, as JSON, kept with the settlement
+ * @param mayDrawAssistance whether the person holds an identity that can draw assistance, so the
+ *     prepayment account is locked up front (in the same round trip as the accumulators)
+ * @param actor who asks, for the audit log, e.g. {@code hospital:H44520200001}
+ */
+public record SettleCommand(
+    Claim claim,
+    String personName,
+    String contentSha256,
+    String idempotencyKey,
+    String identitiesJson,
+    boolean mayDrawAssistance,
+    String actor) {
+  public SettleCommand {
+    Objects.requireNonNull(claim, "claim");
+    Objects.requireNonNull(contentSha256, "contentSha256");
+    Objects.requireNonNull(identitiesJson, "identitiesJson");
+    Objects.requireNonNull(actor, "actor");
+  }
+}

@@ -1,0 +1,339 @@
+package org.yizhan.gateway.settlement;
+
+import static org.yizhan.gateway.infra.db.Sql.array;
+import static org.yizhan.gateway.infra.db.Sql.p;
+import static org.yizhan.gateway.infra.db.schema.Tables.ACCUMULATOR;
+import static org.yizhan.gateway.infra.db.schema.Tables.CLAIM;
+import static org.yizhan.gateway.infra.db.schema.Tables.CLAIM_LINES;
+import static org.yizhan.gateway.infra.db.schema.Tables.IDEMPOTENCY_RECORD;
+import static org.yizhan.gateway.infra.db.schema.Tables.REVERSAL;
+import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT;
+import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT_FUND;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.yizhan.gateway.infra.db.Sql;
+
+/**
+ * The SQL of settling and reversing, rendered once from the generated schema classes. Each
+ * statement is a single round trip; lines and fund rows travel as parallel arrays rather than one
+ * statement per row (fund rows are unnested into rows, a claim's lines stay one row of arrays).
+ */
+final class SettlementStatements {
+  private SettlementStatements() {}
+
+  /** Locks the person's figures for the year, creating the row at zero if it is the first. */
+  static final String LOCK_ACCUMULATOR =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  ACCUMULATOR,
+                  ACCUMULATOR.PERSON_ID_NO,
+                  ACCUMULATOR.YEAR,
+                  ACCUMULATOR.OFFICE_CODE,
+                  ACCUMULATOR.UPDATED_AT)
+              .values(
+                  p(1, ACCUMULATOR.PERSON_ID_NO),
+                  p(2, ACCUMULATOR.YEAR),
+                  p(3, ACCUMULATOR.OFFICE_CODE),
+                  p(4, ACCUMULATOR.UPDATED_AT))
+              .onConflict(ACCUMULATOR.PERSON_ID_NO, ACCUMULATOR.YEAR)
+              .doUpdate()
+              .set(ACCUMULATOR.OFFICE_CODE, DSL.excluded(ACCUMULATOR.OFFICE_CODE))
+              .returning(ACCUMULATOR.fields()));
+
+  static final String READ_ACCUMULATOR =
+      Sql.render(
+          Sql.dsl()
+              .select(ACCUMULATOR.fields())
+              .from(ACCUMULATOR)
+              .where(ACCUMULATOR.PERSON_ID_NO.eq(p(1, ACCUMULATOR.PERSON_ID_NO)))
+              .and(ACCUMULATOR.YEAR.eq(p(2, ACCUMULATOR.YEAR))));
+
+  /** Adds a settlement's delta to the figures (a reversal adds the negated delta). */
+  static final String ADD_TO_ACCUMULATOR =
+      Sql.render(
+          Sql.dsl()
+              .update(ACCUMULATOR)
+              .set(
+                  ACCUMULATOR.BASIC_PAID, ACCUMULATOR.BASIC_PAID.plus(p(3, ACCUMULATOR.BASIC_PAID)))
+              .set(
+                  ACCUMULATOR.DEDUCTIBLE_PAID,
+                  ACCUMULATOR.DEDUCTIBLE_PAID.plus(p(4, ACCUMULATOR.DEDUCTIBLE_PAID)))
+              .set(
+                  ACCUMULATOR.ADMISSIONS_LEVEL1,
+                  ACCUMULATOR.ADMISSIONS_LEVEL1.plus(p(5, ACCUMULATOR.ADMISSIONS_LEVEL1)))
+              .set(
+                  ACCUMULATOR.ADMISSIONS_LEVEL2,
+                  ACCUMULATOR.ADMISSIONS_LEVEL2.plus(p(6, ACCUMULATOR.ADMISSIONS_LEVEL2)))
+              .set(
+                  ACCUMULATOR.ADMISSIONS_LEVEL3,
+                  ACCUMULATOR.ADMISSIONS_LEVEL3.plus(p(7, ACCUMULATOR.ADMISSIONS_LEVEL3)))
+              .set(ACCUMULATOR.CI_BASE, ACCUMULATOR.CI_BASE.plus(p(8, ACCUMULATOR.CI_BASE)))
+              .set(ACCUMULATOR.CI_PAID, ACCUMULATOR.CI_PAID.plus(p(9, ACCUMULATOR.CI_PAID)))
+              .set(ACCUMULATOR.MA_BASE, ACCUMULATOR.MA_BASE.plus(p(10, ACCUMULATOR.MA_BASE)))
+              .set(ACCUMULATOR.MA_PAID, ACCUMULATOR.MA_PAID.plus(p(11, ACCUMULATOR.MA_PAID)))
+              .set(ACCUMULATOR.UPDATED_AT, p(12, ACCUMULATOR.UPDATED_AT))
+              .where(ACCUMULATOR.PERSON_ID_NO.eq(p(1, ACCUMULATOR.PERSON_ID_NO)))
+              .and(ACCUMULATOR.YEAR.eq(p(2, ACCUMULATOR.YEAR))));
+
+  /** The live settlement of a claim number at a hospital, with its claim's fingerprint. */
+  static final String FIND_LIVE =
+      Sql.render(
+          Sql.dsl()
+              .select(SETTLEMENT.ID, CLAIM.CONTENT_SHA256)
+              .from(SETTLEMENT)
+              .join(CLAIM)
+              .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
+              .where(SETTLEMENT.HOSPITAL_CODE.eq(p(1, SETTLEMENT.HOSPITAL_CODE)))
+              .and(SETTLEMENT.CLAIM_NO.eq(p(2, SETTLEMENT.CLAIM_NO)))
+              .and(SETTLEMENT.STATUS.eq(DSL.inline(SettlementRecord.SETTLED))));
+
+  static final String FIND_IDEMPOTENCY =
+      Sql.render(
+          Sql.dsl()
+              .select(
+                  IDEMPOTENCY_RECORD.OPERATION,
+                  IDEMPOTENCY_RECORD.REQUEST_SHA256,
+                  IDEMPOTENCY_RECORD.STATUS_CODE,
+                  IDEMPOTENCY_RECORD.RESOURCE_ID)
+              .from(IDEMPOTENCY_RECORD)
+              .where(IDEMPOTENCY_RECORD.HOSPITAL_CODE.eq(p(1, IDEMPOTENCY_RECORD.HOSPITAL_CODE)))
+              .and(IDEMPOTENCY_RECORD.IDEM_KEY.eq(p(2, IDEMPOTENCY_RECORD.IDEM_KEY))));
+
+  static final String INSERT_IDEMPOTENCY =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  IDEMPOTENCY_RECORD,
+                  IDEMPOTENCY_RECORD.HOSPITAL_CODE,
+                  IDEMPOTENCY_RECORD.IDEM_KEY,
+                  IDEMPOTENCY_RECORD.OPERATION,
+                  IDEMPOTENCY_RECORD.REQUEST_SHA256,
+                  IDEMPOTENCY_RECORD.STATUS_CODE,
+                  IDEMPOTENCY_RECORD.RESOURCE_ID,
+                  IDEMPOTENCY_RECORD.CREATED_AT)
+              .values(
+                  p(1, IDEMPOTENCY_RECORD.HOSPITAL_CODE),
+                  p(2, IDEMPOTENCY_RECORD.IDEM_KEY),
+                  p(3, IDEMPOTENCY_RECORD.OPERATION),
+                  p(4, IDEMPOTENCY_RECORD.REQUEST_SHA256),
+                  p(5, IDEMPOTENCY_RECORD.STATUS_CODE),
+                  p(6, IDEMPOTENCY_RECORD.RESOURCE_ID),
+                  p(7, IDEMPOTENCY_RECORD.CREATED_AT)));
+
+  static final String INSERT_CLAIM =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  CLAIM,
+                  CLAIM.ID,
+                  CLAIM.HOSPITAL_CODE,
+                  CLAIM.CLAIM_NO,
+                  CLAIM.CONTENT_SHA256,
+                  CLAIM.PERSON_ID_NO,
+                  CLAIM.PERSON_NAME,
+                  CLAIM.SCHEME,
+                  CLAIM.OFFICE_CODE,
+                  CLAIM.HOSPITAL_LEVEL,
+                  CLAIM.ADMISSION_DATE,
+                  CLAIM.DISCHARGE_DATE,
+                  CLAIM.LINE_COUNT,
+                  CLAIM.TOTAL,
+                  CLAIM.RECEIVED_AT)
+              .values(
+                  p(1, CLAIM.ID),
+                  p(2, CLAIM.HOSPITAL_CODE),
+                  p(3, CLAIM.CLAIM_NO),
+                  p(4, CLAIM.CONTENT_SHA256),
+                  p(5, CLAIM.PERSON_ID_NO),
+                  p(6, CLAIM.PERSON_NAME),
+                  p(7, CLAIM.SCHEME),
+                  p(8, CLAIM.OFFICE_CODE),
+                  p(9, CLAIM.HOSPITAL_LEVEL),
+                  p(10, CLAIM.ADMISSION_DATE),
+                  p(11, CLAIM.DISCHARGE_DATE),
+                  p(12, CLAIM.LINE_COUNT),
+                  p(13, CLAIM.TOTAL),
+                  p(14, CLAIM.RECEIVED_AT)));
+
+  /**
+   * A claim's line arrays (V9), one element per line, in column order: the parameters $2… of {@link
+   * #INSERT_LINES} and what {@code SettlementQueries.LINES} unnests. The in-scope part is not
+   * stored: it is the amount less the three other parts. {@code unknown_item} (V11) is null for
+   * claims stored before it.
+   */
+  static final List<Field<?>> LINE_ARRAYS =
+      List.of(
+          CLAIM_LINES.LINE_NO,
+          CLAIM_LINES.ITEM_CODE,
+          CLAIM_LINES.ITEM_NAME,
+          CLAIM_LINES.QUANTITY,
+          CLAIM_LINES.UNIT_PRICE,
+          CLAIM_LINES.AMOUNT,
+          CLAIM_LINES.CATEGORY,
+          CLAIM_LINES.SELF_PAY_RATIO,
+          CLAIM_LINES.PRICE_CAP,
+          CLAIM_LINES.FULL_OWN_PAY,
+          CLAIM_LINES.OVER_LIMIT,
+          CLAIM_LINES.PRE_SELF_PAY,
+          CLAIM_LINES.UNKNOWN_ITEM);
+
+  /**
+   * A claim's lines: one row of parallel arrays, in the order of {@link #LINE_ARRAYS}. $10, the
+   * price caps, travels as text[]: a numeric[] cannot carry a null element over the wire.
+   */
+  static final String INSERT_LINES =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(CLAIM_LINES)
+              .columns(
+                  Stream.concat(Stream.of(CLAIM_LINES.CLAIM_ID), LINE_ARRAYS.stream()).toList())
+              .select(
+                  DSL.select(
+                      p(1, CLAIM_LINES.CLAIM_ID),
+                      array(2, "varchar"),
+                      array(3, "varchar"),
+                      array(4, "text"),
+                      array(5, "numeric"),
+                      array(6, "numeric"),
+                      array(7, "numeric"),
+                      array(8, "char"),
+                      array(9, "numeric"),
+                      DSL.field("{0}::text[]::numeric[]", DSL.param("10", Object.class)),
+                      array(11, "numeric"),
+                      array(12, "numeric"),
+                      array(13, "numeric"),
+                      array(14, "boolean"))));
+
+  /** The settlement's columns, in the order of {@link #INSERT_SETTLEMENT}'s parameters. */
+  static final Field<?>[] SETTLEMENT_COLUMNS = {
+    SETTLEMENT.ID,
+    SETTLEMENT.CLAIM_ID,
+    SETTLEMENT.HOSPITAL_CODE,
+    SETTLEMENT.CLAIM_NO,
+    SETTLEMENT.PERSON_ID_NO,
+    SETTLEMENT.OFFICE_CODE,
+    SETTLEMENT.STATUS,
+    SETTLEMENT.POLICY_ID,
+    SETTLEMENT.YEAR,
+    SETTLEMENT.HOSPITAL_LEVEL,
+    SETTLEMENT.TOTAL,
+    SETTLEMENT.FULL_OWN_PAY,
+    SETTLEMENT.OVER_LIMIT,
+    SETTLEMENT.PRE_SELF_PAY,
+    SETTLEMENT.IN_SCOPE,
+    SETTLEMENT.ACT_DEDUCTIBLE,
+    SETTLEMENT.BASIC_PAY,
+    SETTLEMENT.CI_PAY,
+    SETTLEMENT.MA_PAY,
+    SETTLEMENT.FUND_PAY,
+    SETTLEMENT.PERSONAL_PAY,
+    SETTLEMENT.MA_IDENTITY,
+    SETTLEMENT.MA_NOTE,
+    SETTLEMENT.IDENTITIES_USED,
+    SETTLEMENT.DELTA_BASIC_PAID,
+    SETTLEMENT.DELTA_DEDUCTIBLE_PAID,
+    SETTLEMENT.DELTA_CI_BASE,
+    SETTLEMENT.DELTA_CI_PAID,
+    SETTLEMENT.DELTA_MA_BASE,
+    SETTLEMENT.DELTA_MA_PAID,
+    SETTLEMENT.PREPAYMENT_ACCOUNT_ID,
+    SETTLEMENT.PREPAYMENT_DRAWN,
+    SETTLEMENT.HOSPITAL_ADVANCE,
+    SETTLEMENT.IDEMPOTENCY_KEY,
+    SETTLEMENT.SETTLED_AT,
+    SETTLEMENT.SETTLED_ON
+  };
+
+  static final String INSERT_SETTLEMENT = insertAll(SETTLEMENT_COLUMNS);
+
+  static final String INSERT_FUNDS =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  SETTLEMENT_FUND,
+                  SETTLEMENT_FUND.SETTLEMENT_ID,
+                  SETTLEMENT_FUND.FUND,
+                  SETTLEMENT_FUND.FUND_CODE,
+                  SETTLEMENT_FUND.BASE,
+                  SETTLEMENT_FUND.PAID,
+                  SETTLEMENT_FUND.REMAINING_ROOM,
+                  SETTLEMENT_FUND.TRACE)
+              .select(
+                  DSL.select(
+                          p(1, SETTLEMENT_FUND.SETTLEMENT_ID),
+                          DSL.field("f.fund", String.class),
+                          DSL.field("f.fund_code", String.class),
+                          DSL.field("f.base", BigDecimal.class),
+                          DSL.field("f.paid", BigDecimal.class),
+                          DSL.field("f.remaining_room::numeric", BigDecimal.class),
+                          DSL.field("f.trace", String.class))
+                      .from(
+                          Sql.unnest(
+                              "f (fund, fund_code, base, paid, remaining_room, trace)",
+                              array(2, "varchar"),
+                              array(3, "varchar"),
+                              array(4, "numeric"),
+                              array(5, "numeric"),
+                              // nullable: numeric[] cannot carry a null element over the wire
+                              array(6, "text"),
+                              array(7, "text")))));
+
+  /** The settlement row, locked, for a reversal by its hospital. */
+  /**
+   * Locks a settlement by id alone; the caller checks its hospital (by id and hospital, a plan made
+   * on a nearly empty table scanned the hospital's index: see {@code SettlementQueries.FIND}).
+   */
+  static final String LOCK_SETTLEMENT =
+      Sql.render(
+          Sql.dsl()
+              .select(SETTLEMENT.fields())
+              .from(SETTLEMENT)
+              .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID)))
+              .forUpdate());
+
+  static final String MARK_REVERSED =
+      Sql.render(
+          Sql.dsl()
+              .update(SETTLEMENT)
+              .set(SETTLEMENT.STATUS, DSL.inline(SettlementRecord.REVERSED))
+              .set(SETTLEMENT.REVERSED_AT, p(2, SETTLEMENT.REVERSED_AT))
+              .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID))));
+
+  static final Field<?>[] REVERSAL_COLUMNS = {
+    REVERSAL.ID,
+    REVERSAL.SETTLEMENT_ID,
+    REVERSAL.HOSPITAL_CODE,
+    REVERSAL.TOTAL,
+    REVERSAL.BASIC_PAY,
+    REVERSAL.CI_PAY,
+    REVERSAL.MA_PAY,
+    REVERSAL.FUND_PAY,
+    REVERSAL.PERSONAL_PAY,
+    REVERSAL.PREPAYMENT_CREDITED,
+    REVERSAL.ADVANCE_CANCELLED,
+    REVERSAL.REASON,
+    REVERSAL.IDEMPOTENCY_KEY,
+    REVERSAL.REVERSED_AT,
+    REVERSAL.REVERSED_ON
+  };
+
+  static final String INSERT_REVERSAL = insertAll(REVERSAL_COLUMNS);
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static String insertAll(Field<?>[] columns) {
+    Field[] params = new Field[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      params[i] = p(i + 1, columns[i]);
+    }
+    return Sql.render(
+        Sql.dsl()
+            .insertInto(((org.jooq.TableField<?, ?>) columns[0]).getTable())
+            .columns(columns)
+            .values(params));
+  }
+}

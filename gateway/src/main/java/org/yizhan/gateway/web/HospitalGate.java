@@ -1,0 +1,165 @@
+package org.yizhan.gateway.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import org.yizhan.gateway.config.AppConfig.SignatureMode;
+import org.yizhan.gateway.infra.db.DbGuard;
+import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.security.HospitalAuth.Principal;
+import org.yizhan.gateway.security.NationalSignature;
+import org.yizhan.gateway.security.RequestVerifier;
+
+/**
+ * The way in for a hospital's request, on either front door, in two steps around the body.
+ *
+ * <p>Before the body is read ({@link #authenticate}), from the headers alone: the API key names the
+ * hospital ({@link HospitalAuth}) and the hospital's rate and concurrency limits admit it ({@link
+ * Limits}). A request without a valid key is answered 401 without its body ever being read, and its
+ * connection is closed, so keyless callers cannot make the gateway hold their bodies. After the
+ * body is read ({@link #verify}): a fair slot ({@link FairShare}), then the signature over the
+ * body, its age and nonce ({@link RequestVerifier}, or the national platform's headers, {@link
+ * NationalSignature}). Limits come before the nonce is written, so a flood is refused before it
+ * costs the database anything; a failure to reach the database on the way in is answered 503, never
+ * 500.
+ */
+public final class HospitalGate {
+  /** Where the caller is kept on the routing context. */
+  public static final String PRINCIPAL = "principal";
+
+  /** Set when the caller was known by its national header signature alone. */
+  private static final String SIGNED_BY_PAASID = "signedByPaasid";
+
+  private final HospitalAuth auth;
+  private final Limits limits;
+  private final RequestVerifier verifier;
+  private final NationalSignature national;
+  private final FairShare fair;
+
+  public HospitalGate(
+      HospitalAuth auth,
+      Limits limits,
+      RequestVerifier verifier,
+      NationalSignature national,
+      FairShare fair) {
+    this.auth = auth;
+    this.limits = limits;
+    this.verifier = verifier;
+    this.national = national;
+    this.fair = fair;
+  }
+
+  /**
+   * The route handler before the body: pauses the request, authenticates it from its headers and
+   * admits it, then lets the body be read; refuses it otherwise and closes its connection.
+   */
+  public void authenticate(RoutingContext ctx) {
+    ctx.request().pause();
+    admit(ctx, byKey(ctx));
+  }
+
+  /**
+   * {@link #authenticate} on the national interface, where a hospital system may also be known by
+   * the national platform's header signature alone: with {@code x-tif-paasid} and {@code
+   * x-tif-signature} and no {@code Authorization} or {@code X-Api-Key}, the paasid names the
+   * hospital and the signature must match one of its keys' secrets ({@link
+   * NationalSignature#identify}); {@link #verifyNational} then checks its timestamp and nonce
+   * whatever the signature mode. An {@code apikey} header beside the signature is not read: the
+   * systems that send one send the platform's API-market key, not ours.
+   */
+  public void authenticateNational(RoutingContext ctx) {
+    ctx.request().pause();
+    HttpServerRequest r = ctx.request();
+    boolean keyed = r.getHeader("Authorization") != null || r.getHeader("X-Api-Key") != null;
+    if (!keyed
+        && r.getHeader(NationalSignature.PAASID) != null
+        && r.getHeader(NationalSignature.SIGNATURE) != null) {
+      ctx.put(SIGNED_BY_PAASID, Boolean.TRUE);
+      admit(ctx, national.identify(r, auth));
+    } else {
+      admit(ctx, byKey(ctx));
+    }
+  }
+
+  private Future<Principal> byKey(RoutingContext ctx) {
+    String apiKey = ctx.request().getHeader("X-Api-Key");
+    if (apiKey == null) {
+      apiKey = ctx.request().getHeader("apikey");
+    }
+    String address =
+        ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    return auth.authenticate(ctx.request().getHeader("Authorization"), apiKey, address);
+  }
+
+  private void admit(RoutingContext ctx, Future<Principal> caller) {
+    caller
+        .map(
+            who -> {
+              limits.admitHospital(ctx, who.hospital().code());
+              return who;
+            })
+        .onSuccess(
+            who -> {
+              ctx.put(PRINCIPAL, who);
+              ctx.next();
+            })
+        .onFailure(
+            e -> {
+              Transport.closeUnreadBody(ctx);
+              ctx.fail(
+                  e instanceof Refusal || e instanceof HttpRefusal
+                      ? e
+                      : new DbGuard.Unavailable("the caller could not be checked; retry later"));
+            });
+  }
+
+  /** The caller admitted by {@link #authenticate}. */
+  public static Principal principal(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL);
+  }
+
+  /**
+   * After the body is read: waits for a fair slot, then checks the JSON API's signature, age and
+   * nonce over the body; a failed future holds the answer to give.
+   */
+  public Future<Principal> verify(RoutingContext ctx, SignatureMode signatures) {
+    Principal who = principal(ctx);
+    byte[] body = body(ctx);
+    return fair.enter(ctx, who.hospital().code())
+        .compose(v -> verifier.verify(who, ctx.request(), body, signatures))
+        .map(who)
+        .recover(HospitalGate::unavailableUnlessAnswer);
+  }
+
+  /**
+   * After the body is read, on the national interface: waits for a fair slot, then checks the
+   * national platform's header signature ({@code x-tif-*}).
+   */
+  public Future<Principal> verifyNational(RoutingContext ctx, SignatureMode signatures) {
+    Principal who = principal(ctx);
+    SignatureMode mode =
+        Boolean.TRUE.equals(ctx.get(SIGNED_BY_PAASID)) ? SignatureMode.REQUIRED : signatures;
+    return fair.enter(ctx, who.hospital().code())
+        .compose(v -> national.verify(who, ctx.request(), mode))
+        .map(who)
+        .recover(HospitalGate::unavailableUnlessAnswer);
+  }
+
+  private static Future<Principal> unavailableUnlessAnswer(Throwable e) {
+    return Future.failedFuture(
+        e instanceof Refusal || e instanceof HttpRefusal
+            ? e
+            : new DbGuard.Unavailable("the caller could not be checked; retry later"));
+  }
+
+  static byte[] body(RoutingContext ctx) {
+    return ctx.body() == null || ctx.body().buffer() == null
+        ? new byte[0]
+        : ctx.body().buffer().getBytes();
+  }
+
+  public HospitalAuth auth() {
+    return auth;
+  }
+}
