@@ -70,7 +70,7 @@ public final class NhsaApi {
     this.reply = new Reply(clock, zone);
     var admissions = new AdmissionTransactions(pool, guard, clock, maxStayDays);
     var fees = new FeeTransactions(service, pool, guard, clock);
-    var settlements = new SettlementTransactions(service, pool, guard, zone, maxStayDays);
+    var settlements = new SettlementTransactions(service, pool, guard, clock, zone, maxStayDays);
     var persons = new PersonTransactions(service, identities, pool, guard, clock, zone);
     var statements = new StatementTransactions(pool, guard);
     Map<String, Transaction> t = new HashMap<>();
