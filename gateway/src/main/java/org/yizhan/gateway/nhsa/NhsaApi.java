@@ -72,7 +72,8 @@ public final class NhsaApi {
     var fees = new FeeTransactions(service, pool, guard, clock);
     var settlements = new SettlementTransactions(service, pool, guard, clock, zone, maxStayDays);
     var persons = new PersonTransactions(service, identities, pool, guard, clock, zone);
-    var statements = new StatementTransactions(pool, guard);
+    var files = new FileTransactions(pool, guard, clock, zone);
+    var statements = new StatementTransactions(pool, guard, files);
     Map<String, Transaction> t = new HashMap<>();
     t.put("1101", persons::person);
     t.put("5206", persons::figures);
@@ -87,6 +88,7 @@ public final class NhsaApi {
     t.put("2305", settlements::reverse);
     t.put("3201", statements::totals);
     t.put("3202", statements::details);
+    t.put("9101", files::upload);
     var offered = Map.copyOf(t);
     t.put("2601", new Correction(service, pool, guard, clock, offered::containsKey)::reverse);
     this.dispatcher = new Dispatcher(t, pool, guard, reply);

@@ -2,6 +2,8 @@ package org.yizhan.gateway.nhsa;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
@@ -23,9 +25,9 @@ import org.yizhan.gateway.store.DbGuard;
  * <p>Totals are net: settlements made in the period less reversals made in it, so
  * fixmedins_setl_cnt is their count less the reversals' and the amounts are sums with reversals
  * negative. Only insutype 390 with clr_type 21 has settlements here; other pairs total zero. 3202
- * takes the hospital's rows inline as {@code input.detail[]} (the national file upload 9101 is not
- * offered) and answers the rows that differ: stmt_rslt 1 = only the gateway has it, 2 = only the
- * hospital has it, 3 = both, with different amounts or refd_setl_flag.
+ * takes the hospital's rows inline as {@code input.detail[]} or in a file uploaded with 9101 and
+ * named by {@code file_qury_no}, and answers the rows that differ: stmt_rslt 1 = only the gateway
+ * has it, 2 = only the hospital has it, 3 = both, with different amounts or refd_setl_flag.
  */
 final class StatementTransactions {
   static final Pattern FLAG = Pattern.compile("[01]");
@@ -35,10 +37,12 @@ final class StatementTransactions {
 
   private final Pool pool;
   private final DbGuard guard;
+  private final FileTransactions files;
 
-  StatementTransactions(Pool pool, DbGuard guard) {
+  StatementTransactions(Pool pool, DbGuard guard, FileTransactions files) {
     this.pool = pool;
     this.guard = guard;
+    this.files = files;
   }
 
   /** The period and office a statement is about. */
@@ -104,28 +108,90 @@ final class StatementTransactions {
             });
   }
 
-  /** 3202: input.data and input.detail[] → output.stmtinfo and result[] of differing rows. */
+  /**
+   * 3202: input.data and the hospital's rows → output.stmtinfo and result[] of differing rows. The
+   * rows come inline as input.detail[] (or, as one client names them, input.fsUploadIn[]), or as
+   * the file input.data.file_qury_no names (uploaded with 9101; {@link #fileRows}).
+   */
   Future<Outcome> details(Call call) {
     Input in = call.data("data");
     Scope scope = scope(in, false);
-    JsonNode rows = call.input().get("detail");
-    if ((rows == null || rows.isNull()) && in.raw("file_qury_no") != null) {
-      throw NhsaError.invalid(
-          "input.data.file_qury_no",
-          "file upload (9101) is not offered; send the rows inline as input.detail[]");
+    String inline = call.input().has("detail") ? "detail" : "fsUploadIn";
+    JsonNode rows = call.input().get(inline);
+    boolean none = rows == null || rows.isNull() || (rows.isArray() && rows.size() == 0);
+    String fileQuryNo =
+        in.raw("file_qury_no") == null ? null : in.raw("file_qury_no").asText().trim();
+    if (none && fileQuryNo != null && !fileQuryNo.isEmpty()) {
+      String field = in.path("file_qury_no");
+      return files
+          .text(call.hospitalCode(), fileQuryNo, field)
+          .map(text -> fileRows(text, field))
+          .compose(theirs -> items(call, scope).map(ours -> compare(scope, ours, theirs)));
     }
     Map<String, Item> theirs = new LinkedHashMap<>();
-    if (rows != null && !(rows.isArray() && rows.size() == 0)) {
-      List<Input> list =
-          Input.of(call.input(), "input").objects("detail", StatementQueries.MAX_ROWS);
+    if (!none) {
+      List<Input> list = Input.of(call.input(), "input").objects(inline, StatementQueries.MAX_ROWS);
       for (Input r : list) {
-        Item item = theirItem(r);
-        if (theirs.put(item.setlId(), item) != null) {
-          throw NhsaError.invalid(r.path("setl_id"), "is listed twice");
-        }
+        add(theirs, r);
       }
     }
     return items(call, scope).map(ours -> compare(scope, ours, theirs));
+  }
+
+  private static void add(Map<String, Item> theirs, Input r) {
+    Item item = theirItem(r);
+    if (theirs.put(item.setlId(), item) != null) {
+      throw NhsaError.invalid(r.path("setl_id"), "is listed twice");
+    }
+  }
+
+  /** The columns of a detail file's line, in the spec's order. */
+  static final String[] FILE_COLUMNS = {
+    "setl_id",
+    "mdtrt_id",
+    "psn_no",
+    "medfee_sumamt",
+    "fund_pay_sumamt",
+    "acct_pay",
+    "refd_setl_flag"
+  };
+
+  /**
+   * The rows of a 3202 detail file: one settlement a line, its fields in {@link #FILE_COLUMNS}
+   * order, separated by tabs (as the spec writes them; a trailing tab, blank lines, CRLF and a
+   * header line beginning {@code setl_id} are tolerated, and runs of spaces separate too, since no
+   * field holds one). acct_pay and refd_setl_flag may be left off (0.00 and 0). A line is refused
+   * as {@code <field>(line n).<column>}.
+   */
+  static Map<String, Item> fileRows(String text, String field) {
+    Map<String, Item> theirs = new LinkedHashMap<>();
+    String[] lines = text.split("\r?\n|\r");
+    for (int n = 0; n < lines.length; n++) {
+      String line = lines[n].strip();
+      if (line.isEmpty() || (n == 0 && line.regionMatches(true, 0, "setl_id", 0, 7))) {
+        continue;
+      }
+      String[] cols = line.split("[\t ]+");
+      String where = field + "(line " + (n + 1) + ")";
+      if (cols.length < 5 || cols.length > FILE_COLUMNS.length) {
+        throw NhsaError.invalid(
+            where,
+            "has "
+                + cols.length
+                + " fields; a line has "
+                + String.join(", ", FILE_COLUMNS)
+                + " (the last two optional), tab-separated");
+      }
+      if (theirs.size() >= StatementQueries.MAX_ROWS) {
+        throw NhsaError.invalid(field, "names a file of more than " + StatementQueries.MAX_ROWS);
+      }
+      ObjectNode row = JsonNodeFactory.instance.objectNode();
+      for (int i = 0; i < cols.length; i++) {
+        row.put(FILE_COLUMNS[i], cols[i]);
+      }
+      add(theirs, Input.of(row, where));
+    }
+    return theirs;
   }
 
   private static Item theirItem(Input r) {

@@ -1,0 +1,283 @@
+package org.yizhan.gateway.nhsa;
+
+import static org.yizhan.gateway.store.Sql.p;
+import static org.yizhan.gateway.store.schema.Tables.NHSA_FILE;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.yizhan.gateway.store.DbGuard;
+import org.yizhan.gateway.store.Ids;
+import org.yizhan.gateway.store.Sql;
+
+/**
+ * 9101 文件上传 (file upload), and the reading of an uploaded file by the transaction that names it
+ * (3202 对明细账 by {@code file_qury_no}).
+ *
+ * <p>How clients send the file (studied in their source): the spec types {@code fsUploadIn.in} as a
+ * byte array. .NET and Java clients that serialise a {@code byte[]} send it as a base64 string
+ * (openhis zips the detail text and sends {@code Convert.ToBase64String}); a Guangdong client sends
+ * a JSON array of signed byte values ({@code List<int>} of {@code sbyte}, -128…127). Both are
+ * accepted, and 0…255 too. The bytes are kept as sent, with the hospital that sent them, for {@link
+ * #KEEP} (the answer's {@code dld_endtime}); the message log keeps the answer, so a resent 9101
+ * gets the same file_qury_no.
+ *
+ * <p>What is inside is read only when a file is used ({@link #text}): a zip (as the spec's detail
+ * files are) whose file entries are read in order, or the text itself. Limits: {@link
+ * #MAX_FILE_BYTES} as sent (the body limit caps it earlier for a byte array, about four characters
+ * a byte), {@link #MAX_TEXT_BYTES} unzipped, {@link #MAX_ENTRIES} entries.
+ */
+final class FileTransactions {
+  /** The largest file accepted, bytes as sent (zipped). */
+  static final int MAX_FILE_BYTES = 1 << 20;
+
+  /** The most text a file may unzip to, bytes. */
+  static final int MAX_TEXT_BYTES = 16 << 20;
+
+  /** The most entries a zip may hold. */
+  static final int MAX_ENTRIES = 16;
+
+  /** How long an uploaded file can be named (dld_endtime = upload + this). */
+  static final Duration KEEP = Duration.ofDays(7);
+
+  static final Pattern FILE_QURY_NO = Pattern.compile("[0-9A-Za-z_-]{1,40}");
+  static final Pattern FILENAME = Pattern.compile("[^\\p{Cntrl}/\\\\]{1,200}");
+
+  private static final String INSERT =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  NHSA_FILE,
+                  NHSA_FILE.FILE_QURY_NO,
+                  NHSA_FILE.HOSPITAL_CODE,
+                  NHSA_FILE.FILENAME,
+                  NHSA_FILE.CONTENT,
+                  NHSA_FILE.SIZE_BYTES,
+                  NHSA_FILE.SHA256,
+                  NHSA_FILE.MSGID,
+                  NHSA_FILE.CREATED_AT,
+                  NHSA_FILE.EXPIRES_AT)
+              .values(
+                  p(1, NHSA_FILE.FILE_QURY_NO),
+                  p(2, NHSA_FILE.HOSPITAL_CODE),
+                  p(3, NHSA_FILE.FILENAME),
+                  p(4, NHSA_FILE.CONTENT),
+                  p(5, NHSA_FILE.SIZE_BYTES),
+                  p(6, NHSA_FILE.SHA256),
+                  p(7, NHSA_FILE.MSGID),
+                  p(8, NHSA_FILE.CREATED_AT),
+                  p(9, NHSA_FILE.EXPIRES_AT)));
+
+  /** The hospital's files past their time go when it uploads the next. */
+  private static final String DELETE_EXPIRED =
+      Sql.render(
+          Sql.dsl()
+              .deleteFrom(NHSA_FILE)
+              .where(NHSA_FILE.HOSPITAL_CODE.eq(p(1, NHSA_FILE.HOSPITAL_CODE)))
+              .and(NHSA_FILE.EXPIRES_AT.lt(p(2, NHSA_FILE.EXPIRES_AT))));
+
+  private static final String FIND =
+      Sql.render(
+          Sql.dsl()
+              .select(NHSA_FILE.CONTENT, NHSA_FILE.EXPIRES_AT)
+              .from(NHSA_FILE)
+              .where(NHSA_FILE.FILE_QURY_NO.eq(p(1, NHSA_FILE.FILE_QURY_NO)))
+              .and(NHSA_FILE.HOSPITAL_CODE.eq(p(2, NHSA_FILE.HOSPITAL_CODE))));
+
+  private final Pool pool;
+  private final DbGuard guard;
+  private final Clock clock;
+  private final ZoneId zone;
+
+  FileTransactions(Pool pool, DbGuard guard, Clock clock, ZoneId zone) {
+    this.pool = pool;
+    this.guard = guard;
+    this.clock = clock;
+    this.zone = zone;
+  }
+
+  /** 9101: input.fsUploadIn {in, filename, fixmedins_code} → output {file_qury_no, …}. */
+  Future<Outcome> upload(Call call) {
+    JsonNode node = call.input().get("fsUploadIn");
+    Input in = call.data(node == null && call.input().has("data") ? "data" : "fsUploadIn");
+    byte[] bytes = bytes(in);
+    String given = in.text("filename", FILENAME, "a file name of 1–200 characters", false);
+    String filename = given == null ? "upload.zip" : given;
+    Instant now = clock.instant();
+    Instant until = now.plus(KEEP);
+    String fileQuryNo = "F" + SetlIds.encode(Ids.next(now));
+    String hospital = call.hospitalCode();
+    Tuple row =
+        Tuple.tuple()
+            .addString(fileQuryNo)
+            .addString(hospital)
+            .addString(filename)
+            .addBuffer(Buffer.buffer(bytes))
+            .addInteger(bytes.length)
+            .addString(sha256(bytes))
+            .addString(call.msgid())
+            .addOffsetDateTime(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+            .addOffsetDateTime(OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+    return Future.succeededFuture(
+        Outcome.of(
+                g -> {
+                  g.writeStartObject();
+                  g.writeStringField("file_qury_no", fileQuryNo);
+                  g.writeStringField("filename", filename);
+                  g.writeStringField("fixmedins_code", hospital);
+                  g.writeStringField("dld_endtime", Formats.time(until, zone));
+                  g.writeEndObject();
+                })
+            .writing(
+                conn ->
+                    conn.preparedQuery(DELETE_EXPIRED)
+                        .execute(Tuple.of(hospital, OffsetDateTime.ofInstant(now, ZoneOffset.UTC)))
+                        .compose(v -> conn.preparedQuery(INSERT).execute(row))
+                        .mapEmpty()));
+  }
+
+  /** {@code fsUploadIn.in}: a base64 string, or an array of byte values (-128…255). */
+  static byte[] bytes(Input in) {
+    JsonNode v = in.raw("in");
+    String field = in.path("in");
+    if (v == null) {
+      throw NhsaError.missing(field);
+    }
+    if (v.isTextual()) {
+      String text = v.textValue().replaceAll("\\s", "");
+      if (text.length() > (MAX_FILE_BYTES / 3 + 1) * 4) {
+        throw tooLarge(field);
+      }
+      try {
+        return Base64.getDecoder().decode(text);
+      } catch (IllegalArgumentException e) {
+        try {
+          return Base64.getUrlDecoder().decode(text);
+        } catch (IllegalArgumentException again) {
+          throw NhsaError.invalid(field, "is not base64 (nor an array of byte values)");
+        }
+      }
+    }
+    if (v.isArray()) {
+      if (v.size() > MAX_FILE_BYTES) {
+        throw tooLarge(field);
+      }
+      byte[] out = new byte[v.size()];
+      for (int i = 0; i < out.length; i++) {
+        JsonNode b = v.get(i);
+        if (!b.isIntegralNumber() || b.asInt() < -128 || b.asInt() > 255) {
+          throw NhsaError.invalid(field + "[" + i + "]", "must be a byte value, -128 to 255");
+        }
+        out[i] = (byte) b.asInt();
+      }
+      return out;
+    }
+    throw NhsaError.invalid(field, "must be the file's bytes: a base64 string or a byte array");
+  }
+
+  private static NhsaError tooLarge(String field) {
+    return NhsaError.invalid(field, "is larger than " + MAX_FILE_BYTES + " bytes");
+  }
+
+  /**
+   * The text of file {@code fileQuryNo} of the hospital, for a transaction naming it in {@code
+   * field}: refused when no such file is the hospital's (another's is as unknown as none) or when
+   * its time is over.
+   */
+  Future<String> text(String hospital, String fileQuryNo, String field) {
+    if (!FILE_QURY_NO.matcher(fileQuryNo).matches()) {
+      throw NhsaError.invalid(field, "is not a file_qury_no from 9101");
+    }
+    return Guarded.call(
+            guard, () -> pool.preparedQuery(FIND).execute(Tuple.of(fileQuryNo, hospital)))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                throw NhsaError.invalid(
+                    field, "names no file this institution uploaded with 9101 (or another's)");
+              }
+              Row r = rows.iterator().next();
+              Instant until = r.getOffsetDateTime("expires_at").toInstant();
+              if (!clock.instant().isBefore(until)) {
+                throw NhsaError.invalid(
+                    field,
+                    "names a file kept until "
+                        + Formats.time(until, zone)
+                        + "; upload it again with 9101");
+              }
+              return unpack(r.getBuffer("content").getBytes(), field);
+            });
+  }
+
+  /** A zip's file entries (in order, as one text), or the bytes themselves as text. */
+  static String unpack(byte[] bytes, String field) {
+    if (bytes.length < 4 || bytes[0] != 'P' || bytes[1] != 'K' || bytes[2] != 3 || bytes[3] != 4) {
+      return utf8(bytes);
+    }
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+      int entries = 0;
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        if (e.isDirectory()) {
+          continue;
+        }
+        if (++entries > MAX_ENTRIES) {
+          throw NhsaError.invalid(field, "names a zip of more than " + MAX_ENTRIES + " files");
+        }
+        if (text.size() > 0) {
+          text.write('\n');
+        }
+        copy(zip, text, field);
+      }
+    } catch (IOException e) {
+      throw NhsaError.invalid(field, "names a file that is not a readable zip");
+    }
+    return utf8(text.toByteArray());
+  }
+
+  private static void copy(InputStream in, ByteArrayOutputStream out, String field)
+      throws IOException {
+    byte[] buf = new byte[8192];
+    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+      if (out.size() + n > MAX_TEXT_BYTES) {
+        throw NhsaError.invalid(field, "names a zip that unzips to more than " + MAX_TEXT_BYTES);
+      }
+      out.write(buf, 0, n);
+    }
+  }
+
+  /** UTF-8 without its byte-order mark, if any. */
+  private static String utf8(byte[] bytes) {
+    String s = new String(bytes, StandardCharsets.UTF_8);
+    return s.startsWith("\uFEFF") ? s.substring(1) : s;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+}
