@@ -3,16 +3,19 @@ package org.yizhan.gateway.nhsa;
 import static org.yizhan.gateway.store.Sql.p;
 import static org.yizhan.gateway.store.schema.Tables.NHSA_FILE;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,13 +30,15 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.yizhan.gateway.store.DbGuard;
 import org.yizhan.gateway.store.Ids;
 import org.yizhan.gateway.store.Sql;
 
 /**
- * 9101 文件上传 (file upload), and the reading of an uploaded file by the transaction that names it
- * (3202 对明细账 by {@code file_qury_no}).
+ * 9101 文件上传 (file upload) and 9102 文件下载 (download), the reading of an uploaded file by the
+ * transaction that names it (3202 对明细账 by {@code file_qury_no}), and the files the gateway makes
+ * for download (3202's result).
  *
  * <p>How clients send the file (studied in their source): the spec types {@code fsUploadIn.in} as a
  * byte array. .NET and Java clients that serialise a {@code byte[]} send it as a base64 string
@@ -49,6 +54,9 @@ import org.yizhan.gateway.store.Sql;
  * a byte), {@link #MAX_TEXT_BYTES} unzipped, {@link #MAX_ENTRIES} entries.
  */
 final class FileTransactions {
+  /** The download's infno: answered with the file's bytes, outside the dispatcher. */
+  static final String DOWNLOAD = "9102";
+
   /** The largest file accepted, bytes as sent (zipped). */
   static final int MAX_FILE_BYTES = 1 << 20;
 
@@ -117,44 +125,70 @@ final class FileTransactions {
     this.zone = zone;
   }
 
+  /** A file about to be stored: its number, name, bytes and how long it is kept. */
+  record Stored(String fileQuryNo, String filename, byte[] bytes, Instant until) {}
+
+  /** A new file of {@code bytes} named {@code filename}, numbered and timed from now. */
+  Stored prepare(String filename, byte[] bytes) {
+    Instant now = clock.instant();
+    return new Stored("F" + SetlIds.encode(Ids.next(now)), filename, bytes, now.plus(KEEP));
+  }
+
+  /** Stores {@code f} as the hospital's, in the caller's transaction (the message log's). */
+  Future<Void> store(SqlConnection conn, String hospital, String msgid, Stored f) {
+    Instant now = f.until().minus(KEEP);
+    Tuple row =
+        Tuple.tuple()
+            .addString(f.fileQuryNo())
+            .addString(hospital)
+            .addString(f.filename())
+            .addBuffer(Buffer.buffer(f.bytes()))
+            .addInteger(f.bytes().length)
+            .addString(sha256(f.bytes()))
+            .addString(msgid)
+            .addOffsetDateTime(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+            .addOffsetDateTime(OffsetDateTime.ofInstant(f.until(), ZoneOffset.UTC));
+    return conn.preparedQuery(DELETE_EXPIRED)
+        .execute(Tuple.of(hospital, OffsetDateTime.ofInstant(now, ZoneOffset.UTC)))
+        .compose(v -> conn.preparedQuery(INSERT).execute(row))
+        .mapEmpty();
+  }
+
+  /** The {@code fileinfo} (or 9101 output) fields of a stored file. */
+  void writeInfo(JsonGenerator g, Stored f) throws IOException {
+    g.writeStringField("file_qury_no", f.fileQuryNo());
+    g.writeStringField("filename", f.filename());
+    g.writeStringField("dld_endtime", Formats.time(f.until(), zone));
+  }
+
   /** 9101: input.fsUploadIn {in, filename, fixmedins_code} → output {file_qury_no, …}. */
   Future<Outcome> upload(Call call) {
     JsonNode node = call.input().get("fsUploadIn");
     Input in = call.data(node == null && call.input().has("data") ? "data" : "fsUploadIn");
     byte[] bytes = bytes(in);
     String given = in.text("filename", FILENAME, "a file name of 1–200 characters", false);
-    String filename = given == null ? "upload.zip" : given;
-    Instant now = clock.instant();
-    Instant until = now.plus(KEEP);
-    String fileQuryNo = "F" + SetlIds.encode(Ids.next(now));
+    Stored f = prepare(given == null ? "upload.zip" : given, bytes);
     String hospital = call.hospitalCode();
-    Tuple row =
-        Tuple.tuple()
-            .addString(fileQuryNo)
-            .addString(hospital)
-            .addString(filename)
-            .addBuffer(Buffer.buffer(bytes))
-            .addInteger(bytes.length)
-            .addString(sha256(bytes))
-            .addString(call.msgid())
-            .addOffsetDateTime(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-            .addOffsetDateTime(OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
     return Future.succeededFuture(
         Outcome.of(
                 g -> {
                   g.writeStartObject();
-                  g.writeStringField("file_qury_no", fileQuryNo);
-                  g.writeStringField("filename", filename);
+                  writeInfo(g, f);
                   g.writeStringField("fixmedins_code", hospital);
-                  g.writeStringField("dld_endtime", Formats.time(until, zone));
                   g.writeEndObject();
                 })
-            .writing(
-                conn ->
-                    conn.preparedQuery(DELETE_EXPIRED)
-                        .execute(Tuple.of(hospital, OffsetDateTime.ofInstant(now, ZoneOffset.UTC)))
-                        .compose(v -> conn.preparedQuery(INSERT).execute(row))
-                        .mapEmpty()));
+            .writing(conn -> store(conn, hospital, call.msgid(), f)));
+  }
+
+  /**
+   * 9102 文件下载: input.fsDownloadIn {file_qury_no, filename, fixmedins_code} → the file's bytes as
+   * the body (not an envelope), as the platform answers it and clients save it. A file the hospital
+   * uploaded with 9101, or the result file of its 3202.
+   */
+  Future<Buffer> download(Call call) {
+    Input in = call.data(call.input().has("fsDownloadIn") ? "fsDownloadIn" : "data");
+    String no = in.text("file_qury_no", FILE_QURY_NO, "a file_qury_no", true);
+    return content(call.hospitalCode(), no, in.path("file_qury_no")).map(Buffer::buffer);
   }
 
   /** {@code fsUploadIn.in}: a base64 string, or an array of byte values (-128…255). */
@@ -206,6 +240,10 @@ final class FileTransactions {
    * its time is over.
    */
   Future<String> text(String hospital, String fileQuryNo, String field) {
+    return content(hospital, fileQuryNo, field).map(bytes -> unpack(bytes, field));
+  }
+
+  private Future<byte[]> content(String hospital, String fileQuryNo, String field) {
     if (!FILE_QURY_NO.matcher(fileQuryNo).matches()) {
       throw NhsaError.invalid(field, "is not a file_qury_no from 9101");
     }
@@ -226,8 +264,21 @@ final class FileTransactions {
                         + Formats.time(until, zone)
                         + "; upload it again with 9101");
               }
-              return unpack(r.getBuffer("content").getBytes(), field);
+              return r.getBuffer("content").getBytes();
             });
+  }
+
+  /** A zip of one entry {@code name} holding {@code text} in UTF-8. */
+  static byte[] zip(String name, String text) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(out)) {
+      z.putNextEntry(new ZipEntry(name));
+      z.write(text.getBytes(StandardCharsets.UTF_8));
+      z.closeEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException("zipping in memory", e);
+    }
+    return out.toByteArray();
   }
 
   /** A zip's file entries (in order, as one text), or the bytes themselves as text. */

@@ -48,9 +48,13 @@ public final class NhsaApi {
   public static final String PATH = "/fsi/api/rsfComIfsService/callService";
   public static final String ALIAS = "/nhsa/call";
 
+  /** Set on a request whose answer is a file's bytes (9102), not an envelope. */
+  private static final String FILE_BODY = "nhsaFileBody";
+
   private final HospitalGate gate;
   private final SignatureMode signatures;
   private final Dispatcher dispatcher;
+  private final FileTransactions files;
   private final Reply reply;
   private final Clock clock;
 
@@ -73,6 +77,7 @@ public final class NhsaApi {
     var settlements = new SettlementTransactions(service, pool, guard, clock, zone, maxStayDays);
     var persons = new PersonTransactions(service, identities, pool, guard, clock, zone);
     var files = new FileTransactions(pool, guard, clock, zone);
+    this.files = files;
     var statements = new StatementTransactions(pool, guard, files);
     Map<String, Transaction> t = new HashMap<>();
     t.put("1101", persons::person);
@@ -123,7 +128,11 @@ public final class NhsaApi {
               if (!e.msgid().startsWith(e.fixmedinsCode())) {
                 throw NhsaError.invalid("msgid", "must begin with fixmedins_code");
               }
-              return dispatcher.handle(new Call(who, e, received));
+              Call c = new Call(who, e, received);
+              // 9102 answers the file itself, not an envelope (see FileTransactions.download)
+              return FileTransactions.DOWNLOAD.equals(e.infno())
+                  ? files.download(c).onSuccess(f -> ctx.put(FILE_BODY, true))
+                  : dispatcher.handle(c);
             })
         .onSuccess(b -> send(ctx, 200, b))
         .onFailure(ctx::fail);
@@ -192,7 +201,11 @@ public final class NhsaApi {
     }
     ctx.response()
         .setStatusCode(status)
-        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader(
+            "Content-Type",
+            ctx.get(FILE_BODY) != null
+                ? "application/octet-stream"
+                : "application/json; charset=utf-8")
         .end(body);
   }
 }

@@ -126,7 +126,7 @@ final class StatementTransactions {
       return files
           .text(call.hospitalCode(), fileQuryNo, field)
           .map(text -> fileRows(text, field))
-          .compose(theirs -> items(call, scope).map(ours -> compare(scope, ours, theirs)));
+          .compose(theirs -> items(call, scope).map(ours -> compare(call, scope, ours, theirs)));
     }
     Map<String, Item> theirs = new LinkedHashMap<>();
     if (!none) {
@@ -135,7 +135,7 @@ final class StatementTransactions {
         add(theirs, r);
       }
     }
-    return items(call, scope).map(ours -> compare(scope, ours, theirs));
+    return items(call, scope).map(ours -> compare(call, scope, ours, theirs));
   }
 
   private static void add(Map<String, Item> theirs, Input r) {
@@ -207,18 +207,39 @@ final class StatementTransactions {
         r.decimal("fund_pay_sumamt", 2, Input.MAX_AMOUNT, true));
   }
 
-  private static Outcome compare(Scope scope, List<Item> ours, Map<String, Item> theirs) {
+  /** The names of a result row's fields, in the order of result[] and of the result file. */
+  static final String[] RESULT_FIELDS = {
+    "psn_no",
+    "mdtrt_id",
+    "setl_id",
+    "msgid",
+    "stmt_rslt",
+    "refd_setl_flag",
+    "memo",
+    "medfee_sumamt",
+    "fund_pay_sumamt",
+    "acct_pay"
+  };
+
+  /**
+   * The rows that differ as result[], and every row (those that agree with stmt_rslt 0) as the
+   * result file the platform gives for download: fileinfo names it (9102 fetches it), a zip of one
+   * text whose lines are {@link #RESULT_FIELDS}, tab-separated, as the Foshan client parses them.
+   */
+  private Outcome compare(Call call, Scope scope, List<Item> ours, Map<String, Item> theirs) {
     List<String[]> out = new ArrayList<>();
+    List<String[]> all = new ArrayList<>();
     Map<String, Item> mine = new LinkedHashMap<>();
     ours.forEach(i -> mine.put(i.setlId(), i));
     for (Item o : ours) {
       Item t = theirs.get(o.setlId());
+      String[] r;
       if (t == null) {
-        out.add(row(o, "1", "the gateway has it; the hospital does not"));
+        r = row(o, "1", "the gateway has it; the hospital does not");
       } else if (t.refund() != o.refund()
           || t.medfeeFen() != o.medfeeFen()
           || t.fundFen() != o.fundFen()) {
-        out.add(
+        r =
             row(
                 o,
                 "3",
@@ -227,41 +248,64 @@ final class StatementTransactions {
                     + ", medfee_sumamt "
                     + Fen.format(t.medfeeFen())
                     + ", fund_pay_sumamt "
-                    + Fen.format(t.fundFen())));
+                    + Fen.format(t.fundFen()));
+      } else {
+        all.add(row(o, "0", "agrees"));
+        continue;
       }
+      out.add(r);
+      all.add(r);
     }
     for (Item t : theirs.values()) {
       if (!mine.containsKey(t.setlId())) {
-        out.add(row(t, "2", "the hospital has it; the gateway does not"));
+        String[] r = row(t, "2", "the hospital has it; the gateway does not");
+        out.add(r);
+        all.add(r);
       }
     }
     String dscr =
         out.isEmpty()
             ? "balanced: " + ours.size() + " rows agree"
             : out.size() + " of " + (mine.size() + theirs.size()) + " rows differ";
+    FileTransactions.Stored file =
+        files.prepare(
+            "3202_" + call.msgid() + ".zip", FileTransactions.zip("result.txt", text(all)));
     return Outcome.of(
-        g -> {
-          g.writeStartObject();
-          stmtinfo(g, scope.office(), out.isEmpty(), dscr);
-          g.writeArrayFieldStart("result");
-          for (String[] r : out) {
-            g.writeStartObject();
-            String[] names = {
-              "psn_no", "mdtrt_id", "setl_id", "msgid", "stmt_rslt", "refd_setl_flag", "memo"
-            };
-            for (int i = 0; i < names.length; i++) {
-              g.writeStringField(names[i], r[i]);
-            }
-            g.writeFieldName("medfee_sumamt");
-            g.writeNumber(r[7]);
-            g.writeFieldName("fund_pay_sumamt");
-            g.writeNumber(r[8]);
-            Formats.money(g, "acct_pay", 0);
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-          g.writeEndObject();
-        });
+            g -> {
+              g.writeStartObject();
+              stmtinfo(g, scope.office(), out.isEmpty(), dscr);
+              g.writeArrayFieldStart("result");
+              for (String[] r : out) {
+                g.writeStartObject();
+                for (int i = 0; i < 7; i++) {
+                  g.writeStringField(RESULT_FIELDS[i], r[i]);
+                }
+                g.writeFieldName("medfee_sumamt");
+                g.writeNumber(r[7]);
+                g.writeFieldName("fund_pay_sumamt");
+                g.writeNumber(r[8]);
+                Formats.money(g, "acct_pay", 0);
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              g.writeObjectFieldStart("fileinfo");
+              files.writeInfo(g, file);
+              g.writeEndObject();
+              g.writeEndObject();
+            })
+        .writing(conn -> files.store(conn, call.hospitalCode(), call.msgid(), file));
+  }
+
+  /** The result file's text: a line a row, tab-separated; a field never holds a tab or newline. */
+  private static String text(List<String[]> rows) {
+    StringBuilder b = new StringBuilder();
+    for (String[] r : rows) {
+      for (int i = 0; i < 9; i++) {
+        b.append(r[i] == null ? "" : r[i].replaceAll("[\\t\\r\\n]", " ")).append('\t');
+      }
+      b.append(Fen.format(0)).append("\r\n");
+    }
+    return b.toString();
   }
 
   private static String[] row(Item i, String result, String memo) {

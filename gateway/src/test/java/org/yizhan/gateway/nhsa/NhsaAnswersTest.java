@@ -13,7 +13,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -272,9 +274,16 @@ class NhsaAnswersTest {
       JsonNode inline = details(day, lose ? List.of() : List.of(inlineRow(setlId, mdtrtId, psnNo)));
       String base64No = upload(Base64.getEncoder().encodeToString(zip(text)));
       String bytesNo = uploadBytes(zip(text));
-      assertThat(byFile(day, base64No)).isEqualTo(inline);
-      assertThat(byFile(day, bytesNo)).isEqualTo(inline);
+      for (String no : List.of(base64No, bytesNo)) {
+        JsonNode byFile = byFile(day, no);
+        assertThat(byFile.get("stmtinfo")).isEqualTo(inline.get("stmtinfo"));
+        assertThat(byFile.get("result")).isEqualTo(inline.get("result"));
+      }
       assertThat(inline.get("stmtinfo").get("stmt_rslt").asText()).isEqualTo(lose ? "1" : "0");
+      // the result file fileinfo names, fetched with 9102: every row, agreeing ones with 0
+      String[] fields = resultFile(inline.get("fileinfo")).strip().split("\t", -1);
+      assertThat(fields[2]).isEqualTo(setlId);
+      assertThat(fields[4]).isEqualTo(lose ? "1" : "0");
     }
 
     JsonNode unknown = envelope(fileBody(day, "FNOSUCHFILE"));
@@ -294,6 +303,36 @@ class NhsaAnswersTest {
           .startsWith("input.data.file_qury_no names a file kept until");
     } finally {
       CLOCK.set(now);
+    }
+  }
+
+  /** 9102 of a fileinfo: the file's bytes as the body, a zip of one tab-separated text. */
+  private static String resultFile(JsonNode fileinfo) {
+    assertThat(fileinfo.get("dld_endtime").asText()).isNotBlank();
+    ObjectNode body = (ObjectNode) NhsaClient.parse(his.body("2601", Map.of()));
+    body.put("infno", "9102");
+    ObjectNode in = body.putObject("input").putObject("fsDownloadIn");
+    in.put("file_qury_no", fileinfo.get("file_qury_no").asText());
+    in.put("filename", fileinfo.get("filename").asText());
+    in.put("fixmedins_code", H1);
+    try {
+      HttpResponse<byte[]> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(gw.baseUrl() + NhsaClient.PATH))
+                      .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                      .header("Content-Type", "application/json")
+                      .header("Authorization", "Bearer " + H1_KEY)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+      return FileTransactions.unpack(r.body(), "9102");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
