@@ -122,6 +122,7 @@ final class FeeTransactions {
   private static Fee fee(Input in) {
     long cnt = in.decimal("cnt", ClaimLine.QUANTITY_DECIMALS, Input.MAX_QUANTITY, true);
     long amount = in.decimal("det_item_fee_sumamt", 2, Input.MAX_AMOUNT, true);
+    long pric = in.decimal("pric", ClaimLine.PRICE_DECIMALS, Input.MAX_PRICE, true);
     String initSn = null;
     if (cnt == 0) {
       throw NhsaError.invalid(in.path("cnt"), "must not be 0");
@@ -148,7 +149,8 @@ final class FeeTransactions {
         in.text("med_list_codg", LIST_CODE, "a catalogue code of 1–64 characters", true),
         in.text("medins_list_codg", MEDINS_CODE, "1–150 printable characters", true),
         cnt,
-        in.decimal("pric", ClaimLine.PRICE_DECIMALS, Input.MAX_PRICE, true),
+        // a refund line's price is its line's; some systems negate it with the quantity
+        cnt < 0 ? Math.abs(pric) : pric,
         amount,
         in.time("fee_ocur_time", true),
         initSn);

@@ -6,10 +6,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.StringJoiner;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Fund;
-import org.yizhan.core.model.IdNumber;
 import org.yizhan.gateway.nhsa.Admissions.Admission;
 import org.yizhan.gateway.store.SettlementRecord;
 import org.yizhan.gateway.store.SettlementRecord.FundRecord;
@@ -81,12 +82,14 @@ final class SetlInfo {
     g.writeStringField("psn_no", a.psnNo());
     g.writeStringField("psn_name", a.name() == null ? "" : a.name());
     g.writeStringField("psn_cert_type", "01");
-    IdNumber id = new IdNumber(a.idNo());
+    // read leniently (not through IdNumber's checks): an answer written after a settlement
+    // committed must not fail on a stored number, whatever its age
+    LocalDate birth = birthDate(a.idNo());
     g.writeStringField("certno", a.idNo());
-    g.writeStringField("gend", Integer.toString(id.gender()));
+    g.writeStringField("gend", gender(a.idNo()));
     g.writeStringField("naty", NATY_UNKNOWN);
-    g.writeStringField("brdy", Formats.date(id.birthDate()));
-    Formats.scaled(g, "age", ageE1(id.birthDate(), at.atZone(zone).toLocalDate()), 1);
+    g.writeStringField("brdy", birth == null ? "" : Formats.date(birth));
+    Formats.scaled(g, "age", birth == null ? 0 : ageE1(birth, at.atZone(zone).toLocalDate()), 1);
     g.writeStringField("insutype", a.insutype());
     g.writeStringField("psn_type", PSN_TYPE_RESIDENT);
     g.writeStringField("cvlserv_flag", "0");
@@ -174,6 +177,25 @@ final class SetlInfo {
   static long ageE1(LocalDate birth, LocalDate on) {
     int years = on.isBefore(birth) ? 0 : Period.between(birth, on).getYears();
     return years * 10L;
+  }
+
+  /** The birth date an 18- (or 15-) digit ID number holds, or {@code null} if it holds none. */
+  static LocalDate birthDate(String idNo) {
+    String digits =
+        idNo.length() == 18
+            ? idNo.substring(6, 14)
+            : idNo.length() == 15 ? "19" + idNo.substring(6, 12) : "";
+    try {
+      return LocalDate.parse(digits, DateTimeFormatter.BASIC_ISO_DATE);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** GB/T 2261.1 sex: 1 male, 2 female, the parity of the sequence's last digit (GB 11643). */
+  static String gender(String idNo) {
+    char c = idNo.charAt(idNo.length() == 15 ? 14 : Math.min(16, idNo.length() - 1));
+    return Character.isDigit(c) && (c - '0') % 2 == 1 ? "1" : "2";
   }
 
   /** {@code part / whole} in 1/10000, HALF_UP; 0 when the whole is 0. */
