@@ -10,9 +10,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yizhan.core.engine.SettlementEngine;
@@ -174,7 +176,12 @@ final class FeeTransactions {
    * message is refused, naming the line: a refund must cancel something.
    */
   static void checkRefunds(List<Fee> live, List<Fee> fees) {
-    java.util.Map<String, Fee> left = new java.util.HashMap<>();
+    Map<String, Fee> left = new HashMap<>();
+    for (Fee f : live) {
+      if (!f.refund()) { // taken back whole: nothing left of it
+        left.put(f.sn(), new Fee(f.sn(), f.codg(), f.medinsCodg(), 0, f.pricE6(), 0, f.at(), null));
+      }
+    }
     for (Fee f : Claims.net(live)) {
       left.put(f.sn(), f);
     }
