@@ -69,10 +69,14 @@ public final class NhsaApi {
   private static final String RECEIVED = "nhsaReceived";
   private static final String NATIONAL = "nhsaNational";
 
+  /** Set on a request whose answer is a file's bytes (9102), not an envelope. */
+  private static final String FILE_BODY = "nhsaFileBody";
+
   private final HospitalGate gate;
   private final SignatureMode signatures;
   private final Dispatcher dispatcher;
   private final SignInTransactions signIns;
+  private final FileTransactions files;
   private final Reply reply;
   private final Clock clock;
   private final Map<String, National> nationalByHospital;
@@ -108,9 +112,11 @@ public final class NhsaApi {
     this.signIns = new SignInTransactions(pool, guard, clock, zone);
     var admissions = new AdmissionTransactions(pool, guard, clock, maxStayDays);
     var fees = new FeeTransactions(service, pool, guard, clock);
-    var settlements = new SettlementTransactions(service, pool, guard, zone, maxStayDays);
+    var settlements = new SettlementTransactions(service, pool, guard, clock, zone, maxStayDays);
     var persons = new PersonTransactions(service, identities, pool, guard, clock, zone);
-    var statements = new StatementTransactions(pool, guard);
+    var files = new FileTransactions(pool, guard, clock, zone);
+    this.files = files;
+    var statements = new StatementTransactions(pool, guard, files);
     Map<String, Transaction> t = new HashMap<>();
     t.put("9001", signIns::signIn);
     t.put("9002", signIns::signOut);
@@ -127,6 +133,7 @@ public final class NhsaApi {
     t.put("2305", settlements::reverse);
     t.put("3201", statements::totals);
     t.put("3202", statements::details);
+    t.put("9101", files::upload);
     var offered = Map.copyOf(t);
     t.put("2601", new Correction(service, pool, guard, clock, offered::containsKey)::reverse);
     this.dispatcher = new Dispatcher(t, pool, guard, reply);
@@ -180,7 +187,12 @@ public final class NhsaApi {
                   national.signInRequired() && !signIn
                       ? signIns.check(hospital, e.signNo())
                       : Future.succeededFuture();
-              return signed.compose(v -> dispatcher.handle(call));
+              // 9102 answers the file itself, not an envelope (see FileTransactions.download)
+              return signed.compose(
+                  v ->
+                      FileTransactions.DOWNLOAD.equals(e.infno())
+                          ? files.download(call).onSuccess(f -> ctx.put(FILE_BODY, true))
+                          : dispatcher.handle(call));
             })
         .onSuccess(b -> send(ctx, 200, b))
         .onFailure(ctx::fail);
@@ -295,7 +307,11 @@ public final class NhsaApi {
     }
     ctx.response()
         .setStatusCode(status)
-        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader(
+            "Content-Type",
+            ctx.get(FILE_BODY) != null
+                ? "application/octet-stream"
+                : "application/json; charset=utf-8")
         .end(body);
   }
 }
