@@ -30,6 +30,7 @@ import org.yizhan.gateway.hospital.HospitalApi;
 import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.IdentityService;
+import org.yizhan.gateway.infra.Ticks;
 import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.ledger.LedgerService;
@@ -107,13 +108,14 @@ public final class Gateway implements HttpContext {
     this.pool = pool;
     this.engine = engine;
     this.clock = clock;
-    this.guard = new DbGuard("database").bindTo(metrics.meterRegistry());
+    this.guard = new DbGuard("database", clock).bindTo(metrics.meterRegistry());
     this.hospitalAuth =
         new HospitalAuth(
             vertx,
             pool,
             new AddressLimiter(
-                config.security().keyLookupsPerSecondPerAddress(), System::nanoTime));
+                config.security().keyLookupsPerSecondPerAddress(), Ticks.nanos(clock)),
+            clock);
     this.requestVerifier =
         new RequestVerifier(pool, clock, config.security().maxClockSkewSeconds());
     this.transport =
@@ -126,7 +128,8 @@ public final class Gateway implements HttpContext {
             config.security().hospitalRequestsPerSecond(),
             config.security().hospitalConcurrentRequests(),
             config.security().managerRequestsPerSecond(),
-            metrics.meterRegistry());
+            metrics.meterRegistry(),
+            clock);
     Map<String, String> hospitalByPaasid = new HashMap<>();
     for (Hospitals.Hospital h : hospitals) {
       hospitalByPaasid.put(h.paasid(), h.code());

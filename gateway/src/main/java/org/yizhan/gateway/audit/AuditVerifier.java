@@ -1,18 +1,18 @@
 package org.yizhan.gateway.audit;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.yizhan.gateway.infra.Digests;
 
 /**
  * Walks every chain of the audit log from its first entry and reports the first broken link: an
@@ -67,7 +67,6 @@ public final class AuditVerifier {
   private record End(long seq, String hash) {}
 
   private static Result walk(Connection c) throws SQLException {
-    MessageDigest sha = sha256();
     HexFormat hex = HexFormat.of();
     Map<String, End> ends = new TreeMap<>();
     Set<String> opened = new HashSet<>();
@@ -107,9 +106,12 @@ public final class AuditVerifier {
                   rs.getString("entity_type"),
                   rs.getString("entity_id"),
                   rs.getString("details"));
-          sha.reset();
-          sha.update(hex.parseHex(prev));
-          String computed = hex.formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
+          // SHA-256 of the previous hash's 32 bytes and then the text's, as migrations V2/V8 write
+          byte[] prevBytes = hex.parseHex(prev);
+          byte[] textBytes = text.getBytes(StandardCharsets.UTF_8);
+          byte[] chained = Arrays.copyOf(prevBytes, prevBytes.length + textBytes.length);
+          System.arraycopy(textBytes, 0, chained, prevBytes.length, textBytes.length);
+          String computed = Digests.sha256Hex(chained);
           if (!computed.equals(rs.getString("hash"))) {
             return broken(
                 n, ends, chain, seq, "the entry's content does not match its hash (altered)");
@@ -175,13 +177,5 @@ public final class AuditVerifier {
   private static Result broken(
       long entries, Map<String, End> ends, String chain, long seq, String problem) {
     return new Result(entries, ends.size(), chain, seq, problem);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

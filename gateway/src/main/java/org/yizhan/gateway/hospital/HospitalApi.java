@@ -13,11 +13,8 @@ import java.time.ZoneId;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.yizhan.core.engine.RemainingRoom;
 import org.yizhan.core.model.Accumulators;
-import org.yizhan.core.model.Fen;
-import org.yizhan.core.model.Identity;
-import org.yizhan.core.policy.AssistanceTerms;
-import org.yizhan.core.policy.Policy;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.infra.json.Fields;
 import org.yizhan.gateway.infra.json.Json;
@@ -223,26 +220,19 @@ public final class HospitalApi {
     JsonWriter.money(g, "assistancePaid", a.maPaidFen());
     g.writeObjectFieldStart("remainingRoom");
     if (f.policy().isPresent()) {
-      Policy p = f.policy().get();
-      JsonWriter.money(g, "basic", Fen.pos(p.basic().annualCapFen() - a.basicPaidFen()));
-      Long ciCap = p.criticalIllness().annualCapFen();
-      boolean capRemoved =
-          f.identities().stream()
-              .anyMatch(i -> i.countsOn(f.asOf()) && p.rulesFor(i.category()).ciCapRemoved());
-      if (ciCap == null || capRemoved) {
+      RemainingRoom room = RemainingRoom.of(f.policy().get(), f.identities(), f.asOf(), a);
+      JsonWriter.money(g, "basic", room.basicFen());
+      if (room.criticalIllnessFen() == null) {
         g.writeNullField("criticalIllness");
       } else {
-        JsonWriter.money(g, "criticalIllness", Fen.pos(ciCap - a.ciPaidFen()));
+        JsonWriter.money(g, "criticalIllness", room.criticalIllnessFen());
       }
       g.writeObjectFieldStart("assistance");
-      for (Identity i : f.identities()) {
-        AssistanceTerms t = p.rulesFor(i.category()).assistance();
-        if (t != null && i.grantsAssistanceOn(f.asOf())) {
-          if (t.annualLimitFen() == null) {
-            g.writeNullField(i.category().name());
-          } else {
-            JsonWriter.money(g, i.category().name(), Fen.pos(t.annualLimitFen() - a.maPaidFen()));
-          }
+      for (RemainingRoom.AssistanceRoom r : room.assistance()) {
+        if (r.roomFen() == null) {
+          g.writeNullField(r.identity().name());
+        } else {
+          JsonWriter.money(g, r.identity().name(), r.roomFen());
         }
       }
       g.writeEndObject();

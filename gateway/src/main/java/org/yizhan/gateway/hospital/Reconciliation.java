@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,10 @@ import org.yizhan.gateway.infra.json.Fields;
 import org.yizhan.gateway.infra.json.Json;
 import org.yizhan.gateway.infra.json.JsonWriter;
 import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.reconciliation.Diff;
 import org.yizhan.gateway.settlement.SettlementQueries;
-import org.yizhan.gateway.settlement.SettlementRecord;
 import org.yizhan.gateway.settlement.SettlementService;
+import org.yizhan.gateway.settlement.SettlementView;
 import org.yizhan.gateway.web.Requests;
 import org.yizhan.gateway.web.Responses;
 
@@ -154,17 +154,17 @@ final class Reconciliation {
     return i.settlementId() != null ? i.settlementId() : "claim:" + i.claimNo();
   }
 
-  private static Totals settledTotals(List<SettlementRecord> settled) {
+  private static Totals settledTotals(List<SettlementView> settled) {
     Totals t = Totals.ZERO;
-    for (SettlementRecord s : settled) {
+    for (SettlementView s : settled) {
       t = t.plus(1, s.totalFen(), s.basicPayFen(), s.ciPayFen(), s.maPayFen(), s.personalPayFen());
     }
     return t;
   }
 
-  private static Totals reversedTotals(List<SettlementRecord> reversed) {
+  private static Totals reversedTotals(List<SettlementView> reversed) {
     Totals t = Totals.ZERO;
-    for (SettlementRecord s : reversed) {
+    for (SettlementView s : reversed) {
       t =
           t.plus(
               1,
@@ -196,7 +196,7 @@ final class Reconciliation {
             settled.ma() + reversed.ma(),
             settled.personal() + reversed.personal()));
     g.writeArrayFieldStart("settlements");
-    for (SettlementRecord s : d.settled()) {
+    for (SettlementView s : d.settled()) {
       g.writeStartObject();
       g.writeStringField("settlementId", s.id().toString());
       g.writeStringField("claimNo", s.claimNo());
@@ -212,7 +212,7 @@ final class Reconciliation {
     }
     g.writeEndArray();
     g.writeArrayFieldStart("reversals");
-    for (SettlementRecord s : d.reversed()) {
+    for (SettlementView s : d.reversed()) {
       g.writeStartObject();
       g.writeStringField("settlementId", s.id().toString());
       g.writeStringField("claimNo", s.claimNo());
@@ -249,11 +249,11 @@ final class Reconciliation {
       throws IOException {
     Map<String, Item> ours = new LinkedHashMap<>();
     Map<String, String> claimKeyToId = new LinkedHashMap<>();
-    for (SettlementRecord s : d.settled()) {
+    for (SettlementView s : d.settled()) {
       ours.put(s.id().toString(), ourItem(s));
       claimKeyToId.putIfAbsent("claim:" + s.claimNo(), s.id().toString());
     }
-    for (SettlementRecord s : d.reversed()) {
+    for (SettlementView s : d.reversed()) {
       ours.putIfAbsent(s.id().toString(), ourItem(s));
       claimKeyToId.putIfAbsent("claim:" + s.claimNo(), s.id().toString());
     }
@@ -264,33 +264,33 @@ final class Reconciliation {
     long netFund = settled.fundPay() + reversed.fundPay();
     long netPersonal = settled.personal() + reversed.personal();
 
-    List<String[]> totalDiffs = new ArrayList<>();
-    diff(totalDiffs, "count", netCount, theirs.count(), false);
-    diff(totalDiffs, "total", netTotal, theirs.total(), true);
-    diff(totalDiffs, "fundPay", netFund, theirs.fundPay(), true);
-    diff(totalDiffs, "personalPay", netPersonal, theirs.personal(), true);
+    List<Diff.Figure> totalDiffs = new ArrayList<>();
+    Diff.figure(totalDiffs, "count", netCount, theirs.count(), false);
+    Diff.figure(totalDiffs, "total", netTotal, theirs.total(), true);
+    Diff.figure(totalDiffs, "fundPay", netFund, theirs.fundPay(), true);
+    Diff.figure(totalDiffs, "personalPay", netPersonal, theirs.personal(), true);
 
     List<Map<String, String>> diffs = new ArrayList<>();
-    Set<String> matched = new HashSet<>();
-    for (Map.Entry<String, Item> e : theirItems.entrySet()) {
-      String id = e.getKey().startsWith("claim:") ? claimKeyToId.get(e.getKey()) : e.getKey();
-      Item their = e.getValue();
-      Item our = id == null ? null : ours.get(id);
-      if (our == null) {
+    List<Diff.Pair<Item>> pairs =
+        Diff.inHospitalOrder(
+            new ArrayList<>(ours.values()),
+            Item::settlementId,
+            new ArrayList<>(theirItems.values()),
+            i -> i.settlementId() != null ? i.settlementId() : claimKeyToId.get(key(i)));
+    for (Diff.Pair<Item> p : pairs) {
+      Item our = p.gateway();
+      Item their = p.hospital();
+      if (p.missingInGateway()) {
         diffs.add(itemDiff("MISSING_IN_GATEWAY", their, null, null, null));
-        continue;
-      }
-      matched.add(id);
-      if (!our.status().equals(their.status())) {
-        diffs.add(itemDiff("REVERSAL_MISMATCH", our, "status", our.status(), their.status()));
-      }
-      amountDiff(diffs, our, "total", our.total(), their.total());
-      amountDiff(diffs, our, "fundPay", our.fundPay(), their.fundPay());
-      amountDiff(diffs, our, "personalPay", our.personal(), their.personal());
-    }
-    for (Map.Entry<String, Item> e : ours.entrySet()) {
-      if (!matched.contains(e.getKey())) {
-        diffs.add(itemDiff("MISSING_IN_HOSPITAL", e.getValue(), null, null, null));
+      } else if (p.missingInHospital()) {
+        diffs.add(itemDiff("MISSING_IN_HOSPITAL", our, null, null, null));
+      } else {
+        if (!our.status().equals(their.status())) {
+          diffs.add(itemDiff("REVERSAL_MISMATCH", our, "status", our.status(), their.status()));
+        }
+        amountDiff(diffs, our, "total", our.total(), their.total());
+        amountDiff(diffs, our, "fundPay", our.fundPay(), their.fundPay());
+        amountDiff(diffs, our, "personalPay", our.personal(), their.personal());
       }
     }
 
@@ -298,13 +298,13 @@ final class Reconciliation {
     g.writeStringField("date", day.toString());
     g.writeBooleanField("balanced", totalDiffs.isEmpty() && diffs.isEmpty());
     g.writeArrayFieldStart("totalsDifferences");
-    for (String[] t : totalDiffs) {
+    for (Diff.Figure t : totalDiffs) {
       g.writeStartObject();
-      g.writeStringField("field", t[0]);
+      g.writeStringField("field", t.field());
       g.writeFieldName("gateway");
-      g.writeNumber(t[1]);
+      g.writeNumber(t.gateway());
       g.writeFieldName("hospital");
-      g.writeNumber(t[2]);
+      g.writeNumber(t.hospital());
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -320,7 +320,7 @@ final class Reconciliation {
     g.writeEndObject();
   }
 
-  private static Item ourItem(SettlementRecord s) {
+  private static Item ourItem(SettlementView s) {
     return new Item(
         s.id().toString(),
         s.claimNo(),
@@ -328,18 +328,6 @@ final class Reconciliation {
         s.totalFen(),
         s.fundPayFen(),
         s.personalPayFen());
-  }
-
-  private static void diff(
-      List<String[]> out, String field, long ours, long theirs, boolean money) {
-    if (ours != theirs) {
-      out.add(
-          new String[] {
-            field,
-            money ? Fen.format(ours) : Long.toString(ours),
-            money ? Fen.format(theirs) : Long.toString(theirs)
-          });
-    }
   }
 
   private static void amountDiff(

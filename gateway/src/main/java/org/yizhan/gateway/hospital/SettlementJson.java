@@ -7,10 +7,10 @@ import java.math.BigDecimal;
 import java.time.ZoneId;
 import org.yizhan.core.model.Fund;
 import org.yizhan.gateway.infra.json.JsonWriter;
-import org.yizhan.gateway.settlement.SettlementRecord;
-import org.yizhan.gateway.settlement.SettlementRecord.FundRecord;
-import org.yizhan.gateway.settlement.SettlementRecord.LineRecord;
-import org.yizhan.gateway.settlement.SettlementRecord.ReversalRecord;
+import org.yizhan.gateway.settlement.SettlementView;
+import org.yizhan.gateway.settlement.SettlementView.FundRecord;
+import org.yizhan.gateway.settlement.SettlementView.LineRecord;
+import org.yizhan.gateway.settlement.SettlementView.ReversalRecord;
 
 /**
  * Writes settlements as JSON. Amounts are JSON numbers with exactly two decimals ({@code 6109.25},
@@ -21,11 +21,11 @@ import org.yizhan.gateway.settlement.SettlementRecord.ReversalRecord;
 public final class SettlementJson {
   private SettlementJson() {}
 
-  public static Buffer settlement(SettlementRecord s, ZoneId zone) {
+  public static Buffer settlement(SettlementView s, ZoneId zone) {
     return JsonWriter.render(g -> write(g, s, zone));
   }
 
-  public static void write(JsonGenerator g, SettlementRecord s, ZoneId zone) throws IOException {
+  public static void write(JsonGenerator g, SettlementView s, ZoneId zone) throws IOException {
     g.writeStartObject();
     g.writeStringField("settlementId", s.id() == null ? null : s.id().toString());
     g.writeStringField("status", s.status());

@@ -25,6 +25,7 @@ import org.jooq.impl.DSL;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.audit.Audit;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
@@ -151,17 +152,8 @@ public final class IdentityRoster {
                         identities
                             .pool()
                             .<Imported>withTransaction(
-                                conn -> apply(conn, m, rows, sha256Hex(file)))
+                                conn -> apply(conn, m, rows, Digests.sha256Hex(file)))
                             .andThen(ar -> identities.directory().invalidateAll())));
-  }
-
-  static String sha256Hex(byte[] bytes) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private Future<Imported> apply(

@@ -14,7 +14,7 @@ import org.jooq.SelectConditionStep;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.infra.db.Sql;
-import org.yizhan.gateway.settlement.SettlementRecord;
+import org.yizhan.gateway.settlement.SettlementView;
 
 /**
  * The SQL of admissions, fee details and discharges, rendered once from the generated schema. The
@@ -173,7 +173,7 @@ public final class AdmissionStatements {
               .from(SETTLEMENT)
               .where(SETTLEMENT.HOSPITAL_CODE.eq(p(1, SETTLEMENT.HOSPITAL_CODE)))
               .and(SETTLEMENT.CLAIM_NO.eq(p(2, SETTLEMENT.CLAIM_NO)))
-              .and(SETTLEMENT.STATUS.eq(DSL.inline(SettlementRecord.SETTLED))));
+              .and(SETTLEMENT.STATUS.eq(DSL.inline(SettlementView.SETTLED))));
 
   /**
    * Undoes the live rows of admission $1 by message $2; with {@code bySn}, only fee details whose

@@ -1,5 +1,9 @@
 package org.yizhan.gateway.ledger;
 
+import org.yizhan.core.ledger.Drawdown;
+import org.yizhan.core.ledger.LedgerAccounts;
+import org.yizhan.core.ledger.PrepaymentMode;
+
 /**
  * A prepayment account as locked for a movement.
  *
@@ -16,66 +20,23 @@ public record Account(
     long id,
     String officeCode,
     String hospitalCode,
-    Mode mode,
+    PrepaymentMode mode,
     long balanceFen,
     long advanceOwedFen,
     long lowBalanceThresholdFen,
     String openPeriod) {
 
-  /** What a settlement does when the balance cannot cover its assistance. */
-  public enum Mode {
-    /** The settlement goes through; the uncovered part is recorded as owed to the hospital. */
-    HOSPITAL_ADVANCE,
-    /** Assistance is refused (0, PREPAYMENT_EXHAUSTED) and the patient pays it. */
-    REFUSE
-  }
-
-  /** The ledger's name of this account's prepaid money. */
-  public String prepayAccount() {
-    return "PREPAY:" + officeCode + ":" + hospitalCode;
-  }
-
-  /** The assistance paid out through this hospital. */
-  public String paidAccount() {
-    return "PAID:" + officeCode + ":" + hospitalCode;
-  }
-
-  /** The hospital's advances (its balance is minus what is owed to the hospital). */
-  public String advanceAccount() {
-    return "ADVANCE:" + officeCode + ":" + hospitalCode;
-  }
-
-  /** Civil affairs' funding source for top-ups. */
-  public String fundAccount() {
-    return "FUND:" + officeCode;
+  /** The ledger's names of the accounts behind this prepayment. */
+  public LedgerAccounts ledgerAccounts() {
+    return new LedgerAccounts(officeCode, hospitalCode);
   }
 
   /**
-   * How an assistance payment of {@code maPayFen} is funded from this account.
+   * How an assistance payment of {@code maPayFen} is funded from this account (the core's rule).
    *
    * @return the plan: drawn from the balance, advanced by the hospital, or refused
    */
   public Drawdown plan(long maPayFen) {
-    if (maPayFen <= 0) {
-      return Drawdown.NONE;
-    }
-    if (balanceFen >= maPayFen) {
-      return new Drawdown(maPayFen, 0, false);
-    }
-    if (mode == Mode.REFUSE) {
-      return new Drawdown(0, 0, true);
-    }
-    return new Drawdown(balanceFen, maPayFen - balanceFen, false);
-  }
-
-  /**
-   * How a settlement's assistance was funded.
-   *
-   * @param drawnFen taken from the prepaid balance
-   * @param advanceFen advanced by the hospital (owed to it)
-   * @param refused whether assistance was refused for want of balance
-   */
-  public record Drawdown(long drawnFen, long advanceFen, boolean refused) {
-    public static final Drawdown NONE = new Drawdown(0, 0, false);
+    return Drawdown.plan(mode, balanceFen, maPayFen);
   }
 }

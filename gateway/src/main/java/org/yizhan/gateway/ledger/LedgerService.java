@@ -29,6 +29,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.yizhan.core.ledger.PrepaymentMode;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.infra.db.Sql;
@@ -139,7 +140,7 @@ public final class LedgerService {
 
   /** Changes an account's mode and low-balance threshold. */
   public Future<Account> settings(
-      ManagerPrincipal m, long accountId, Account.Mode mode, long thresholdFen) {
+      ManagerPrincipal m, long accountId, PrepaymentMode mode, long thresholdFen) {
     return pool.withTransaction(
         conn ->
             lock(conn, m, accountId)

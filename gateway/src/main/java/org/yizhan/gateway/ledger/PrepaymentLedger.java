@@ -9,24 +9,27 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
+import org.yizhan.core.ledger.Drawdown;
+import org.yizhan.core.ledger.Movement;
+import org.yizhan.core.ledger.PrepaymentMode;
+import org.yizhan.core.ledger.Transfer;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * The prepayment ledger's movements inside a caller's transaction (rules §8).
  *
- * <p>Every movement is an immutable transfer from one named account to another, so the ledger is
- * double-entry by construction: a top-up moves FUND → PREPAY, a settlement's assistance moves
- * PREPAY → PAID (drawdown) and, for what the balance cannot cover, ADVANCE → PAID (the hospital's
- * advance); a reversal moves them back. The account row caches the PREPAY balance and the advance
- * owed; it is locked ({@code FOR UPDATE}, via an upsert) before any movement, so balances never
- * race, and a check recomputes both from the transfers.
+ * <p>Every movement is an immutable transfer from one named account to another (the core's {@link
+ * Movement} builds them), so the ledger is double-entry by construction: a top-up moves FUND →
+ * PREPAY, a settlement's assistance moves PREPAY → PAID (drawdown) and, for what the balance cannot
+ * cover, ADVANCE → PAID (the hospital's advance); a reversal moves them back. The account row
+ * caches the PREPAY balance and the advance owed; it is locked ({@code FOR UPDATE}, via an upsert)
+ * before any movement, so balances never race, and a check recomputes both from the transfers.
  */
 final class PrepaymentLedger {
   static final Field<?>[] ACCOUNT_COLUMNS = {
@@ -182,7 +185,7 @@ final class PrepaymentLedger {
         r.getLong("id"),
         r.getString("office_code"),
         r.getString("hospital_code"),
-        Account.Mode.valueOf(r.getString("mode")),
+        PrepaymentMode.valueOf(r.getString("mode")),
         Sql.fen(r, "balance"),
         Sql.fen(r, "advance_owed"),
         Sql.fen(r, "low_balance_threshold"),
@@ -193,19 +196,18 @@ final class PrepaymentLedger {
   public static Future<Void> drawdown(
       SqlConnection conn,
       Account account,
-      Account.Drawdown plan,
+      Drawdown plan,
       UUID settlementId,
       String actor,
       OffsetDateTime now) {
-    Transfers t = new Transfers();
-    if (plan.drawnFen() > 0) {
-      t.add("DRAWDOWN", account.prepayAccount(), account.paidAccount(), plan.drawnFen());
-    }
-    if (plan.advanceFen() > 0) {
-      t.add("ADVANCE", account.advanceAccount(), account.paidAccount(), plan.advanceFen());
-    }
     return write(
-        conn, account, t, settlementId, null, actor, now, -plan.drawnFen(), plan.advanceFen());
+        conn,
+        account,
+        Movement.drawdown(account.ledgerAccounts(), plan),
+        settlementId,
+        null,
+        actor,
+        now);
   }
 
   /** Records a top-up FUND → PREPAY; the account must be locked. Returns the transfer id. */
@@ -216,9 +218,8 @@ final class PrepaymentLedger {
       long amountFen,
       String actor,
       OffsetDateTime now) {
-    Transfers t = new Transfers();
-    t.add("TOP_UP", account.fundAccount(), account.prepayAccount(), amountFen);
-    return write(conn, account, t, null, reference, actor, now, amountFen, 0)
+    Movement m = Movement.topUp(account.ledgerAccounts(), amountFen);
+    return write(conn, account, m, null, reference, actor, now)
         .compose(
             v ->
                 conn.preparedQuery(TOP_UP_ID)
@@ -235,28 +236,31 @@ final class PrepaymentLedger {
       UUID settlementId,
       String actor,
       OffsetDateTime now) {
-    Transfers t = new Transfers();
-    if (drawnFen > 0) {
-      t.add("REVERSAL_CREDIT", account.paidAccount(), account.prepayAccount(), drawnFen);
-    }
-    if (advanceFen > 0) {
-      t.add("ADVANCE_REVERSAL", account.paidAccount(), account.advanceAccount(), advanceFen);
-    }
-    return write(conn, account, t, settlementId, null, actor, now, drawnFen, -advanceFen);
+    Movement m = Movement.reversal(account.ledgerAccounts(), drawnFen, advanceFen);
+    return write(conn, account, m, settlementId, null, actor, now);
   }
 
   private static Future<Void> write(
       SqlConnection conn,
       Account account,
-      Transfers t,
+      Movement m,
       UUID settlementId,
       String topUpRef,
       String actor,
-      OffsetDateTime now,
-      long balanceChangeFen,
-      long advanceChangeFen) {
-    if (t.kinds.isEmpty()) {
+      OffsetDateTime now) {
+    List<Transfer> t = m.transfers();
+    if (t.isEmpty()) {
       return Future.succeededFuture();
+    }
+    String[] kinds = new String[t.size()];
+    String[] debits = new String[t.size()];
+    String[] credits = new String[t.size()];
+    BigDecimal[] amounts = new BigDecimal[t.size()];
+    for (int i = 0; i < t.size(); i++) {
+      kinds[i] = t.get(i).kind().name();
+      debits[i] = t.get(i).debitAccount();
+      credits[i] = t.get(i).creditAccount();
+      amounts[i] = Fen.toYuan(t.get(i).amountFen());
     }
     Future<?> insert =
         conn.preparedQuery(INSERT_TRANSFERS)
@@ -268,29 +272,17 @@ final class PrepaymentLedger {
                     .addString(account.openPeriod())
                     .addOffsetDateTime(now)
                     .addString(actor)
-                    .addArrayOfString(t.kinds.toArray(new String[0]))
-                    .addArrayOfString(t.debits.toArray(new String[0]))
-                    .addArrayOfString(t.credits.toArray(new String[0]))
-                    .addArrayOfBigDecimal(t.amounts.toArray(new BigDecimal[0])));
+                    .addArrayOfString(kinds)
+                    .addArrayOfString(debits)
+                    .addArrayOfString(credits)
+                    .addArrayOfBigDecimal(amounts));
     Future<?> move =
         conn.preparedQuery(MOVE_BALANCES)
             .execute(
-                Tuple.of(account.id(), Fen.toYuan(balanceChangeFen), Fen.toYuan(advanceChangeFen)));
+                Tuple.of(
+                    account.id(),
+                    Fen.toYuan(m.balanceChangeFen()),
+                    Fen.toYuan(m.advanceOwedChangeFen())));
     return Future.all(insert, move).mapEmpty();
-  }
-
-  /** Transfers of one movement, as parallel arrays for one unnest insert. */
-  private static final class Transfers {
-    final List<String> kinds = new ArrayList<>(2);
-    final List<String> debits = new ArrayList<>(2);
-    final List<String> credits = new ArrayList<>(2);
-    final List<BigDecimal> amounts = new ArrayList<>(2);
-
-    void add(String kind, String debit, String credit, long amountFen) {
-      kinds.add(kind);
-      debits.add(debit);
-      credits.add(credit);
-      amounts.add(Fen.toYuan(amountFen));
-    }
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.yizhan.core.ledger.Drawdown;
 
 /**
  * What a settlement's transaction asks of the prepayment ledger (rules §8), and all it may ask:
@@ -29,7 +30,7 @@ public interface SettlementLedger {
   Future<Void> drawdown(
       SqlConnection conn,
       Account account,
-      Account.Drawdown plan,
+      Drawdown plan,
       UUID settlementId,
       String actor,
       OffsetDateTime now);
@@ -67,7 +68,7 @@ public interface SettlementLedger {
     public Future<Void> drawdown(
         SqlConnection conn,
         Account account,
-        Account.Drawdown plan,
+        Drawdown plan,
         UUID settlementId,
         String actor,
         OffsetDateTime now) {

@@ -12,6 +12,7 @@ import java.math.BigDecimal;
 import java.text.Normalizer;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yizhan.core.ledger.PrepaymentMode;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.json.Fields;
 import org.yizhan.gateway.infra.json.Json;
@@ -120,8 +121,8 @@ final class ManagerAccounts {
   private void settings(RoutingContext ctx) {
     long id = ManagerApi.accountId(ctx);
     Fields f = Fields.of(Json.parse(Requests.body(ctx)), "", Set.of("mode", "lowBalanceThreshold"));
-    Account.Mode mode =
-        Account.Mode.valueOf(
+    PrepaymentMode mode =
+        PrepaymentMode.valueOf(
             f.text(
                 "mode",
                 Pattern.compile("HOSPITAL_ADVANCE|REFUSE"),

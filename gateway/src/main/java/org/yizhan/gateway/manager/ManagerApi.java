@@ -55,7 +55,7 @@ public final class ManagerApi {
     this.sessions = new ManagerSessions(auth, limits, guard);
     this.identities = new ManagerIdentities(identities, guard, zone, clock);
     this.accounts = new ManagerAccounts(ledger, guard, pool);
-    this.statements = new ManagerStatements(ledger, guard, zone);
+    this.statements = new ManagerStatements(ledger, guard, zone, clock);
   }
 
   /**

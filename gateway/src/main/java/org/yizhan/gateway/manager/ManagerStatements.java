@@ -6,6 +6,7 @@ import static io.vertx.core.http.HttpMethod.POST;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
@@ -33,8 +34,10 @@ final class ManagerStatements {
   private final LedgerService ledger;
   private final DbGuard guard;
   private final ZoneId zone;
+  private final Clock clock;
 
-  ManagerStatements(LedgerService ledger, DbGuard guard, ZoneId zone) {
+  ManagerStatements(LedgerService ledger, DbGuard guard, ZoneId zone, Clock clock) {
+    this.clock = clock;
     this.ledger = ledger;
     this.guard = guard;
     this.zone = zone;
@@ -99,7 +102,7 @@ final class ManagerStatements {
   private void daily(RoutingContext ctx) {
     long id = ManagerApi.accountId(ctx);
     int days = Requests.intParam(ctx, "days", 30, 1, 366);
-    LocalDate from = LocalDate.now(zone).minusDays(days - 1L);
+    LocalDate from = LocalDate.now(clock.withZone(zone)).minusDays(days - 1L);
     ManagerApi.reply(
         ctx,
         guard,

@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.infra.json.Json;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.inpatient.NhsaError;
@@ -115,7 +113,14 @@ record Envelope(
     canonical.append(insuplc).append('|').append(mdtrtarea).append('|');
     canonical(input, canonical);
     return new Envelope(
-        infno, msgid, fixmedins, insuplc, mdtrtarea, signNo, input, sha256(canonical));
+        infno,
+        msgid,
+        fixmedins,
+        insuplc,
+        mdtrtarea,
+        signNo,
+        input,
+        Digests.sha256Hex(canonical.toString()));
   }
 
   /**
@@ -229,14 +234,5 @@ record Envelope(
 
   private static void quote(String s, StringBuilder out) {
     out.append('"').append(JsonStringEncoder.getInstance().quoteAsString(s)).append('"');
-  }
-
-  static String sha256(CharSequence text) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

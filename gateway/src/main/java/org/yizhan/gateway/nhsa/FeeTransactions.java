@@ -26,9 +26,9 @@ import org.yizhan.gateway.inpatient.Admissions.Fee;
 import org.yizhan.gateway.inpatient.NhsaError;
 import org.yizhan.gateway.inpatient.Persons;
 import org.yizhan.gateway.settlement.ClaimInput;
-import org.yizhan.gateway.settlement.SettlementRecord;
-import org.yizhan.gateway.settlement.SettlementRecord.LineRecord;
 import org.yizhan.gateway.settlement.SettlementService;
+import org.yizhan.gateway.settlement.SettlementView;
+import org.yizhan.gateway.settlement.SettlementView.LineRecord;
 
 /**
  * 2301 费用明细上传 (upload fee details) and 2302 its undo.
@@ -288,7 +288,7 @@ final class FeeTransactions {
    * family ({@link #chargeItemType}) and the flags are 0 (the gateway pays none of them apart).
    * X…/Z… with a letter second are drugs, T…/C… with a digit second are herbs and consumables.
    */
-  private static void result(JsonGenerator g, SettlementRecord priced, List<Fee> fees)
+  private static void result(JsonGenerator g, SettlementView priced, List<Fee> fees)
       throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("result");

@@ -10,11 +10,11 @@ import java.time.Period;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Accumulators;
+import org.yizhan.core.model.IdNumber;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.identity.IdentityDirectory;
@@ -123,14 +123,16 @@ final class PersonTransactions {
   private void writePerson(
       JsonGenerator g, Persons.Person p, List<Identity> held, LocalDate asOf, String area)
       throws IOException {
-    LocalDate birth = birthDate(p.idNo());
+    // the number was parsed at the door, so it is canonical and its birth date and sex readable
+    IdNumber idNo = new IdNumber(p.idNo());
+    LocalDate birth = idNo.birthDate();
     g.writeStartObject();
     g.writeObjectFieldStart("baseinfo");
     g.writeStringField("psn_no", p.psnNo());
     g.writeStringField("psn_cert_type", "01");
     g.writeStringField("certno", p.idNo());
     g.writeStringField("psn_name", p.name());
-    g.writeStringField("gend", gender(p.idNo()));
+    g.writeStringField("gend", Integer.toString(idNo.gender()));
     g.writeStringField("brdy", Formats.date(birth));
     if (birth == null) {
       g.writeNullField("age");
@@ -227,20 +229,5 @@ final class PersonTransactions {
     g.writeStringField("cum_type_code", code);
     Formats.money(g, "cum", cumE2);
     g.writeEndObject();
-  }
-
-  static LocalDate birthDate(String idNo) {
-    String digits = idNo.length() == 18 ? idNo.substring(6, 14) : "19" + idNo.substring(6, 12);
-    try {
-      return LocalDate.parse(digits, DateTimeFormatter.BASIC_ISO_DATE);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  /** 1 male, 2 female: the parity of the ID number's sequence digit. */
-  static String gender(String idNo) {
-    char c = idNo.charAt(idNo.length() == 18 ? 16 : 14);
-    return (c - '0') % 2 == 1 ? "1" : "2";
   }
 }

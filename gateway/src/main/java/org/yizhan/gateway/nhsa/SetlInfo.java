@@ -12,9 +12,9 @@ import java.util.StringJoiner;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Fund;
 import org.yizhan.gateway.inpatient.Admissions.Admission;
-import org.yizhan.gateway.settlement.SettlementRecord;
-import org.yizhan.gateway.settlement.SettlementRecord.FundRecord;
-import org.yizhan.gateway.settlement.SettlementRecord.LineRecord;
+import org.yizhan.gateway.settlement.SettlementView;
+import org.yizhan.gateway.settlement.SettlementView.FundRecord;
+import org.yizhan.gateway.settlement.SettlementView.LineRecord;
 
 /**
  * Writes a settlement as the national {@code setlinfo} and {@code setldetail} of 2303, 2304 and
@@ -67,7 +67,7 @@ final class SetlInfo {
    */
   static void write(
       JsonGenerator g,
-      SettlementRecord s,
+      SettlementView s,
       Admission a,
       String medinsSetlId,
       String setlId,
@@ -145,7 +145,7 @@ final class SetlInfo {
    * when 2301 priced the line may be gone by the discharge date, so 2301's memo alone does not
    * tell. Only the line numbers: the codes the hospital sent are not repeated.
    */
-  static String unknownItemsMemo(SettlementRecord s) {
+  static String unknownItemsMemo(SettlementView s) {
     StringJoiner sns = new StringJoiner(",", "UNKNOWN_ITEM: feedetl_sn=", "");
     sns.setEmptyValue("");
     for (LineRecord l : s.lines()) {

@@ -20,8 +20,8 @@ import org.yizhan.gateway.inpatient.NhsaError;
 import org.yizhan.gateway.inpatient.Persons;
 import org.yizhan.gateway.inpatient.SetlIds;
 import org.yizhan.gateway.settlement.ClaimInput;
-import org.yizhan.gateway.settlement.SettlementRecord;
 import org.yizhan.gateway.settlement.SettlementService;
+import org.yizhan.gateway.settlement.SettlementView;
 
 /**
  * 2303 住院预结算 (preview), 2304 住院结算 (settle) and 2305 住院结算撤销 (reverse), through the same {@link
@@ -102,8 +102,8 @@ final class SettlementTransactions {
   }
 
   private Outcome settled(Call call, Settling s, SettlementService.Settled done) {
-    SettlementRecord r = done.settlement();
-    if (SettlementRecord.REVERSED.equals(r.status())) {
+    SettlementView r = done.settlement();
+    if (SettlementView.REVERSED.equals(r.status())) {
       throw new NhsaError(
           "msgid "
               + call.msgid()
@@ -171,7 +171,7 @@ final class SettlementTransactions {
         .recover(e -> Future.failedFuture(notFound(e, in.path("setl_id"))));
   }
 
-  private Outcome reversed(Call call, Admission a, SettlementRecord r) {
+  private Outcome reversed(Call call, Admission a, SettlementView r) {
     String reversalId = SetlIds.encode(r.reversal().id());
     Outcome o =
         Outcome.of(g -> SetlInfo.write(g, r, a, call.msgid(), reversalId, -1, zone))

@@ -21,6 +21,7 @@ import org.yizhan.gateway.inpatient.Persons;
 import org.yizhan.gateway.inpatient.SetlIds;
 import org.yizhan.gateway.inpatient.StatementQueries;
 import org.yizhan.gateway.inpatient.StatementQueries.Item;
+import org.yizhan.gateway.reconciliation.Diff;
 
 /**
  * 3201 对总账 (totals) and 3202 对明细账 (item by item) between a hospital's system and the gateway, for
@@ -89,11 +90,15 @@ final class StatementTransactions {
         .map(
             items -> {
               long[] ours = net(items);
+              List<Diff.Figure> figures = new ArrayList<>();
+              Diff.figure(figures, "medfee_sumamt", ours[1], medfee, true);
+              Diff.figure(figures, "fund_pay_sumamt", ours[2], fund, true);
+              Diff.figure(figures, "acct_pay", 0, acct, true);
+              Diff.figure(figures, "fixmedins_setl_cnt", ours[0], count, false);
               List<String> diffs = new ArrayList<>();
-              diff(diffs, "medfee_sumamt", ours[1], medfee, true);
-              diff(diffs, "fund_pay_sumamt", ours[2], fund, true);
-              diff(diffs, "acct_pay", 0, acct, true);
-              diff(diffs, "fixmedins_setl_cnt", ours[0], count, false);
+              for (Diff.Figure f : figures) {
+                diffs.add(f.field() + " gateway " + f.gateway() + ", hospital " + f.hospital());
+              }
               String dscr =
                   diffs.isEmpty()
                       ? "balanced: "
@@ -335,17 +340,6 @@ final class StatementTransactions {
       t[2] += i.fundFen();
     }
     return t;
-  }
-
-  private static void diff(List<String> out, String field, long ours, long theirs, boolean money) {
-    if (ours != theirs) {
-      out.add(
-          field
-              + " gateway "
-              + (money ? Fen.format(ours) : Long.toString(ours))
-              + ", hospital "
-              + (money ? Fen.format(theirs) : Long.toString(theirs)));
-    }
   }
 
   private static void stmtinfo(JsonGenerator g, String office, boolean balanced, String dscr)

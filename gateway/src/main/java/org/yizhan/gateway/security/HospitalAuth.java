@@ -13,18 +13,16 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.config.Hospitals.Hospital;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.infra.refusal.Refusal;
@@ -114,9 +112,13 @@ public final class HospitalAuth {
   private final Cache<String, Boolean> unknown;
   private final AddressLimiter lookups;
 
-  public HospitalAuth(Vertx vertx, Pool pool, AddressLimiter lookups) {
+  /** The gateway's clock: a key is valid from its valid_from until its valid_to. */
+  private final Clock clock;
+
+  public HospitalAuth(Vertx vertx, Pool pool, AddressLimiter lookups, Clock clock) {
     this.vertx = vertx;
     this.lookups = lookups;
+    this.clock = clock;
     this.unknown =
         Caffeine.newBuilder()
             .maximumSize(UNKNOWN_ENTRIES)
@@ -129,7 +131,9 @@ public final class HospitalAuth {
             .buildAsync(
                 (hash, executor) ->
                     pool.preparedQuery(FIND_KEY)
-                        .execute(Tuple.of(hash, OffsetDateTime.now(ZoneOffset.UTC)))
+                        .execute(
+                            Tuple.of(
+                                hash, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)))
                         .map(
                             rows ->
                                 rows.size() == 0
@@ -200,7 +204,7 @@ public final class HospitalAuth {
       return Future.failedFuture(
           Refusal.unauthenticated("an API key is required: Authorization: Bearer <key>"));
     }
-    String hash = sha256Hex(key);
+    String hash = Digests.sha256Hex(key);
     if (unknown.getIfPresent(hash) != null) {
       return Future.failedFuture(Refusal.unauthenticated("unknown or expired API key"));
     }
@@ -236,15 +240,5 @@ public final class HospitalAuth {
     byKeyHash.synchronous().invalidateAll();
     byHospital.synchronous().invalidateAll();
     unknown.invalidateAll();
-  }
-
-  public static String sha256Hex(String secret) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.yizhan.gateway.audit.Audit;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.infra.refusal.Refusal;
@@ -138,8 +139,7 @@ public final class HospitalKeys {
                                   }
                                   return conn.preparedQuery(INSERT)
                                       .execute(
-                                          Tuple.of(
-                                              keyId, code, HospitalAuth.sha256Hex(secret), now));
+                                          Tuple.of(keyId, code, Digests.sha256Hex(secret), now));
                                 })
                             .compose(
                                 r ->

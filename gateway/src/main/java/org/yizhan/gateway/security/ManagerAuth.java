@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.yizhan.gateway.audit.Audit;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.infra.refusal.Refusal;
 
@@ -203,7 +204,7 @@ public final class ManagerAuth {
     return pool.withTransaction(
             conn ->
                 conn.preparedQuery(INSERT_SESSION)
-                    .execute(Tuple.of(HospitalAuth.sha256Hex(token), m.username(), now, expires))
+                    .execute(Tuple.of(Digests.sha256Hex(token), m.username(), now, expires))
                     .compose(
                         x ->
                             Audit.append(
@@ -222,7 +223,7 @@ public final class ManagerAuth {
       return Future.failedFuture(Refusal.unauthenticated("log in first"));
     }
     return Future.fromCompletionStage(
-            sessions.get(HospitalAuth.sha256Hex(token)), vertx.getOrCreateContext())
+            sessions.get(Digests.sha256Hex(token)), vertx.getOrCreateContext())
         .compose(
             p ->
                 p.isPresent()
@@ -232,7 +233,7 @@ public final class ManagerAuth {
   }
 
   public Future<Void> logout(String token) {
-    String hash = HospitalAuth.sha256Hex(token);
+    String hash = Digests.sha256Hex(token);
     sessions.synchronous().invalidate(hash);
     return pool.preparedQuery(DELETE_SESSION).execute(Tuple.of(hash)).mapEmpty();
   }

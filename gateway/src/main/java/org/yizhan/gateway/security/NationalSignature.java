@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 
@@ -61,7 +62,7 @@ public final class NationalSignature {
 
   /** The signature of a national request: lower-case hex SHA-256(ts + secret + nonce + ts). */
   public static String sign(String timestamp, String secret, String nonce) {
-    return HospitalAuth.sha256Hex(timestamp + secret + nonce + timestamp);
+    return Digests.sha256Hex(timestamp + secret + nonce + timestamp);
   }
 
   /**

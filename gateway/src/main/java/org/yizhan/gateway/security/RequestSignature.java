@@ -10,6 +10,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.SM3Digest;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
+import org.yizhan.gateway.infra.Digests;
 
 /**
  * The request signature hospitals add to every call, besides their API key.
@@ -47,12 +48,12 @@ public final class RequestSignature {
         + '\n'
         + nonce
         + '\n'
-        + sha256Hex(body == null ? new byte[0] : body);
+        + Digests.sha256Hex(body == null ? new byte[0] : body);
   }
 
   /** The signing key of an API key: SHA-256 of it, 32 bytes. */
   public static byte[] signingKey(String apiKey) {
-    return sha256(apiKey.getBytes(StandardCharsets.UTF_8));
+    return Digests.sha256(apiKey.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The signing key from the stored hex SHA-256 of the API key. */
@@ -88,17 +89,5 @@ public final class RequestSignature {
     byte[] expected = sign(method, key, canonical).getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(
         expected, signature.toLowerCase().getBytes(StandardCharsets.US_ASCII));
-  }
-
-  static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
-
-  static String sha256Hex(byte[] bytes) {
-    return HexFormat.of().formatHex(sha256(bytes));
   }
 }

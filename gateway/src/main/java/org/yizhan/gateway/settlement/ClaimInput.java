@@ -1,14 +1,11 @@
 package org.yizhan.gateway.settlement;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.ClaimLine;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
@@ -77,15 +74,6 @@ public record ClaimInput(Claim claim, String personName, String contentSha256) {
       s.append('\u001f').append(l.itemName()).append('\u001f').append(l.quantityE4());
       s.append('\u001f').append(l.unitPriceE6()).append('\u001f').append(l.amountFen());
     }
-    return sha256Hex(s.toString());
-  }
-
-  static String sha256Hex(String text) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Digests.sha256Hex(s.toString());
   }
 }

@@ -14,9 +14,9 @@ import java.util.List;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.ClaimLine;
 import org.yizhan.core.model.Fen;
-import org.yizhan.gateway.settlement.SettlementRecord.FundRecord;
-import org.yizhan.gateway.settlement.SettlementRecord.LineRecord;
-import org.yizhan.gateway.settlement.SettlementRecord.ReversalRecord;
+import org.yizhan.gateway.settlement.SettlementView.FundRecord;
+import org.yizhan.gateway.settlement.SettlementView.LineRecord;
+import org.yizhan.gateway.settlement.SettlementView.ReversalRecord;
 
 /** Rows of the store mapped to records. */
 final class Rows {
@@ -49,9 +49,9 @@ final class Rows {
   }
 
   /** A settlement row (with or without its lines, funds and reversal attached later). */
-  static SettlementRecord settlement(
+  static SettlementView settlement(
       Row r, Row claim, List<FundRecord> funds, List<LineRecord> lines, ReversalRecord reversal) {
-    return new SettlementRecord(
+    return new SettlementView(
         r.getUUID("id"),
         r.getString("status"),
         r.getString("hospital_code"),

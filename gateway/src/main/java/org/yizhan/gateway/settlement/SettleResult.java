@@ -7,7 +7,7 @@ import org.yizhan.core.model.Rejection;
 public sealed interface SettleResult {
 
   /** Settled now; the response is 201. */
-  record Created(SettlementRecord settlement) implements SettleResult {}
+  record Created(SettlementView settlement) implements SettleResult {}
 
   /** Settled before, by this claim number with the same content or this Idempotency-Key. */
   record Replayed(UUID settlementId) implements SettleResult {}

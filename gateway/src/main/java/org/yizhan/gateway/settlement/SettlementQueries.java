@@ -35,8 +35,8 @@ import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Fund;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.db.Sql;
-import org.yizhan.gateway.settlement.SettlementRecord.FundRecord;
-import org.yizhan.gateway.settlement.SettlementRecord.ReversalRecord;
+import org.yizhan.gateway.settlement.SettlementView.FundRecord;
+import org.yizhan.gateway.settlement.SettlementView.ReversalRecord;
 
 /** Reads of settlements, reversals and year figures; nothing here writes. */
 public final class SettlementQueries {
@@ -214,7 +214,7 @@ public final class SettlementQueries {
   }
 
   /** A hospital's settlement with its funds, lines and reversal; empty if not the hospital's. */
-  public Future<Optional<SettlementRecord>> find(String hospitalCode, UUID id) {
+  public Future<Optional<SettlementView>> find(String hospitalCode, UUID id) {
     return pool.withConnection(
         conn -> {
           DbGuard.quiet(conn);
@@ -227,7 +227,7 @@ public final class SettlementQueries {
                   done -> {
                     Row r = Rows.ofHospital(head.result(), hospitalCode);
                     if (r == null) {
-                      return Optional.<SettlementRecord>empty();
+                      return Optional.<SettlementView>empty();
                     }
                     return Optional.of(
                         Rows.settlement(
@@ -241,7 +241,7 @@ public final class SettlementQueries {
   }
 
   /** A page of a hospital's settlements, newest first, without their lines. */
-  public record Page(List<SettlementRecord> items, int page, int size, long total) {}
+  public record Page(List<SettlementView> items, int page, int size, long total) {}
 
   public Future<Page> search(
       String hospitalCode, String claimNo, LocalDate from, LocalDate to, int page, int size) {
@@ -262,7 +262,7 @@ public final class SettlementQueries {
   }
 
   /** The settlements a hospital made on a day, and those it reversed on that day. */
-  public record Day(List<SettlementRecord> settled, List<SettlementRecord> reversed) {}
+  public record Day(List<SettlementView> settled, List<SettlementView> reversed) {}
 
   public Future<Day> day(String hospitalCode, LocalDate day) {
     Tuple t = Tuple.of(hospitalCode, day);
@@ -274,8 +274,8 @@ public final class SettlementQueries {
           return Future.all(settled, reversed)
               .compose(
                   done -> {
-                    Future<List<SettlementRecord>> a = summaries(conn, settled.result());
-                    Future<List<SettlementRecord>> b = summaries(conn, reversed.result());
+                    Future<List<SettlementView>> a = summaries(conn, settled.result());
+                    Future<List<SettlementView>> b = summaries(conn, reversed.result());
                     return Future.all(a, b).map(x -> new Day(a.result(), b.result()));
                   });
         });
@@ -305,10 +305,10 @@ public final class SettlementQueries {
   }
 
   /** Settlement rows as records without lines, each with its reversal if any. */
-  private static Future<List<SettlementRecord>> summaries(SqlConnection conn, RowSet<Row> rows) {
+  private static Future<List<SettlementView>> summaries(SqlConnection conn, RowSet<Row> rows) {
     List<UUID> reversedIds = new ArrayList<>();
     for (Row r : rows) {
-      if (SettlementRecord.REVERSED.equals(r.getString("status"))) {
+      if (SettlementView.REVERSED.equals(r.getString("status"))) {
         reversedIds.add(r.getUUID("id"));
       }
     }
@@ -325,7 +325,7 @@ public final class SettlementQueries {
               byId.put(r.getUUID("settlement_id"), Rows.reversal(r));
             }
           }
-          List<SettlementRecord> out = new ArrayList<>(rows.size());
+          List<SettlementView> out = new ArrayList<>(rows.size());
           for (Row r : rows) {
             out.add(Rows.settlement(r, r, List.of(), List.of(), byId.get(r.getUUID("id"))));
           }

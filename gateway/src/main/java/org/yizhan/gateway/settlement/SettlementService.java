@@ -71,10 +71,10 @@ public final class SettlementService {
   }
 
   /** An answer to a settle request: 201 for a new settlement, 200 for a replay. */
-  public record Settled(SettlementRecord settlement, boolean replayed) {}
+  public record Settled(SettlementView settlement, boolean replayed) {}
 
   /** 预结算: the settlement as it would be now; nothing is written. */
-  public Future<SettlementRecord> preview(ClaimInput parsed) {
+  public Future<SettlementView> preview(ClaimInput parsed) {
     Claim claim = parsed.claim();
     checkOffice(claim);
     Future<List<Identity>> held = guard.call(() -> identities.current(claim.personIdNo()));
@@ -93,9 +93,9 @@ public final class SettlementService {
               Settlement s = settledOrThrow(outcome);
               metrics.previewed();
               Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
-              return SettlementRecord.of(
+              return SettlementView.of(
                   null,
-                  SettlementRecord.PREVIEW,
+                  SettlementView.PREVIEW,
                   claim,
                   s,
                   0,
@@ -136,7 +136,7 @@ public final class SettlementService {
 
   private Future<Settled> answer(Principal who, SettleResult result) {
     if (result instanceof SettleResult.Created) {
-      SettlementRecord s = ((SettleResult.Created) result).settlement();
+      SettlementView s = ((SettleResult.Created) result).settlement();
       countSettled(s);
       return Future.succeededFuture(new Settled(s, false));
     }
@@ -175,7 +175,7 @@ public final class SettlementService {
   }
 
   /** 结算撤销: reverses the hospital's settlement and returns it as reversed. */
-  public Future<SettlementRecord> reverse(Principal who, UUID id, String reason) {
+  public Future<SettlementView> reverse(Principal who, UUID id, String reason) {
     String hospital = who.hospital().code();
     return guard
         .call(() -> store.reverse(hospital, id, reason, who.actor()))
@@ -192,7 +192,7 @@ public final class SettlementService {
         .map(found -> found.orElseThrow(() -> Refusal.notFound("settlement " + id)));
   }
 
-  public Future<SettlementRecord> find(Principal who, UUID id) {
+  public Future<SettlementView> find(Principal who, UUID id) {
     return guard
         .call(() -> queries.find(who.hospital().code(), id))
         .map(found -> found.orElseThrow(() -> Refusal.notFound("settlement " + id)));
@@ -339,13 +339,13 @@ public final class SettlementService {
   }
 
   /** A settlement made, in the meters: its count, what each fund paid, its unknown items. */
-  private void countSettled(SettlementRecord s) {
+  private void countSettled(SettlementView s) {
     Map<String, Long> paid = new LinkedHashMap<>();
-    for (SettlementRecord.FundRecord f : s.funds()) {
+    for (SettlementView.FundRecord f : s.funds()) {
       paid.merge(f.fundCode(), f.paidFen(), Long::sum);
     }
     long unknown = 0;
-    for (SettlementRecord.LineRecord l : s.lines()) {
+    for (SettlementView.LineRecord l : s.lines()) {
       unknown += Boolean.TRUE.equals(l.unknownItem()) ? 1 : 0;
     }
     metrics.settled(s.hospitalCode(), paid, s.personalPayFen(), s.hospitalAdvanceFen(), unknown);

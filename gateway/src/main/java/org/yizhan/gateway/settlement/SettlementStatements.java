@@ -90,7 +90,7 @@ final class SettlementStatements {
               .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
               .where(SETTLEMENT.HOSPITAL_CODE.eq(p(1, SETTLEMENT.HOSPITAL_CODE)))
               .and(SETTLEMENT.CLAIM_NO.eq(p(2, SETTLEMENT.CLAIM_NO)))
-              .and(SETTLEMENT.STATUS.eq(DSL.inline(SettlementRecord.SETTLED))));
+              .and(SETTLEMENT.STATUS.eq(DSL.inline(SettlementView.SETTLED))));
 
   static final String FIND_IDEMPOTENCY =
       Sql.render(
@@ -300,7 +300,7 @@ final class SettlementStatements {
       Sql.render(
           Sql.dsl()
               .update(SETTLEMENT)
-              .set(SETTLEMENT.STATUS, DSL.inline(SettlementRecord.REVERSED))
+              .set(SETTLEMENT.STATUS, DSL.inline(SettlementView.REVERSED))
               .set(SETTLEMENT.REVERSED_AT, p(2, SETTLEMENT.REVERSED_AT))
               .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID))));
 

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import org.yizhan.core.ledger.Drawdown;
 import org.yizhan.core.model.AccumulatorDelta;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Claim;
@@ -195,7 +196,7 @@ public final class SettlementStore {
             });
   }
 
-  private Future<SettlementRecord> write(
+  private Future<SettlementView> write(
       PipelinedTransaction tx,
       SettleCommand cmd,
       String requestSha256,
@@ -207,11 +208,11 @@ public final class SettlementStore {
     Claim claim = cmd.claim();
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     Settlement s;
-    Account.Drawdown plan;
+    Drawdown plan;
     if (account == null) {
       // no account of the office at this hospital: nobody has agreed to pay assistance here, so
       // none is paid (rules §8); the patient pays that part and the answer says why
-      plan = Account.Drawdown.NONE;
+      plan = Drawdown.NONE;
       s = computed.withAssistanceRefused(NO_PREPAYMENT_ACCOUNT);
     } else {
       plan = account.plan(computed.assistance().paidFen());
@@ -260,10 +261,10 @@ public final class SettlementStore {
             "SETTLE",
             settlementId,
             SettlementTuples.auditDetails(claim, s, plan)));
-    SettlementRecord record =
-        SettlementRecord.of(
+    SettlementView record =
+        SettlementView.of(
             settlementId,
-            SettlementRecord.SETTLED,
+            SettlementView.SETTLED,
             claim,
             s,
             plan.drawnFen(),
@@ -314,7 +315,7 @@ public final class SettlementStore {
               if (r == null) {
                 return rollback(ReverseResult.NOT_FOUND);
               }
-              if (SettlementRecord.REVERSED.equals(r.getString("status"))) {
+              if (SettlementView.REVERSED.equals(r.getString("status"))) {
                 return rollback(new ReverseResult.AlreadyReversed(settlementId));
               }
               return reverseLocked(tx, r, reason, actor, now, at);

@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import org.yizhan.core.ledger.Drawdown;
 import org.yizhan.core.model.AccumulatorDelta;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.ClaimLine;
@@ -26,7 +27,7 @@ import org.yizhan.gateway.security.Masking;
 final class SettlementTuples {
   private SettlementTuples() {}
 
-  static JsonObject auditDetails(Claim claim, Settlement s, Account.Drawdown plan) {
+  static JsonObject auditDetails(Claim claim, Settlement s, Drawdown plan) {
     return new JsonObject()
         .put("claimNo", claim.claimNo())
         .put("person", Masking.idNo(claim.personIdNo()))
@@ -116,7 +117,7 @@ final class SettlementTuples {
       SettleCommand cmd,
       Settlement s,
       Account account,
-      Account.Drawdown plan,
+      Drawdown plan,
       OffsetDateTime at,
       LocalDate day) {
     Claim c = cmd.claim();
@@ -128,7 +129,7 @@ final class SettlementTuples {
         .addString(c.claimNo())
         .addString(c.personIdNo())
         .addString(c.officeCode())
-        .addString(SettlementRecord.SETTLED)
+        .addString(SettlementView.SETTLED)
         .addString(s.policyId())
         .addShort((short) s.year())
         .addShort((short) s.hospitalLevel())

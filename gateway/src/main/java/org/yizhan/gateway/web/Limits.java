@@ -8,10 +8,16 @@ import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.yizhan.gateway.infra.Ticks;
 import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
@@ -20,18 +26,26 @@ import org.yizhan.gateway.infra.refusal.Refusal;
  * hospitalRequestsPerSecond} requests a second with at most {@code hospitalConcurrentRequests} in
  * flight, each manager {@code managerRequestsPerSecond}. Beyond them the answer is 429 with
  * Retry-After. Limiters are named by hospital code or manager name (bounded sets), and their
- * figures are published as metrics (resilience4j_ratelimiter_*, resilience4j_bulkhead_*).
+ * figures are published as metrics (resilience4j_ratelimiter_*, resilience4j_bulkhead_*). The rate
+ * limiters tick with the gateway's injected clock ({@link Ticks}), so tests move time instead of
+ * sleeping.
  */
 public final class Limits {
   private final RateLimiterRegistry hospitalRates;
   private final BulkheadRegistry hospitalConcurrency;
   private final RateLimiterRegistry managerRates;
+  private final LongSupplier ticks;
+
+  /** Every limiter made, by name (hospital codes, manager names and "login": bounded sets). */
+  private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
   public Limits(
       int hospitalRequestsPerSecond,
       int hospitalConcurrentRequests,
       int managerRequestsPerSecond,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Clock clock) {
+    this.ticks = Ticks.nanos(clock);
     this.hospitalRates = RateLimiterRegistry.of(perSecond(hospitalRequestsPerSecond));
     this.managerRates = RateLimiterRegistry.of(perSecond(managerRequestsPerSecond));
     this.hospitalConcurrency =
@@ -54,6 +68,23 @@ public final class Limits {
   }
 
   /**
+   * The limiter named {@code name}, ticking with the gateway's clock. Resilience4j's registry makes
+   * its limiters on {@code System.nanoTime}; this one is made here on {@link #ticks} and put into
+   * the registry in place of the registry's own, so that the registry's metrics publish it.
+   */
+  private RateLimiter limiter(RateLimiterRegistry registry, String name) {
+    return limiters.computeIfAbsent(
+        name,
+        n -> {
+          RateLimiter made =
+              new AtomicRateLimiter(n, registry.getDefaultConfig(), Map.of(), ticks::getAsLong);
+          registry.rateLimiter(n);
+          registry.replace(n, made);
+          return made;
+        });
+  }
+
+  /**
    * Admits a hospital's request or throws 429; releases its concurrency slot, once, when it ends.
    * Call on the request's event loop.
    */
@@ -61,7 +92,7 @@ public final class Limits {
     if (gone(ctx)) {
       throw new HttpRefusal(499, "CLIENT_CLOSED", null, "the client closed the connection");
     }
-    RateLimiter rate = hospitalRates.rateLimiter("hospital-" + hospitalCode);
+    RateLimiter rate = limiter(hospitalRates, "hospital-" + hospitalCode);
     if (!rate.acquirePermission()) {
       throw tooMany(
           "RATE_LIMITED",
@@ -92,7 +123,7 @@ public final class Limits {
   }
 
   public void admitManager(String username) {
-    RateLimiter rate = managerRates.rateLimiter("manager-" + username);
+    RateLimiter rate = limiter(managerRates, "manager-" + username);
     if (!rate.acquirePermission()) {
       throw tooMany(
           "RATE_LIMITED",
@@ -107,7 +138,7 @@ public final class Limits {
    * passwords (each costs a PBKDF2 run on a worker) stays slow and cannot crowd out the workers.
    */
   public void admitLogin() {
-    RateLimiter rate = managerRates.rateLimiter("login");
+    RateLimiter rate = limiter(managerRates, "login");
     if (!rate.acquirePermission()) {
       throw tooMany(
           "RATE_LIMITED",

@@ -4,9 +4,9 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.yizhan.gateway.infra.json.Json;
 import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
@@ -53,11 +53,7 @@ public final class Requests {
   }
 
   public static LocalDate parseDate(String s, String name) {
-    try {
-      return LocalDate.parse(s);
-    } catch (DateTimeParseException e) {
-      throw Refusal.invalid(name, "must be a date like 2018-03-20");
-    }
+    return Json.date(s, name);
   }
 
   public static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 import static org.yizhan.gateway.support.TestGateway.H2_KEY;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +17,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.ManagerClient;
+import org.yizhan.gateway.support.SettableClock;
 import org.yizhan.gateway.support.TestGateway;
 import org.yizhan.gateway.support.TestGateway.Response;
 
 /** Abuse limits per hospital and per manager: 429 with a code and Retry-After, in /metrics. */
 class LimitsTest {
+  /** The gateway's clock: it stands still unless a test moves it, so the limiters never refill. */
+  static final SettableClock CLOCK = new SettableClock(Instant.now());
+
   static TestGateway gw;
 
   @BeforeAll
@@ -29,7 +35,8 @@ class LimitsTest {
             Map.of(
                 "YIZHAN_SECURITY_LIMITS_HOSPITAL_REQUESTS_PER_SECOND", "10",
                 "YIZHAN_SECURITY_LIMITS_HOSPITAL_CONCURRENT_REQUESTS", "2",
-                "YIZHAN_SECURITY_LIMITS_MANAGER_REQUESTS_PER_SECOND", "5"));
+                "YIZHAN_SECURITY_LIMITS_MANAGER_REQUESTS_PER_SECOND", "5"),
+            CLOCK);
   }
 
   @AfterAll
@@ -53,7 +60,7 @@ class LimitsTest {
     assertThat(first.header("Retry-After")).isEqualTo("1");
     assertThat(gw.get("/api/v1/settlements?claimNo=other", H2_KEY).status()).isEqualTo(200);
 
-    Thread.sleep(1100);
+    CLOCK.advance(Duration.ofSeconds(1));
     assertThat(gw.get("/api/v1/settlements?claimNo=later", H1_KEY).status()).isEqualTo(200);
     assertThat(gw.metrics())
         .contains("resilience4j_ratelimiter_available_permissions")
@@ -86,7 +93,7 @@ class LimitsTest {
     } finally {
       pool.shutdown();
     }
-    Thread.sleep(1100);
+    CLOCK.advance(Duration.ofSeconds(1));
     for (int i = 0; i < 3; i++) {
       assertThat(gw.get("/api/v1/settlements?claimNo=after" + i, H2_KEY).status()).isEqualTo(200);
     }
@@ -104,9 +111,8 @@ class LimitsTest {
     assertThat(statuses).contains(429).allMatch(s -> s == 200 || s == 429);
   }
 
-  /** Starts a burst just after a rate limiter's period turns, so it falls in one period. */
-  static void waitForNextSecond() throws InterruptedException {
-    long ms = System.currentTimeMillis() % 1000;
-    Thread.sleep(1000 - ms + 20);
+  /** Starts a burst in a fresh period of the rate limiters: the clock moves a second on. */
+  static void waitForNextSecond() {
+    CLOCK.advance(Duration.ofSeconds(1));
   }
 }

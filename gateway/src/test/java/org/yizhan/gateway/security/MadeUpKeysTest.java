@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.TestGateway;
 import org.yizhan.gateway.support.TestGateway.Response;
@@ -96,7 +97,7 @@ class MadeUpKeysTest {
         "INSERT INTO hospital_key (key_id, hospital_code, key_sha256, valid_from)"
             + " VALUES (?, 'H44528100003', ?, ?)",
         "late-" + System.nanoTime(),
-        HospitalAuth.sha256Hex(key),
+        Digests.sha256Hex(key),
         OffsetDateTime.now().minusMinutes(1));
     assertThat(gw.get("/api/v1/settlements?claimNo=x", key).status()).isEqualTo(401);
     gw.sql("NOTIFY yizhan_hospital_keys, 'H44528100003'");

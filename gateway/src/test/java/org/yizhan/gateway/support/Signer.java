@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.security.NationalSignature;
 import org.yizhan.gateway.security.RequestSignature;
 
@@ -70,8 +70,7 @@ public final class Signer {
     h.put(NationalSignature.TIMESTAMP, ts);
     h.put(NationalSignature.NONCE, nonce);
     h.put(
-        NationalSignature.SIGNATURE,
-        NationalSignature.sign(ts, HospitalAuth.sha256Hex(apiKey), nonce));
+        NationalSignature.SIGNATURE, NationalSignature.sign(ts, Digests.sha256Hex(apiKey), nonce));
     return h;
   }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.yizhan.gateway.security.HospitalAuth;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.security.RequestSignature;
 
 /**
@@ -26,7 +26,7 @@ class SignerHeadersTest {
     assertThat(h.get(RequestSignature.NONCE)).matches("[A-Za-z0-9_-]{16,64}");
     assertThat(again.get(RequestSignature.NONCE)).isNotEqualTo(h.get(RequestSignature.NONCE));
     assertThat(h.get(RequestSignature.METHOD)).isEqualTo(RequestSignature.HMAC_SHA256);
-    byte[] stored = RequestSignature.signingKeyFromHash(HospitalAuth.sha256Hex(TestGateway.H1_KEY));
+    byte[] stored = RequestSignature.signingKeyFromHash(Digests.sha256Hex(TestGateway.H1_KEY));
     String canonical =
         RequestSignature.canonical(
             "POST", path, h.get(RequestSignature.TIMESTAMP), h.get(RequestSignature.NONCE), body);

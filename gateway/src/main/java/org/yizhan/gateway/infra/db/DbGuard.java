@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -36,7 +37,11 @@ public final class DbGuard {
   private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
   private final CircuitBreaker breaker;
 
-  public DbGuard(String name) {
+  /**
+   * @param name the breaker's name in the metrics
+   * @param clock the gateway's clock: the breaker's time window and its open time run on it
+   */
+  public DbGuard(String name, Clock clock) {
     this.breaker =
         registry.circuitBreaker(
             name,
@@ -49,6 +54,7 @@ public final class DbGuard {
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .recordException(DbGuard::isInfrastructureFailure)
+                .clock(clock)
                 .build());
   }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -73,11 +72,7 @@ public final class Fields {
 
   public LocalDate date(String name) {
     String s = text(name, Pattern.compile(".{1,32}"), "a date like 2018-03-20", true);
-    try {
-      return LocalDate.parse(s);
-    } catch (DateTimeParseException e) {
-      throw Refusal.invalid(path(name), "must be a date like 2018-03-20");
-    }
+    return Json.date(s, path(name));
   }
 
   /**

@@ -15,13 +15,17 @@ import org.yizhan.core.model.Settlement;
 /**
  * A settlement as stored: what the API shows for {@code GET /settlements/{id}} and what a replay
  * returns. Built from the engine's result when a settlement is made and from the rows when it is
- * read back; both give equal records (times are kept to the microsecond, as PostgreSQL does).
+ * read back; both give equal records (times are kept to the microsecond, as PostgreSQL does). A
+ * view, not a row: it joins the settlement with its lines, funds and reversal, and is also the
+ * shape of a preview, which is never stored (jOOQ's generated {@code SettlementView} is the row). A
+ * view, not a row: it joins the settlement with its lines, funds and reversal, and is also the
+ * shape of a preview, which is never stored (jOOQ's generated {@code SettlementView} is the row).
  *
  * @param id the settlement's id; {@code null} for a preview
  * @param lines the classified lines; empty in search results, which leave them out
  * @param reversal the reversal, or {@code null} while the settlement stands
  */
-public record SettlementRecord(
+public record SettlementView(
     UUID id,
     String status,
     String hospitalCode,
@@ -58,7 +62,7 @@ public record SettlementRecord(
   /** The status of a preview (预结算), which has no id and is never stored. */
   public static final String PREVIEW = "PREVIEW";
 
-  public SettlementRecord {
+  public SettlementView {
     Objects.requireNonNull(status, "status");
     if ((id == null) != PREVIEW.equals(status)) {
       throw new IllegalArgumentException("only a preview has no id: " + status);
@@ -71,7 +75,7 @@ public record SettlementRecord(
    * The record of a settlement the engine just computed (or of a preview, with a null id), as
    * reading it back from the store would give.
    */
-  public static SettlementRecord of(
+  public static SettlementView of(
       UUID id,
       String status,
       Claim c,
@@ -112,7 +116,7 @@ public record SettlementRecord(
               p.inScopeFen(),
               !p.inCatalogue()));
     }
-    return new SettlementRecord(
+    return new SettlementView(
         id,
         status,
         c.hospitalCode(),
@@ -153,8 +157,8 @@ public record SettlementRecord(
   }
 
   /** This record without its lines, as search results show it. */
-  public SettlementRecord withoutLines() {
-    return new SettlementRecord(
+  public SettlementView withoutLines() {
+    return new SettlementView(
         id,
         status,
         hospitalCode,
