@@ -148,7 +148,7 @@ public final class HospitalAuth {
             .buildAsync(
                 (code, executor) ->
                     pool.preparedQuery(FIND_HOSPITAL_KEYS)
-                        .execute(Tuple.of(code, OffsetDateTime.now(ZoneOffset.UTC)))
+                        .execute(Tuple.of(code, clock.instant().atOffset(ZoneOffset.UTC)))
                         .map(HospitalAuth::principals)
                         .toCompletionStage()
                         .toCompletableFuture());
