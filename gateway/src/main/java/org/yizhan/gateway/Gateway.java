@@ -94,6 +94,8 @@ public final class Gateway implements HttpContext {
   private ImportJobs registerImports;
   private final LedgerService ledger;
   private final PrepaymentGauges gauges;
+  private final Map<String, String> hospitalByPaasid;
+  private final Map<String, Hospitals.National> nationalByHospital;
   private final Clock clock;
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
   private IdentityChanges identityChanges;
@@ -140,6 +142,8 @@ public final class Gateway implements HttpContext {
     for (Hospitals.Hospital h : hospitals) {
       hospitalByPaasid.put(h.paasid(), h.code());
     }
+    this.hospitalByPaasid = Map.copyOf(hospitalByPaasid);
+    this.nationalByHospital = Hospitals.nationalByHospital(hospitals);
     int fair = config.security().fairConcurrentRequests();
     this.fairShare = new FairShare(fair > 0 ? fair : 2 * config.db().poolSize());
     this.hospitalGate =
@@ -338,7 +342,10 @@ public final class Gateway implements HttpContext {
             guard,
             clock,
             config.zone(),
-            config.maxStayDays())
+            config.maxStayDays(),
+            nationalByHospital,
+            hospitalByPaasid,
+            config.nhsaHttpStatuses())
         .mount(routes);
     managerApi().mount(routes);
     agencyApi().mount(routes);

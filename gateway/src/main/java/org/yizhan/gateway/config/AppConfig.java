@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param management the operators' port (the Prometheus scrape)
  * @param demoData whether the embedded mode creates the README's demo person and account on its
  *     first start
+ * @param nhsaHttpStatuses answer the national interface's authentication failures, limits and
+ *     unavailability with HTTP 401, 429 and 503 as before, instead of HTTP 200 with an envelope
+ *     (the hospital systems studied never read the body of a status of 400 or more)
  */
 public record AppConfig(
     Path configDir,
@@ -37,7 +40,8 @@ public record AppConfig(
     int maxStayDays,
     int treatmentWindowDays,
     Management management,
-    boolean demoData) {
+    boolean demoData,
+    boolean nhsaHttpStatuses) {
 
   /**
    * The operators' HTTP server, apart from the public port: {@code GET /metrics} only.
@@ -294,7 +298,8 @@ public record AppConfig(
         s.integer(
             "privacy.treatmentWindowDays", "YIZHAN_PRIVACY_TREATMENT_WINDOW_DAYS", 365, 1, 3660),
         management,
-        s.bool("db.embedded.demoData", "YIZHAN_DB_EMBEDDED_DEMO_DATA", true));
+        s.bool("db.embedded.demoData", "YIZHAN_DB_EMBEDDED_DEMO_DATA", true),
+        s.bool("nhsa.httpStatuses", "YIZHAN_NHSA_HTTP_STATUSES", false));
   }
 
   /** Reads a dotted path from the file unless the environment overrides it. */

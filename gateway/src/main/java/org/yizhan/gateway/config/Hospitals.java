@@ -29,6 +29,7 @@ public final class Hospitals {
    *     follow the policy's
    * @param paasid the id its system signs national-interface requests with ({@code x-tif-paasid});
    *     by default its code
+   * @param national how the national interface speaks with its system
    */
   public record Hospital(
       String code,
@@ -37,17 +38,32 @@ public final class Hospitals {
       String region,
       List<Key> keys,
       UnknownItems unknownItems,
-      String paasid) {
+      String paasid,
+      National national) {
     public Hospital {
       Objects.requireNonNull(code, "code");
       keys = List.copyOf(keys);
       paasid = paasid == null ? code : paasid;
+      national = national == null ? National.DEFAULT : national;
     }
 
     /** A hospital that follows the policy for unknown item codes and signs with its code. */
     public Hospital(String code, String name, int level, String region, List<Key> keys) {
-      this(code, name, level, region, keys, null, code);
+      this(code, name, level, region, keys, null, code, National.DEFAULT);
     }
+  }
+
+  /**
+   * A hospital's settings of the national interface ({@code nhsa:} in its entry).
+   *
+   * @param infcodeAsString answer {@code infcode} as the string {@code "0"} / {@code "-1"} rather
+   *     than the number the specification types it as (some Java systems compare it with "0")
+   * @param signInRequired refuse business messages whose {@code sign_no} is not an open 9001
+   *     sign-in of the hospital (the national platform does); off by default, so systems that never
+   *     sign in keep working
+   */
+  public record National(boolean infcodeAsString, boolean signInRequired) {
+    public static final National DEFAULT = new National(false, false);
   }
 
   /** One API key of a hospital: its public id and the SHA-256 (hex) of its secret. */
@@ -69,7 +85,8 @@ public final class Hospitals {
     Set<String> paasids = new HashSet<>();
     Set<String> keyIds = new HashSet<>();
     for (Node h : root.required("hospitals").elements()) {
-      h.onlyKeys(Set.of("code", "name", "level", "region", "keys", "unknownItems", "paasid"));
+      h.onlyKeys(
+          Set.of("code", "name", "level", "region", "keys", "unknownItems", "paasid", "nhsa"));
       String code = h.required("code").text("[A-Za-z0-9]{1,32}", "1–32 letters or digits");
       if (!codes.add(code)) {
         throw h.child("code").error("hospital " + code + " appears twice");
@@ -97,7 +114,8 @@ public final class Hospitals {
               PolicyFiles.unknownItemsOr(h.child("unknownItems"), null),
               h.child("paasid").isMissingOrNull()
                   ? code
-                  : h.child("paasid").text("[A-Za-z0-9._-]{1,64}", "1–64 letters, digits, . _ -")));
+                  : h.child("paasid").text("[A-Za-z0-9._-]{1,64}", "1–64 letters, digits, . _ -"),
+              national(h.child("nhsa"))));
     }
     for (Hospital h : out) {
       if (!paasids.add(h.paasid())) {
@@ -105,6 +123,24 @@ public final class Hospitals {
       }
     }
     return List.copyOf(out);
+  }
+
+  private static National national(Node n) {
+    if (n.isMissingOrNull()) {
+      return National.DEFAULT;
+    }
+    n.onlyKeys(Set.of("infcodeAsString", "signInRequired"));
+    return new National(
+        n.child("infcodeAsString").boolOr(false), n.child("signInRequired").boolOr(false));
+  }
+
+  /** Each hospital's national-interface settings, by code. */
+  public static Map<String, National> nationalByHospital(List<Hospital> hospitals) {
+    Map<String, National> out = new HashMap<>();
+    for (Hospital h : hospitals) {
+      out.put(h.code(), h.national());
+    }
+    return Map.copyOf(out);
   }
 
   /** The hospitals that have their own setting for unknown item codes, by code. */

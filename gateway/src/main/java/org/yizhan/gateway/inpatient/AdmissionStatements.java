@@ -37,6 +37,7 @@ public final class AdmissionStatements {
               NHSA_ADMISSION.BEGNTIME,
               NHSA_ADMISSION.VERSION,
               NHSA_ADMISSION.UNDONE_MSGID,
+              NHSA_ADMISSION.MDTRT_CERT_TYPE,
               NHSA_PERSON.PSN_NO,
               NHSA_PERSON.PERSON_ID_NO,
               NHSA_PERSON.PSN_NAME,
@@ -68,7 +69,8 @@ public final class AdmissionStatements {
                   NHSA_ADMISSION.IPT_NO,
                   NHSA_ADMISSION.BEGNTIME,
                   NHSA_ADMISSION.MSGID,
-                  NHSA_ADMISSION.CREATED_AT)
+                  NHSA_ADMISSION.CREATED_AT,
+                  NHSA_ADMISSION.MDTRT_CERT_TYPE)
               .values(
                   p(1, NHSA_ADMISSION.MDTRT_ID),
                   p(2, NHSA_ADMISSION.HOSPITAL_CODE),
@@ -79,7 +81,8 @@ public final class AdmissionStatements {
                   p(7, NHSA_ADMISSION.IPT_NO),
                   p(8, NHSA_ADMISSION.BEGNTIME),
                   p(9, NHSA_ADMISSION.MSGID),
-                  p(10, NHSA_ADMISSION.CREATED_AT)));
+                  p(10, NHSA_ADMISSION.CREATED_AT),
+                  p(11, NHSA_ADMISSION.MDTRT_CERT_TYPE)));
 
   public static final String BUMP_VERSION =
       Sql.render(
@@ -98,7 +101,8 @@ public final class AdmissionStatements {
                   NHSA_FEE.CNT,
                   NHSA_FEE.PRIC,
                   NHSA_FEE.DET_ITEM_FEE_SUMAMT,
-                  NHSA_FEE.FEE_OCUR_TIME)
+                  NHSA_FEE.FEE_OCUR_TIME,
+                  NHSA_FEE.INIT_FEEDETL_SN)
               .from(NHSA_FEE)
               .where(NHSA_FEE.MDTRT_ID.eq(p(1, NHSA_FEE.MDTRT_ID)))
               .and(NHSA_FEE.UNDONE_MSGID.isNull())
@@ -119,7 +123,8 @@ public final class AdmissionStatements {
                   NHSA_FEE.CNT,
                   NHSA_FEE.PRIC,
                   NHSA_FEE.DET_ITEM_FEE_SUMAMT,
-                  NHSA_FEE.FEE_OCUR_TIME)
+                  NHSA_FEE.FEE_OCUR_TIME,
+                  NHSA_FEE.INIT_FEEDETL_SN)
               .select(
                   DSL.select(
                           p(1, NHSA_FEE.MDTRT_ID),
@@ -131,17 +136,19 @@ public final class AdmissionStatements {
                           DSL.field("f.cnt", BigDecimal.class),
                           DSL.field("f.pric", BigDecimal.class),
                           DSL.field("f.amt", BigDecimal.class),
-                          DSL.field("f.at", LocalDateTime.class))
+                          DSL.field("f.at", LocalDateTime.class),
+                          DSL.field("f.init", String.class))
                       .from(
                           Sql.unnest(
-                              "f (sn, codg, medins, cnt, pric, amt, at)",
+                              "f (sn, codg, medins, cnt, pric, amt, at, init)",
                               Sql.array(4, "varchar"),
                               Sql.array(5, "varchar"),
                               Sql.array(6, "varchar"),
                               Sql.array(7, "numeric"),
                               Sql.array(8, "numeric"),
                               Sql.array(9, "numeric"),
-                              Sql.array(10, "timestamp")))));
+                              Sql.array(10, "timestamp"),
+                              Sql.array(11, "varchar")))));
 
   public static final String INSERT_DISCHARGE =
       Sql.render(

@@ -48,9 +48,19 @@ public final class Admissions {
       LocalDateTime begntime,
       int version,
       boolean cancelled,
-      LocalDateTime endtime) {}
+      LocalDateTime endtime,
+      String mdtrtCertType) {
+    /** The certificate type 2401 was sent with; 02 (ID number) when it sent none. */
+    public String certType() {
+      return mdtrtCertType == null ? "02" : mdtrtCertType;
+    }
+  }
 
-  /** A live fee detail; quantity in 1/10000, price in 1/1000000 yuan, amount in fen. */
+  /**
+   * A live fee detail; quantity in 1/10000, price in 1/1000000 yuan, amount in fen. A 退单 line
+   * (refund) has a negative quantity and amount and names the line it takes back in {@code initSn};
+   * {@code initSn} is {@code null} on an ordinary line.
+   */
   public record Fee(
       String sn,
       String codg,
@@ -58,7 +68,12 @@ public final class Admissions {
       long cntE4,
       long pricE6,
       long amountFen,
-      LocalDateTime at) {}
+      LocalDateTime at,
+      String initSn) {
+    public boolean refund() {
+      return initSn != null;
+    }
+  }
 
   /** The three kinds of row a message makes or undoes, with their pre-rendered updates. */
   public enum Kind {
@@ -157,7 +172,8 @@ public final class Admissions {
                         unscaled(r, "cnt", ClaimLine.QUANTITY_DECIMALS),
                         unscaled(r, "pric", ClaimLine.PRICE_DECIMALS),
                         unscaled(r, "det_item_fee_sumamt", 2),
-                        r.getLocalDateTime("fee_ocur_time")));
+                        r.getLocalDateTime("fee_ocur_time"),
+                        r.getString("init_feedetl_sn")));
               }
               return out;
             });
@@ -178,7 +194,8 @@ public final class Admissions {
                     .addString(a.iptNo())
                     .addLocalDateTime(a.begntime())
                     .addString(msgid)
-                    .addOffsetDateTime(utc(now)));
+                    .addOffsetDateTime(utc(now))
+                    .addString(a.mdtrtCertType()));
     return unique(insert, "input.mdtrtinfo.ipt_no " + a.iptNo() + " is admitted already")
         .mapEmpty();
   }
@@ -193,6 +210,7 @@ public final class Admissions {
     BigDecimal[] pric = new BigDecimal[n];
     BigDecimal[] amt = new BigDecimal[n];
     LocalDateTime[] at = new LocalDateTime[n];
+    String[] init = new String[n];
     for (int i = 0; i < n; i++) {
       Fee f = fees.get(i);
       sn[i] = f.sn();
@@ -202,6 +220,7 @@ public final class Admissions {
       pric[i] = BigDecimal.valueOf(f.pricE6(), ClaimLine.PRICE_DECIMALS);
       amt[i] = Fen.toYuan(f.amountFen());
       at[i] = f.at();
+      init[i] = f.initSn();
     }
     Tuple t =
         Tuple.tuple()
@@ -214,7 +233,8 @@ public final class Admissions {
             .addArrayOfBigDecimal(cnt)
             .addArrayOfBigDecimal(pric)
             .addArrayOfBigDecimal(amt)
-            .addArrayOfLocalDateTime(at);
+            .addArrayOfLocalDateTime(at)
+            .addArrayOfString(init);
     return unique(
             conn.preparedQuery(AdmissionStatements.INSERT_FEES).execute(t),
             "input.feedetail: a feedetl_sn is uploaded already; undo it with 2302 first")
@@ -292,7 +312,8 @@ public final class Admissions {
         r.getLocalDateTime("begntime"),
         r.getInteger("version"),
         r.getString("undone_msgid") != null,
-        r.getLocalDateTime("endtime"));
+        r.getLocalDateTime("endtime"),
+        r.getString("mdtrt_cert_type"));
   }
 
   private static long unscaled(Row r, String column, int scale) {

@@ -55,10 +55,8 @@ final class AdmissionTransactions {
     String iptNo = in.text("ipt_no", IPT_NO, "the hospital's inpatient number", true);
     // The certificate is optional here (psn_no names the person); given as an ID number (02), it
     // must be one, and the person's.
-    IdNumber cert =
-        "02".equals(in.text("mdtrt_cert_type", CODE, "a certificate type, e.g. 02", false))
-            ? in.idNumber("mdtrt_cert_no", false, clock)
-            : null;
+    String certType = in.text("mdtrt_cert_type", CODE, "a certificate type, e.g. 02", false);
+    IdNumber cert = "02".equals(certType) ? in.idNumber("mdtrt_cert_no", false, clock) : null;
     String office = call.envelope().insuplcAdmdvs();
     if (office == null) {
       throw NhsaError.missing("insuplc_admdvs");
@@ -82,7 +80,7 @@ final class AdmissionTransactions {
               Admission a =
                   new Admission(
                       mdtrtId, p.id(), p.psnNo(), p.idNo(), p.name(), insutype, office, medType,
-                      iptNo, begntime, 0, false, null);
+                      iptNo, begntime, 0, false, null, certType);
               return Outcome.of(
                       g -> {
                         g.writeStartObject();

@@ -3,13 +3,19 @@ package org.yizhan.gateway.nhsa;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import org.yizhan.gateway.config.Hospitals.Hospital;
+import org.yizhan.gateway.config.Hospitals.National;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 
 /**
- * One national message, authenticated and checked at the envelope: who sent it, what it asks, and
- * when it arrived (the answer's refmsg_time).
+ * One national message, authenticated and checked at the envelope: who sent it, what it asks, when
+ * it arrived (the answer's refmsg_time), and how its hospital's system wants the answer ({@link
+ * National}).
  */
-record Call(Principal who, Envelope envelope, Instant receivedAt) {
+record Call(Principal who, Envelope envelope, Instant receivedAt, National national) {
+
+  Call(Principal who, Envelope envelope, Instant receivedAt) {
+    this(who, envelope, receivedAt, National.DEFAULT);
+  }
 
   Hospital hospital() {
     return who.hospital();

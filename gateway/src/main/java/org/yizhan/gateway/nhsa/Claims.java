@@ -2,7 +2,9 @@ package org.yizhan.gateway.nhsa;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Claim;
@@ -28,6 +30,72 @@ final class Claims {
   private static final Pattern LINE_FIELD = Pattern.compile("lines\\[(\\d+)\\]\\.(\\w+)");
 
   private Claims() {}
+
+  /**
+   * The lines a settlement is computed from: the live fee details in upload order, each 退单 line
+   * (refund) netted into the line it takes back (quantity and amount added, both negative); a line
+   * taken back whole is left out. A refund whose line is gone (undone with 2302 since) refuses the
+   * settlement, naming the refund: it would otherwise count against nothing.
+   */
+  static List<Fee> net(List<Fee> fees) {
+    Map<String, Fee> back = new LinkedHashMap<>();
+    for (Fee f : fees) {
+      if (f.refund()) {
+        Fee b = back.get(f.initSn());
+        back.put(
+            f.initSn(),
+            b == null
+                ? f
+                : new Fee(
+                    b.sn(),
+                    b.codg(),
+                    b.medinsCodg(),
+                    b.cntE4() + f.cntE4(),
+                    b.pricE6(),
+                    b.amountFen() + f.amountFen(),
+                    b.at(),
+                    b.initSn()));
+      }
+    }
+    List<Fee> out = new ArrayList<>(fees.size());
+    for (Fee f : fees) {
+      if (f.refund()) {
+        continue;
+      }
+      Fee b = back.remove(f.sn());
+      if (b == null) {
+        out.add(f);
+        continue;
+      }
+      long cnt = f.cntE4() + b.cntE4();
+      long amount = f.amountFen() + b.amountFen();
+      if (cnt == 0 && amount == 0) {
+        continue;
+      }
+      if (cnt <= 0 || amount < 0) {
+        throw new NhsaError(
+            "["
+                + FeeTransactions.REFUND_UNMATCHED
+                + "] feedetail(feedetl_sn="
+                + b.sn()
+                + ") takes back more of line "
+                + f.sn()
+                + " than was uploaded; undo it with 2302");
+      }
+      out.add(new Fee(f.sn(), f.codg(), f.medinsCodg(), cnt, f.pricE6(), amount, f.at(), null));
+    }
+    if (!back.isEmpty()) {
+      Fee orphan = back.values().iterator().next();
+      throw new NhsaError(
+          "["
+              + FeeTransactions.REFUND_UNMATCHED
+              + "] feedetail(feedetl_sn="
+              + orphan.sn()
+              + ").init_feedetl_sn names a line that is not uploaded (undone since?); undo the"
+              + " refund line with 2302");
+    }
+    return out;
+  }
 
   static Claim of(Admission a, List<Fee> fees, Hospital h, LocalDate discharge) {
     List<ClaimLine> lines = new ArrayList<>(fees.size());

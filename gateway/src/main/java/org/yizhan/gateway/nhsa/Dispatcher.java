@@ -77,7 +77,7 @@ final class Dispatcher {
   }
 
   private Future<Buffer> commit(Call call, Outcome o) {
-    Buffer answer = reply.success(call.receivedAt(), o);
+    Buffer answer = reply.success(call.receivedAt(), o, call.national().infcodeAsString());
     Instant now = reply.now();
     return Guarded.call(
             guard,

@@ -9,9 +9,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yizhan.core.engine.SettlementEngine;
@@ -43,6 +45,16 @@ final class FeeTransactions {
   static final Pattern LIST_CODE = Pattern.compile("[0-9A-Za-z._-]{1,64}");
   static final Pattern MEDINS_CODE = Pattern.compile("[^\\p{Cntrl}]{1,150}");
   static final String ALL = "0000";
+
+  /** The refusal code of a refund line (退单) that takes back no line, or more than is left. */
+  static final String REFUND_UNMATCHED = "REFUND_UNMATCHED";
+
+  /**
+   * 2301's pric_uplmt_amt of an item without a price cap: the national platform answers 999999
+   * (seen in its 2301 and 2204 answers), and HIS systems compare with it rather than with null. In
+   * 1/1000000 yuan.
+   */
+  static final long NO_PRICE_CAP_E6 = 999_999_000_000L;
 
   /**
    * 2301's {@code memo} on a line whose med_list_codg is not in the catalogue (paid as self-pay,
@@ -92,32 +104,137 @@ final class FeeTransactions {
                 throw NhsaError.invalid(field, "names an admission that was cancelled (2404)");
               }
               Admissions.checkPerson(a, psn, items.get(0).path("psn_no"));
-              var claim = Claims.of(a, fees, call.hospital(), priceDate(a, fees));
+              List<Fee> pricing = new ArrayList<>(fees.size());
+              fees.forEach(f -> pricing.add(priced(f)));
+              var claim = Claims.of(a, pricing, call.hospital(), priceDate(a, fees));
               return service
                   .preview(ClaimInput.of(claim, a.name()))
                   .recover(e -> Future.failedFuture(Claims.national(e, paths)));
             })
         .map(
             priced ->
-                Outcome.of(g -> result(g, priced))
+                Outcome.of(g -> result(g, priced, fees))
                     .touching(mdtrt, null)
                     .writing(conn -> store(conn, call, mdtrt, psn, field, fees)));
   }
 
+  /**
+   * One line of 2301. A 退单 line (refund) has a negative cnt and det_item_fee_sumamt and names the
+   * line it takes back in init_feedetl_sn; {@link #checkRefunds} matches it when it is stored.
+   * init_feedetl_sn on an ordinary line is ignored (some systems fill it with the line's own sn).
+   */
   private static Fee fee(Input in) {
     long cnt = in.decimal("cnt", ClaimLine.QUANTITY_DECIMALS, Input.MAX_QUANTITY, true);
-    if (cnt <= 0) {
+    long amount = in.decimal("det_item_fee_sumamt", 2, Input.MAX_AMOUNT, true);
+    long pric = in.decimal("pric", ClaimLine.PRICE_DECIMALS, Input.MAX_PRICE, true);
+    String initSn = null;
+    if (cnt == 0) {
+      throw NhsaError.invalid(in.path("cnt"), "must not be 0");
+    }
+    if (cnt < 0) {
+      initSn = in.text("init_feedetl_sn", SN, "the feedetl_sn of the line taken back", false);
+      if (initSn == null) {
+        throw NhsaError.invalid(
+            in.path("cnt"),
+            "is negative: a refund line (退单) must name the line it takes back in"
+                + " init_feedetl_sn; or undo the line with 2302");
+      }
+      if (amount > 0) {
+        throw NhsaError.invalid(
+            in.path("det_item_fee_sumamt"), "must not be positive on a refund line (negative cnt)");
+      }
+    } else if (amount < 0) {
       throw NhsaError.invalid(
-          in.path("cnt"), "must be greater than 0; to take a line back (退单), undo it with 2302");
+          in.path("det_item_fee_sumamt"),
+          "is negative on a line of positive cnt; a refund line (退单) has both negative");
     }
     return new Fee(
         in.text("feedetl_sn", SN, "1–30 letters, digits, '.', '_' or '-'", true),
         in.text("med_list_codg", LIST_CODE, "a catalogue code of 1–64 characters", true),
         in.text("medins_list_codg", MEDINS_CODE, "1–150 printable characters", true),
         cnt,
-        in.decimal("pric", ClaimLine.PRICE_DECIMALS, Input.MAX_PRICE, true),
-        in.decimal("det_item_fee_sumamt", 2, Input.MAX_AMOUNT, true),
-        in.time("fee_ocur_time", true));
+        // a refund line's price is its line's; some systems negate it with the quantity
+        cnt < 0 ? Math.abs(pric) : pric,
+        amount,
+        in.time("fee_ocur_time", true),
+        initSn);
+  }
+
+  /**
+   * The line as the engine prices it: a refund line as the part of its line it takes back
+   * (positive), whose split 2301 answers negated.
+   */
+  private static Fee priced(Fee f) {
+    return f.refund()
+        ? new Fee(
+            f.sn(), f.codg(), f.medinsCodg(), -f.cntE4(), f.pricE6(), -f.amountFen(), f.at(), null)
+        : f;
+  }
+
+  /**
+   * Matches every refund line of a 2301 with the line it takes back: a live line of the admission
+   * (or an earlier line of the same message) with the same item (med_list_codg) and price, of which
+   * at least the quantity and amount taken back are left (earlier refunds counted). Otherwise the
+   * message is refused, naming the line: a refund must cancel something.
+   */
+  static void checkRefunds(List<Fee> live, List<Fee> fees) {
+    Map<String, Fee> left = new HashMap<>();
+    for (Fee f : live) {
+      if (!f.refund()) { // taken back whole: nothing left of it
+        left.put(f.sn(), new Fee(f.sn(), f.codg(), f.medinsCodg(), 0, f.pricE6(), 0, f.at(), null));
+      }
+    }
+    for (Fee f : Claims.net(live)) {
+      left.put(f.sn(), f);
+    }
+    for (int i = 0; i < fees.size(); i++) {
+      Fee f = fees.get(i);
+      String at = "input.feedetail[" + i + "]";
+      if (!f.refund()) {
+        left.put(f.sn(), f);
+        continue;
+      }
+      Fee o = left.get(f.initSn());
+      if (o == null) {
+        throw new NhsaError(
+            "["
+                + REFUND_UNMATCHED
+                + "] "
+                + at
+                + ".init_feedetl_sn (line "
+                + f.sn()
+                + ") names no uploaded line of this admission: a refund line (退单) must take"
+                + " back a line uploaded before");
+      }
+      if (!o.codg().equals(f.codg()) || o.pricE6() != f.pricE6()) {
+        throw new NhsaError(
+            "["
+                + REFUND_UNMATCHED
+                + "] "
+                + at
+                + ".med_list_codg / pric (line "
+                + f.sn()
+                + ") are not those of line "
+                + o.sn()
+                + " it takes back (init_feedetl_sn)");
+      }
+      long cnt = o.cntE4() + f.cntE4();
+      long amount = o.amountFen() + f.amountFen();
+      if (cnt < 0 || amount < 0) {
+        throw new NhsaError(
+            "["
+                + REFUND_UNMATCHED
+                + "] "
+                + at
+                + ".cnt (line "
+                + f.sn()
+                + ") takes back more than is left of line "
+                + o.sn()
+                + " (init_feedetl_sn)");
+      }
+      left.put(
+          o.sn(), new Fee(o.sn(), o.codg(), o.medinsCodg(), cnt, o.pricE6(), amount, o.at(), null));
+    }
   }
 
   /** The discharge date, or before discharge the latest of the admission and fee dates. */
@@ -150,6 +267,7 @@ final class FeeTransactions {
                       "is uploaded already; undo it with 2302 first");
                 }
               }
+              checkRefunds(live, fees);
               if (live.size() + fees.size() > SettlementEngine.MAX_LINES) {
                 throw NhsaError.invalid(
                     "input.feedetail",
@@ -164,32 +282,74 @@ final class FeeTransactions {
         .compose(v -> Admissions.bumpVersion(conn, mdtrtId));
   }
 
-  private static void result(JsonGenerator g, SettlementView priced) throws IOException {
+  /**
+   * result[]: per line, the engine's split; a refund line's negated (what it takes back). The
+   * catalogue knows no item kind or drug flags, so med_chrgitm_type comes from the national code's
+   * family ({@link #chargeItemType}) and the flags are 0 (the gateway pays none of them apart).
+   * X…/Z… with a letter second are drugs, T…/C… with a digit second are herbs and consumables.
+   */
+  private static void result(JsonGenerator g, SettlementView priced, List<Fee> fees)
+      throws IOException {
     g.writeStartObject();
     g.writeArrayFieldStart("result");
-    for (LineRecord l : priced.lines()) {
+    for (int i = 0; i < fees.size(); i++) {
+      LineRecord l = priced.lines().get(i);
+      int sign = fees.get(i).refund() ? -1 : 1;
       g.writeStartObject();
       g.writeStringField("feedetl_sn", l.lineNo());
-      Formats.money(g, "det_item_fee_sumamt", l.amountFen());
-      Formats.scaled(g, "cnt", l.quantityE4(), ClaimLine.QUANTITY_DECIMALS);
+      Formats.money(g, "det_item_fee_sumamt", sign * l.amountFen());
+      Formats.scaled(g, "cnt", sign * l.quantityE4(), ClaimLine.QUANTITY_DECIMALS);
       Formats.scaled(g, "pric", l.unitPriceE6(), ClaimLine.PRICE_DECIMALS);
-      if (l.priceCapE6() == null) {
-        g.writeNullField("pric_uplmt_amt");
-      } else {
-        Formats.scaled(g, "pric_uplmt_amt", l.priceCapE6(), ClaimLine.PRICE_DECIMALS);
-      }
+      Formats.scaled(
+          g,
+          "pric_uplmt_amt",
+          l.priceCapE6() == null ? NO_PRICE_CAP_E6 : l.priceCapE6(),
+          ClaimLine.PRICE_DECIMALS);
       Formats.scaled(g, "selfpay_prop", l.selfPayRatioE4(), 4);
-      Formats.money(g, "fulamt_ownpay_amt", l.fullOwnPayFen());
-      Formats.money(g, "overlmt_amt", l.overLimitFen());
-      Formats.money(g, "preselfpay_amt", l.preSelfPayFen());
-      Formats.money(g, "inscp_scp_amt", l.inScopeFen());
+      Formats.money(g, "fulamt_ownpay_amt", sign * l.fullOwnPayFen());
+      Formats.money(g, "overlmt_amt", sign * l.overLimitFen());
+      Formats.money(g, "preselfpay_amt", sign * l.preSelfPayFen());
+      Formats.money(g, "inscp_scp_amt", sign * l.inScopeFen());
       g.writeStringField("chrgitm_lv", Category.valueOf(l.category()).chrgitmLv());
+      g.writeStringField("med_chrgitm_type", chargeItemType(l.itemCode()));
+      g.writeStringField("bas_medn_flag", "0");
+      g.writeStringField("hi_nego_drug_flag", "0");
+      g.writeStringField("chld_medc_flag", "0");
+      g.writeStringField("list_sp_item_flag", "0");
       g.writeStringField("lmt_used_flag", "0");
+      g.writeStringField("drt_reim_flag", "0");
       g.writeStringField("memo", Boolean.TRUE.equals(l.unknownItem()) ? UNKNOWN_ITEM_MEMO : null);
       g.writeEndObject();
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  /**
+   * med_chrgitm_type (医疗收费项目类别) from the family of a national list code: X… 西药 (09), Z… 中成药 (11),
+   * T… 中药饮片 (10), C… 医用耗材 (08); anything else 14 (其他), since the catalogue does not say whether a
+   * service item is an examination, a test or a treatment.
+   */
+  static String chargeItemType(String code) {
+    if (code.length() < 2) {
+      return "14";
+    }
+    char family = code.charAt(0);
+    boolean letter = Character.isLetter(code.charAt(1));
+    boolean digit = Character.isDigit(code.charAt(1));
+    if (family == 'X' && letter) {
+      return "09";
+    }
+    if (family == 'Z' && letter) {
+      return "11";
+    }
+    if (family == 'T' && digit) {
+      return "10";
+    }
+    if (family == 'C' && digit) {
+      return "08";
+    }
+    return "14";
   }
 
   /** 2302: input.data (one object or a list) of {feedetl_sn, mdtrt_id, psn_no}; "0000" = all. */

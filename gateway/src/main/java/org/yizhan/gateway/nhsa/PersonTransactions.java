@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.Period;
+import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -295,11 +297,14 @@ final class PersonTransactions {
   Future<Outcome> figures(Call call) {
     Input in = call.data("data");
     String psnNo = in.text("psn_no", Persons.PSN_NO, "a psn_no from 1101", true);
-    String cumYm = in.text("cum_ym", CUM_YM, "a month like 201803", false);
-    int year =
-        cumYm != null
-            ? Integer.parseInt(cumYm.substring(0, 4))
-            : LocalDate.now(clock.withZone(zone)).getYear();
+    // cum_ym is answered on every row, never null: the month asked, or without one the current
+    // month (its year is the one whose figures are given)
+    String asked = in.text("cum_ym", CUM_YM, "a month like 201803", false);
+    String cumYm =
+        asked != null
+            ? asked
+            : YearMonth.now(clock.withZone(zone)).format(DateTimeFormatter.ofPattern("yyyyMM"));
+    int year = Integer.parseInt(cumYm.substring(0, 4));
     return Guarded.call(guard, () -> Persons.ofPsnNo(pool, psnNo, in.path("psn_no")))
         .compose(
             p ->

@@ -12,7 +12,9 @@ import org.yizhan.gateway.infra.json.JsonWriter;
  * err_msg}), {@code inf_refmsgid} (our reference of the message: "YZ" + yyyyMMddHHmmss + 14 random
  * digits, 30 characters), {@code refmsg_time} (received) and {@code respond_time} (answered) as
  * {@code yyyyMMddHHmmssSSS}, {@code warn_msg}, and {@code output}. infcode is a number, as the
- * national specification types it (数值型).
+ * national specification types it (数值型), or for a hospital whose system compares it with the string
+ * "0" (hsa-his: {@code ("0").equals(map.get("infcode"))}) the string, by its setting {@code nhsa:
+ * infcodeAsString}.
  */
 final class Reply {
   static final int SUCCESS = 0;
@@ -31,20 +33,37 @@ final class Reply {
   }
 
   Buffer success(Instant received, Outcome o) {
-    return envelope(SUCCESS, received, null, o.warn(), o.output());
+    return success(received, o, false);
+  }
+
+  Buffer success(Instant received, Outcome o, boolean infcodeAsString) {
+    return envelope(SUCCESS, infcodeAsString, received, null, o.warn(), o.output());
   }
 
   Buffer failure(Instant received, String errMsg) {
-    return envelope(FAILURE, received, errMsg, null, null);
+    return failure(received, errMsg, false);
+  }
+
+  Buffer failure(Instant received, String errMsg, boolean infcodeAsString) {
+    return envelope(FAILURE, infcodeAsString, received, errMsg, null, null);
   }
 
   private Buffer envelope(
-      int infcode, Instant received, String err, String warn, JsonWriter.Writer output) {
+      int infcode,
+      boolean infcodeAsString,
+      Instant received,
+      String err,
+      String warn,
+      JsonWriter.Writer output) {
     Instant now = clock.instant();
     return JsonWriter.render(
         g -> {
           g.writeStartObject();
-          g.writeNumberField("infcode", infcode);
+          if (infcodeAsString) {
+            g.writeStringField("infcode", Integer.toString(infcode));
+          } else {
+            g.writeNumberField("infcode", infcode);
+          }
           g.writeStringField("inf_refmsgid", refMsgId(now));
           g.writeStringField("refmsg_time", Formats.stamp(received == null ? now : received, zone));
           g.writeStringField("respond_time", Formats.stamp(now, zone));

@@ -3,7 +3,11 @@ package org.yizhan.gateway.nhsa;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.StringJoiner;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.Fund;
@@ -15,6 +19,14 @@ import org.yizhan.gateway.settlement.SettlementView.LineRecord;
 /**
  * Writes a settlement as the national {@code setlinfo} and {@code setldetail} of 2303, 2304 and
  * 2305 (where every amount is negated, as a reversal's record is).
+ *
+ * <p>Every field the spec lists for setlinfo is written on every path (2303, 2304, its replay,
+ * 2305), never left out: HIS systems bind the answer to a class and some die on a missing field
+ * after their 2304 committed. The person's fields come from the ID number (gend, brdy, age) and the
+ * admission (certno, psn_name, mdtrt_cert_type); naty and psn_type are constants the gateway cannot
+ * know better ({@link #NATY_UNKNOWN}, {@link #PSN_TYPE_RESIDENT}); funds it does not settle
+ * (cvlserv, hifes, hifob, hifdm, hosp_part, oth, acct, acct_mulaid, balc) are 0.00. Only setl_id is
+ * null, on 2303, as the platform answers a preview.
  *
  * <p>Mapping: medfee_sumamt = total; fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt and
  * inscp_scp_amt = the four parts of the bill (rules §1); act_pay_dedc = the deductible borne;
@@ -30,6 +42,22 @@ import org.yizhan.gateway.settlement.SettlementView.LineRecord;
 final class SetlInfo {
   static final String CLR_WAY = "1";
   static final String CLR_TYPE = "21";
+
+  /**
+   * naty (民族) when not known: the gateway holds no ethnicity, and the platform itself answers 99
+   * where it has none (a Shanghai 1101 answer in the openhis client's test data).
+   */
+  static final String NATY_UNKNOWN = "99";
+
+  /**
+   * psn_type (人员类别) of every person settled here: 15, the national two-digit class of 城乡居民
+   * (residents, insutype 390); provinces refine it to four digits (e.g. 1560), which the gateway
+   * does not know.
+   */
+  static final String PSN_TYPE_RESIDENT = "15";
+
+  /** crt_payb_lmt_amt of a fund without an annual cap, fen (999999.00 yuan). */
+  static final long NO_LIMIT_FEN = 99_999_900L;
 
   private SetlInfo() {}
 
@@ -52,11 +80,21 @@ final class SetlInfo {
     g.writeStringField("mdtrt_id", a.mdtrtId());
     g.writeStringField("setl_id", setlId);
     g.writeStringField("psn_no", a.psnNo());
-    g.writeStringField("psn_name", a.name());
+    g.writeStringField("psn_name", a.name() == null ? "" : a.name());
     g.writeStringField("psn_cert_type", "01");
+    // read leniently (not through IdNumber's checks): an answer written after a settlement
+    // committed must not fail on a stored number, whatever its age
+    LocalDate birth = birthDate(a.idNo());
+    g.writeStringField("certno", a.idNo());
+    g.writeStringField("gend", gender(a.idNo()));
+    g.writeStringField("naty", NATY_UNKNOWN);
+    g.writeStringField("brdy", birth == null ? "" : Formats.date(birth));
+    Formats.scaled(g, "age", birth == null ? 0 : ageE1(birth, at.atZone(zone).toLocalDate()), 1);
     g.writeStringField("insutype", a.insutype());
+    g.writeStringField("psn_type", PSN_TYPE_RESIDENT);
     g.writeStringField("cvlserv_flag", "0");
     g.writeStringField("setl_time", Formats.time(at, zone));
+    g.writeStringField("mdtrt_cert_type", a.certType());
     g.writeStringField("med_type", a.medType());
     Formats.money(g, "medfee_sumamt", sign * s.totalFen());
     Formats.money(g, "fulamt_ownpay_amt", sign * s.fullOwnPayFen());
@@ -79,6 +117,7 @@ final class SetlInfo {
     Formats.money(g, "psn_cash_pay", sign * s.personalPayFen());
     Formats.money(g, "balc", 0);
     Formats.money(g, "acct_mulaid_pay", 0);
+    Formats.money(g, "hifdm_pay", 0);
     g.writeStringField("medins_setl_id", medinsSetlId);
     g.writeStringField("clr_optins", s.officeCode());
     g.writeStringField("clr_way", CLR_WAY);
@@ -90,7 +129,7 @@ final class SetlInfo {
       g.writeStartObject();
       g.writeStringField("fund_pay_type", f.fundCode());
       Formats.money(g, "inscp_scp_amt", sign * f.baseFen());
-      Formats.money(g, "crt_payb_lmt_amt", sign < 0 ? null : f.remainingRoomFen());
+      Formats.money(g, "crt_payb_lmt_amt", room(f, sign));
       Formats.money(g, "fund_payamt", sign * f.paidFen());
       g.writeStringField("fund_pay_type_name", Fund.valueOf(f.fund()).chineseName());
       g.writeStringField("setl_proc_info", f.trace());
@@ -115,6 +154,48 @@ final class SetlInfo {
       }
     }
     return sns.length() == 0 ? null : sns.toString();
+  }
+
+  /**
+   * crt_payb_lmt_amt (本次可支付限额金额), never null: what the fund may still pay this year after the
+   * settlement; for a reversal, the room it gives back added (the room before the settlement). A
+   * fund without an annual cap answers {@link #NO_LIMIT_FEN}, as the platform answers 999999 for an
+   * uncapped price (2301 pric_uplmt_amt).
+   */
+  static long room(FundRecord f, int sign) {
+    if (f.remainingRoomFen() == null) {
+      return NO_LIMIT_FEN;
+    }
+    return sign < 0 ? f.remainingRoomFen() + f.paidFen() : f.remainingRoomFen();
+  }
+
+  /**
+   * age (数值型 4,1): whole years on the settlement's date (setl_time's, the reversal's for 2305),
+   * written with one decimal ("73.0") as the platform's settlement answers give it. A preview
+   * (2303) uses the day it is computed.
+   */
+  static long ageE1(LocalDate birth, LocalDate on) {
+    int years = on.isBefore(birth) ? 0 : Period.between(birth, on).getYears();
+    return years * 10L;
+  }
+
+  /** The birth date an 18- (or 15-) digit ID number holds, or {@code null} if it holds none. */
+  static LocalDate birthDate(String idNo) {
+    String digits =
+        idNo.length() == 18
+            ? idNo.substring(6, 14)
+            : idNo.length() == 15 ? "19" + idNo.substring(6, 12) : "";
+    try {
+      return LocalDate.parse(digits, DateTimeFormatter.BASIC_ISO_DATE);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** GB/T 2261.1 sex: 1 male, 2 female, the parity of the sequence's last digit (GB 11643). */
+  static String gender(String idNo) {
+    char c = idNo.charAt(idNo.length() == 15 ? 14 : Math.min(16, idNo.length() - 1));
+    return Character.isDigit(c) && (c - '0') % 2 == 1 ? "1" : "2";
   }
 
   /** {@code part / whole} in 1/10000, HALF_UP; 0 when the whole is 0. */

@@ -2,6 +2,8 @@ package org.yizhan.gateway.nhsa;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,15 +42,22 @@ final class SettlementTransactions {
   private final Pool pool;
   private final DbGuard guard;
   private final ZoneId zone;
+  private final Clock clock;
 
   /** The longest stay settled, days from begntime's date to endtime's. */
   private final int maxStayDays;
 
   SettlementTransactions(
-      SettlementService service, Pool pool, DbGuard guard, ZoneId zone, int maxStayDays) {
+      SettlementService service,
+      Pool pool,
+      DbGuard guard,
+      Clock clock,
+      ZoneId zone,
+      int maxStayDays) {
     this.service = service;
     this.pool = pool;
     this.guard = guard;
+    this.clock = clock;
     this.zone = zone;
     this.maxStayDays = maxStayDays;
   }
@@ -60,9 +69,13 @@ final class SettlementTransactions {
     }
   }
 
-  /** 2303: input.data → output.setlinfo and setldetail; nothing is written. */
+  /**
+   * 2303: input.data → output.setlinfo and setldetail; nothing is written. Before discharge (2402)
+   * it is a trial during the stay (中途试算): the stay is taken to end today (the gateway's date), so
+   * the running bill is priced and split as if the patient left today.
+   */
   Future<Outcome> preview(Call call) {
-    return settling(call)
+    return settling(call, true)
         .compose(
             s ->
                 service
@@ -79,7 +92,7 @@ final class SettlementTransactions {
 
   /** 2304: input.data → output.setlinfo (with setl_id) and setldetail. */
   Future<Outcome> settle(Call call) {
-    return settling(call)
+    return settling(call, false)
         .compose(
             s ->
                 service
@@ -168,8 +181,11 @@ final class SettlementTransactions {
     return earlier ? o.warn("the settlement was reversed before; this is that reversal") : o;
   }
 
-  /** Reads the admission (its version first, then its fees) and builds the claim. */
-  private Future<Settling> settling(Call call) {
+  /**
+   * Reads the admission (its version first, then its fees) and builds the claim; {@code trial}
+   * (2303) may end the stay today when it is not discharged yet.
+   */
+  private Future<Settling> settling(Call call, boolean trial) {
     Input in = call.data("data");
     String mdtrtId = in.text("mdtrt_id", AdmissionTransactions.MDTRT_ID, "an mdtrt_id", true);
     String psnNo = in.text("psn_no", Persons.PSN_NO, "a psn_no", true);
@@ -186,29 +202,39 @@ final class SettlementTransactions {
                 .compose(
                     a ->
                         Admissions.liveFees(pool, mdtrtId)
-                            .map(fees -> settling(call, in, a, psnNo, medfee, fees, maxStayDays))));
+                            .map(
+                                fees ->
+                                    settling(call, in, a, psnNo, medfee, fees, end(a, trial)))));
   }
 
-  private static Settling settling(
-      Call call,
-      Input in,
-      Admission a,
-      String psnNo,
-      long medfee,
-      List<Fee> fees,
-      int maxStayDays) {
+  /** The day the stay ends: the discharge's, or for a trial before discharge today. */
+  private LocalDate end(Admission a, boolean trial) {
+    if (a.endtime() != null || !trial) {
+      return a.endtime() == null ? null : a.endtime().toLocalDate();
+    }
+    LocalDate today = LocalDate.now(clock.withZone(zone));
+    LocalDate begin = a.begntime().toLocalDate();
+    return today.isBefore(begin) ? begin : today;
+  }
+
+  private Settling settling(
+      Call call, Input in, Admission a, String psnNo, long medfee, List<Fee> live, LocalDate end) {
     if (a.cancelled()) {
       throw NhsaError.invalid(in.path("mdtrt_id"), "names an admission that was cancelled (2404)");
     }
     Admissions.checkPerson(a, psnNo, in.path("psn_no"));
-    if (a.endtime() == null) {
+    if (end == null) {
       throw NhsaError.invalid(
           in.path("mdtrt_id"), "names an admission not discharged yet; send 2402 first");
     }
     // 2402 checked it too, but a discharge recorded before that check (or under a larger bound)
     // must not settle a century-long stay
     Claims.checkStay(
-        a.begntime().toLocalDate(), a.endtime().toLocalDate(), maxStayDays, "endtime (2402)");
+        a.begntime().toLocalDate(),
+        end,
+        maxStayDays,
+        a.endtime() == null ? "today (no 2402 yet)" : "endtime (2402)");
+    List<Fee> fees = Claims.net(live);
     long total = 0;
     List<String> paths = new ArrayList<>(fees.size());
     for (Fee f : fees) {
@@ -225,7 +251,7 @@ final class SettlementTransactions {
               + fees.size()
               + " lines");
     }
-    Claim claim = Claims.of(a, fees, call.hospital(), a.endtime().toLocalDate());
+    Claim claim = Claims.of(a, fees, call.hospital(), end);
     return new Settling(a, claim, paths);
   }
 

@@ -2,6 +2,8 @@ package org.yizhan.gateway.nhsa;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
@@ -28,9 +30,9 @@ import org.yizhan.gateway.reconciliation.Diff;
  * <p>Totals are net: settlements made in the period less reversals made in it, so
  * fixmedins_setl_cnt is their count less the reversals' and the amounts are sums with reversals
  * negative. Only insutype 390 with clr_type 21 has settlements here; other pairs total zero. 3202
- * takes the hospital's rows inline as {@code input.detail[]} (the national file upload 9101 is not
- * offered) and answers the rows that differ: stmt_rslt 1 = only the gateway has it, 2 = only the
- * hospital has it, 3 = both, with different amounts or refd_setl_flag.
+ * takes the hospital's rows inline as {@code input.detail[]} or in a file uploaded with 9101 and
+ * named by {@code file_qury_no}, and answers the rows that differ: stmt_rslt 1 = only the gateway
+ * has it, 2 = only the hospital has it, 3 = both, with different amounts or refd_setl_flag.
  */
 final class StatementTransactions {
   static final Pattern FLAG = Pattern.compile("[01]");
@@ -40,10 +42,12 @@ final class StatementTransactions {
 
   private final Pool pool;
   private final DbGuard guard;
+  private final FileTransactions files;
 
-  StatementTransactions(Pool pool, DbGuard guard) {
+  StatementTransactions(Pool pool, DbGuard guard, FileTransactions files) {
     this.pool = pool;
     this.guard = guard;
+    this.files = files;
   }
 
   /** The period and office a statement is about. */
@@ -113,28 +117,90 @@ final class StatementTransactions {
             });
   }
 
-  /** 3202: input.data and input.detail[] → output.stmtinfo and result[] of differing rows. */
+  /**
+   * 3202: input.data and the hospital's rows → output.stmtinfo and result[] of differing rows. The
+   * rows come inline as input.detail[] (or, as one client names them, input.fsUploadIn[]), or as
+   * the file input.data.file_qury_no names (uploaded with 9101; {@link #fileRows}).
+   */
   Future<Outcome> details(Call call) {
     Input in = call.data("data");
     Scope scope = scope(in, false);
-    JsonNode rows = call.input().get("detail");
-    if ((rows == null || rows.isNull()) && in.raw("file_qury_no") != null) {
-      throw NhsaError.invalid(
-          "input.data.file_qury_no",
-          "file upload (9101) is not offered; send the rows inline as input.detail[]");
+    String inline = call.input().has("detail") ? "detail" : "fsUploadIn";
+    JsonNode rows = call.input().get(inline);
+    boolean none = rows == null || rows.isNull() || (rows.isArray() && rows.size() == 0);
+    String fileQuryNo =
+        in.raw("file_qury_no") == null ? null : in.raw("file_qury_no").asText().trim();
+    if (none && fileQuryNo != null && !fileQuryNo.isEmpty()) {
+      String field = in.path("file_qury_no");
+      return files
+          .text(call.hospitalCode(), fileQuryNo, field)
+          .map(text -> fileRows(text, field))
+          .compose(theirs -> items(call, scope).map(ours -> compare(call, scope, ours, theirs)));
     }
     Map<String, Item> theirs = new LinkedHashMap<>();
-    if (rows != null && !(rows.isArray() && rows.size() == 0)) {
-      List<Input> list =
-          Input.of(call.input(), "input").objects("detail", StatementQueries.MAX_ROWS);
+    if (!none) {
+      List<Input> list = Input.of(call.input(), "input").objects(inline, StatementQueries.MAX_ROWS);
       for (Input r : list) {
-        Item item = theirItem(r);
-        if (theirs.put(item.setlId(), item) != null) {
-          throw NhsaError.invalid(r.path("setl_id"), "is listed twice");
-        }
+        add(theirs, r);
       }
     }
-    return items(call, scope).map(ours -> compare(scope, ours, theirs));
+    return items(call, scope).map(ours -> compare(call, scope, ours, theirs));
+  }
+
+  private static void add(Map<String, Item> theirs, Input r) {
+    Item item = theirItem(r);
+    if (theirs.put(item.setlId(), item) != null) {
+      throw NhsaError.invalid(r.path("setl_id"), "is listed twice");
+    }
+  }
+
+  /** The columns of a detail file's line, in the spec's order. */
+  static final String[] FILE_COLUMNS = {
+    "setl_id",
+    "mdtrt_id",
+    "psn_no",
+    "medfee_sumamt",
+    "fund_pay_sumamt",
+    "acct_pay",
+    "refd_setl_flag"
+  };
+
+  /**
+   * The rows of a 3202 detail file: one settlement a line, its fields in {@link #FILE_COLUMNS}
+   * order, separated by tabs (as the spec writes them; a trailing tab, blank lines, CRLF and a
+   * header line beginning {@code setl_id} are tolerated, and runs of spaces separate too, since no
+   * field holds one). acct_pay and refd_setl_flag may be left off (0.00 and 0). A line is refused
+   * as {@code <field>(line n).<column>}.
+   */
+  static Map<String, Item> fileRows(String text, String field) {
+    Map<String, Item> theirs = new LinkedHashMap<>();
+    String[] lines = text.split("\r?\n|\r");
+    for (int n = 0; n < lines.length; n++) {
+      String line = lines[n].strip();
+      if (line.isEmpty() || (n == 0 && line.regionMatches(true, 0, "setl_id", 0, 7))) {
+        continue;
+      }
+      String[] cols = line.split("[\t ]+");
+      String where = field + "(line " + (n + 1) + ")";
+      if (cols.length < 5 || cols.length > FILE_COLUMNS.length) {
+        throw NhsaError.invalid(
+            where,
+            "has "
+                + cols.length
+                + " fields; a line has "
+                + String.join(", ", FILE_COLUMNS)
+                + " (the last two optional), tab-separated");
+      }
+      if (theirs.size() >= StatementQueries.MAX_ROWS) {
+        throw NhsaError.invalid(field, "names a file of more than " + StatementQueries.MAX_ROWS);
+      }
+      ObjectNode row = JsonNodeFactory.instance.objectNode();
+      for (int i = 0; i < cols.length; i++) {
+        row.put(FILE_COLUMNS[i], cols[i]);
+      }
+      add(theirs, Input.of(row, where));
+    }
+    return theirs;
   }
 
   private static Item theirItem(Input r) {
@@ -150,22 +216,39 @@ final class StatementTransactions {
         r.decimal("fund_pay_sumamt", 2, Input.MAX_AMOUNT, true));
   }
 
-  private static Outcome compare(Scope scope, List<Item> ours, Map<String, Item> theirs) {
+  /** The names of a result row's fields, in the order of result[] and of the result file. */
+  static final String[] RESULT_FIELDS = {
+    "psn_no",
+    "mdtrt_id",
+    "setl_id",
+    "msgid",
+    "stmt_rslt",
+    "refd_setl_flag",
+    "memo",
+    "medfee_sumamt",
+    "fund_pay_sumamt",
+    "acct_pay"
+  };
+
+  /**
+   * The rows that differ as result[], and every row (those that agree with stmt_rslt 0) as the
+   * result file the platform gives for download: fileinfo names it (9102 fetches it), a zip of one
+   * text whose lines are {@link #RESULT_FIELDS}, tab-separated, as the Foshan client parses them.
+   */
+  private Outcome compare(Call call, Scope scope, List<Item> ours, Map<String, Item> theirs) {
     List<String[]> out = new ArrayList<>();
+    List<String[]> all = new ArrayList<>();
     Map<String, Item> mine = new LinkedHashMap<>();
     ours.forEach(i -> mine.put(i.setlId(), i));
-    for (Diff.Pair<Item> p :
-        Diff.inGatewayOrder(ours, Item::setlId, new ArrayList<>(theirs.values()), Item::setlId)) {
-      Item o = p.gateway();
-      Item t = p.hospital();
-      if (p.missingInGateway()) {
-        out.add(row(t, "2", "the hospital has it; the gateway does not"));
-      } else if (p.missingInHospital()) {
-        out.add(row(o, "1", "the gateway has it; the hospital does not"));
+    for (Item o : ours) {
+      Item t = theirs.get(o.setlId());
+      String[] r;
+      if (t == null) {
+        r = row(o, "1", "the gateway has it; the hospital does not");
       } else if (t.refund() != o.refund()
           || t.medfeeFen() != o.medfeeFen()
           || t.fundFen() != o.fundFen()) {
-        out.add(
+        r =
             row(
                 o,
                 "3",
@@ -174,36 +257,64 @@ final class StatementTransactions {
                     + ", medfee_sumamt "
                     + Fen.format(t.medfeeFen())
                     + ", fund_pay_sumamt "
-                    + Fen.format(t.fundFen())));
+                    + Fen.format(t.fundFen()));
+      } else {
+        all.add(row(o, "0", "agrees"));
+        continue;
+      }
+      out.add(r);
+      all.add(r);
+    }
+    for (Item t : theirs.values()) {
+      if (!mine.containsKey(t.setlId())) {
+        String[] r = row(t, "2", "the hospital has it; the gateway does not");
+        out.add(r);
+        all.add(r);
       }
     }
     String dscr =
         out.isEmpty()
             ? "balanced: " + ours.size() + " rows agree"
             : out.size() + " of " + (mine.size() + theirs.size()) + " rows differ";
+    FileTransactions.Stored file =
+        files.prepare(
+            "3202_" + call.msgid() + ".zip", FileTransactions.zip("result.txt", text(all)));
     return Outcome.of(
-        g -> {
-          g.writeStartObject();
-          stmtinfo(g, scope.office(), out.isEmpty(), dscr);
-          g.writeArrayFieldStart("result");
-          for (String[] r : out) {
-            g.writeStartObject();
-            String[] names = {
-              "psn_no", "mdtrt_id", "setl_id", "msgid", "stmt_rslt", "refd_setl_flag", "memo"
-            };
-            for (int i = 0; i < names.length; i++) {
-              g.writeStringField(names[i], r[i]);
-            }
-            g.writeFieldName("medfee_sumamt");
-            g.writeNumber(r[7]);
-            g.writeFieldName("fund_pay_sumamt");
-            g.writeNumber(r[8]);
-            Formats.money(g, "acct_pay", 0);
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-          g.writeEndObject();
-        });
+            g -> {
+              g.writeStartObject();
+              stmtinfo(g, scope.office(), out.isEmpty(), dscr);
+              g.writeArrayFieldStart("result");
+              for (String[] r : out) {
+                g.writeStartObject();
+                for (int i = 0; i < 7; i++) {
+                  g.writeStringField(RESULT_FIELDS[i], r[i]);
+                }
+                g.writeFieldName("medfee_sumamt");
+                g.writeNumber(r[7]);
+                g.writeFieldName("fund_pay_sumamt");
+                g.writeNumber(r[8]);
+                Formats.money(g, "acct_pay", 0);
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              g.writeObjectFieldStart("fileinfo");
+              files.writeInfo(g, file);
+              g.writeEndObject();
+              g.writeEndObject();
+            })
+        .writing(conn -> files.store(conn, call.hospitalCode(), call.msgid(), file));
+  }
+
+  /** The result file's text: a line a row, tab-separated; a field never holds a tab or newline. */
+  private static String text(List<String[]> rows) {
+    StringBuilder b = new StringBuilder();
+    for (String[] r : rows) {
+      for (int i = 0; i < 9; i++) {
+        b.append(r[i] == null ? "" : r[i].replaceAll("[\\t\\r\\n]", " ")).append('\t');
+      }
+      b.append(Fen.format(0)).append("\r\n");
+    }
+    return b.toString();
   }
 
   private static String[] row(Item i, String result, String memo) {

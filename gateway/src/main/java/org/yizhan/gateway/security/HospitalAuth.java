@@ -11,11 +11,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.impl.DSL;
@@ -83,8 +85,30 @@ public final class HospitalAuth {
                       .isNull()
                       .or(HOSPITAL_KEY.VALID_TO.gt(DSL.param("2", HOSPITAL_KEY.VALID_TO)))));
 
+  static final String FIND_HOSPITAL_KEYS =
+      Sql.render(
+          Sql.dsl()
+              .select(
+                  HOSPITAL.CODE,
+                  HOSPITAL.NAME,
+                  HOSPITAL.HOSPITAL_LEVEL,
+                  HOSPITAL.REGION,
+                  HOSPITAL_KEY.KEY_ID,
+                  HOSPITAL_KEY.KEY_SHA256)
+              .from(HOSPITAL_KEY)
+              .join(HOSPITAL)
+              .on(HOSPITAL.CODE.eq(HOSPITAL_KEY.HOSPITAL_CODE))
+              .where(HOSPITAL_KEY.HOSPITAL_CODE.eq(Sql.p(1, HOSPITAL_KEY.HOSPITAL_CODE)))
+              .and(HOSPITAL_KEY.VALID_FROM.le(Sql.p(2, HOSPITAL_KEY.VALID_FROM)))
+              .and(
+                  HOSPITAL_KEY
+                      .VALID_TO
+                      .isNull()
+                      .or(HOSPITAL_KEY.VALID_TO.gt(DSL.param("2", HOSPITAL_KEY.VALID_TO)))));
+
   private final Vertx vertx;
   private final AsyncLoadingCache<String, Optional<Principal>> byKeyHash;
+  private final AsyncLoadingCache<String, List<Principal>> byHospital;
   private final Cache<String, Boolean> unknown;
   private final AddressLimiter lookups;
 
@@ -117,6 +141,38 @@ public final class HospitalAuth {
                                     : principal(rows.iterator().next()))
                         .toCompletionStage()
                         .toCompletableFuture());
+    this.byHospital =
+        Caffeine.newBuilder()
+            .maximumSize(CACHE_ENTRIES)
+            .expireAfterWrite(Duration.ofSeconds(CACHE_SECONDS))
+            .buildAsync(
+                (code, executor) ->
+                    pool.preparedQuery(FIND_HOSPITAL_KEYS)
+                        .execute(Tuple.of(code, clock.instant().atOffset(ZoneOffset.UTC)))
+                        .map(HospitalAuth::principals)
+                        .toCompletionStage()
+                        .toCompletableFuture());
+  }
+
+  private static List<Principal> principals(RowSet<Row> rows) {
+    List<Principal> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      out.add(principal(r).orElseThrow());
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The hospital's keys in force, each as the caller it would make (a hospital known by its paasid
+   * signs with one of them); cached as key lookups are. Only hospitals of the registry are asked
+   * for, so made-up callers cost no lookup.
+   */
+  public Future<List<Principal>> keysOf(String hospitalCode) {
+    return Future.fromCompletionStage(byHospital.get(hospitalCode), vertx.getOrCreateContext())
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new DbGuard.Unavailable("the caller could not be checked; retry later")));
   }
 
   private static Optional<Principal> principal(Row r) {
@@ -182,6 +238,7 @@ public final class HospitalAuth {
   /** Forgets cached lookups, known and unknown keys, e.g. after a key change. */
   public void invalidateAll() {
     byKeyHash.synchronous().invalidateAll();
+    byHospital.synchronous().invalidateAll();
     unknown.invalidateAll();
   }
 }

@@ -65,6 +65,39 @@ public final class NationalSignature {
     return Digests.sha256Hex(timestamp + secret + nonce + timestamp);
   }
 
+  /**
+   * The caller of a request signed with its paasid and no key: the paasid's hospital, with the key
+   * whose secret makes the signature match (a hospital may have two keys in force while it rotates
+   * them). Fails with a 401 naming the header at fault. The timestamp and nonce are checked after
+   * the body is read, by {@link #verify}, as for every signed request.
+   */
+  public Future<Principal> identify(HttpServerRequest request, HospitalAuth auth) {
+    String paasid = request.getHeader(PAASID);
+    String hospital = paasid == null || paasid.length() > 64 ? null : hospitalByPaasid.get(paasid);
+    if (hospital == null) {
+      return refuse("BAD_SIGNATURE", PAASID, "is not the paasid of a hospital of this gateway");
+    }
+    String timestamp = request.getHeader(TIMESTAMP);
+    String nonce = request.getHeader(NONCE);
+    String signature = request.getHeader(SIGNATURE);
+    if (timestamp == null || nonce == null || !SIGNATURE_TEXT.matcher(signature).matches()) {
+      return refuse("BAD_SIGNATURE", SIGNATURE, "with x-tif-timestamp and x-tif-nonce is required");
+    }
+    byte[] sent = signature.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+    return auth.keysOf(hospital)
+        .compose(
+            keys -> {
+              for (Principal p : keys) {
+                byte[] expected =
+                    sign(timestamp, p.keySha256(), nonce).getBytes(StandardCharsets.US_ASCII);
+                if (MessageDigest.isEqual(expected, sent)) {
+                  return Future.succeededFuture(p);
+                }
+              }
+              return refuse("BAD_SIGNATURE", SIGNATURE, "does not match the request");
+            });
+  }
+
   /** Verifies {@code request} of {@code who}, or fails with a 401 naming the header at fault. */
   public Future<Void> verify(Principal who, HttpServerRequest request, SignatureMode mode) {
     String signature = request.getHeader(SIGNATURE);

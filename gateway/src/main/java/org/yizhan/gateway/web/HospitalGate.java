@@ -1,6 +1,7 @@
 package org.yizhan.gateway.web;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.infra.db.DbGuard;
@@ -27,6 +28,9 @@ public final class HospitalGate {
   /** Where the caller is kept on the routing context. */
   public static final String PRINCIPAL = "principal";
 
+  /** Set when the caller was known by its national header signature alone. */
+  private static final String SIGNED_BY_PAASID = "signedByPaasid";
+
   private final HospitalAuth auth;
   private final Limits limits;
   private final RequestVerifier verifier;
@@ -52,13 +56,44 @@ public final class HospitalGate {
    */
   public void authenticate(RoutingContext ctx) {
     ctx.request().pause();
+    admit(ctx, byKey(ctx));
+  }
+
+  /**
+   * {@link #authenticate} on the national interface, where a hospital system may also be known by
+   * the national platform's header signature alone: with {@code x-tif-paasid} and {@code
+   * x-tif-signature} and no {@code Authorization} or {@code X-Api-Key}, the paasid names the
+   * hospital and the signature must match one of its keys' secrets ({@link
+   * NationalSignature#identify}); {@link #verifyNational} then checks its timestamp and nonce
+   * whatever the signature mode. An {@code apikey} header beside the signature is not read: the
+   * systems that send one send the platform's API-market key, not ours.
+   */
+  public void authenticateNational(RoutingContext ctx) {
+    ctx.request().pause();
+    HttpServerRequest r = ctx.request();
+    boolean keyed = r.getHeader("Authorization") != null || r.getHeader("X-Api-Key") != null;
+    if (!keyed
+        && r.getHeader(NationalSignature.PAASID) != null
+        && r.getHeader(NationalSignature.SIGNATURE) != null) {
+      ctx.put(SIGNED_BY_PAASID, Boolean.TRUE);
+      admit(ctx, national.identify(r, auth));
+    } else {
+      admit(ctx, byKey(ctx));
+    }
+  }
+
+  private Future<Principal> byKey(RoutingContext ctx) {
     String apiKey = ctx.request().getHeader("X-Api-Key");
     if (apiKey == null) {
       apiKey = ctx.request().getHeader("apikey");
     }
     String address =
         ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-    auth.authenticate(ctx.request().getHeader("Authorization"), apiKey, address)
+    return auth.authenticate(ctx.request().getHeader("Authorization"), apiKey, address);
+  }
+
+  private void admit(RoutingContext ctx, Future<Principal> caller) {
+    caller
         .map(
             who -> {
               limits.admitHospital(ctx, who.hospital().code());
@@ -103,8 +138,10 @@ public final class HospitalGate {
    */
   public Future<Principal> verifyNational(RoutingContext ctx, SignatureMode signatures) {
     Principal who = principal(ctx);
+    SignatureMode mode =
+        Boolean.TRUE.equals(ctx.get(SIGNED_BY_PAASID)) ? SignatureMode.REQUIRED : signatures;
     return fair.enter(ctx, who.hospital().code())
-        .compose(v -> national.verify(who, ctx.request(), signatures))
+        .compose(v -> national.verify(who, ctx.request(), mode))
         .map(who)
         .recover(HospitalGate::unavailableUnlessAnswer);
   }

@@ -268,7 +268,7 @@ public final class HttpVerticle extends VerticleBase {
       ctx.addEndHandler(v -> d.answered());
     }
     String type = ctx.request().getHeader("Content-Type");
-    if (type != null && isForm(type)) {
+    if (type != null && isForm(type) && !nationalForm(ctx.request(), type)) {
       // forms are never ours to read; the body handler would decode them (and throw on a GET)
       ctx.fail(
           new HttpRefusal(
@@ -276,6 +276,21 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * A url-encoded POST to the national interface: some hospital systems label their JSON so by
+   * their HTTP library's default, and the national door reads it (nhsa.Bodies).
+   */
+  static boolean nationalForm(HttpServerRequest r, String contentType) {
+    String path = r.path();
+    return r.method() == HttpMethod.POST
+        && contentType
+            .trim()
+            .toLowerCase(Locale.ROOT)
+            .startsWith("application/x-www-form-urlencoded")
+        && path != null
+        && (path.startsWith("/fsi/") || path.startsWith("/nhsa/") || path.contains("/hsa/hgs/"));
   }
 
   static boolean isForm(String contentType) {

@@ -44,6 +44,22 @@ public final class Routes {
   }
 
   /**
+   * A route whose path is matched by {@code regex} (e.g. any prefix before {@code /hsa/hgs/2304}),
+   * registered and documented as {@code template}.
+   */
+  public void addPattern(
+      HttpMethod method, String regex, String template, Handler<RoutingContext> handler) {
+    known.add(new Known(template, Pattern.compile(regex), method));
+    router
+        .routeWithRegex(method, regex)
+        .handler(
+            ctx -> {
+              ctx.put(TEMPLATE, method.name() + " " + template);
+              handler.handle(ctx);
+            });
+  }
+
+  /**
    * Every route added, as {@code "POST /api/v1/settlements/:id/reversal"}: what the OpenAPI
    * document is checked against (OpenApiDocumentTest).
    */

@@ -45,6 +45,26 @@ class HospitalsTest {
                 + " [SELF_PAY, REFUSE]");
   }
 
+  @Test
+  void nationalSettings_defaultOff_andLoadedWhereGiven(@TempDir Path dir) throws IOException {
+    assertThat(Hospitals.load(SHIPPED))
+        .allMatch(h -> h.national().equals(Hospitals.National.DEFAULT));
+    Path file =
+        edited(dir, H2 + "    nhsa:\n      infcodeAsString: true\n      signInRequired: true\n");
+
+    assertThat(Hospitals.nationalByHospital(Hospitals.load(file)).get("H44520200002"))
+        .isEqualTo(new Hospitals.National(true, true));
+  }
+
+  @Test
+  void nationalSettingOfAnotherName_isRefusedNamingTheField(@TempDir Path dir) throws IOException {
+    Path file = edited(dir, H2 + "    nhsa:\n      infcode: string\n");
+
+    assertThatThrownBy(() -> Hospitals.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("infcode");
+  }
+
   private static Path edited(Path dir, String h2) throws IOException {
     String text = Files.readString(SHIPPED);
     assertThat(text).contains(H2);

@@ -157,15 +157,18 @@ class DatabaseFaultTest {
             "/manager/api/login",
             null,
             "{\"username\":\"ca445202\",\"password\":\"demo-445202-pass\"}"));
-    // the national routes answer in their envelope: 503 with a non-zero infcode
+    // the national routes answer in their envelope: HTTP 200 (hospital systems do not read the
+    // body of a 503, issue 16) with a non-zero infcode, err_msg saying so, and Retry-After
     TestGateway.Response national =
         gw.post(
             "/fsi/api/rsfComIfsService/callService",
             TestGateway.H1_KEY,
             "{\"infno\":\"1101\",\"msgid\":\"H44520200001201803010000000001\","
                 + "\"fixmedins_code\":\"H44520200001\",\"input\":{}}");
-    assertThat(national.status()).as(national.body()).isEqualTo(503);
+    assertThat(national.status()).as(national.body()).isEqualTo(200);
     assertThat(ClaimJson.parse(national.body()).path("infcode").asInt()).isNotZero();
+    assertThat(ClaimJson.parse(national.body()).path("err_msg").asText()).contains("unavailable");
+    assertThat(national.header("Retry-After")).isNotBlank();
     long healedAt = System.nanoTime();
     proxy.heal();
     for (String claim : cutClaims) {

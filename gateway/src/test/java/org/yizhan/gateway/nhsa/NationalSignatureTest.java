@@ -56,8 +56,9 @@ class NationalSignatureTest {
     return sign ? gw.send(b, key) : gw.sendUnsigned(b, key);
   }
 
+  /** Refused as the national platform answers: HTTP 200, infcode -1, err_msg naming the header. */
   static void assertRefused(Response r, String header) {
-    assertThat(r.status()).as(r.body()).isEqualTo(401);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
     JsonNode envelope = NhsaClient.parse(r.body());
     assertThat(envelope.get("infcode").asInt()).isNotZero();
     assertThat(envelope.get("err_msg").asText()).contains(header);
@@ -113,6 +114,58 @@ class NationalSignatureTest {
     Response replayed = send(H1_KEY, once, true);
     assertRefused(replayed, NationalSignature.NONCE);
     assertThat(NhsaClient.parse(replayed.body()).get("err_msg").asText()).contains("already used");
+  }
+
+  @Test
+  void paasidAndSignatureAlone_withoutAKey_isServed_asGuangdongsSystemsSend() {
+    // API.GZSI HttpHelper.postData: x-tif-* only, nonce Guid.ToString("N"), no key header
+    String guidN = java.util.UUID.randomUUID().toString().replace("-", "");
+    Response r =
+        send(null, Signer.national(H1_KEY, H1, Instant.now().getEpochSecond(), guidN), false);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(NhsaClient.parse(r.body()).get("infcode").asInt()).as(r.body()).isZero();
+    // openhis YBHttpRequest: nonce Guid.NewGuid() with its dashes, and a platform apikey beside
+    Map<String, String> openhis =
+        new HashMap<>(
+            Signer.national(
+                H1_KEY,
+                H1,
+                Instant.now().getEpochSecond(),
+                java.util.UUID.randomUUID().toString()));
+    openhis.put("apikey", "123456");
+    Response o = send(null, openhis, false);
+    assertThat(NhsaClient.parse(o.body()).get("infcode").asInt()).as(o.body()).isZero();
+  }
+
+  @Test
+  void paasidAlone_withAnotherSecret_orAnUnknownPaasid_isRefused() {
+    assertRefused(
+        send(null, Signer.national(H2_KEY, H1, Instant.now().getEpochSecond(), nonce()), false),
+        NationalSignature.SIGNATURE);
+    assertRefused(
+        send(
+            null,
+            Signer.national(H1_KEY, "NOBODY", Instant.now().getEpochSecond(), nonce()),
+            false),
+        NationalSignature.PAASID);
+    Map<String, String> once = Signer.national(H1_KEY, H1, Instant.now().getEpochSecond(), nonce());
+    assertThat(NhsaClient.parse(send(null, once, false).body()).get("infcode").asInt()).isZero();
+    assertRefused(send(null, once, false), NationalSignature.NONCE);
+  }
+
+  @Test
+  void httpStatuses_keepsTheStatusesOfBefore() {
+    try (TestGateway old = TestGateway.start(Map.of("YIZHAN_NHSA_HTTP_STATUSES", "true"))) {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(old.baseUrl() + NhsaClient.PATH))
+              .POST(HttpRequest.BodyPublishers.ofString(body(), StandardCharsets.UTF_8))
+              .header("Content-Type", "application/json");
+      Response r = old.sendUnsigned(b, H1_KEY);
+      assertThat(r.status()).as(r.body()).isEqualTo(401);
+      assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
+      assertThat(NhsaClient.parse(r.body()).get("err_msg").asText())
+          .contains(NationalSignature.SIGNATURE);
+    }
   }
 
   @Test

@@ -197,7 +197,8 @@ class NhsaCorrectionTest {
     his.ok("2405", with(ids, "msgid", undischarge));
 
     his.ok("2601", with(with(ids, "omsgid", undoAll), "oinfno", "2302"));
-    assertThat(his.send("2303", ids).get("err_msg").asText()).contains("not discharged");
+    // the undischarge still holds: 2304 needs a discharge (2303 would be a trial during the stay)
+    assertThat(his.send("2304", ids).get("err_msg").asText()).contains("not discharged");
     his.ok("2601", with(with(ids, "omsgid", undischarge), "oinfno", "2405"));
 
     assertThat(his.ok("2303", ids).get("setlinfo").get("medfee_sumamt").asText())
