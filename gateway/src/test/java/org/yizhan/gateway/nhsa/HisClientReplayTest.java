@@ -224,6 +224,7 @@ class HisClientReplayTest {
       his.values.put("sign_no", signNo);
     }
 
+    gw.enrol(certno); // the insured register must know the patient (issue 15)
     JsonNode person = his.ok("1101", Map.of("certno", certno));
     JsonNode base = person.get("baseinfo");
     String psnNo = base.get("psn_no").asText();

@@ -241,6 +241,21 @@ public final class TestGateway implements AutoCloseable {
   }
 
   /**
+   * Enrols {@code idNos} by default ({@link TestData#ENROL_BY_DEFAULT}) now, for a test whose
+   * requests carry their own signature headers (and so are not looked into).
+   */
+  public void enrol(String... idNos) {
+    synchronized (seen) {
+      List<String> fresh = new ArrayList<>(List.of(idNos));
+      fresh.removeIf(seen::contains);
+      if (!fresh.isEmpty()) {
+        TestData.enrolByDefault(db.jdbcUrl(), fresh);
+        seen.addAll(fresh);
+      }
+    }
+  }
+
+  /**
    * Enrols the valid ID numbers in {@code body} not seen before (see {@link #enrolOnFirstSight}).
    */
   private void enrolNamedIn(byte[] body) {
@@ -266,8 +281,11 @@ public final class TestGateway implements AutoCloseable {
     }
     // one writer at a time: a concurrent request for the same person waits for the enrolment
     synchronized (seen) {
-      TestData.enrolByDefault(db.jdbcUrl(), fresh);
-      seen.addAll(fresh);
+      fresh.removeIf(seen::contains); // enrolled by a concurrent request meanwhile
+      if (!fresh.isEmpty()) {
+        TestData.enrolByDefault(db.jdbcUrl(), fresh);
+        seen.addAll(fresh);
+      }
     }
   }
 
