@@ -12,18 +12,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.db.Ids;
 import org.yizhan.gateway.inpatient.NhsaError;
@@ -97,7 +95,7 @@ final class FileTransactions {
         hospital,
         f.filename(),
         f.bytes(),
-        sha256(f.bytes()),
+        Digests.sha256Hex(f.bytes()),
         msgid,
         now,
         f.until());
@@ -268,13 +266,5 @@ final class FileTransactions {
   private static String utf8(byte[] bytes) {
     String s = new String(bytes, StandardCharsets.UTF_8);
     return s.startsWith("\uFEFF") ? s.substring(1) : s;
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
   }
 }

@@ -240,10 +240,14 @@ final class StatementTransactions {
     List<String[]> all = new ArrayList<>();
     Map<String, Item> mine = new LinkedHashMap<>();
     ours.forEach(i -> mine.put(i.setlId(), i));
-    for (Item o : ours) {
-      Item t = theirs.get(o.setlId());
+    for (Diff.Pair<Item> p :
+        Diff.inGatewayOrder(ours, Item::setlId, new ArrayList<>(theirs.values()), Item::setlId)) {
+      Item o = p.gateway();
+      Item t = p.hospital();
       String[] r;
-      if (t == null) {
+      if (p.missingInGateway()) {
+        r = row(t, "2", "the hospital has it; the gateway does not");
+      } else if (p.missingInHospital()) {
         r = row(o, "1", "the gateway has it; the hospital does not");
       } else if (t.refund() != o.refund()
           || t.medfeeFen() != o.medfeeFen()
@@ -264,13 +268,6 @@ final class StatementTransactions {
       }
       out.add(r);
       all.add(r);
-    }
-    for (Item t : theirs.values()) {
-      if (!mine.containsKey(t.setlId())) {
-        String[] r = row(t, "2", "the hospital has it; the gateway does not");
-        out.add(r);
-        all.add(r);
-      }
     }
     String dscr =
         out.isEmpty()
