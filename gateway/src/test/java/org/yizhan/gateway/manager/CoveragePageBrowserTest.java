@@ -1,35 +1,20 @@
 package org.yizhan.gateway.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.yizhan.gateway.coverage.CoverageFixture;
+import org.yizhan.gateway.support.BrowserTest;
 import org.yizhan.gateway.support.ManagerClient;
 import org.yizhan.gateway.support.TestData;
 import org.yizhan.gateway.support.TestGateway;
@@ -41,56 +26,19 @@ import org.yizhan.gateway.support.TestGateway.Response;
  * ECharts bar chart and as a table, the outreach list paged, another outcome chosen, the CSV link,
  * both languages, a refusal as a sentence, and the insurance agency's region view.
  *
- * <p>A screenshot goes to {@code target/manager-coverage.png} (and {@code docs/} with {@code
- * -Dyizhan.docs.screenshot=true}).
+ * <p>A screenshot goes to {@code target/manager-coverage.png} (see {@link BrowserTest}).
  */
-class CoveragePageBrowserTest {
-  static final Path CHROMIUM = ManagerPageBrowserTest.CHROMIUM;
-  static final Path CHROMEDRIVER = ManagerPageBrowserTest.CHROMEDRIVER;
-  static final Duration WAIT = Duration.ofSeconds(20);
-
+class CoveragePageBrowserTest extends BrowserTest {
   static TestGateway gw;
-  static Path profile;
-  static WebDriver driver;
-  static WebDriverWait wait;
-  static String missing;
   static final List<String> notEnrolled = new ArrayList<>();
 
   @BeforeAll
-  static void start() throws IOException {
-    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      String why = "headless Chromium is missing: apt-get install -y chromium chromium-driver";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(why + "; CI must run the managers' page test");
-      }
-      missing = why;
-      System.err.println("WARNING: CoveragePageBrowserTest skipped: " + why);
+  static void start() {
+    if (missing != null) {
       return;
     }
     gw = TestGateway.start();
     seed();
-    profile = Files.createTempDirectory("yz-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1360,1400",
-        "--user-data-dir=" + profile);
-    driver =
-        new ChromeDriver(
-            new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build(),
-            options);
-    wait = new WebDriverWait(driver, WAIT);
   }
 
   /**
@@ -125,48 +73,28 @@ class CoveragePageBrowserTest {
     CoverageFixture.agency(gw, "agency445200", "445200");
   }
 
-  @BeforeEach
-  void needsChromium() {
-    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
-  }
-
   @AfterAll
-  static void stop() throws IOException {
-    if (driver != null) {
-      driver.quit();
-    }
+  static void stop() {
     if (gw != null) {
       gw.close();
-    }
-    if (profile != null) {
-      try (Stream<Path> files = Files.walk(profile)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 
   @Test
   void coverageTab_countsChartOutreachListCsvLanguagesAndTheAgencysRegion() throws IOException {
-    try {
-      logIn(ManagerClient.A, ManagerClient.A_PASSWORD);
-      seeTheFourCountsAsTableAndChart();
-      pageThroughTheOutreachList();
-      downloadTheCsv();
-      chooseAnotherOutcome();
-      screenshot("manager-coverage.png");
-      seeARefusalAsASentence();
-      switchToEnglishAndBack();
-      logOutAndInAsTheAgency();
-    } catch (AssertionError | RuntimeException e) {
-      Files.write(
-          Path.of("target", "manager-coverage-failure.png"),
-          ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
-      Files.writeString(
-          Path.of("target", "manager-coverage-failure.html"),
-          driver.getPageSource(),
-          StandardCharsets.UTF_8);
-      throw e;
-    }
+    journey(
+        "manager-coverage",
+        () -> {
+          logIn(ManagerClient.A, ManagerClient.A_PASSWORD);
+          seeTheFourCountsAsTableAndChart();
+          pageThroughTheOutreachList();
+          downloadTheCsv();
+          chooseAnotherOutcome();
+          screenshot("manager-coverage.png");
+          seeARefusalAsASentence();
+          switchToEnglishAndBack();
+          logOutAndInAsTheAgency();
+        });
   }
 
   void logIn(String user, String password) {
@@ -267,35 +195,5 @@ class CoveragePageBrowserTest {
     driver.findElement(By.id("tab-coverage")).click();
     waitText(By.id("coverage-scope"), "医保统筹区 445200");
     waitText(By.cssSelector("#coverage-counts tr[data-outcome=NOT_ENROLLED] td.num"), "22");
-  }
-
-  // ---- helpers
-
-  static WebElement visible(By by) {
-    return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
-  }
-
-  static void waitText(By by, String text) {
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(by, text));
-  }
-
-  static String text(By by) {
-    return driver.findElement(by).getText();
-  }
-
-  static void type(By by, String text) {
-    WebElement input = visible(by);
-    input.clear();
-    input.sendKeys(text);
-  }
-
-  static void screenshot(String name) throws IOException {
-    byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
-    Path target = Path.of("target", name);
-    Files.write(target, png);
-    if (Boolean.getBoolean("yizhan.docs.screenshot")) {
-      Files.write(Path.of("..", "docs", name), png);
-    }
-    assertThat(Files.size(target)).isGreaterThan(10_000);
   }
 }

@@ -1,34 +1,23 @@
 package org.yizhan.gateway.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
+import org.yizhan.gateway.support.BrowserTest;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.ManagerClient;
 import org.yizhan.gateway.support.TestData;
@@ -40,93 +29,29 @@ import org.yizhan.gateway.support.TestGateway.Response;
  * an in-process gateway: a manager's working day from login to logout, through the page only, with
  * the hospital's settlement made over the hospital API meanwhile.
  *
- * <p>Chromium and its chromedriver are Debian's ({@code apt-get install chromium chromium-driver};
- * {@code .ci/run} installs them). Both paths are given to Selenium so that its Selenium Manager
- * never tries to download a browser. Without them the test is skipped locally and fails under
- * {@code CI=true}, so CI cannot pass without having run it.
- *
  * <p>Screenshots of the accounts and of the roster go to {@code target/manager-page.png} and {@code
- * target/manager-roster.png}; with {@code -Dyizhan.docs.screenshot=true} also to {@code docs/},
- * where the docs show them (not on every build, so that a test run leaves the work tree clean).
+ * target/manager-roster.png} (see {@link BrowserTest} for Chromium, CI and {@code docs/}).
  */
-class ManagerPageBrowserTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
-  /** Longest wait for the page to show what a step expects, in seconds. */
-  static final Duration WAIT = Duration.ofSeconds(20);
-
+class ManagerPageBrowserTest extends BrowserTest {
   /** Hospital H2 (level 2, 揭阳) for 445202 people: the account the journey works on. */
   static final String H2 = "H44520200002";
 
   static TestGateway gw;
   static ManagerClient api;
-  static Path profile;
-  static WebDriver driver;
-  static WebDriverWait wait;
-
-  /** Why the browser test cannot run here (locally only), or null. */
-  static String missing;
 
   @BeforeAll
-  static void start() throws IOException {
-    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      String why =
-          "headless Chromium is missing ("
-              + CHROMIUM
-              + ", "
-              + CHROMEDRIVER
-              + "): apt-get install -y chromium chromium-driver";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(why + "; CI must run the managers' page test");
-      }
-      // Skipped in @BeforeEach, where the skip and its reason show in the test report.
-      missing = why;
-      System.err.println("WARNING: ManagerPageBrowserTest skipped: " + why);
+  static void start() {
+    if (missing != null) {
       return;
     }
     gw = TestGateway.start();
     api = ManagerClient.login(gw, ManagerClient.A, ManagerClient.A_PASSWORD);
-    profile = Files.createTempDirectory("yz-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1360,1500",
-        "--user-data-dir=" + profile);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-    driver = new ChromeDriver(service, options);
-    wait = new WebDriverWait(driver, WAIT);
-  }
-
-  @BeforeEach
-  void needsChromium() {
-    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
   }
 
   @AfterAll
-  static void stop() throws IOException {
-    if (driver != null) {
-      driver.quit();
-    }
+  static void stop() {
     if (gw != null) {
       gw.close();
-    }
-    if (profile != null) {
-      try (Stream<Path> files = Files.walk(profile)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 
@@ -137,43 +62,27 @@ class ManagerPageBrowserTest {
     long empty = api.account(TestGateway.H1, null, "HOSPITAL_ADVANCE");
     String person = PrepaymentLedgerTest.destitute(api, "445202", 1940, 1).get(0);
 
-    try {
-      logIn();
-      seeAccountsWithBalanceAndAlert(account, empty);
-      topUpAndSeeBalanceAndEntry(account);
-      settleAtHospitalAndSeeDrawdown(account, person);
-      closePeriodAndSeeStatement(account);
-      closePeriodNotYetEndedAndSeeWhyInChinese();
-      pageThroughEntries(empty);
-      addIdentityAndFindIt();
-      editAndEndIdentity();
-      importRosterWithBadRowAndSeeLineNumber();
-      importRosterWithInvalidIdNumberAndSeeItInChinese();
-      screenshot("manager-roster.png");
-      switchLanguageAndKeepIt();
-      backToTheAccount(account);
-      topUpAsPeopleTypeIt(account);
-      screenshot("manager-page.png");
-      logOut();
-    } catch (AssertionError | RuntimeException e) {
-      try {
-        keepFailure();
-      } catch (IOException | RuntimeException k) {
-        e.addSuppressed(k);
-      }
-      throw e;
-    }
-  }
-
-  /** What the browser showed when a step failed: target/manager-page-failure.{png,html}. */
-  static void keepFailure() throws IOException {
-    Files.write(
-        Path.of("target", "manager-page-failure.png"),
-        ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
-    Files.writeString(
-        Path.of("target", "manager-page-failure.html"),
-        "<!-- " + driver.getCurrentUrl() + " -->\n" + driver.getPageSource(),
-        StandardCharsets.UTF_8);
+    journey(
+        "manager-page",
+        () -> {
+          logIn();
+          seeAccountsWithBalanceAndAlert(account, empty);
+          topUpAndSeeBalanceAndEntry(account);
+          settleAtHospitalAndSeeDrawdown(account, person);
+          closePeriodAndSeeStatement(account);
+          closePeriodNotYetEndedAndSeeWhyInChinese();
+          pageThroughEntries(empty);
+          addIdentityAndFindIt();
+          editAndEndIdentity();
+          importRosterWithBadRowAndSeeLineNumber();
+          importRosterWithInvalidIdNumberAndSeeItInChinese();
+          screenshot("manager-roster.png");
+          switchLanguageAndKeepIt();
+          backToTheAccount(account);
+          topUpAsPeopleTypeIt(account);
+          screenshot("manager-page.png");
+          logOut();
+        });
   }
 
   void logIn() {
@@ -526,51 +435,5 @@ class ManagerPageBrowserTest {
 
   static String accountCss(long id) {
     return "#accounts-table tr[data-account-id='" + id + "']";
-  }
-
-  static WebElement visible(By by) {
-    return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
-  }
-
-  static void waitText(By by, String text) {
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(by, text));
-  }
-
-  static String text(By by) {
-    return driver.findElement(by).getText();
-  }
-
-  static void type(By by, String text) {
-    WebElement input = visible(by);
-    input.clear();
-    input.sendKeys(text);
-  }
-
-  /** Sets a date input: typing into one follows the browser's locale, its value does not. */
-  static void date(By by, String isoDate) {
-    ((JavascriptExecutor) driver)
-        .executeScript("arguments[0].value = arguments[1]", visible(by), isoDate);
-  }
-
-  /** Saves what the browser shows under target/ (and docs/ when asked: see the class comment). */
-  static void screenshot(String name) throws IOException {
-    byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
-    Path target = Path.of("target", name);
-    Files.write(target, png);
-    if (Boolean.getBoolean("yizhan.docs.screenshot")) {
-      Files.write(Path.of("..", "docs", name), png);
-    }
-    assertThat(Files.size(target)).isGreaterThan(10_000);
-  }
-
-  /** Saves one element as the browser shows it, as {@link #screenshot} does the whole page. */
-  static void screenshotOf(By by, String name) throws IOException {
-    byte[] png = driver.findElement(by).getScreenshotAs(OutputType.BYTES);
-    Path target = Path.of("target", name);
-    Files.write(target, png);
-    if (Boolean.getBoolean("yizhan.docs.screenshot")) {
-      Files.write(Path.of("..", "docs", name), png);
-    }
-    assertThat(Files.size(target)).isGreaterThan(2_000);
   }
 }
