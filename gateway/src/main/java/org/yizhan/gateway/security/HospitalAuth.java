@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.config.Hospitals.Hospital;
 import org.yizhan.gateway.infra.Digests;
@@ -64,47 +65,34 @@ public final class HospitalAuth {
     }
   }
 
+  /** The keys in force at {@code $2} whose column {@code by} is {@code $1}, with their hospital. */
+  private static String keysInForce(Condition by) {
+    return Sql.render(
+        Sql.dsl()
+            .select(
+                HOSPITAL.CODE,
+                HOSPITAL.NAME,
+                HOSPITAL.HOSPITAL_LEVEL,
+                HOSPITAL.REGION,
+                HOSPITAL_KEY.KEY_ID,
+                HOSPITAL_KEY.KEY_SHA256)
+            .from(HOSPITAL_KEY)
+            .join(HOSPITAL)
+            .on(HOSPITAL.CODE.eq(HOSPITAL_KEY.HOSPITAL_CODE))
+            .where(by)
+            .and(HOSPITAL_KEY.VALID_FROM.le(Sql.p(2, HOSPITAL_KEY.VALID_FROM)))
+            .and(
+                HOSPITAL_KEY
+                    .VALID_TO
+                    .isNull()
+                    .or(HOSPITAL_KEY.VALID_TO.gt(DSL.param("2", HOSPITAL_KEY.VALID_TO)))));
+  }
+
   static final String FIND_KEY =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  HOSPITAL.CODE,
-                  HOSPITAL.NAME,
-                  HOSPITAL.HOSPITAL_LEVEL,
-                  HOSPITAL.REGION,
-                  HOSPITAL_KEY.KEY_ID,
-                  HOSPITAL_KEY.KEY_SHA256)
-              .from(HOSPITAL_KEY)
-              .join(HOSPITAL)
-              .on(HOSPITAL.CODE.eq(HOSPITAL_KEY.HOSPITAL_CODE))
-              .where(HOSPITAL_KEY.KEY_SHA256.eq(Sql.p(1, HOSPITAL_KEY.KEY_SHA256)))
-              .and(HOSPITAL_KEY.VALID_FROM.le(Sql.p(2, HOSPITAL_KEY.VALID_FROM)))
-              .and(
-                  HOSPITAL_KEY
-                      .VALID_TO
-                      .isNull()
-                      .or(HOSPITAL_KEY.VALID_TO.gt(DSL.param("2", HOSPITAL_KEY.VALID_TO)))));
+      keysInForce(HOSPITAL_KEY.KEY_SHA256.eq(Sql.p(1, HOSPITAL_KEY.KEY_SHA256)));
 
   static final String FIND_HOSPITAL_KEYS =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  HOSPITAL.CODE,
-                  HOSPITAL.NAME,
-                  HOSPITAL.HOSPITAL_LEVEL,
-                  HOSPITAL.REGION,
-                  HOSPITAL_KEY.KEY_ID,
-                  HOSPITAL_KEY.KEY_SHA256)
-              .from(HOSPITAL_KEY)
-              .join(HOSPITAL)
-              .on(HOSPITAL.CODE.eq(HOSPITAL_KEY.HOSPITAL_CODE))
-              .where(HOSPITAL_KEY.HOSPITAL_CODE.eq(Sql.p(1, HOSPITAL_KEY.HOSPITAL_CODE)))
-              .and(HOSPITAL_KEY.VALID_FROM.le(Sql.p(2, HOSPITAL_KEY.VALID_FROM)))
-              .and(
-                  HOSPITAL_KEY
-                      .VALID_TO
-                      .isNull()
-                      .or(HOSPITAL_KEY.VALID_TO.gt(DSL.param("2", HOSPITAL_KEY.VALID_TO)))));
+      keysInForce(HOSPITAL_KEY.HOSPITAL_CODE.eq(Sql.p(1, HOSPITAL_KEY.HOSPITAL_CODE)));
 
   private final Vertx vertx;
   private final AsyncLoadingCache<String, Optional<Principal>> byKeyHash;
