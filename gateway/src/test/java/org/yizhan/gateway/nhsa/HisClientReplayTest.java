@@ -779,6 +779,17 @@ class HisClientReplayTest {
     refused(gw.send(old, null), "[STALE_REQUEST] _api_timestamp");
   }
 
+  /** openhis's main path: the platform's API-market key alone names nobody (docs/security.md). */
+  @Test
+  void openhisPlatformApikeyAlone_isRefused() {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(gw.baseUrl() + NhsaApi.PATH))
+            .POST(HttpRequest.BodyPublishers.ofString(openhis1101(Map.of("msgid", "AK1"))))
+            .header("Content-Type", "application/json")
+            .header("apikey", "123456");
+    refused(gw.send(b, null), "[UNAUTHENTICATED]");
+  }
+
   @Test
   void gbkBody_isReadAsGbk_andABodyInNeitherIsRefused() {
     String body = openhis1101(Map.of("msgid", "GBK1"));
