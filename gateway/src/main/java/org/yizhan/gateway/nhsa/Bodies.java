@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,6 +81,9 @@ final class Bodies {
     return Json.parse(envelope.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The buffer {@link #validUtf8} decodes through, characters. */
+  static final int CHECK_CHARS = 4096;
+
   /** GB18030, the charset read for every GBK label. */
   static final Charset GB18030 = Charset.forName("GB18030");
 
@@ -109,7 +115,7 @@ final class Bodies {
       throw NhsaError.invalid(
           "body", "is declared in charset " + charset + ", which is not read: send UTF-8 or GBK");
     }
-    if (!gbk && strict(StandardCharsets.UTF_8, body) != null) {
+    if (!gbk && validUtf8(body)) {
       return body;
     }
     String text = strict(GB18030, body);
@@ -127,6 +133,33 @@ final class Bodies {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@code bytes} are well-formed UTF-8, by the JDK's strict decoder run through a small
+   * buffer: the body is checked without being copied into a string (Jackson reads the bytes).
+   */
+  static boolean validUtf8(byte[] bytes) {
+    CharsetDecoder d =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(CHECK_CHARS);
+    CoderResult r;
+    do {
+      out.clear();
+      r = d.decode(in, out, true);
+    } while (r.isOverflow());
+    if (r.isError()) {
+      return false;
+    }
+    do {
+      out.clear();
+      r = d.flush(out);
+    } while (r.isOverflow());
+    return !r.isError();
   }
 
   private static String strict(Charset charset, byte[] bytes) {
