@@ -7,6 +7,7 @@ import static org.yizhan.gateway.support.TestGateway.H2_KEY;
 import static org.yizhan.gateway.support.TestGateway.H3_KEY;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -705,6 +706,16 @@ class HisClientReplayTest {
     ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("medins_code", H1);
     ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("input", "{\"data\":");
     refused(raw(NhsaApi.PATH, body.toString(), "application/json"), "input");
+  }
+
+  @Test
+  void admission_iptNoAndIptOtpNoDisagreeing_isRefusedNamingIptOtpNo() {
+    His his = new His("openhis", H1, H1_KEY, infno -> NhsaApi.PATH, Auth.TIF);
+    his.values.put("psn_no", "YZ0123456789abcdef0123456789ab");
+    his.values.put("certno", person(9));
+    ObjectNode body = (ObjectNode) NhsaClient.parse(his.body("2401", Map.of("ipt_no", "ZY1")));
+    ((ObjectNode) body.get("input").get("mdtrtinfo")).put("ipt_otp_no", "ZY2");
+    refused(raw(NhsaApi.PATH, body.toString(), "application/json"), "input.mdtrtinfo.ipt_otp_no");
   }
 
   @Test
