@@ -45,6 +45,24 @@ final class AdmissionTransactions {
     this.maxStayDays = maxStayDays;
   }
 
+  /**
+   * The hospital's inpatient number: {@code ipt_no} (住院号, the spec's 2401 input table, openhis and
+   * YbRefund's {@code T2401}), or {@code ipt_otp_no} (住院/门诊号, the name of 2201 and 2403, which
+   * hsa-his's {@code InptRegisterReqUtil} also sends to 2401); both with different values are
+   * refused rather than one chosen.
+   */
+  static String iptNo(Input in) {
+    String ipt = in.text("ipt_no", IPT_NO, "the hospital's inpatient number", false);
+    String iptOtp = in.text("ipt_otp_no", IPT_NO, "the hospital's inpatient number", false);
+    if (ipt != null && iptOtp != null && !ipt.equals(iptOtp)) {
+      throw NhsaError.invalid(in.path("ipt_otp_no"), "is not ipt_no: send one inpatient number");
+    }
+    if (ipt == null && iptOtp == null) {
+      throw NhsaError.missing(in.path("ipt_no"));
+    }
+    return ipt != null ? ipt : iptOtp;
+  }
+
   /** 2401: input.mdtrtinfo → output.result.mdtrt_id. */
   Future<Outcome> admit(Call call) {
     Input in = call.data("mdtrtinfo");
@@ -52,7 +70,7 @@ final class AdmissionTransactions {
     String insutype = insutype(in);
     LocalDateTime begntime = in.time("begntime", true);
     String medType = in.text("med_type", CODE, "a medical type code, e.g. 21", true);
-    String iptNo = in.text("ipt_no", IPT_NO, "the hospital's inpatient number", true);
+    String iptNo = iptNo(in);
     // The certificate is optional here (psn_no names the person); given as an ID number (02), it
     // must be one, and the person's.
     String certType = in.text("mdtrt_cert_type", CODE, "a certificate type, e.g. 02", false);
@@ -87,6 +105,9 @@ final class AdmissionTransactions {
                         g.writeObjectFieldStart("result");
                         g.writeStringField("mdtrt_id", mdtrtId);
                         g.writeStringField("psn_no", psnNo);
+                        // the spec's output table names it ipt_otp_no (住院/门诊号); clients built
+                        // on the input table's name read ipt_no: both, the same value
+                        g.writeStringField("ipt_otp_no", iptNo);
                         g.writeStringField("ipt_no", iptNo);
                         g.writeEndObject();
                         g.writeEndObject();

@@ -22,6 +22,7 @@ import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.inpatient.NhsaError;
+import org.yizhan.gateway.security.CsbSignature;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 import org.yizhan.gateway.settlement.SettlementService;
 import org.yizhan.gateway.web.HospitalGate;
@@ -68,6 +69,7 @@ public final class NhsaApi {
 
   private static final String RECEIVED = "nhsaReceived";
   private static final String NATIONAL = "nhsaNational";
+  private static final String INFNO = "nhsaInfno";
 
   /** Set on a request whose answer is a file's bytes (9102), not an envelope. */
   private static final String FILE_BODY = "nhsaFileBody";
@@ -178,6 +180,7 @@ public final class NhsaApi {
               Envelope e =
                   Envelope.parse(
                       Bodies.read(body, ctx.request().getHeader("Content-Type"), ctx), pathInfno);
+              ctx.put(INFNO, e.infno());
               if (!e.fixmedinsCode().equals(hospital)) {
                 throw NhsaError.invalid("fixmedins_code", "is not the institution of this caller");
               }
@@ -246,10 +249,19 @@ public final class NhsaApi {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
     Instant received = ctx.get(RECEIVED);
+    boolean asString = nationalOf(ctx).infcodeAsString();
     send(
         ctx,
         httpStatuses ? status : 200,
-        reply.failure(received, message, nationalOf(ctx).infcodeAsString()));
+        isDownload(ctx)
+            ? reply.downloadFailure(received, message, asString)
+            : reply.failure(received, message, asString));
+  }
+
+  /** A 9102 by its envelope (once parsed) or by its URL (…/9102, as Foshan posts it). */
+  private static boolean isDownload(RoutingContext ctx) {
+    return FileTransactions.DOWNLOAD.equals(ctx.get(INFNO))
+        || ctx.request().path().endsWith("/" + FileTransactions.DOWNLOAD);
   }
 
   /** The settings of the caller's hospital, as far as it is known: its key or its paasid. */
@@ -259,10 +271,12 @@ public final class NhsaApi {
       return known;
     }
     Principal who = HospitalGate.principal(ctx);
+    String paasid = ctx.request().getHeader("x-tif-paasid");
+    if (paasid == null) {
+      paasid = ctx.request().getHeader(CsbSignature.ACCESS_KEY);
+    }
     String hospital =
-        who != null
-            ? who.hospital().code()
-            : hospitalByPaasid.get(String.valueOf(ctx.request().getHeader("x-tif-paasid")));
+        who != null ? who.hospital().code() : hospitalByPaasid.get(String.valueOf(paasid));
     return hospital == null
         ? National.DEFAULT
         : nationalByHospital.getOrDefault(hospital, National.DEFAULT);

@@ -26,7 +26,6 @@ import org.yizhan.gateway.inpatient.Persons;
 import org.yizhan.gateway.insured.ContributionStatus;
 import org.yizhan.gateway.insured.Enrolment;
 import org.yizhan.gateway.insured.EnrolmentStore;
-import org.yizhan.gateway.insured.Scheme;
 import org.yizhan.gateway.settlement.SettlementService;
 
 /**
@@ -222,20 +221,21 @@ final class PersonTransactions {
     g.writeStringField("certno", p.idNo());
     g.writeStringField("psn_name", p.name());
     g.writeStringField("gend", Integer.toString(idNo.gender()));
-    // the register holds no ethnicity (民族): empty, never absent (clients read the field)
-    g.writeStringField("naty", "");
+    // the register holds no ethnicity (民族): the platform's "not held" code, never absent
+    g.writeStringField("naty", NationalCodes.NATY_UNKNOWN);
     g.writeStringField("brdy", Formats.date(birth));
+    int years =
+        birth == null ? -1 : Period.between(birth, LocalDate.now(clock.withZone(zone))).getYears();
     if (birth == null) {
       g.writeNullField("age");
     } else {
-      int years = Period.between(birth, LocalDate.now(clock.withZone(zone))).getYears();
       Formats.scaled(g, "age", years * 10L, 1);
     }
     g.writeNullField("exp_content");
     g.writeEndObject();
     g.writeArrayFieldStart("insuinfo");
     for (Enrolment e : enrolled) {
-      insuinfo(g, e);
+      insuinfo(g, e, years);
     }
     g.writeEndArray();
     g.writeArrayFieldStart("idetinfo");
@@ -260,18 +260,18 @@ final class PersonTransactions {
   }
 
   /**
-   * One insuinfo row of an enrolment: insutype (390 residents, 310 employees), psn_type (this
-   * gateway's: 1401 resident, 1101 employee in work; the register file carries no person type),
+   * One insuinfo row of an enrolment: insutype (390 residents, 310 employees), psn_type (the
+   * national dictionary's, from the scheme and the age: {@link NationalCodes#psnType}),
    * psn_insu_stas (1 正常参保 when paid or subsidised, 2 暂停 when suspended or unpaid, 4 终止 when ended),
    * psn_insu_date the enrolment's start, paus_insu_date its end (null while open), the insurance
    * region and the employer. balc (the individual account) is 0: residents have none and the
    * register keeps no employee account.
    */
-  private static void insuinfo(JsonGenerator g, Enrolment e) throws IOException {
+  private static void insuinfo(JsonGenerator g, Enrolment e, int ageYears) throws IOException {
     g.writeStartObject();
     Formats.money(g, "balc", 0);
     g.writeStringField("insutype", e.scheme().insutype());
-    g.writeStringField("psn_type", e.scheme() == Scheme.RESIDENT ? "1401" : "1101");
+    g.writeStringField("psn_type", NationalCodes.psnType(e.scheme().insutype(), ageYears));
     g.writeStringField("psn_insu_stas", insuStatus(e.status()));
     g.writeStringField("psn_insu_date", Formats.date(e.validFrom()));
     g.writeStringField("paus_insu_date", e.validTo() == null ? null : Formats.date(e.validTo()));

@@ -37,7 +37,7 @@ final class Reply {
   }
 
   Buffer success(Instant received, Outcome o, boolean infcodeAsString) {
-    return envelope(SUCCESS, infcodeAsString, received, null, o.warn(), o.output());
+    return envelope(SUCCESS, infcodeAsString, received, null, o.warn(), o.output(), false);
   }
 
   Buffer failure(Instant received, String errMsg) {
@@ -45,7 +45,18 @@ final class Reply {
   }
 
   Buffer failure(Instant received, String errMsg, boolean infcodeAsString) {
-    return envelope(FAILURE, infcodeAsString, received, errMsg, null, null);
+    return envelope(FAILURE, infcodeAsString, received, errMsg, null, null, false);
+  }
+
+  /**
+   * A refused 9102 (file download): the envelope, plus {@code error} holding err_msg. A download is
+   * answered with the file's bytes, so a client cannot bind its answer to the envelope's class; the
+   * Foshan client (IBORN {@code API.GZSI/Business/AbstractService.cs}, CallService's 9102 branch)
+   * tells a refusal from a file by {@code Encoding.UTF8.GetString(bytes).Contains("error")} and
+   * would otherwise save the envelope as its zip. Clients that read infcode still find it.
+   */
+  Buffer downloadFailure(Instant received, String errMsg, boolean infcodeAsString) {
+    return envelope(FAILURE, infcodeAsString, received, errMsg, null, null, true);
   }
 
   private Buffer envelope(
@@ -54,7 +65,8 @@ final class Reply {
       Instant received,
       String err,
       String warn,
-      JsonWriter.Writer output) {
+      JsonWriter.Writer output,
+      boolean errorField) {
     Instant now = clock.instant();
     return JsonWriter.render(
         g -> {
@@ -68,6 +80,9 @@ final class Reply {
           g.writeStringField("refmsg_time", Formats.stamp(received == null ? now : received, zone));
           g.writeStringField("respond_time", Formats.stamp(now, zone));
           g.writeStringField("err_msg", err);
+          if (errorField) {
+            g.writeStringField("error", err);
+          }
           g.writeStringField("warn_msg", warn);
           g.writeNullField("cainfo");
           g.writeNullField("signtype");

@@ -24,7 +24,7 @@ import org.yizhan.gateway.settlement.SettlementView.LineRecord;
  * 2305), never left out: HIS systems bind the answer to a class and some die on a missing field
  * after their 2304 committed. The person's fields come from the ID number (gend, brdy, age) and the
  * admission (certno, psn_name, mdtrt_cert_type); naty and psn_type are constants the gateway cannot
- * know better ({@link #NATY_UNKNOWN}, {@link #PSN_TYPE_RESIDENT}); funds it does not settle
+ * know better than the national dictionary allows ({@link NationalCodes}); funds it does not settle
  * (cvlserv, hifes, hifob, hifdm, hosp_part, oth, acct, acct_mulaid, balc) are 0.00. Only setl_id is
  * null, on 2303, as the platform answers a preview.
  *
@@ -42,19 +42,6 @@ import org.yizhan.gateway.settlement.SettlementView.LineRecord;
 final class SetlInfo {
   static final String CLR_WAY = "1";
   static final String CLR_TYPE = "21";
-
-  /**
-   * naty (民族) when not known: the gateway holds no ethnicity, and the platform itself answers 99
-   * where it has none (a Shanghai 1101 answer in the openhis client's test data).
-   */
-  static final String NATY_UNKNOWN = "99";
-
-  /**
-   * psn_type (人员类别) of every person settled here: 15, the national two-digit class of 城乡居民
-   * (residents, insutype 390); provinces refine it to four digits (e.g. 1560), which the gateway
-   * does not know.
-   */
-  static final String PSN_TYPE_RESIDENT = "15";
 
   /** crt_payb_lmt_amt of a fund without an annual cap, fen (999999.00 yuan). */
   static final long NO_LIMIT_FEN = 99_999_900L;
@@ -87,11 +74,13 @@ final class SetlInfo {
     LocalDate birth = birthDate(a.idNo());
     g.writeStringField("certno", a.idNo());
     g.writeStringField("gend", gender(a.idNo()));
-    g.writeStringField("naty", NATY_UNKNOWN);
+    g.writeStringField("naty", NationalCodes.NATY_UNKNOWN);
     g.writeStringField("brdy", birth == null ? "" : Formats.date(birth));
-    Formats.scaled(g, "age", birth == null ? 0 : ageE1(birth, at.atZone(zone).toLocalDate()), 1);
+    long ageE1 = birth == null ? 0 : ageE1(birth, at.atZone(zone).toLocalDate());
+    Formats.scaled(g, "age", ageE1, 1);
     g.writeStringField("insutype", a.insutype());
-    g.writeStringField("psn_type", PSN_TYPE_RESIDENT);
+    g.writeStringField(
+        "psn_type", NationalCodes.psnType(a.insutype(), birth == null ? -1 : (int) (ageE1 / 10)));
     g.writeStringField("cvlserv_flag", "0");
     g.writeStringField("setl_time", Formats.time(at, zone));
     g.writeStringField("mdtrt_cert_type", a.certType());
@@ -127,6 +116,10 @@ final class SetlInfo {
     g.writeArrayFieldStart("setldetail");
     for (FundRecord f : s.funds()) {
       g.writeStartObject();
+      // Guangdong's setldetail also names the stay and the settlement (the Foshan client binds
+      // them: IBORN Models/Setldetail.cs); the national clients ignore fields they do not know
+      g.writeStringField("mdtrt_id", a.mdtrtId());
+      g.writeStringField("setl_id", setlId);
       g.writeStringField("fund_pay_type", f.fundCode());
       Formats.money(g, "inscp_scp_amt", sign * f.baseFen());
       Formats.money(g, "crt_payb_lmt_amt", room(f, sign));

@@ -92,7 +92,10 @@ final class SignInTransactions {
         });
   }
 
-  /** 9002: {@code input.signOut} {sign_no, opter_no} → {@code signoutoutb} {sign_time}. */
+  /**
+   * 9002: {@code input.signOut} {sign_no, opter_no} → {@code signoutoutb} {sign_time}, and {@code
+   * result} {sign_time} for the clients that read it there.
+   */
   Future<Outcome> signOut(Call call) {
     Input in = call.data("signOut");
     String signNo = in.text("sign_no", Envelope.SIGN_NO, "the sign_no of a 9001 sign-in", true);
@@ -111,6 +114,11 @@ final class SignInTransactions {
                       g -> {
                         g.writeStartObject();
                         g.writeObjectFieldStart("signoutoutb");
+                        g.writeStringField("sign_time", time);
+                        g.writeEndObject();
+                        // the Foshan client binds 9002's output as {result: {sign_time}}
+                        // (IBORN Models/Response/ResponseGzsiModel9002.cs): the same, twice
+                        g.writeObjectFieldStart("result");
                         g.writeStringField("sign_time", time);
                         g.writeEndObject();
                         g.writeEndObject();

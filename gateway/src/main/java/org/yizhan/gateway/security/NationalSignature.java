@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.regex.Pattern;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.infra.Digests;
@@ -72,6 +73,9 @@ public final class NationalSignature {
    * the body is read, by {@link #verify}, as for every signed request.
    */
   public Future<Principal> identify(HttpServerRequest request, HospitalAuth auth) {
+    if (request.getHeader(SIGNATURE) == null && CsbSignature.isCsb(request)) {
+      return identifyCsb(request, auth);
+    }
     String paasid = request.getHeader(PAASID);
     String hospital = paasid == null || paasid.length() > 64 ? null : hospitalByPaasid.get(paasid);
     if (hospital == null) {
@@ -98,9 +102,48 @@ public final class NationalSignature {
             });
   }
 
+  /**
+   * {@link #identify} by Jiangsu's CSB headers ({@link CsbSignature}): {@code _api_access_key} is
+   * the paasid, {@code _api_signature} must be made with the secret of one of its keys.
+   */
+  private Future<Principal> identifyCsb(HttpServerRequest request, HospitalAuth auth) {
+    String access = request.getHeader(CsbSignature.ACCESS_KEY);
+    String hospital = access.length() > 64 ? null : hospitalByPaasid.get(access);
+    if (hospital == null) {
+      return refuse(
+          "BAD_SIGNATURE",
+          CsbSignature.ACCESS_KEY,
+          "is not the paasid of a hospital of this gateway");
+    }
+    SortedMap<String, String> pairs = CsbSignature.pairs(request);
+    String signature = request.getHeader(CsbSignature.SIGNATURE);
+    if (pairs == null || !CsbSignature.SIGNATURE_TEXT.matcher(signature).matches()) {
+      return refuse(
+          "BAD_SIGNATURE",
+          CsbSignature.SIGNATURE,
+          "with _api_timestamp, _api_name and _api_version is required");
+    }
+    byte[] sent = signature.getBytes(StandardCharsets.US_ASCII);
+    return auth.keysOf(hospital)
+        .compose(
+            keys -> {
+              for (Principal p : keys) {
+                byte[] expected =
+                    CsbSignature.sign(pairs, p.keySha256()).getBytes(StandardCharsets.US_ASCII);
+                if (MessageDigest.isEqual(expected, sent)) {
+                  return Future.succeededFuture(p);
+                }
+              }
+              return refuse("BAD_SIGNATURE", CsbSignature.SIGNATURE, "does not match the request");
+            });
+  }
+
   /** Verifies {@code request} of {@code who}, or fails with a 401 naming the header at fault. */
   public Future<Void> verify(Principal who, HttpServerRequest request, SignatureMode mode) {
     String signature = request.getHeader(SIGNATURE);
+    if (signature == null && CsbSignature.isCsb(request) && mode != SignatureMode.OFF) {
+      return verifyCsb(who, request);
+    }
     if (mode == SignatureMode.OFF || (signature == null && mode == SignatureMode.OPTIONAL)) {
       return Future.succeededFuture();
     }
@@ -139,6 +182,58 @@ public final class NationalSignature {
       return refuse("BAD_SIGNATURE", SIGNATURE, "does not match the request");
     }
     return nonces.recordNonce(who, nonce, NONCE);
+  }
+
+  /**
+   * The CSB headers of {@code who}'s request: its paasid, a timestamp within the skew, the
+   * signature with its secret, used once ({@link CsbSignature}: the scheme has no nonce).
+   */
+  private Future<Void> verifyCsb(Principal who, HttpServerRequest request) {
+    if (!who.hospital()
+        .code()
+        .equals(hospitalByPaasid.get(request.getHeader(CsbSignature.ACCESS_KEY)))) {
+      return refuse(
+          "BAD_SIGNATURE", CsbSignature.ACCESS_KEY, "is not the paasid of this key's hospital");
+    }
+    SortedMap<String, String> pairs = CsbSignature.pairs(request);
+    String timestamp = pairs == null ? null : pairs.get(CsbSignature.TIMESTAMP);
+    if (timestamp == null || !TIMESTAMP_TEXT.matcher(timestamp).matches()) {
+      return refuse(
+          "BAD_SIGNATURE", CsbSignature.TIMESTAMP, "must be Unix seconds or milliseconds");
+    }
+    long seconds = Long.parseLong(timestamp);
+    if (timestamp.length() == 13) {
+      seconds /= 1000;
+    }
+    if (Math.abs(clock.instant().getEpochSecond() - seconds) > maxSkewSeconds) {
+      return refuse(
+          "STALE_REQUEST",
+          CsbSignature.TIMESTAMP,
+          "is more than " + maxSkewSeconds + " seconds from the gateway's clock");
+    }
+    String signature = request.getHeader(CsbSignature.SIGNATURE);
+    if (!CsbSignature.SIGNATURE_TEXT.matcher(signature).matches()
+        || !MessageDigest.isEqual(
+            CsbSignature.sign(pairs, who.keySha256()).getBytes(StandardCharsets.US_ASCII),
+            signature.getBytes(StandardCharsets.US_ASCII))) {
+      return refuse("BAD_SIGNATURE", CsbSignature.SIGNATURE, "does not match the request");
+    }
+    // the signature stands in for the nonce the scheme lacks (hashed: the nonce column's shape)
+    return nonces
+        .recordNonce(who, Digests.sha256Hex("csb:" + signature), CsbSignature.SIGNATURE)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof Refusal && "REPLAYED_NONCE".equals(((Refusal) e).code())
+                        ? new Refusal(
+                            Refusal.Kind.UNAUTHENTICATED,
+                            "REPLAYED_NONCE",
+                            CsbSignature.SIGNATURE,
+                            CsbSignature.SIGNATURE
+                                + " was already used: a CSB signature covers only its timestamp,"
+                                + " so a second message of the same timestamp cannot be told from"
+                                + " a replay; send it again (with the same msgid)")
+                        : e));
   }
 
   private static <T> Future<T> refuse(String code, String field, String why) {

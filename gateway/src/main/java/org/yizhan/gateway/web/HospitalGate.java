@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.security.CsbSignature;
 import org.yizhan.gateway.security.HospitalAuth;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 import org.yizhan.gateway.security.NationalSignature;
@@ -65,16 +66,19 @@ public final class HospitalGate {
    * x-tif-signature} and no {@code Authorization} or {@code X-Api-Key}, the paasid names the
    * hospital and the signature must match one of its keys' secrets ({@link
    * NationalSignature#identify}); {@link #verifyNational} then checks its timestamp and nonce
-   * whatever the signature mode. An {@code apikey} header beside the signature is not read: the
-   * systems that send one send the platform's API-market key, not ours.
+   * whatever the signature mode. Jiangsu's CSB headers ({@link CsbSignature}: {@code
+   * _api_access_key} and {@code _api_signature}) are read the same way. An {@code apikey} header
+   * beside the signature is not read: the systems that send one send the platform's API-market key,
+   * not ours.
    */
   public void authenticateNational(RoutingContext ctx) {
     ctx.request().pause();
     HttpServerRequest r = ctx.request();
     boolean keyed = r.getHeader("Authorization") != null || r.getHeader("X-Api-Key") != null;
-    if (!keyed
-        && r.getHeader(NationalSignature.PAASID) != null
-        && r.getHeader(NationalSignature.SIGNATURE) != null) {
+    boolean tif =
+        r.getHeader(NationalSignature.PAASID) != null
+            && r.getHeader(NationalSignature.SIGNATURE) != null;
+    if (!keyed && (tif || CsbSignature.isCsb(r))) {
       ctx.put(SIGNED_BY_PAASID, Boolean.TRUE);
       admit(ctx, national.identify(r, auth));
     } else {

@@ -207,7 +207,7 @@ class NhsaAnswersTest {
     assertThat(info.get("gend").asText()).isEqualTo("1"); // sequence 017: odd
     assertThat(info.get("mdtrt_cert_type").asText()).isEqualTo("02");
     assertThat(info.get("naty").asText()).isEqualTo("99");
-    assertThat(info.get("psn_type").asText()).isEqualTo("15");
+    assertThat(info.get("psn_type").asText()).isEqualTo("1501"); // 普通居民（成年）
     assertThat(money(info.get("hifdm_pay"))).isEqualTo("0.00");
     assertThat(money(info.get("psn_cash_pay"))).isEqualTo(money(json.get("personalPay")));
 

@@ -56,14 +56,14 @@ class PersonByCardTest {
     JsonNode base = out.get("baseinfo");
     assertThat(base.get("certno").asText()).isEqualTo(PERSON);
     assertThat(base.get("psn_name").asText()).isEqualTo("林秀英");
-    assertThat(base.has("naty")).isTrue();
+    assertThat(base.get("naty").asText()).isEqualTo("99"); // not held
     assertThat(base.get("gend").asText()).isIn("1", "2");
     assertThat(base.get("brdy").asText()).isEqualTo("1975-06-01");
     assertThat(base.get("age").isNumber()).isTrue();
     JsonNode insu = out.get("insuinfo");
     assertThat(insu).hasSize(1);
     assertThat(insu.get(0).get("insutype").asText()).isEqualTo("390");
-    assertThat(insu.get(0).get("psn_type").asText()).isEqualTo("1401");
+    assertThat(insu.get(0).get("psn_type").asText()).isEqualTo("1501"); // an adult resident
     assertThat(insu.get(0).get("psn_insu_stas").asText()).isEqualTo("1");
     assertThat(insu.get(0).get("psn_insu_date").asText()).isEqualTo("2018-01-01");
     assertThat(insu.get(0).get("insuplc_admdvs").asText()).isEqualTo("445202");
