@@ -46,37 +46,47 @@ class LedgerPicturesTest {
   static List<String> persons;
 
   @BeforeAll
-  static void seed() {
+  static void start() {
     gw = TestGateway.start(Map.of(), CLOCK);
+    History h = seed(gw, CLOCK);
+    account = h.account();
+    persons = h.persons();
+  }
+
+  /** The seeded account of office 445202 at H2 and the six persons its settlements paid for. */
+  record History(long account, List<String> persons) {}
+
+  /** Seeds the history of the class comment on gw, then sets clock to 20 November 2026, noon. */
+  static History seed(TestGateway gw, SettableClock clock) {
     ManagerClient a = ManagerClient.login(gw, ManagerClient.A, ManagerClient.A_PASSWORD);
-    account = a.account(H2, "5000.00", "HOSPITAL_ADVANCE");
+    long id = a.account(H2, "5000.00", "HOSPITAL_ADVANCE");
     Response s =
         a.put(
-            "/manager/api/accounts/" + account + "/settings",
+            "/manager/api/accounts/" + id + "/settings",
             "{\"mode\":\"HOSPITAL_ADVANCE\",\"lowBalanceThreshold\":\"2000.00\"}");
     assertThat(s.status()).as(s.body()).isEqualTo(200);
-    persons = PrepaymentLedgerTest.destitute(a, "445202", 1950, SETTLED_ON.length);
-    at("2026-10-15", "TOP_UP", null);
+    List<String> people = PrepaymentLedgerTest.destitute(a, "445202", 1950, SETTLED_ON.length);
+    at(gw, id, "2026-10-15", null);
     for (int i = 0; i < SETTLED_ON.length; i++) {
       ClaimJson claim =
-          ClaimJson.claim("LP-" + i).office("445202").person(persons.get(i)).item("T-A", "3000.00");
+          ClaimJson.claim("LP-" + i).office("445202").person(people.get(i)).item("T-A", "3000.00");
       claim.node().put("personName", "病人" + i);
       Response r = gw.post("/api/v1/settlements", TestGateway.H2_KEY, claim.json());
       assertThat(r.status()).as(r.body()).isEqualTo(201);
-      at(SETTLED_ON[i], "DRAWDOWN", "LP-" + i);
+      at(gw, id, SETTLED_ON[i], "LP-" + i);
     }
-    CLOCK.set(TODAY_NOON);
+    clock.set(TODAY_NOON);
+    return new History(id, people);
   }
 
   /** Dates the account's transfer (the top-up, or the claim's drawdown) back to noon of day. */
-  static void at(String day, String kind, String claimNo) {
+  static void at(TestGateway gw, long account, String day, String claimNo) {
     OffsetDateTime noon = OffsetDateTime.parse(day + "T12:00:00+08:00");
     if (claimNo == null) {
       gw.sql(
-          "UPDATE ledger_transfer SET created_at = ? WHERE account_id = ? AND kind = ?",
+          "UPDATE ledger_transfer SET created_at = ? WHERE account_id = ? AND kind = 'TOP_UP'",
           noon,
-          account,
-          kind);
+          account);
     } else {
       gw.sql(
           "UPDATE ledger_transfer SET created_at = ? WHERE account_id = ? AND settlement_id ="
