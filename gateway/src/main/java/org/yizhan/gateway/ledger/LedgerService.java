@@ -34,8 +34,10 @@ import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 
 /**
  * The prepayment ledger as civil-affairs managers see it: their office's accounts, top-ups, the
- * entries, the check that each balance is the sum of its entries, drawdowns per day, and period
- * clearing (清算).
+ * entries (with who was paid and the balance each left), the check that each balance is the sum of
+ * its entries, drawdowns per day (per account, and per hospital for the office), the run-out
+ * forecast, and period clearing (清算). The reads behind the pictures are {@link LedgerReads}'s,
+ * period clearing {@link PeriodClose}'s.
  *
  * <p>Every account of another office is "not found". Every change locks the account row first, as
  * settlements do, so balances never race and a period is closed between two movements, never across
