@@ -1,16 +1,19 @@
-// The prepayment accounts tab: the office's accounts with balances and alerts, and the chosen
-// account's settings, top-ups, period close, drawdowns per day, entries and statements. Amounts
-// go back to the gateway as the decimal text the manager typed, never through a binary float.
+// The prepayment accounts tab: the office's accounts with balances and alerts and its drawdowns
+// per day and hospital, and the chosen account's settings, top-ups, period close, its balance
+// against the alert line with the run-out forecast, drawdowns per day, entries (who was paid, the
+// balance each left) and statements, each printable on one A4 sheet to sign. Amounts go back to
+// the gateway as the decimal text the manager typed, never through a binary float.
 
 import { api } from './api.js';
 import { t } from './i18n.js';
-import { drawDaily } from './chart.js';
+import { disposeCharts, drawBalance, drawDaily, drawHospitals } from './chart.js';
+import { printSheet } from './statement.js';
 import {
-  $, PAGE_SIZE, cell, clearMessages, fen, handle, localFailure, money, pager, renderPager,
-  showError, showOk, time,
+  $, PAGE_SIZE, cell, clearMessages, fen, handle, localFailure, maskIdNo, money, pager,
+  renderPager, showError, showOk, time,
 } from './ui.js';
 
-/** Days the drawdown chart covers. */
+/** Days the charts cover (the forecast's own window is the server's: 30 whole days). */
 const CHART_DAYS = 30;
 /** An amount of yuan with at most two decimals, below the gateway's 10^10 limit (once plain). */
 const AMOUNT = /^(0|[1-9]\d{0,9})(\.\d{1,2})?$/;
@@ -30,12 +33,15 @@ const state = {
   entries: null,
   entryFilter: { kind: '', from: '', to: '', page: 1 },
   daily: null,
+  forecast: null,
+  office: null,
   statements: [],
 };
 
 /** Redraws what was last fetched (after a language switch). */
 export function renderAccountsTab() {
   renderAccounts();
+  renderOfficeChart();
   if (state.selected) {
     renderAccountHeader();
     renderChart();
@@ -48,6 +54,10 @@ export function renderAccountsTab() {
 export function resetAccounts() {
   state.accounts = [];
   state.selected = null;
+  state.daily = null;
+  state.forecast = null;
+  state.office = null;
+  disposeCharts();
   $('#accounts-table tbody').replaceChildren();
   $('#account-detail').hidden = true;
   $('#account-none').hidden = false;
@@ -78,6 +88,7 @@ export async function loadAccounts() {
   }
   renderAccounts();
   if (state.selected) renderAccountHeader();
+  loadOfficeChart();
   return true;
 }
 
@@ -98,10 +109,19 @@ function renderAccounts() {
     cell(row, a.openPeriod);
     const alert = cell(row, a.lowBalance ? t('accounts.low') : t('accounts.ok'), 'alert');
     if (a.lowBalance) alert.classList.add('badge-low');
+    labelCells(row, '#accounts-table');
     row.addEventListener('click', () => selectAccount(a.id));
     row.addEventListener('keydown', (e) => e.key === 'Enter' && selectAccount(a.id));
   }
   $('#accounts-none').hidden = state.accounts.length > 0;
+}
+
+/** Names each cell after its column, for the narrow (phone) layout, where a row is a card. */
+function labelCells(row, table) {
+  const heads = document.querySelectorAll(`${table} thead th`);
+  [...row.cells].forEach((td, i) => {
+    td.dataset.label = heads[i] ? heads[i].textContent : '';
+  });
 }
 
 $('#accounts-refresh').addEventListener('click', async () => {
@@ -181,7 +201,10 @@ handle($('#topup-form'), async (data) => {
   const args = { amount: money(fen(result.amount)), reference };
   showOk($('#topup-form'), t(result.replayed ? 'topup.replayed' : 'topup.done', args));
   $('#topup-amount').value = '';
-  await Promise.all([loadChart(), loadEntries()]);
+  // the form is free again at once: the charts, forecast and entries follow (each shows its own
+  // failure), so a second top-up need not wait for them
+  loadChart();
+  loadEntries();
 });
 
 handle($('#settings-form'), async (data) => {
@@ -203,13 +226,16 @@ handle($('#close-form'), async (data) => {
   await Promise.all([loadStatements(), loadEntries()]);
 });
 
-// ---- the chart
+// ---- the charts and the forecast
 
 async function loadChart() {
   const p = $('#chart-error');
   p.hidden = true;
   try {
-    state.daily = await api.daily(state.selected.id, CHART_DAYS);
+    [state.daily, state.forecast] = await Promise.all([
+      api.daily(state.selected.id, CHART_DAYS),
+      api.forecast(state.selected.id),
+    ]);
   } catch (failure) {
     showError(p, failure);
     return;
@@ -219,12 +245,56 @@ async function loadChart() {
 
 function renderChart() {
   if (!state.daily) return;
-  drawDaily($('#chart'), state.daily, CHART_DAYS, {
-    title: t('chart.title'),
+  renderForecast();
+  drawBalance($('#balance-chart'), state.daily, state.forecast, {
+    balance: t('chart.balance'),
+    alert: t('chart.alert'),
+    forecast: t('chart.forecast'),
+  }, money);
+  drawDaily($('#chart'), state.daily, {
     drawdowns: t('chart.drawdowns'),
     advances: t('chart.advances'),
     empty: t('chart.empty'),
   }, money);
+}
+
+/** The forecast's figures in words: the run-out date and the top-up that lasts to month end. */
+function renderForecast() {
+  const f = state.forecast;
+  const box = $('#forecast');
+  box.hidden = !f;
+  if (!f) return;
+  $('#forecast-balance').textContent = money(fen(f.balance));
+  $('#forecast-rate').textContent = money(fen(f.dailyRate));
+  const out = $('#forecast-runout');
+  out.textContent = f.runOutDate || t('forecast.never');
+  out.dataset.date = f.runOutDate || '';
+  out.classList.toggle('warn', Boolean(f.runOutDate) && f.runOutDate <= f.periodEnd);
+  $('#forecast-alert').textContent = f.alertDate || t('forecast.neverAlert');
+  const need = $('#forecast-topup');
+  need.textContent = money(fen(f.topUpNeeded));
+  need.dataset.fen = String(fen(f.topUpNeeded));
+  need.classList.toggle('warn', fen(f.topUpNeeded) > 0);
+  $('#forecast-topup-label').textContent = t('forecast.topUp', { end: f.periodEnd });
+  $('#forecast-rule').textContent = t('forecast.rule', {
+    from: f.windowFrom, to: f.windowTo, demand: money(fen(f.demand)),
+    days: f.daysLeft, needed: money(fen(f.neededToPeriodEnd)),
+  });
+}
+
+async function loadOfficeChart() {
+  try {
+    state.office = await api.officeDrawdowns(CHART_DAYS);
+  } catch (failure) {
+    showError($('#accounts-error'), failure);
+    return;
+  }
+  renderOfficeChart();
+}
+
+function renderOfficeChart() {
+  if (!state.office) return;
+  drawHospitals($('#office-chart'), state.office, { empty: t('chart.empty') }, money);
 }
 
 // ---- entries
@@ -262,7 +332,16 @@ function renderEntries() {
     cell(row, time(e.createdAt));
     cell(row, t(`kind.${e.kind}`));
     cell(row, money(fen(e.amount)), 'num');
+    cell(row, e.balanceAfter === undefined ? '' : money(fen(e.balanceAfter)), 'num after');
     cell(row, e.topUpRef || e.claimNo || '');
+    const p = e.paid;
+    cell(row, p ? p.personName || '' : '', 'person');
+    // the clerk of the person's office is sent the full number (and the look is audited);
+    // anyone else gets it masked, and the page masks again should a full one reach it otherwise
+    const id = cell(row, p ? (p.fullIdNo ? p.personIdNo : maskIdNo(p.personIdNo)) : '', 'idno');
+    if (p) id.dataset.full = String(Boolean(p.fullIdNo));
+    cell(row, p ? p.hospitalName || p.hospitalCode : '');
+    cell(row, p && p.dischargeDate ? p.dischargeDate : '');
     cell(row, e.period);
   }
   $('#entries-none').hidden = page.items.length > 0;
@@ -300,7 +379,31 @@ function renderStatements() {
     link.textContent = t('statements.csv');
     link.className = 'csv';
     link.setAttribute('download', '');
-    row.insertCell().append(link);
+    const print = document.createElement('button');
+    print.type = 'button';
+    print.className = 'link print';
+    print.textContent = t('statements.print');
+    print.addEventListener('click', () => openSheet(s));
+    const actions = row.insertCell();
+    actions.className = 'actions';
+    actions.append(link, ' ', print);
   }
   $('#statements-none').hidden = state.statements.length > 0;
+}
+
+/** Shows the statement's A4 sheet to print and sign (statement.js lays it out). */
+async function openSheet(s) {
+  const p = $('#statements-error');
+  p.hidden = true;
+  try {
+    const detail = await api.statement(s.accountId, s.period);
+    printSheet(detail.statement, {
+      office: $('#who-office').textContent,
+      account: state.selected,
+      manager: $('#who-name').textContent,
+      items: detail.items.length,
+    });
+  } catch (failure) {
+    showError(p, failure);
+  }
 }

@@ -1,112 +1,253 @@
-// A bar chart of an account's drawdowns per day as inline SVG: one bar per day of the window,
-// the assistance paid from the account below, the part advanced by the hospital stacked above.
-// Days without movement are absent from the API's answer and drawn as empty slots, so the x axis
-// is always the whole window. No library: a few rectangles, lines and labels.
+// The accounts tab's charts, drawn with Apache ECharts (vendored from its WebJar at build time as
+// vendor/echarts.esm.min.js, as coverage.js loads it; no CDN): an account's balance per day against
+// its alert line, with the forecast's path to the day it runs out; its drawdowns per day (the
+// assistance paid from the balance, the hospital's advances stacked above); and the office's
+// drawdowns per day and hospital. Money comes in as the API's yuan, is turned into fen at once and
+// labelled with the page's money(); ECharts only places the marks. Each chart leaves the figures it
+// drew on its element (data-drawn), so a test can read what a person sees. Should the library fail
+// to load, the entries and the forecast's figures still carry every number.
 
-const SVG = 'http://www.w3.org/2000/svg';
+import { fen } from './ui.js';
 
-/** Size of the drawing in SVG user units (it scales to the container's width). */
-const WIDTH = 720;
-const HEIGHT = 220;
-const PAD_LEFT = 64;
-const PAD_RIGHT = 8;
-const PAD_TOP = 12;
-const PAD_BOTTOM = 28;
+/** The ECharts module once loaded (null before; false when it could not be). */
+let echarts = null;
 
-function el(name, attrs, text) {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
+/** The chart instance of each container, reused across redraws. */
+const charts = new Map();
+
+const COLOURS = {
+  balance: '#0b6e4f',
+  alert: '#b42318',
+  forecast: '#2563eb',
+  drawn: '#0b6e4f',
+  advanced: '#d97706',
+};
+
+/** Hospitals' colours in the office chart, in the order the hospitals first appear. */
+const PALETTE = ['#0b6e4f', '#2563eb', '#d97706', '#7c3aed', '#b42318', '#0891b2', '#65a30d'];
+
+async function library() {
+  if (echarts === null) {
+    try {
+      echarts = await import('./vendor/echarts.esm.min.js');
+    } catch (e) {
+      echarts = false;
+      console.warn('ECharts did not load; the figures are in the tables', e);
+    }
+  }
+  return echarts;
 }
 
-/** Fen from the API's decimal yuan (exact for amounts below 10^13 yuan). */
-const fen = (yuan) => Math.round(Number(yuan || 0) * 100);
-
-function isoDay(date) {
-  return date.toISOString().slice(0, 10);
+/**
+ * The options every chart shares: the page's own font (so that ECharts measures its labels in the
+ * font they are drawn in, and none is clipped) and room on the left for the largest amount.
+ */
+function common() {
+  return {
+    animation: false,
+    aria: { enabled: true },
+    textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
+    grid: { left: 16, right: 16, top: 36, bottom: 24, containLabel: true },
+  };
 }
 
-/** Every day from `from` (YYYY-MM-DD) for `days` days. */
-function dayWindow(from, days) {
+async function chartIn(box) {
+  const lib = await library();
+  if (!lib) return null;
+  let chart = charts.get(box);
+  if (!chart || chart.isDisposed()) {
+    chart = lib.init(box, null, { renderer: 'svg' });
+    charts.set(box, chart);
+    new ResizeObserver(() => chart.resize()).observe(box);
+  }
+  return chart;
+}
+
+/** Forgets every chart (at logout). */
+export function disposeCharts() {
+  for (const c of charts.values()) c.dispose();
+  charts.clear();
+}
+
+/** Every day from `from` to `to` (YYYY-MM-DD, both included). */
+export function dayRange(from, to) {
   const out = [];
   const d = new Date(from + 'T00:00:00Z');
-  for (let i = 0; i < days; i++) {
-    out.push(isoDay(d));
+  const end = new Date(to + 'T00:00:00Z');
+  while (d <= end) {
+    out.push(d.toISOString().slice(0, 10));
     d.setUTCDate(d.getUTCDate() + 1);
   }
   return out;
 }
 
-/** A round top for the y axis: 1, 2 or 5 times a power of ten, in fen, at least max. */
-function niceTop(maxFen) {
-  if (maxFen <= 0) return 100;
-  const power = Math.pow(10, Math.floor(Math.log10(maxFen)));
-  for (const m of [1, 2, 5, 10]) if (m * power >= maxFen) return m * power;
-  return 10 * power;
+const yuanAxis = (money) => ({
+  type: 'value',
+  axisLabel: { formatter: (v) => money(Math.round(v * 100)).replace(/\.00$/, '') },
+});
+
+function tooltip(money) {
+  return {
+    trigger: 'axis',
+    valueFormatter: (v) => (v === null || v === undefined ? '' : money(Math.round(v * 100))),
+  };
 }
 
 /**
- * Draws daily (the API's {from, days:[{day, drawdowns, advances, ...}]}) over `days` days into
- * container; labels = {drawdowns, advances, empty}; money formats fen as text.
+ * The balance at each day's close from daily ({from, to, openingBalance, lowBalanceThreshold,
+ * days: [{day, closingBalance}]}), the alert line, and the forecast's path from today's balance
+ * to its run-out date (when that is within `aheadDays`). labels: {balance, alert, forecast}.
  */
-export function drawDaily(container, daily, days, labels, money) {
-  container.replaceChildren();
-  const byDay = new Map(daily.days.map((d) => [d.day, d]));
-  const slots = dayWindow(daily.from, days).map((day) => {
-    const d = byDay.get(day);
-    return { day, drawn: d ? fen(d.drawdowns) : 0, advanced: d ? fen(d.advances) : 0 };
+export async function drawBalance(box, daily, forecast, labels, money) {
+  const days = dayRange(daily.from, daily.to);
+  const closes = new Map(daily.days.map((d) => [d.day, fen(d.closingBalance)]));
+  let balance = fen(daily.openingBalance);
+  const points = days.map((day) => {
+    if (closes.has(day)) balance = closes.get(day);
+    return balance;
   });
-  const maxFen = Math.max(0, ...slots.map((s) => s.drawn + s.advanced));
-  const top = niceTop(maxFen);
-  const plotW = WIDTH - PAD_LEFT - PAD_RIGHT;
-  const plotH = HEIGHT - PAD_TOP - PAD_BOTTOM;
-  const slotW = plotW / slots.length;
-  const y = (f) => PAD_TOP + plotH - (f / top) * plotH;
+  const line = fen(daily.lowBalanceThreshold);
+  const path = forecastPath(forecast, days[days.length - 1]);
+  const axis = days.concat(path.map((p) => p[0]).filter((d) => d > days[days.length - 1]));
+  box.dataset.drawn = days.map((d, i) => `${d}=${points[i]}`).join(',');
+  box.dataset.alert = String(line);
+  box.dataset.runOut = forecast && forecast.runOutDate ? forecast.runOutDate : '';
+  const chart = await chartIn(box);
+  if (!chart) return;
+  const series = [
+    {
+      name: labels.balance,
+      type: 'line',
+      step: 'end',
+      symbol: 'none',
+      areaStyle: { opacity: 0.08 },
+      lineStyle: { width: 2 },
+      color: COLOURS.balance,
+      data: points.map((f, i) => [days[i], f / 100]),
+      markLine: {
+        symbol: 'none',
+        silent: true,
+        lineStyle: { color: COLOURS.alert, type: 'dashed', width: 1.5 },
+        label: { formatter: `${labels.alert} ${money(line)}`, position: 'insideEndTop' },
+        data: [{ yAxis: line / 100 }],
+      },
+    },
+  ];
+  if (path.length) {
+    series.push({
+      name: labels.forecast,
+      type: 'line',
+      symbol: 'circle',
+      symbolSize: 5,
+      lineStyle: { type: 'dotted', width: 2 },
+      color: COLOURS.forecast,
+      data: path.map(([d, f]) => [d, f / 100]),
+    });
+  }
+  chart.setOption(
+    {
+      ...common(),
+      legend: { top: 0, left: 0, itemGap: 16 },
+      tooltip: tooltip(money),
+      xAxis: { type: 'category', data: axis, axisLabel: { formatter: (d) => d.slice(5) } },
+      yAxis: yuanAxis(money),
+      series,
+    },
+    true,
+  );
+}
 
-  const svg = el('svg', {
-    viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
-    role: 'img',
-    'aria-label': labels.title,
-    class: 'chart',
+/**
+ * The forecast's straight path: today's balance down to 0 on the run-out date, when it runs out
+ * within 62 days (further is no picture at a glance). [[day, fen]...], empty when none.
+ */
+function forecastPath(forecast, today) {
+  if (!forecast || !forecast.runOutDate) return [];
+  const out = dayRange(today, forecast.runOutDate);
+  if (out.length > 62) return [];
+  const start = fen(forecast.balance);
+  const n = out.length - 1;
+  return out.map((d, i) => [d, n === 0 ? Math.min(start, 0) : Math.round(start - (start * i) / n)]);
+}
+
+/**
+ * Drawdowns per day from daily ({from, to, days: [{day, drawdowns, advances}]}), every day of
+ * the window a slot. labels: {drawdowns, advances, empty}.
+ */
+export async function drawDaily(box, daily, labels, money) {
+  const days = dayRange(daily.from, daily.to);
+  const byDay = new Map(daily.days.map((d) => [d.day, d]));
+  const drawn = days.map((d) => (byDay.has(d) ? fen(byDay.get(d).drawdowns) : 0));
+  const advanced = days.map((d) => (byDay.has(d) ? fen(byDay.get(d).advances) : 0));
+  box.dataset.drawn = days
+    .map((d, i) => (drawn[i] || advanced[i] ? `${d}=${drawn[i]}+${advanced[i]}` : null))
+    .filter(Boolean)
+    .join(',');
+  const chart = await chartIn(box);
+  if (!chart) return;
+  const bar = (name, values, colour) => ({
+    name,
+    type: 'bar',
+    stack: 'paid',
+    color: colour,
+    barMaxWidth: 24,
+    data: values.map((f) => (f ? f / 100 : null)),
   });
-  for (const f of [0, top / 2, top]) {
-    svg.append(el('line', { x1: PAD_LEFT, x2: WIDTH - PAD_RIGHT, y1: y(f), y2: y(f), class: 'grid' }));
-    svg.append(el('text', { x: PAD_LEFT - 6, y: y(f) + 4, class: 'axis', 'text-anchor': 'end' }, money(f)));
+  const empty = drawn.every((f) => !f) && advanced.every((f) => !f);
+  chart.setOption(
+    {
+      ...common(),
+      title: empty ? { text: labels.empty, left: 'center', top: 'middle', textStyle: { fontSize: 13, color: '#616e7c' } } : undefined,
+      legend: { top: 0, left: 0, itemGap: 16 },
+      tooltip: tooltip(money),
+      xAxis: { type: 'category', data: days, axisLabel: { formatter: (d) => d.slice(5) } },
+      yAxis: yuanAxis(money),
+      series: [
+        bar(labels.drawdowns, drawn, COLOURS.drawn),
+        bar(labels.advances, advanced, COLOURS.advanced),
+      ],
+    },
+    true,
+  );
+}
+
+/**
+ * The office's drawdowns (with advances) per day and hospital, stacked one colour per hospital,
+ * from ({from, to, days: [{day, hospitalCode, hospitalName, drawdowns, advances}]}).
+ */
+export async function drawHospitals(box, office, labels, money) {
+  const days = dayRange(office.from, office.to);
+  const hospitals = new Map();
+  for (const d of office.days) {
+    if (!hospitals.has(d.hospitalCode)) {
+      hospitals.set(d.hospitalCode, { name: d.hospitalName || d.hospitalCode, byDay: new Map() });
+    }
+    const paid = fen(d.drawdowns) + fen(d.advances);
+    hospitals.get(d.hospitalCode).byDay.set(d.day, paid);
   }
-  slots.forEach((s, i) => {
-    const x = PAD_LEFT + i * slotW + slotW * 0.15;
-    const w = slotW * 0.7;
-    const tip = `${s.day}  ${labels.drawdowns} ${money(s.drawn)}` +
-      (s.advanced ? `  ${labels.advances} ${money(s.advanced)}` : '');
-    const g = el('g', { 'data-day': s.day });
-    g.append(el('title', {}, tip));
-    if (s.drawn > 0) {
-      g.append(el('rect', { x, y: y(s.drawn), width: w, height: y(0) - y(s.drawn), class: 'bar-drawn' }));
-    }
-    if (s.advanced > 0) {
-      const base = y(s.drawn);
-      const h = y(0) - y(s.advanced);
-      g.append(el('rect', { x, y: base - h, width: w, height: h, class: 'bar-advanced' }));
-    }
-    svg.append(g);
-    if (i % 5 === 0 || i === slots.length - 1) {
-      svg.append(el('text', { x: x + w / 2, y: HEIGHT - 10, class: 'axis', 'text-anchor': 'middle' },
-        s.day.slice(5)));
-    }
-  });
-  container.append(svg);
-  const legend = document.createElement('p');
-  legend.className = 'legend';
-  legend.innerHTML = '<span class="swatch drawn"></span><span></span> ' +
-    '<span class="swatch advanced"></span><span></span>';
-  legend.children[1].textContent = labels.drawdowns;
-  legend.children[3].textContent = labels.advances;
-  container.append(legend);
-  if (maxFen === 0) {
-    const note = document.createElement('p');
-    note.className = 'muted';
-    note.textContent = labels.empty;
-    container.append(note);
-  }
+  box.dataset.drawn = [...hospitals.entries()]
+    .map(([code, h]) => `${code}=${[...h.byDay.values()].reduce((a, b) => a + b, 0)}`)
+    .join(',');
+  const chart = await chartIn(box);
+  if (!chart) return;
+  const series = [...hospitals.values()].map((h, i) => ({
+    name: h.name,
+    type: 'bar',
+    stack: 'office',
+    color: PALETTE[i % PALETTE.length],
+    barMaxWidth: 24,
+    data: days.map((d) => (h.byDay.get(d) ? h.byDay.get(d) / 100 : null)),
+  }));
+  chart.setOption(
+    {
+      ...common(),
+      title: series.length ? undefined : { text: labels.empty, left: 'center', top: 'middle', textStyle: { fontSize: 13, color: '#616e7c' } },
+      legend: { top: 0, left: 0, type: 'scroll' },
+      tooltip: tooltip(money),
+      xAxis: { type: 'category', data: days, axisLabel: { formatter: (d) => d.slice(5) } },
+      yAxis: yuanAxis(money),
+      series,
+    },
+    true,
+  );
 }

@@ -2,9 +2,6 @@ package org.yizhan.gateway.ledger;
 
 import static org.yizhan.gateway.ledger.LedgerStatements.ACCOUNTS;
 import static org.yizhan.gateway.ledger.LedgerStatements.ALL_ACCOUNTS;
-import static org.yizhan.gateway.ledger.LedgerStatements.DAILY;
-import static org.yizhan.gateway.ledger.LedgerStatements.ENTRIES;
-import static org.yizhan.gateway.ledger.LedgerStatements.ENTRY_COUNT;
 import static org.yizhan.gateway.ledger.LedgerStatements.FIND_TOP_UP;
 import static org.yizhan.gateway.ledger.LedgerStatements.HOSPITAL_EXISTS;
 import static org.yizhan.gateway.ledger.LedgerStatements.LOCK_OFFICE_ACCOUNT;
@@ -15,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -38,8 +34,10 @@ import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 
 /**
  * The prepayment ledger as civil-affairs managers see it: their office's accounts, top-ups, the
- * entries, the check that each balance is the sum of its entries, drawdowns per day, and period
- * clearing (清算).
+ * entries (with who was paid and the balance each left), the check that each balance is the sum of
+ * its entries, drawdowns per day (per account, and per hospital for the office), the run-out
+ * forecast, and period clearing (清算). The reads behind the pictures are {@link LedgerReads}'s,
+ * period clearing {@link PeriodClose}'s.
  *
  * <p>Every account of another office is "not found". Every change locks the account row first, as
  * settlements do, so balances never race and a period is closed between two movements, never across
@@ -52,12 +50,14 @@ public final class LedgerService {
   private final Clock clock;
   private final ZoneId zone;
   private final PeriodClose periods;
+  private final LedgerReads reads;
 
   public LedgerService(Pool pool, Clock clock, ZoneId zone) {
     this.pool = pool;
     this.clock = clock;
     this.zone = zone;
     this.periods = new PeriodClose(this, pool);
+    this.reads = new LedgerReads(pool, zone);
   }
 
   /** An account as a manager sees it. */
@@ -231,7 +231,10 @@ public final class LedgerService {
     return pool.withTransaction(conn -> lock(conn, m, accountId));
   }
 
-  /** One ledger entry, with the claim number of its settlement if any. */
+  /**
+   * One ledger entry: with the balance it left ({@code balanceAfterFen}, null in a statement's
+   * list) and, for a settlement's movement, who was paid ({@code paid}, else null).
+   */
   public record Entry(
       long id,
       String kind,
@@ -243,10 +246,30 @@ public final class LedgerService {
       String topUpRef,
       String period,
       Instant createdAt,
-      String createdBy) {}
+      String createdBy,
+      Long balanceAfterFen,
+      Paid paid) {}
+
+  /**
+   * Who a settlement's movement paid for, and where: the person (ID number full for the clerk of
+   * the person's managing office, else masked: {@code fullIdNo} says which), their name as the
+   * hospital sent it, the hospital and the discharge date.
+   */
+  public record Paid(
+      String personIdNo,
+      boolean fullIdNo,
+      String personName,
+      String hospitalCode,
+      String hospitalName,
+      LocalDate dischargeDate) {}
 
   public record EntryPage(List<Entry> items, int page, int size, long total) {}
 
+  /**
+   * A page of the account's entries, newest first, each with its running balance and who was paid.
+   * A page that shows a full ID number is audited (who, which account, which page) before it is
+   * answered.
+   */
   public Future<EntryPage> entries(
       ManagerPrincipal m,
       long accountId,
@@ -256,41 +279,7 @@ public final class LedgerService {
       int page,
       int size) {
     return account(m, accountId)
-        .compose(
-            a -> {
-              Tuple filter = Tuple.of(accountId, kind, from, to, zone.getId());
-              Future<RowSet<Row>> count = pool.preparedQuery(ENTRY_COUNT).execute(filter);
-              Future<RowSet<Row>> rows =
-                  pool.preparedQuery(ENTRIES)
-                      .execute(
-                          Tuple.of(
-                              accountId, kind, from, to, zone.getId(), size, (page - 1) * size));
-              return Future.all(count, rows)
-                  .map(
-                      x -> {
-                        List<Entry> items = new ArrayList<>();
-                        for (Row r : rows.result()) {
-                          items.add(entry(r));
-                        }
-                        return new EntryPage(
-                            items, page, size, count.result().iterator().next().getLong(0));
-                      });
-            });
-  }
-
-  static Entry entry(Row r) {
-    return new Entry(
-        r.getLong("id"),
-        r.getString("kind"),
-        r.getString("debit_account"),
-        r.getString("credit_account"),
-        Sql.fen(r, "amount"),
-        r.getUUID("settlement_id"),
-        r.getString("claim_no"),
-        r.getString("top_up_ref"),
-        r.getString("period"),
-        r.getOffsetDateTime("created_at").toInstant(),
-        r.getString("created_by"));
+        .compose(a -> reads.entries(m, accountId, kind, from, to, page, size));
   }
 
   /** Sums by kind, in fen. */
@@ -342,27 +331,45 @@ public final class LedgerService {
                 .compose(a -> sums(conn, accountId, null).map(s -> new Verification(a, s))));
   }
 
-  /** One day of an account's movements, in fen. */
+  /** One day of an account's movements, in fen, and the balance it closed at. */
   public record Day(
-      LocalDate day, long topUps, long drawdowns, long reversalCredits, long advances) {}
+      LocalDate day,
+      long topUps,
+      long drawdowns,
+      long reversalCredits,
+      long advances,
+      long advanceReversals,
+      long closingBalanceFen) {}
 
-  public Future<List<Day>> daily(ManagerPrincipal m, long accountId, LocalDate from) {
-    return account(m, accountId)
-        .compose(a -> pool.preparedQuery(DAILY).execute(Tuple.of(accountId, from, zone.getId())))
-        .map(
-            rows -> {
-              List<Day> out = new ArrayList<>();
-              for (Row r : rows) {
-                out.add(
-                    new Day(
-                        r.getLocalDate("day"),
-                        Sql.fen(r, "top_up"),
-                        Sql.fen(r, "drawdown"),
-                        Sql.fen(r, "reversal_credit"),
-                        Sql.fen(r, "advance")));
-              }
-              return out;
-            });
+  /**
+   * The account's days from {@code from} with movements (days without are absent), and the balance
+   * before {@code from} ({@code openingFen}) from which a day without movement carries on.
+   */
+  public record Days(Account account, LocalDate from, long openingFen, List<Day> days) {}
+
+  public Future<Days> daily(ManagerPrincipal m, long accountId, LocalDate from) {
+    return account(m, accountId).compose(a -> reads.daily(a, from));
+  }
+
+  /** One hospital's drawdowns and advances (net of their reversals) on one day, in fen. */
+  public record HospitalDay(
+      LocalDate day,
+      String hospitalCode,
+      String hospitalName,
+      long drawdownsFen,
+      long advancesFen) {}
+
+  /**
+   * The office's drawdowns and advances per day and hospital from {@code from}, over its accounts.
+   */
+  public Future<List<HospitalDay>> officeDaily(ManagerPrincipal m, LocalDate from) {
+    return reads.officeDaily(m, from);
+  }
+
+  /** The account's run-out forecast at the pace of the last 30 days ({@link Forecast}), today. */
+  public Future<Forecast> forecast(ManagerPrincipal m, long accountId) {
+    LocalDate today = LocalDate.now(clock.withZone(zone));
+    return account(m, accountId).compose(a -> reads.forecast(a, today));
   }
 
   /** A closed period's statement. */

@@ -1,5 +1,6 @@
 package org.yizhan.gateway.ledger;
 
+import static org.yizhan.gateway.infra.db.schema.Tables.CLAIM;
 import static org.yizhan.gateway.infra.db.schema.Tables.HOSPITAL;
 import static org.yizhan.gateway.infra.db.schema.Tables.LEDGER_TRANSFER;
 import static org.yizhan.gateway.infra.db.schema.Tables.PERIOD_STATEMENT;
@@ -95,14 +96,53 @@ final class LedgerStatements {
                   .isNull()
                   .or(localDay(5).le(DSL.param("4", LocalDate.class))));
 
+  /**
+   * What a transfer does to the prepaid balance: a top-up and a reversal credit add to it, a
+   * drawdown takes from it; an advance and its reversal move what is owed to the hospital, not the
+   * balance (the same rule as {@link LedgerService.Sums#balanceFen}).
+   */
+  static final Field<BigDecimal> BALANCE_EFFECT =
+      DSL.when(LEDGER_TRANSFER.KIND.in(DSL.inline("TOP_UP"), DSL.inline("REVERSAL_CREDIT")), AMOUNT)
+          .when(LEDGER_TRANSFER.KIND.eq(DSL.inline("DRAWDOWN")), AMOUNT.neg())
+          .otherwise(DSL.inline(BigDecimal.ZERO));
+
+  /**
+   * The account's transfers, each with the balance it left ({@code balance_after}): a running sum
+   * over all the account's transfers in id order (the order the account's lock wrote them in),
+   * computed before any filter or page, so a page shows the same balances whichever filter or page
+   * it is. The subquery keeps the table's name, so the filter reads it as the table.
+   */
+  static final org.jooq.Table<?> WITH_BALANCE =
+      Sql.dsl()
+          .select(LEDGER_TRANSFER.fields())
+          .select(DSL.sum(BALANCE_EFFECT).over(DSL.orderBy(LEDGER_TRANSFER.ID)).as("balance_after"))
+          .from(LEDGER_TRANSFER)
+          .where(LEDGER_TRANSFER.ACCOUNT_ID.eq(Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID)))
+          .asTable(LEDGER_TRANSFER.getName());
+
+  /**
+   * A page of entries with who was paid: the settlement's claim number, hospital and discharge
+   * date, the person's ID number, name and managing office (the claim's as the hospital sent it).
+   */
   static final String ENTRIES =
       Sql.render(
           Sql.dsl()
-              .select(LEDGER_TRANSFER.fields())
-              .select(SETTLEMENT.CLAIM_NO)
-              .from(LEDGER_TRANSFER)
+              .select(WITH_BALANCE.fields())
+              .select(
+                  SETTLEMENT.CLAIM_NO,
+                  SETTLEMENT.PERSON_ID_NO,
+                  SETTLEMENT.OFFICE_CODE.as("person_office"),
+                  SETTLEMENT.HOSPITAL_CODE.as("settlement_hospital"),
+                  HOSPITAL.NAME.as("hospital_name"),
+                  CLAIM.PERSON_NAME,
+                  CLAIM.DISCHARGE_DATE)
+              .from(WITH_BALANCE)
               .leftJoin(SETTLEMENT)
               .on(SETTLEMENT.ID.eq(LEDGER_TRANSFER.SETTLEMENT_ID))
+              .leftJoin(CLAIM)
+              .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
+              .leftJoin(HOSPITAL)
+              .on(HOSPITAL.CODE.eq(SETTLEMENT.HOSPITAL_CODE))
               .where(ENTRY_FILTER)
               .orderBy(LEDGER_TRANSFER.ID.desc())
               .limit(DSL.param("6", Integer.class))
@@ -129,20 +169,88 @@ final class LedgerStatements {
                       .isNull()
                       .or(LEDGER_TRANSFER.PERIOD.eq(DSL.param("2", String.class)))));
 
-  static final String DAILY =
+  /**
+   * An account's movements per local day from $2, each day with the balance it closed at: the
+   * running sum over every day of the account's history (a window over the grouped days), so the
+   * first day shown closes at the true balance, not at the window's own sum.
+   */
+  static final String DAILY;
+
+  static {
+    org.jooq.Table<?> days =
+        Sql.dsl()
+            .select(
+                localDay(3).as("day"),
+                sumOf("TOP_UP"),
+                sumOf("DRAWDOWN"),
+                sumOf("REVERSAL_CREDIT"),
+                sumOf("ADVANCE"),
+                sumOf("ADVANCE_REVERSAL"),
+                DSL.sum(BALANCE_EFFECT).as("net"))
+            .from(LEDGER_TRANSFER)
+            .where(LEDGER_TRANSFER.ACCOUNT_ID.eq(Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID)))
+            .groupBy(DSL.field("1"))
+            .asTable("d");
+    Field<LocalDate> day = days.field("day", LocalDate.class);
+    org.jooq.Table<?> running =
+        Sql.dsl()
+            .select(days.fields())
+            .select(
+                DSL.sum(days.field("net", BigDecimal.class))
+                    .over(DSL.orderBy(day))
+                    .as("closing_balance"))
+            .from(days)
+            .asTable("w");
+    DAILY =
+        Sql.render(
+            Sql.dsl()
+                .selectFrom(running)
+                .where(running.field("day", LocalDate.class).ge(DSL.param("2", LocalDate.class)))
+                .orderBy(running.field("day")));
+  }
+
+  /**
+   * The office's drawdowns and advances per local day and hospital from $2 ($3 the zone), over all
+   * its accounts: what each hospital drew, for the office's chart.
+   */
+  static final String OFFICE_DAILY =
       Sql.render(
           Sql.dsl()
               .select(
                   localDay(3).as("day"),
+                  PREPAYMENT_ACCOUNT.HOSPITAL_CODE,
+                  HOSPITAL.NAME.as("hospital_name"),
+                  sumOf("DRAWDOWN"),
+                  sumOf("ADVANCE"),
+                  sumOf("REVERSAL_CREDIT"),
+                  sumOf("ADVANCE_REVERSAL"))
+              .from(LEDGER_TRANSFER)
+              .join(PREPAYMENT_ACCOUNT)
+              .on(PREPAYMENT_ACCOUNT.ID.eq(LEDGER_TRANSFER.ACCOUNT_ID))
+              .join(HOSPITAL)
+              .on(HOSPITAL.CODE.eq(PREPAYMENT_ACCOUNT.HOSPITAL_CODE))
+              .where(PREPAYMENT_ACCOUNT.OFFICE_CODE.eq(Sql.p(1, PREPAYMENT_ACCOUNT.OFFICE_CODE)))
+              .and(localDay(3).ge(DSL.param("2", LocalDate.class)))
+              .and(LEDGER_TRANSFER.KIND.ne(DSL.inline("TOP_UP")))
+              .groupBy(DSL.field("1"), PREPAYMENT_ACCOUNT.HOSPITAL_CODE, HOSPITAL.NAME)
+              .orderBy(DSL.field("1"), PREPAYMENT_ACCOUNT.HOSPITAL_CODE));
+
+  /**
+   * Sums by kind of an account's transfers on local days $3..$4 ($5 the zone; $2 must be null, the
+   * kind filter of {@link #ENTRY_FILTER}): the forecast's window.
+   */
+  static final String WINDOW_SUMS =
+      Sql.render(
+          Sql.dsl()
+              .select(
                   sumOf("TOP_UP"),
                   sumOf("DRAWDOWN"),
                   sumOf("REVERSAL_CREDIT"),
-                  sumOf("ADVANCE"))
+                  sumOf("ADVANCE"),
+                  sumOf("ADVANCE_REVERSAL"),
+                  DSL.countDistinct(LEDGER_TRANSFER.SETTLEMENT_ID).as("settlements"))
               .from(LEDGER_TRANSFER)
-              .where(LEDGER_TRANSFER.ACCOUNT_ID.eq(Sql.p(1, LEDGER_TRANSFER.ACCOUNT_ID)))
-              .and(localDay(3).ge(DSL.param("2", LocalDate.class)))
-              .groupBy(DSL.field("1"))
-              .orderBy(DSL.field("1")));
+              .where(ENTRY_FILTER));
 
   static final String LAST_STATEMENT =
       Sql.render(

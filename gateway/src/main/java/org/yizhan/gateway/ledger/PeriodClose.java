@@ -190,6 +190,8 @@ final class PeriodClose {
                         r.getString("top_up_ref"),
                         period,
                         r.getOffsetDateTime("created_at").toInstant(),
+                        null,
+                        null,
                         null));
               }
               return Future.succeededFuture(

@@ -7,14 +7,19 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.json.JsonWriter;
 import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.ledger.Forecast;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.web.Requests;
 import org.yizhan.gateway.web.Responses;
@@ -47,6 +52,8 @@ final class ManagerStatements {
     routes.add(GET, "/manager/api/accounts/:id/entries", this::entries);
     routes.add(GET, "/manager/api/accounts/:id/verify", this::verify);
     routes.add(GET, "/manager/api/accounts/:id/daily", this::daily);
+    routes.add(GET, "/manager/api/accounts/:id/forecast", this::forecast);
+    routes.add(GET, "/manager/api/drawdowns", this::officeDaily);
     routes.add(POST, "/manager/api/accounts/:id/periods/:period/close", this::close);
     routes.add(GET, "/manager/api/accounts/:id/statements", this::statements);
     routes.add(GET, "/manager/api/accounts/:id/statements/:period", this::statement);
@@ -101,8 +108,7 @@ final class ManagerStatements {
 
   private void daily(RoutingContext ctx) {
     long id = ManagerApi.accountId(ctx);
-    int days = Requests.intParam(ctx, "days", 30, 1, 366);
-    LocalDate from = LocalDate.now(clock.withZone(zone)).minusDays(days - 1L);
+    LocalDate from = firstDay(ctx);
     ManagerApi.reply(
         ctx,
         guard,
@@ -110,24 +116,109 @@ final class ManagerStatements {
             ledger
                 .daily(ManagerApi.manager(ctx), id, from)
                 .map(
-                    list ->
+                    d ->
                         JsonWriter.render(
                             g -> {
                               g.writeStartObject();
                               g.writeStringField("from", from.toString());
+                              g.writeStringField("to", today().toString());
+                              JsonWriter.money(g, "openingBalance", d.openingFen());
+                              JsonWriter.money(g, "balance", d.account().balanceFen());
+                              JsonWriter.money(
+                                  g, "lowBalanceThreshold", d.account().lowBalanceThresholdFen());
                               g.writeArrayFieldStart("days");
-                              for (LedgerService.Day d : list) {
+                              for (LedgerService.Day day : d.days()) {
                                 g.writeStartObject();
-                                g.writeStringField("day", d.day().toString());
-                                JsonWriter.money(g, "topUps", d.topUps());
-                                JsonWriter.money(g, "drawdowns", d.drawdowns());
-                                JsonWriter.money(g, "reversalCredits", d.reversalCredits());
-                                JsonWriter.money(g, "advances", d.advances());
+                                g.writeStringField("day", day.day().toString());
+                                JsonWriter.money(g, "topUps", day.topUps());
+                                JsonWriter.money(g, "drawdowns", day.drawdowns());
+                                JsonWriter.money(g, "reversalCredits", day.reversalCredits());
+                                JsonWriter.money(g, "advances", day.advances());
+                                JsonWriter.money(g, "advanceReversals", day.advanceReversals());
+                                JsonWriter.money(g, "closingBalance", day.closingBalanceFen());
                                 g.writeEndObject();
                               }
                               g.writeEndArray();
                               g.writeEndObject();
                             })));
+  }
+
+  /** The office's drawdowns per day and hospital, over all its accounts. */
+  private void officeDaily(RoutingContext ctx) {
+    LocalDate from = firstDay(ctx);
+    ManagerApi.reply(
+        ctx,
+        guard,
+        () ->
+            ledger
+                .officeDaily(ManagerApi.manager(ctx), from)
+                .map(
+                    list ->
+                        JsonWriter.render(
+                            g -> {
+                              g.writeStartObject();
+                              g.writeStringField("from", from.toString());
+                              g.writeStringField("to", today().toString());
+                              g.writeArrayFieldStart("days");
+                              for (LedgerService.HospitalDay d : list) {
+                                g.writeStartObject();
+                                g.writeStringField("day", d.day().toString());
+                                g.writeStringField("hospitalCode", d.hospitalCode());
+                                g.writeStringField("hospitalName", d.hospitalName());
+                                JsonWriter.money(g, "drawdowns", d.drawdownsFen());
+                                JsonWriter.money(g, "advances", d.advancesFen());
+                                g.writeEndObject();
+                              }
+                              g.writeEndArray();
+                              g.writeEndObject();
+                            })));
+  }
+
+  /** When the account runs out at the last 30 days' pace ({@link Forecast}: the rule). */
+  private void forecast(RoutingContext ctx) {
+    long id = ManagerApi.accountId(ctx);
+    ManagerApi.reply(
+        ctx,
+        guard,
+        () ->
+            ledger
+                .forecast(ManagerApi.manager(ctx), id)
+                .map(
+                    f ->
+                        JsonWriter.render(
+                            g -> {
+                              g.writeStartObject();
+                              g.writeStringField("today", f.today().toString());
+                              g.writeStringField("windowFrom", f.windowFrom().toString());
+                              g.writeStringField("windowTo", f.windowTo().toString());
+                              g.writeNumberField("windowDays", Forecast.WINDOW_DAYS);
+                              JsonWriter.money(g, "demand", f.demandFen());
+                              JsonWriter.money(g, "dailyRate", f.dailyRateFen());
+                              JsonWriter.money(g, "balance", f.balanceFen());
+                              JsonWriter.money(
+                                  g, "lowBalanceThreshold", f.lowBalanceThresholdFen());
+                              g.writeStringField("runOutDate", text(f.runOutDate()));
+                              g.writeStringField("alertDate", text(f.alertDate()));
+                              g.writeStringField("periodEnd", f.periodEnd().toString());
+                              g.writeNumberField("daysLeft", f.daysLeft());
+                              JsonWriter.money(g, "neededToPeriodEnd", f.neededToPeriodEndFen());
+                              JsonWriter.money(g, "topUpNeeded", f.topUpNeededFen());
+                              g.writeEndObject();
+                            })));
+  }
+
+  private static String text(LocalDate d) {
+    return d == null ? null : d.toString();
+  }
+
+  private LocalDate today() {
+    return LocalDate.now(clock.withZone(zone));
+  }
+
+  /** The first day of the last {@code days} (query, 30 by default, at most 366), today included. */
+  private LocalDate firstDay(RoutingContext ctx) {
+    int days = Requests.intParam(ctx, "days", 30, 1, 366);
+    return today().minusDays(days - 1L);
   }
 
   private void close(RoutingContext ctx) {
@@ -187,6 +278,32 @@ final class ManagerStatements {
                             })));
   }
 
+  /**
+   * A statement's figures, in the order both its JSON and its CSV write them: one list, so the two
+   * cannot drift apart. Money is written as yuan with two decimals in both.
+   */
+  private record Column(String json, String csv, Function<LedgerService.Statement, Object> value) {}
+
+  /** An amount in fen, written as yuan. */
+  private record Money(long fen) {}
+
+  private static final List<Column> STATEMENT =
+      List.of(
+          new Column("accountId", "account", s -> s.accountId()),
+          new Column("period", "period", LedgerService.Statement::period),
+          new Column("openingBalance", "opening_balance", s -> new Money(s.openingFen())),
+          new Column("topUps", "top_ups", s -> new Money(s.topUpsFen())),
+          new Column("drawdowns", "drawdowns", s -> new Money(s.drawdownsFen())),
+          new Column("reversalCredits", "reversal_credits", s -> new Money(s.reversalCreditsFen())),
+          new Column("advances", "advances", s -> new Money(s.advancesFen())),
+          new Column(
+              "advanceReversals", "advance_reversals", s -> new Money(s.advanceReversalsFen())),
+          new Column("closingBalance", "closing_balance", s -> new Money(s.closingFen())),
+          new Column("advanceOwed", "advance_owed", s -> new Money(s.advanceOwedFen())),
+          new Column("settlementCount", "settlements", s -> s.settlementCount()),
+          new Column("closedAt", "closed_at", LedgerService.Statement::closedAt),
+          new Column("closedBy", "closed_by", LedgerService.Statement::closedBy));
+
   private void statementCsv(RoutingContext ctx) {
     long id = ManagerApi.accountId(ctx);
     String period = period(ctx);
@@ -194,53 +311,26 @@ final class ManagerStatements {
         .call(() -> ledger.statement(ManagerApi.manager(ctx), id, period))
         .onSuccess(
             d -> {
-              LedgerService.Statement s = d.statement();
-              StringBuilder csv = new StringBuilder();
-              csv.append("account,period,opening_balance,top_ups,drawdowns,reversal_credits,")
-                  .append(
-                      "advances,advance_reversals,closing_balance,advance_owed,settlements,closed_at,closed_by\n");
-              csv.append(s.accountId())
-                  .append(',')
-                  .append(s.period())
-                  .append(',')
-                  .append(Fen.format(s.openingFen()))
-                  .append(',')
-                  .append(Fen.format(s.topUpsFen()))
-                  .append(',')
-                  .append(Fen.format(s.drawdownsFen()))
-                  .append(',')
-                  .append(Fen.format(s.reversalCreditsFen()))
-                  .append(',')
-                  .append(Fen.format(s.advancesFen()))
-                  .append(',')
-                  .append(Fen.format(s.advanceReversalsFen()))
-                  .append(',')
-                  .append(Fen.format(s.closingFen()))
-                  .append(',')
-                  .append(Fen.format(s.advanceOwedFen()))
-                  .append(',')
-                  .append(s.settlementCount())
-                  .append(',')
-                  .append(JsonWriter.time(s.closedAt(), zone))
-                  .append(',')
-                  .append(s.closedBy())
-                  .append("\n\n");
+              // a byte-order mark first, so that Excel reads a Chinese document number as UTF-8
+              StringBuilder csv = new StringBuilder("\uFEFF");
+              StringJoiner head = new StringJoiner(",", "", "\n");
+              StringJoiner values = new StringJoiner(",", "", "\n\n");
+              for (Column c : STATEMENT) {
+                head.add(c.csv());
+                values.add(csvText(c.value().apply(d.statement())));
+              }
+              csv.append(head).append(values);
               csv.append("transfer_id,kind,amount,settlement_id,claim_no,top_up_ref,created_at\n");
               for (LedgerService.Entry e : d.items()) {
-                csv.append(e.id())
-                    .append(',')
-                    .append(e.kind())
-                    .append(',')
-                    .append(Fen.format(e.amountFen()))
-                    .append(',')
-                    .append(e.settlementId() == null ? "" : e.settlementId())
-                    .append(',')
-                    .append(e.claimNo() == null ? "" : e.claimNo())
-                    .append(',')
-                    .append(e.topUpRef() == null ? "" : e.topUpRef())
-                    .append(',')
-                    .append(JsonWriter.time(e.createdAt(), zone))
-                    .append('\n');
+                StringJoiner line = new StringJoiner(",", "", "\n");
+                line.add(Long.toString(e.id()))
+                    .add(e.kind())
+                    .add(Fen.format(e.amountFen()))
+                    .add(e.settlementId() == null ? "" : e.settlementId().toString())
+                    .add(e.claimNo() == null ? "" : e.claimNo())
+                    .add(e.topUpRef() == null ? "" : e.topUpRef())
+                    .add(JsonWriter.time(e.createdAt(), zone));
+                csv.append(line);
               }
               if (Responses.answered(ctx)) {
                 return;
@@ -253,6 +343,16 @@ final class ManagerStatements {
                   .end(csv.toString());
             })
         .onFailure(ctx::fail);
+  }
+
+  private String csvText(Object v) {
+    if (v instanceof Money m) {
+      return Fen.format(m.fen());
+    }
+    if (v instanceof Instant t) {
+      return JsonWriter.time(t, zone);
+    }
+    return String.valueOf(v);
   }
 
   private void entry(JsonGenerator g, LedgerService.Entry e) throws IOException {
@@ -273,24 +373,37 @@ final class ManagerStatements {
     if (e.createdBy() != null) {
       g.writeStringField("createdBy", e.createdBy());
     }
+    if (e.balanceAfterFen() != null) {
+      JsonWriter.money(g, "balanceAfter", e.balanceAfterFen());
+    }
+    LedgerService.Paid p = e.paid();
+    if (p != null) {
+      g.writeObjectFieldStart("paid");
+      g.writeStringField("personIdNo", p.personIdNo());
+      g.writeBooleanField("fullIdNo", p.fullIdNo());
+      g.writeStringField("personName", p.personName());
+      g.writeStringField("hospitalCode", p.hospitalCode());
+      g.writeStringField("hospitalName", p.hospitalName());
+      g.writeStringField("dischargeDate", text(p.dischargeDate()));
+      g.writeEndObject();
+    }
     g.writeEndObject();
   }
 
   private void statement(JsonGenerator g, LedgerService.Statement s) throws IOException {
     g.writeStartObject();
-    g.writeNumberField("accountId", s.accountId());
-    g.writeStringField("period", s.period());
-    JsonWriter.money(g, "openingBalance", s.openingFen());
-    JsonWriter.money(g, "topUps", s.topUpsFen());
-    JsonWriter.money(g, "drawdowns", s.drawdownsFen());
-    JsonWriter.money(g, "reversalCredits", s.reversalCreditsFen());
-    JsonWriter.money(g, "advances", s.advancesFen());
-    JsonWriter.money(g, "advanceReversals", s.advanceReversalsFen());
-    JsonWriter.money(g, "closingBalance", s.closingFen());
-    JsonWriter.money(g, "advanceOwed", s.advanceOwedFen());
-    g.writeNumberField("settlementCount", s.settlementCount());
-    g.writeStringField("closedAt", JsonWriter.time(s.closedAt(), zone));
-    g.writeStringField("closedBy", s.closedBy());
+    for (Column c : STATEMENT) {
+      Object v = c.value().apply(s);
+      if (v instanceof Money m) {
+        JsonWriter.money(g, c.json(), m.fen());
+      } else if (v instanceof Number n) {
+        g.writeNumberField(c.json(), n.longValue());
+      } else if (v instanceof Instant t) {
+        g.writeStringField(c.json(), JsonWriter.time(t, zone));
+      } else {
+        g.writeStringField(c.json(), (String) v);
+      }
+    }
     g.writeEndObject();
   }
 

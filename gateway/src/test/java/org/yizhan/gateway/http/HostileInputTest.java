@@ -212,6 +212,8 @@ class HostileInputTest {
     add("GET", "/manager/api/accounts/{aid}/entries?kind=TOP_UP&page=1&size=5", Auth.MANAGER);
     add("GET", "/manager/api/accounts/{aid}/verify", Auth.MANAGER);
     add("GET", "/manager/api/accounts/{aid}/daily?from=2018-01-01&to=2018-01-31", Auth.MANAGER);
+    add("GET", "/manager/api/accounts/{aid}/forecast", Auth.MANAGER);
+    add("GET", "/manager/api/drawdowns?days=30", Auth.MANAGER);
     add("POST", "/manager/api/accounts/{aid}/periods/{period}/close", Auth.MANAGER);
     add("GET", "/manager/api/accounts/{aid}/statements", Auth.MANAGER);
     add("GET", "/manager/api/accounts/{aid}/statements/{period}", Auth.MANAGER);
