@@ -1,0 +1,854 @@
+package org.yizhan.gateway.identity;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.yizhan.core.model.IdNumber;
+import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
+
+/**
+ * The two long steps of a roster import ({@link RosterImports}), each run on an import worker
+ * thread over its own JDBC connection (like the insured register's import: COPY, and no event loop
+ * or pool connection taken from the settlements):
+ *
+ * <ol>
+ *   <li><b>Check</b>: the file's parts are read from the database as one stream (a CSV decoded
+ *       strictly as UTF-8, else read again as GB18030; a workbook unpacked from memory), every row
+ *       checked on its own ({@link IdentityRoster#read}) and the good ones copied into {@code
+ *       roster_import_row} in batches, the heartbeat and progress (bytes read) written after each.
+ *       Then, set-based against the identities recorded now: rows overlapping each other, rows
+ *       overlapping two recorded periods, rows of a period another office records, two rows
+ *       changing one recorded period; each refuses its line. Then the plan (NEW, CHANGE, END, SAME
+ *       per row) and its basis (the count and hash of the current rows of the file's persons) are
+ *       stored with the counts, in one REPEATABLE READ transaction, so they describe one moment.
+ *       Nothing of the roster is written.
+ *   <li><b>Apply</b>: in one transaction, the identities table is locked against other writers
+ *       (SHARE ROW EXCLUSIVE: settlements go on reading), the basis recomputed and compared: if any
+ *       current row of the file's persons changed since the preview the job is STALE and nothing is
+ *       written. Else the plan is written exactly, in chunks of lines with progress written on a
+ *       second connection, checked against the preview's counts, with one audit entry and one
+ *       NOTIFY, and the job becomes APPLIED in the same COMMIT.
+ * </ol>
+ */
+final class RosterImportRun {
+  /** Rows copied per COPY (and per progress update) while checking. */
+  static final int STAGE_BATCH_ROWS = 5_000;
+
+  /** Lines written per statement (and per progress update) while applying. */
+  static final int APPLY_CHUNK_LINES = 25_000;
+
+  /** The longest the apply waits for the identities lock before it fails, milliseconds. */
+  static final int LOCK_TIMEOUT_MILLIS = 15_000;
+
+  /** Where the gateway's database is, for the run's own JDBC connections. */
+  record Target(String jdbcUrl, String user, String password) {}
+
+  /** The job was cancelled (or taken over) while this run worked on it: stop, write nothing. */
+  static final class Gone extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Gone() {
+      super("the import job is no longer this run's", null, false, false);
+    }
+  }
+
+  private final Target target;
+  private final Clock clock;
+
+  RosterImportRun(Target target, Clock clock) {
+    this.target = target;
+    this.clock = clock;
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
+  }
+
+  private Timestamp now() {
+    return Timestamp.from(Instant.now(clock));
+  }
+
+  // ---- check
+
+  static final String JOB =
+      "SELECT office_code, content_type, declared_bytes FROM roster_import WHERE id = ?";
+
+  static final String PART = "SELECT bytes FROM roster_import_part WHERE import_id = ? AND seq = ?";
+
+  static final String CHECK_PROGRESS =
+      "UPDATE roster_import SET done = ?, total = ?, rows_read = ?, updated_at = ?"
+          + " WHERE id = ? AND state = 'CHECKING'";
+
+  static final String COPY =
+      "COPY roster_import_row (import_id, line, person_id_no, person_name, category, valid_from,"
+          + " valid_to, confirmed, lifted_out_date) FROM STDIN (FORMAT text)";
+
+  /** The refusals found so far: the first {@link RosterImports#REFUSED_SHOWN} by line, counted. */
+  static final class Refused {
+    final List<RosterImports.RefusedLine> first = new ArrayList<>();
+    int count;
+
+    void add(int line, Refusal r) {
+      count++;
+      first.add(
+          new RosterImports.RefusedLine(
+              line, r.kind().name(), r.code(), r.field(), r.getMessage()));
+      first.sort((a, b) -> Integer.compare(a.line(), b.line()));
+      if (first.size() > RosterImports.REFUSED_SHOWN) {
+        first.remove(first.size() - 1);
+      }
+    }
+
+    void clear() {
+      first.clear();
+      count = 0;
+    }
+  }
+
+  /** Reads, checks and plans the job's file; leaves it PREVIEW, REFUSED or (on a fault) FAILED. */
+  void check(UUID id, ManagerPrincipal m) throws SQLException {
+    try (Connection c = connect()) {
+      c.setAutoCommit(true);
+      String contentType;
+      long declared;
+      try (PreparedStatement p = c.prepareStatement(JOB)) {
+        p.setObject(1, id);
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next()) {
+            throw new Gone();
+          }
+          contentType = r.getString(2);
+          declared = r.getLong(3);
+        }
+      }
+      Refused refused = new Refused();
+      Stager stager = new Stager(c, id, declared);
+      String sha;
+      try {
+        sha = read(c, id, m, contentType, refused, stager);
+      } catch (Refusal whole) {
+        refused.clear();
+        refused.add(lineOf(whole.field()), whole);
+        finish(c, id, null, refused, 0);
+        return;
+      }
+      plan(c, id, m, sha, refused, stager.rows + refused.count);
+    }
+  }
+
+  /** Reads the file into the staging rows; returns its SHA-256. Throws a whole-file refusal. */
+  private String read(
+      Connection c, UUID id, ManagerPrincipal m, String contentType, Refused refused, Stager stager)
+      throws SQLException {
+    byte[] head = new byte[8];
+    int headBytes;
+    try (InputStream in = new Parts(c, id, null)) {
+      headBytes = in.readNBytes(head, 0, head.length);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    RosterFile.Format format =
+        RosterFile.format(java.util.Arrays.copyOf(head, headBytes), contentType);
+    var latestBirth = IdNumber.latestBirthDate(clock);
+    if (format == RosterFile.Format.XLSX) {
+      byte[] all = all(c, id);
+      stager.progress(all.length);
+      try {
+        IdentityRoster.read(
+            format, null, all, m.officeCode(), latestBirth, row -> stager.accept(row, refused));
+      } catch (Refusal r) {
+        stager.rethrowEscaped();
+        throw r;
+      }
+      stager.flush();
+      return hex(digest(all));
+    }
+    for (Charset charset : RosterCsv.ENCODINGS) {
+      MessageDigest sha = sha256();
+      try (Parts in = new Parts(c, id, sha);
+          Reader text = new InputStreamReader(in, RosterCsv.strict(charset))) {
+        stager.bytes = in::consumed;
+        try {
+          IdentityRoster.read(
+              format, text, null, m.officeCode(), latestBirth, row -> stager.accept(row, refused));
+        } catch (Refusal r) {
+          stager.rethrowEscaped();
+          throw r;
+        }
+        stager.flush();
+        return hex(sha.digest());
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof CharacterCodingException)) {
+          throw e;
+        }
+        // not this encoding: forget what was read in it and read the file again in the next
+        stager.restart();
+        refused.clear();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    throw RosterCsv.notText(all(c, id));
+  }
+
+  /** Copies checked rows into the job's staging rows in batches, with the heartbeat. */
+  private final class Stager {
+    final Connection c;
+    final UUID id;
+    final long total;
+    final StringBuilder batch = new StringBuilder(1 << 16);
+    int batched;
+    int rows;
+    Exception escaped;
+    java.util.function.LongSupplier bytes = () -> 0;
+
+    Stager(Connection c, UUID id, long total) {
+      this.c = c;
+      this.id = id;
+      this.total = total;
+    }
+
+    void accept(IdentityRoster.Checked row, Refused refused) {
+      if (row.refusal() != null) {
+        refused.add(row.line(), row.refusal());
+        return;
+      }
+      rows++;
+      append(batch, id, row.line(), row.draft());
+      if (++batched >= STAGE_BATCH_ROWS) {
+        try {
+          flush();
+        } catch (SQLException | RuntimeException e) {
+          // The workbook reader turns any exception but a refusal into "not a readable workbook":
+          // keep the real one, pass a refusal through the reader, and rethrow the real one after.
+          escaped = e;
+          throw new Refusal(Refusal.Kind.UNAVAILABLE, "IMPORT_FAILED", null, "staging failed");
+        }
+      }
+    }
+
+    /** Rethrows what a batch's write threw inside the reader, if anything did. */
+    void rethrowEscaped() throws SQLException {
+      Exception e = escaped;
+      escaped = null;
+      if (e instanceof SQLException) {
+        throw (SQLException) e;
+      }
+      if (e != null) {
+        throw (RuntimeException) e;
+      }
+    }
+
+    void flush() throws SQLException {
+      if (batched > 0) {
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+        boolean done = false;
+        try {
+          byte[] b = batch.toString().getBytes(StandardCharsets.UTF_8);
+          copy.writeToCopy(b, 0, b.length);
+          copy.endCopy();
+          done = true;
+        } finally {
+          if (!done && copy.isActive()) {
+            copy.cancelCopy();
+          }
+        }
+        batch.setLength(0);
+        batched = 0;
+      }
+      progress(bytes.getAsLong());
+    }
+
+    void progress(long done) throws SQLException {
+      try (PreparedStatement p = c.prepareStatement(CHECK_PROGRESS)) {
+        p.setLong(1, Math.min(done, total));
+        p.setLong(2, total);
+        p.setInt(3, rows);
+        p.setTimestamp(4, now());
+        p.setObject(5, id);
+        if (p.executeUpdate() == 0) {
+          throw new Gone();
+        }
+      }
+    }
+
+    void restart() throws SQLException {
+      batch.setLength(0);
+      batched = 0;
+      rows = 0;
+      try (PreparedStatement p =
+          c.prepareStatement("DELETE FROM roster_import_row WHERE import_id = ?")) {
+        p.setObject(1, id);
+        p.executeUpdate();
+      }
+    }
+  }
+
+  /** One COPY text row; a name holds no control character, so only a backslash is escaped. */
+  private static void append(StringBuilder out, UUID id, int line, IdentityService.Draft d) {
+    out.append(id).append('\t').append(line).append('\t').append(d.personIdNo()).append('\t');
+    out.append(d.personName() == null ? "\\N" : d.personName().replace("\\", "\\\\"));
+    out.append('\t').append(d.category().name()).append('\t').append(d.validFrom()).append('\t');
+    out.append(d.validTo() == null ? "\\N" : d.validTo().toString()).append('\t');
+    out.append(d.confirmed()).append('\t');
+    out.append(d.liftedOutDate() == null ? "\\N" : d.liftedOutDate().toString()).append('\n');
+  }
+
+  /** The parts of a job's file as one stream, fetched one part at a time, hashed as read. */
+  private static final class Parts extends InputStream {
+    final Connection c;
+    final UUID id;
+    final MessageDigest sha;
+    byte[] part = new byte[0];
+    int at;
+    int seq;
+    long read;
+    boolean end;
+
+    Parts(Connection c, UUID id, MessageDigest sha) {
+      this.c = c;
+      this.id = id;
+      this.sha = sha;
+    }
+
+    long consumed() {
+      return read;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (at >= part.length) {
+        if (end || !next()) {
+          end = true;
+          return -1;
+        }
+      }
+      int n = Math.min(len, part.length - at);
+      System.arraycopy(part, at, b, off, n);
+      at += n;
+      read += n;
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    private boolean next() throws IOException {
+      try (PreparedStatement p = c.prepareStatement(PART)) {
+        p.setObject(1, id);
+        p.setInt(2, seq);
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next()) {
+            return false;
+          }
+          part = r.getBytes(1);
+          at = 0;
+          seq++;
+          if (sha != null) {
+            sha.update(part);
+          }
+          return true;
+        }
+      } catch (SQLException e) {
+        throw new IOException("reading part " + seq + " of import " + id, e);
+      }
+    }
+  }
+
+  private static byte[] all(Connection c, UUID id) {
+    try (InputStream in = new Parts(c, id, null)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      in.transferTo(out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---- the set-based checks and the plan
+
+  /** The current identity rows of the job's persons that overlap a row: the row's matches. */
+  static final String MATCHES =
+      "WITH m AS (SELECT r.line, r.category, v.id, v.identity_id, v.version, v.office_code,"
+          + " (v.person_name, v.valid_from, v.valid_to, v.confirmed, v.lifted_out_date)"
+          + " IS NOT DISTINCT FROM (r.person_name, r.valid_from, r.valid_to, r.confirmed,"
+          + " r.lifted_out_date) AS same,"
+          + " (r.valid_to IS NOT NULL AND (v.valid_to IS NULL OR r.valid_to < v.valid_to)) AS ends,"
+          + " count(*) OVER (PARTITION BY r.line) AS n"
+          + " FROM roster_import_row r JOIN person_identity v"
+          + " ON v.person_id_no = r.person_id_no AND v.superseded_at IS NULL"
+          + " AND v.category = r.category"
+          + " AND (v.valid_to IS NULL OR v.valid_to >= r.valid_from)"
+          + " AND (r.valid_to IS NULL OR r.valid_to >= v.valid_from)"
+          + " WHERE r.import_id = ?)";
+
+  /**
+   * Every refused line with why: two recorded periods overlapped, a period another office records,
+   * a recorded period two lines change, a row repeating or overlapping an earlier row of the file.
+   * Parameters: the job, the office, the job.
+   */
+  static final String SET_REFUSALS =
+      MATCHES
+          + " SELECT DISTINCT ON (line) line, why, category, detail FROM ("
+          + " SELECT line, 1 AS o, 'RECORDED_TWICE' AS why, category, n::text AS detail FROM m"
+          + " WHERE n > 1"
+          + " UNION ALL SELECT line, 2, 'OTHER_OFFICE', category, office_code FROM m"
+          + " WHERE n = 1 AND office_code <> ?"
+          + " UNION ALL SELECT line, 3, 'SAME_PERIOD', category, first_line::text FROM ("
+          + " SELECT line, category, min(line) OVER (PARTITION BY id) AS first_line FROM m"
+          + " WHERE n = 1) x WHERE line <> first_line"
+          + " UNION ALL SELECT line, 4, CASE WHEN prev_from = valid_from THEN 'REPEATS'"
+          + " ELSE 'OVERLAPS' END, category, NULL FROM ("
+          + " SELECT line, category, valid_from, lag(valid_from) OVER w AS prev_from,"
+          + " max(coalesce(valid_to, 'infinity'::date)) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING"
+          + " AND 1 PRECEDING) AS reach"
+          + " FROM roster_import_row WHERE import_id = ?"
+          + " WINDOW w AS (PARTITION BY person_id_no, category ORDER BY valid_from, line)) y"
+          + " WHERE reach >= valid_from"
+          + ") bad ORDER BY line, o";
+
+  /** Each row's action, from its one match of this office (rows without one stay NEW). */
+  static final String PLAN =
+      MATCHES
+          + " UPDATE roster_import_row r SET action = CASE WHEN m.same THEN 'SAME'"
+          + " WHEN m.ends THEN 'END' ELSE 'CHANGE' END, supersedes = CASE WHEN m.same THEN NULL"
+          + " ELSE m.id END, identity_id = m.identity_id, version = m.version + 1"
+          + " FROM m WHERE r.import_id = ? AND r.line = m.line AND m.n = 1";
+
+  static final String COUNTS =
+      "SELECT count(*) FILTER (WHERE action = 'NEW'), count(*) FILTER (WHERE action = 'CHANGE'),"
+          + " count(*) FILTER (WHERE action = 'END'), count(*) FILTER (WHERE action = 'SAME')"
+          + " FROM roster_import_row WHERE import_id = ?";
+
+  /** The current rows of the job's persons, counted and hashed: what the plan was made against. */
+  static final String BASIS =
+      " SELECT count(*), coalesce(md5(string_agg(id::text, ',' ORDER BY id)), '') FROM ("
+          + " SELECT id FROM person_identity WHERE superseded_at IS NULL AND person_id_no IN"
+          + " (SELECT person_id_no FROM roster_import_row WHERE import_id = ?)) b";
+
+  static final String FINISH_CHECK =
+      "UPDATE roster_import SET state = ?, updated_at = ?, checked_at = ?, done = total,"
+          + " file_sha256 = ?, rows_read = ?, registered = ?, changed = ?, ended = ?, unchanged = ?,"
+          + " refused_lines = ?, refused = ?, basis_rows = ?, basis_md5 = ?"
+          + " WHERE id = ? AND state = 'CHECKING'";
+
+  private void plan(
+      Connection c, UUID id, ManagerPrincipal m, String sha, Refused refused, int rows)
+      throws SQLException {
+    c.setAutoCommit(false);
+    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    try {
+      try (Statement s = c.createStatement()) {
+        s.execute("ANALYZE roster_import_row");
+      }
+      try (PreparedStatement p = c.prepareStatement(SET_REFUSALS)) {
+        p.setObject(1, id);
+        p.setString(2, m.officeCode());
+        p.setObject(3, id);
+        p.setFetchSize(1000);
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            refused.add(
+                r.getInt(1),
+                setRefusal(r.getInt(1), r.getString(2), r.getString(3), r.getString(4)));
+          }
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement(PLAN)) {
+        p.setObject(1, id);
+        p.setObject(2, id);
+        p.executeUpdate();
+      }
+      int[] counts = new int[4];
+      try (PreparedStatement p = c.prepareStatement(COUNTS)) {
+        p.setObject(1, id);
+        try (ResultSet r = p.executeQuery()) {
+          r.next();
+          for (int i = 0; i < 4; i++) {
+            counts[i] = r.getInt(i + 1);
+          }
+        }
+      }
+      long basisRows;
+      String basisMd5;
+      try (PreparedStatement p = c.prepareStatement(BASIS)) {
+        p.setObject(1, id);
+        try (ResultSet r = p.executeQuery()) {
+          r.next();
+          basisRows = r.getLong(1);
+          basisMd5 = r.getString(2);
+        }
+      }
+      boolean ok = refused.count == 0;
+      try (PreparedStatement p = c.prepareStatement(FINISH_CHECK)) {
+        Timestamp now = now();
+        p.setString(1, ok ? "PREVIEW" : "REFUSED");
+        p.setTimestamp(2, now);
+        p.setTimestamp(3, now);
+        p.setString(4, sha);
+        p.setInt(5, rows);
+        for (int i = 0; i < 4; i++) {
+          p.setInt(6 + i, counts[i]);
+        }
+        p.setInt(10, refused.count);
+        p.setString(11, json(refused.first));
+        p.setLong(12, basisRows);
+        p.setString(13, basisMd5.isEmpty() ? null : basisMd5);
+        p.setObject(14, id);
+        if (p.executeUpdate() == 0) {
+          throw new Gone();
+        }
+      }
+      deleteFile(c, id, !ok);
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  /** A refused job or a whole-file refusal: REFUSED with its lines, the file and rows dropped. */
+  private void finish(Connection c, UUID id, String sha, Refused refused, int rows)
+      throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      try (PreparedStatement p = c.prepareStatement(FINISH_CHECK)) {
+        Timestamp now = now();
+        p.setString(1, "REFUSED");
+        p.setTimestamp(2, now);
+        p.setTimestamp(3, now);
+        p.setString(4, sha);
+        p.setInt(5, rows);
+        for (int i = 0; i < 4; i++) {
+          p.setInt(6 + i, 0);
+        }
+        p.setInt(10, refused.count);
+        p.setString(11, json(refused.first));
+        p.setNull(12, java.sql.Types.BIGINT);
+        p.setNull(13, java.sql.Types.CHAR);
+        p.setObject(14, id);
+        if (p.executeUpdate() == 0) {
+          throw new Gone();
+        }
+      }
+      deleteFile(c, id, true);
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  private static void deleteFile(Connection c, UUID id, boolean rowsToo) throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement("DELETE FROM roster_import_part WHERE import_id = ?")) {
+      p.setObject(1, id);
+      p.executeUpdate();
+    }
+    if (rowsToo) {
+      try (PreparedStatement p =
+          c.prepareStatement("DELETE FROM roster_import_row WHERE import_id = ?")) {
+        p.setObject(1, id);
+        p.executeUpdate();
+      }
+    }
+  }
+
+  /** The refusal of a line the set-based checks found, worded as the row checks word theirs. */
+  static Refusal setRefusal(int line, String why, String category, String detail) {
+    String at = "line " + line;
+    switch (why) {
+      case "RECORDED_TWICE":
+        return IdentityRoster.refused(
+            at, "valid_from", "overlaps " + detail + " recorded periods of " + category);
+      case "OTHER_OFFICE":
+        return IdentityRoster.refused(
+            at, "person_id_no", "is recorded with " + category + " by office " + detail);
+      case "SAME_PERIOD":
+        return IdentityRoster.refused(
+            at, "valid_from", "changes the same recorded period as line " + detail);
+      case "REPEATS":
+        return IdentityRoster.refused(at, "person_id_no", "repeats an earlier row of the file");
+      default:
+        return IdentityRoster.refused(
+            at,
+            "valid_from",
+            "overlaps an earlier row of the file of the same person and category");
+    }
+  }
+
+  private static final Pattern LINE = Pattern.compile("line (\\d+)");
+
+  /** The line a refusal's field names ({@code line 3: category}), or 0 for the file. */
+  static int lineOf(String field) {
+    if (field == null) {
+      return 0;
+    }
+    Matcher m = LINE.matcher(field);
+    return m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  static String json(List<RosterImports.RefusedLine> lines) {
+    JsonArray a = new JsonArray();
+    for (RosterImports.RefusedLine l : lines) {
+      a.add(
+          new JsonObject()
+              .put("line", l.line())
+              .put("kind", l.kind())
+              .put("code", l.code())
+              .put("field", l.field())
+              .put("message", l.message()));
+    }
+    return a.encode();
+  }
+
+  // ---- apply
+
+  static final String BASIS_LOCKED = "SET LOCAL lock_timeout = " + LOCK_TIMEOUT_MILLIS;
+
+  static final String APPLYING =
+      "SELECT basis_rows, basis_md5, registered, changed, ended, unchanged, rows_read,"
+          + " file_sha256 FROM roster_import WHERE id = ? AND state = 'APPLYING'";
+
+  static final String APPLY_PROGRESS =
+      "UPDATE roster_import SET done = ?, updated_at = ? WHERE id = ? AND state = 'APPLYING'";
+
+  static final String SUPERSEDE =
+      "UPDATE person_identity p SET superseded_at = ? FROM roster_import_row r"
+          + " WHERE r.import_id = ? AND r.line BETWEEN ? AND ? AND r.action IN ('CHANGE', 'END')"
+          + " AND p.id = r.supersedes";
+
+  static final String INSERT =
+      "INSERT INTO person_identity (identity_id, version, person_id_no, person_name, office_code,"
+          + " category, valid_from, valid_to, confirmed, lifted_out_date, recorded_at, recorded_by)"
+          + " SELECT coalesce(identity_id, gen_random_uuid()), coalesce(version, 1), person_id_no,"
+          + " person_name, ?, category, valid_from, valid_to, confirmed, lifted_out_date, ?, ?"
+          + " FROM roster_import_row WHERE import_id = ? AND line BETWEEN ? AND ?"
+          + " AND action <> 'SAME' ORDER BY line";
+
+  static final String APPLIED =
+      "UPDATE roster_import SET state = 'APPLIED', done = total, updated_at = ?, finished_at = ?"
+          + " WHERE id = ? AND state = 'APPLYING'";
+
+  static final String STALE =
+      "UPDATE roster_import SET state = 'STALE', updated_at = ?, finished_at = ?, failure = ?"
+          + " WHERE id = ? AND state = 'APPLYING'";
+
+  static final String AUDIT = "SELECT audit_append('main', ?, 'IDENTITY_IMPORT', 'office', ?, ?)";
+
+  /**
+   * Applies a job's plan as previewed, or marks it STALE when the roster changed since; the job was
+   * claimed (APPLYING) by {@link RosterImports#confirm}.
+   */
+  void apply(UUID id, ManagerPrincipal m) throws SQLException {
+    try (Connection c = connect();
+        Connection progress = connect()) {
+      progress.setAutoCommit(true);
+      c.setAutoCommit(false);
+      try {
+        try (Statement s = c.createStatement()) {
+          s.execute(BASIS_LOCKED);
+          s.execute("LOCK TABLE person_identity IN SHARE ROW EXCLUSIVE MODE");
+        }
+        long basisRows;
+        String basisMd5;
+        int registered;
+        int changed;
+        int ended;
+        int unchanged;
+        int rows;
+        String sha;
+        try (PreparedStatement p = c.prepareStatement(APPLYING)) {
+          p.setObject(1, id);
+          try (ResultSet r = p.executeQuery()) {
+            if (!r.next()) {
+              throw new Gone();
+            }
+            basisRows = r.getLong(1);
+            basisMd5 = r.getString(2);
+            registered = r.getInt(3);
+            changed = r.getInt(4);
+            ended = r.getInt(5);
+            unchanged = r.getInt(6);
+            rows = r.getInt(7);
+            sha = r.getString(8);
+          }
+        }
+        try (PreparedStatement p = c.prepareStatement(BASIS)) {
+          p.setObject(1, id);
+          try (ResultSet r = p.executeQuery()) {
+            r.next();
+            String md5 = r.getString(2);
+            if (r.getLong(1) != basisRows || !md5.equals(basisMd5 == null ? "" : basisMd5)) {
+              c.rollback();
+              stale(progress, id);
+              return;
+            }
+          }
+        }
+        int lastLine;
+        try (PreparedStatement p =
+            c.prepareStatement(
+                "SELECT coalesce(max(line), 0) FROM roster_import_row WHERE import_id = ?")) {
+          p.setObject(1, id);
+          try (ResultSet r = p.executeQuery()) {
+            r.next();
+            lastLine = r.getInt(1);
+          }
+        }
+        Timestamp now = now();
+        long superseded = 0;
+        long inserted = 0;
+        for (int from = 0; from <= lastLine; from += APPLY_CHUNK_LINES) {
+          int to = from + APPLY_CHUNK_LINES - 1;
+          try (PreparedStatement p = c.prepareStatement(SUPERSEDE)) {
+            p.setTimestamp(1, now);
+            p.setObject(2, id);
+            p.setInt(3, from);
+            p.setInt(4, to);
+            superseded += p.executeUpdate();
+          }
+          try (PreparedStatement p = c.prepareStatement(INSERT)) {
+            p.setString(1, m.officeCode());
+            p.setTimestamp(2, now);
+            p.setString(3, m.actor());
+            p.setObject(4, id);
+            p.setInt(5, from);
+            p.setInt(6, to);
+            inserted += p.executeUpdate();
+          }
+          try (PreparedStatement p = progress.prepareStatement(APPLY_PROGRESS)) {
+            p.setLong(1, inserted);
+            p.setTimestamp(2, now());
+            p.setObject(3, id);
+            p.executeUpdate();
+          }
+        }
+        if (superseded != changed + ended || inserted != registered + changed + ended) {
+          throw new IllegalStateException(
+              "import "
+                  + id
+                  + " wrote "
+                  + inserted
+                  + " rows superseding "
+                  + superseded
+                  + ", its plan "
+                  + (registered + changed + ended)
+                  + " superseding "
+                  + (changed + ended));
+        }
+        try (Statement s = c.createStatement()) {
+          if (inserted > 0) {
+            s.execute("SELECT pg_notify('" + IdentityDirectory.CHANNEL + "', '*')");
+          }
+        }
+        try (PreparedStatement p = c.prepareStatement(AUDIT)) {
+          p.setString(1, m.actor());
+          p.setString(2, m.officeCode());
+          p.setString(
+              3,
+              new JsonObject()
+                  .put("importId", id.toString())
+                  .put("rows", rows)
+                  .put("registered", registered)
+                  .put("changed", changed)
+                  .put("ended", ended)
+                  .put("unchanged", unchanged)
+                  .put("fileSha256", sha)
+                  .encode());
+          p.execute();
+        }
+        try (PreparedStatement p = c.prepareStatement(APPLIED)) {
+          p.setTimestamp(1, now());
+          p.setTimestamp(2, now());
+          p.setObject(3, id);
+          if (p.executeUpdate() == 0) {
+            throw new Gone();
+          }
+        }
+        deleteFile(c, id, true);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private void stale(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(STALE)) {
+      Timestamp now = now();
+      p.setTimestamp(1, now);
+      p.setTimestamp(2, now);
+      p.setString(
+          3,
+          new JsonObject()
+              .put("code", RosterImports.ROSTER_CHANGED)
+              .put("field", "roster")
+              .put(
+                  "message",
+                  "roster: the office's roster changed for people of this file since its preview;"
+                      + " nothing was imported; upload the file again for a new preview")
+              .encode());
+      p.setObject(4, id);
+      p.executeUpdate();
+    }
+    deleteFile(c, id, true);
+  }
+
+  // ---- small things
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static byte[] digest(byte[] bytes) {
+    return sha256().digest(bytes);
+  }
+
+  static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
+  }
+}
