@@ -1,5 +1,14 @@
 package org.yizhan.gateway.identity;
 
+import static org.yizhan.gateway.infra.db.schema.Tables.PERSON_IDENTITY;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.WriteStream;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.Tuple;
 import java.io.Reader;
 import java.time.LocalDate;
 import java.util.Iterator;
@@ -8,7 +17,9 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.core.model.IdentityCategory;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 
 /**
  * An office's roster as a file: its rows read and checked one by one, and its export.
@@ -179,35 +190,106 @@ public final class IdentityRoster {
         Refusal.Kind.UNPROCESSABLE, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
   }
 
-  /** The office's current identities as CSV: the import's columns, then id, version, recorded. */
+  /** The export's header line: the import's columns, then id, version, recorded. */
+  public static final String EXPORT_HEADER =
+      String.join(",", HEADER) + ",identity_id,version,recorded_at,recorded_by\n";
+
+  /** Current identities of an office, in the order of the roster's list, for the export. */
+  static final String EXPORT =
+      Sql.render(
+          Sql.dsl()
+              .selectFrom(PERSON_IDENTITY)
+              .where(PERSON_IDENTITY.OFFICE_CODE.eq(Sql.p(1, PERSON_IDENTITY.OFFICE_CODE)))
+              .and(PERSON_IDENTITY.SUPERSEDED_AT.isNull())
+              .orderBy(PERSON_IDENTITY.PERSON_ID_NO, PERSON_IDENTITY.CATEGORY));
+
+  /** Rows fetched per round trip of the export's cursor. */
+  static final int EXPORT_FETCH_ROWS = 1000;
+
+  /** Bytes of CSV gathered before they are written to the answer. */
+  static final int EXPORT_CHUNK_CHARS = 1 << 16;
+
+  private final IdentityService identities;
+
+  public IdentityRoster(IdentityService identities) {
+    this.identities = identities;
+  }
+
+  /**
+   * Streams the office's current identities as CSV rows, after {@code prefix} (a BOM and {@link
+   * #EXPORT_HEADER}), into {@code out}, from a cursor in one read-only transaction: a consistent
+   * snapshot, with memory bounded by a chunk whatever the roster's size, and paused while {@code
+   * out}'s queue is full (a slow download holds no more than that). Nothing is written before the
+   * first rows (or the end) arrive, so a failure to start is still answered as a refusal.
+   */
+  public Future<Void> export(ManagerPrincipal m, String prefix, WriteStream<Buffer> out) {
+    return identities
+        .pool()
+        .withTransaction(
+            conn ->
+                conn.prepare(EXPORT)
+                    .compose(
+                        ps -> {
+                          Promise<Void> done = Promise.promise();
+                          RowStream<Row> rows =
+                              ps.createStream(EXPORT_FETCH_ROWS, Tuple.of(m.officeCode()));
+                          StringBuilder chunk = new StringBuilder(EXPORT_CHUNK_CHARS + 512);
+                          chunk.append(prefix);
+                          rows.exceptionHandler(done::tryFail);
+                          rows.endHandler(
+                              v -> {
+                                out.write(Buffer.buffer(chunk.toString()));
+                                done.tryComplete();
+                              });
+                          rows.handler(
+                              r -> {
+                                appendCsv(chunk, IdentityService.version(r));
+                                if (chunk.length() >= EXPORT_CHUNK_CHARS) {
+                                  out.write(Buffer.buffer(chunk.toString()));
+                                  chunk.setLength(0);
+                                  if (out.writeQueueFull()) {
+                                    rows.pause();
+                                    out.drainHandler(x -> rows.resume());
+                                  }
+                                }
+                              });
+                          return done.future();
+                        }));
+  }
+
+  /** The office's current identities as CSV: {@link #EXPORT_HEADER}, then one line each. */
   public static String exportCsv(List<IdentityVersion> current) {
     StringBuilder s = new StringBuilder(64 + current.size() * 96);
-    s.append(String.join(",", HEADER)).append(",identity_id,version,recorded_at,recorded_by\n");
+    s.append(EXPORT_HEADER);
     for (IdentityVersion v : current) {
-      s.append(v.personIdNo())
-          .append(',')
-          .append(v.personName() == null ? "" : csvText(v.personName()))
-          .append(',')
-          .append(v.category())
-          .append(',')
-          .append(v.validFrom())
-          .append(',')
-          .append(v.validTo() == null ? "" : v.validTo())
-          .append(',')
-          .append(v.confirmed())
-          .append(',')
-          .append(v.liftedOutDate() == null ? "" : v.liftedOutDate())
-          .append(',')
-          .append(v.identityId())
-          .append(',')
-          .append(v.version())
-          .append(',')
-          .append(v.recordedAt())
-          .append(',')
-          .append(v.recordedBy())
-          .append('\n');
+      appendCsv(s, v);
     }
     return s.toString();
+  }
+
+  private static void appendCsv(StringBuilder s, IdentityVersion v) {
+    s.append(v.personIdNo())
+        .append(',')
+        .append(v.personName() == null ? "" : csvText(v.personName()))
+        .append(',')
+        .append(v.category())
+        .append(',')
+        .append(v.validFrom())
+        .append(',')
+        .append(v.validTo() == null ? "" : v.validTo())
+        .append(',')
+        .append(v.confirmed())
+        .append(',')
+        .append(v.liftedOutDate() == null ? "" : v.liftedOutDate())
+        .append(',')
+        .append(v.identityId())
+        .append(',')
+        .append(v.version())
+        .append(',')
+        .append(v.recordedAt())
+        .append(',')
+        .append(v.recordedBy())
+        .append('\n');
   }
 
   /** A CSV cell: quoted when it holds a comma, quote or line break; formulas neutralised. */

@@ -180,7 +180,9 @@ final class RosterImportRun {
     var latestBirth = IdNumber.latestBirthDate(clock);
     if (format == RosterFile.Format.XLSX) {
       byte[] all = all(c, id);
-      stager.progress(all.length);
+      // a workbook's rows cannot be counted before they are read: progress is the rows read
+      stager.total = 0;
+      stager.progress(0);
       try {
         IdentityRoster.read(
             format, null, all, m.officeCode(), latestBirth, row -> stager.accept(row, refused));
@@ -223,7 +225,7 @@ final class RosterImportRun {
   private final class Stager {
     final Connection c;
     final UUID id;
-    final long total;
+    long total;
     final StringBuilder batch = new StringBuilder(1 << 16);
     int batched;
     int rows;
@@ -289,7 +291,7 @@ final class RosterImportRun {
 
     void progress(long done) throws SQLException {
       try (PreparedStatement p = c.prepareStatement(CHECK_PROGRESS)) {
-        p.setLong(1, Math.min(done, total));
+        p.setLong(1, total == 0 ? 0 : Math.min(done, total));
         p.setLong(2, total);
         p.setInt(3, rows);
         p.setTimestamp(4, now());

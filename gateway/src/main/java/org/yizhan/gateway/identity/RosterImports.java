@@ -209,6 +209,8 @@ public final class RosterImports {
       "UPDATE roster_import SET state = 'FAILED', updated_at = $2, finished_at = $2, failure = $3"
           + " WHERE id = $1 AND state IN ('CHECKING', 'APPLYING')";
 
+  static final String DROP_JOB = "DELETE FROM roster_import WHERE id = $1";
+
   static final String PURGE = "DELETE FROM roster_import WHERE created_at < $1";
 
   // ---- the steps
@@ -391,16 +393,28 @@ public final class RosterImports {
               "the file is empty; expected " + String.join(",", IdentityRoster.HEADER)));
     }
     return create(m, file.length, contentType)
-        .compose(s -> putPart(m, s.id(), 0, file))
-        .compose(s -> claimCheck(m, s.id()))
-        .compose(started -> started.step().compose(x -> status(m, started.status().id())))
+        .compose(
+            job ->
+                whole(m, job.id(), file)
+                    .recover(
+                        e ->
+                            // a refused one-request import leaves nothing behind, its job neither
+                            pool.preparedQuery(DROP_JOB)
+                                .execute(Tuple.of(job.id()))
+                                .transform(x -> Future.<Status>failedFuture(e))));
+  }
+
+  private Future<Status> whole(ManagerPrincipal m, UUID id, byte[] file) {
+    return putPart(m, id, 0, file)
+        .compose(s -> claimCheck(m, id))
+        .compose(started -> started.step().compose(x -> status(m, id)))
         .compose(
             s -> {
               if (s.state() == State.REFUSED) {
                 return Future.failedFuture(s.refused().get(0).refusal());
               }
-              return claimApply(m, s.id())
-                  .compose(started -> started.step().compose(x -> status(m, s.id())));
+              return claimApply(m, id)
+                  .compose(started -> started.step().compose(x -> status(m, id)));
             })
         .compose(
             s ->

@@ -6,6 +6,7 @@ import static io.vertx.core.http.HttpMethod.PUT;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
@@ -44,6 +45,7 @@ final class ManagerIdentities {
 
   private final IdentityService identities;
   private final RosterImports imports;
+  private final IdentityRoster roster;
   private final DbGuard guard;
   private final ZoneId zone;
 
@@ -54,6 +56,7 @@ final class ManagerIdentities {
       IdentityService identities, RosterImports imports, DbGuard guard, ZoneId zone, Clock clock) {
     this.identities = identities;
     this.imports = imports;
+    this.roster = new IdentityRoster(identities);
     this.guard = guard;
     this.zone = zone;
     this.clock = clock;
@@ -373,23 +376,38 @@ final class ManagerIdentities {
     g.writeEndObject();
   }
 
+  /**
+   * The roster as CSV, streamed from a cursor (a county's roster is hundreds of thousands of rows:
+   * never held whole). A failure after the first bytes went out can only cut the download short.
+   */
   private void exportRoster(RoutingContext ctx) {
     ManagerPrincipal m = ManagerApi.manager(ctx);
+    HttpServerResponse response = ctx.response();
     guard
-        .call(() -> identities.list(m, null, null, 1, IdentityRoster.MAX_ROWS))
-        .onSuccess(
-            p -> {
-              if (Responses.answered(ctx)) {
-                return;
-              }
-              ctx.response()
+        .call(
+            () -> {
+              response
+                  .setChunked(true)
                   .putHeader("Content-Type", "text/csv; charset=utf-8")
                   .putHeader(
                       "Content-Disposition",
-                      "attachment; filename=\"roster-" + m.officeCode() + ".csv\"")
-                  .end("\uFEFF" + IdentityRoster.exportCsv(p.items()));
+                      "attachment; filename=\"roster-" + m.officeCode() + ".csv\"");
+              return roster.export(m, "\uFEFF" + IdentityRoster.EXPORT_HEADER, response);
             })
-        .onFailure(ctx::fail);
+        .onSuccess(
+            v -> {
+              if (!response.ended() && !response.closed()) {
+                response.end();
+              }
+            })
+        .onFailure(
+            e -> {
+              if (response.headWritten()) {
+                response.reset();
+              } else {
+                ctx.fail(e);
+              }
+            });
   }
 
   private void replyIdentity(

@@ -275,7 +275,7 @@ class RosterImportBrowserTest extends BrowserTest {
     assertThat(driver.findElement(By.id("import-confirm")).isDisplayed()).isFalse();
     assertThat(text(By.id("import-plan-note"))).contains("整个文件不能导入");
     assertThat(driver.getPageSource()).doesNotContain("445202195001010000").doesNotContain("富裕");
-    screenshot("manager-import-refused.png");
+    screenshotOf(By.id("import-form"), "manager-import-refused.png");
     assertThat(identities()).isEqualTo(before);
     driver.findElement(By.id("import-cancel")).click();
     waitText(By.cssSelector("#import-form > .ok"), "已取消");
