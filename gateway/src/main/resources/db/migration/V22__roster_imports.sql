@@ -73,4 +73,3 @@ CREATE TABLE roster_import_row (
   version          integer,
   PRIMARY KEY (import_id, line)
 );
-CREATE INDEX roster_import_row_person ON roster_import_row (import_id, person_id_no);

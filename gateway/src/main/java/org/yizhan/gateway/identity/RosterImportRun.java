@@ -403,9 +403,18 @@ final class RosterImportRun {
 
   // ---- the set-based checks and the plan
 
-  /** The current identity rows of the job's persons that overlap a row: the row's matches. */
+  /**
+   * The current identity rows of the job's persons that overlap a row: the row's matches, computed
+   * once into a temporary table that the refusals and the plan both read.
+   */
+  static final String MATCH_TABLE =
+      "CREATE TEMP TABLE roster_match (line integer, category varchar(20), id bigint,"
+          + " identity_id uuid, version integer, office_code char(6), same boolean, ends boolean,"
+          + " n bigint) ON COMMIT DROP";
+
   static final String MATCHES =
-      "WITH m AS (SELECT r.line, r.category, v.id, v.identity_id, v.version, v.office_code,"
+      "INSERT INTO roster_match"
+          + " SELECT r.line, r.category, v.id, v.identity_id, v.version, v.office_code,"
           + " (v.person_name, v.valid_from, v.valid_to, v.confirmed, v.lifted_out_date)"
           + " IS NOT DISTINCT FROM (r.person_name, r.valid_from, r.valid_to, r.confirmed,"
           + " r.lifted_out_date) AS same,"
@@ -416,15 +425,15 @@ final class RosterImportRun {
           + " AND v.category = r.category"
           + " AND (v.valid_to IS NULL OR v.valid_to >= r.valid_from)"
           + " AND (r.valid_to IS NULL OR r.valid_to >= v.valid_from)"
-          + " WHERE r.import_id = ?)";
+          + " WHERE r.import_id = ?";
 
   /**
    * Every refused line with why: two recorded periods overlapped, a period another office records,
    * a recorded period two lines change, a row repeating or overlapping an earlier row of the file.
-   * Parameters: the job, the office, the job.
+   * Parameters: the office, the job.
    */
   static final String SET_REFUSALS =
-      MATCHES
+      "WITH m AS (SELECT * FROM roster_match)"
           + " SELECT DISTINCT ON (line) line, why, category, detail FROM ("
           + " SELECT line, 1 AS o, 'RECORDED_TWICE' AS why, category, n::text AS detail FROM m"
           + " WHERE n > 1"
@@ -445,11 +454,10 @@ final class RosterImportRun {
 
   /** Each row's action, from its one match of this office (rows without one stay NEW). */
   static final String PLAN =
-      MATCHES
-          + " UPDATE roster_import_row r SET action = CASE WHEN m.same THEN 'SAME'"
+      "UPDATE roster_import_row r SET action = CASE WHEN m.same THEN 'SAME'"
           + " WHEN m.ends THEN 'END' ELSE 'CHANGE' END, supersedes = CASE WHEN m.same THEN NULL"
           + " ELSE m.id END, identity_id = m.identity_id, version = m.version + 1"
-          + " FROM m WHERE r.import_id = ? AND r.line = m.line AND m.n = 1";
+          + " FROM roster_match m WHERE r.import_id = ? AND r.line = m.line AND m.n = 1";
 
   static final String COUNTS =
       "SELECT count(*) FILTER (WHERE action = 'NEW'), count(*) FILTER (WHERE action = 'CHANGE'),"
@@ -476,11 +484,18 @@ final class RosterImportRun {
     try {
       try (Statement s = c.createStatement()) {
         s.execute("ANALYZE roster_import_row");
+        s.execute(MATCH_TABLE);
+      }
+      try (PreparedStatement p = c.prepareStatement(MATCHES)) {
+        p.setObject(1, id);
+        p.executeUpdate();
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("ANALYZE roster_match");
       }
       try (PreparedStatement p = c.prepareStatement(SET_REFUSALS)) {
-        p.setObject(1, id);
-        p.setString(2, m.officeCode());
-        p.setObject(3, id);
+        p.setString(1, m.officeCode());
+        p.setObject(2, id);
         p.setFetchSize(1000);
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
@@ -492,7 +507,6 @@ final class RosterImportRun {
       }
       try (PreparedStatement p = c.prepareStatement(PLAN)) {
         p.setObject(1, id);
-        p.setObject(2, id);
         p.executeUpdate();
       }
       int[] counts = new int[4];
