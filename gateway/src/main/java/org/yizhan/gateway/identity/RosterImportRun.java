@@ -35,38 +35,24 @@ import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 
 /**
- * The two long steps of a roster import ({@link RosterImports}), each run on an import worker
- * thread over its own JDBC connection (like the insured register's import: COPY, and no event loop
- * or pool connection taken from the settlements):
+ * The first long step of a roster import ({@link RosterImports}), the check, run on an import
+ * worker thread over its own JDBC connection (like the insured register's import: COPY, and no
+ * event loop or pool connection taken from the settlements). The second, the apply, is {@link
+ * RosterImportApply}.
  *
- * <ol>
- *   <li><b>Check</b>: the file's parts are read from the database as one stream (a CSV decoded
- *       strictly as UTF-8, else read again as GB18030; a workbook unpacked from memory), every row
- *       checked on its own ({@link IdentityRoster#read}) and the good ones copied into {@code
- *       roster_import_row} in batches, the heartbeat and progress (bytes read) written after each.
- *       Then, set-based against the identities recorded now: rows overlapping each other, rows
- *       overlapping two recorded periods, rows of a period another office records, two rows
- *       changing one recorded period; each refuses its line. Then the plan (NEW, CHANGE, END, SAME
- *       per row) and its basis (the count and hash of the current rows of the file's persons) are
- *       stored with the counts, in one REPEATABLE READ transaction, so they describe one moment.
- *       Nothing of the roster is written.
- *   <li><b>Apply</b>: in one transaction, the identities table is locked against other writers
- *       (SHARE ROW EXCLUSIVE: settlements go on reading), the basis recomputed and compared: if any
- *       current row of the file's persons changed since the preview the job is STALE and nothing is
- *       written. Else the plan is written exactly, in chunks of lines with progress written on a
- *       second connection, checked against the preview's counts, with one audit entry and one
- *       NOTIFY, and the job becomes APPLIED in the same COMMIT.
- * </ol>
+ * <p>The file's parts are read from the database as one stream (a CSV decoded strictly as UTF-8,
+ * else read again as GB18030; a workbook unpacked from memory), every row checked on its own
+ * ({@link IdentityRoster#read}) and the good ones copied into {@code roster_import_row} in batches,
+ * the heartbeat and progress (bytes read) written after each. Then, set-based against the
+ * identities recorded now: rows overlapping each other, rows overlapping two recorded periods, rows
+ * of a period another office records, two rows changing one recorded period; each refuses its line.
+ * Then the plan (NEW, CHANGE, END, SAME per row) and its basis (the count and hash of the current
+ * rows of the file's persons) are stored with the counts, in one REPEATABLE READ transaction, so
+ * they describe one moment. Nothing of the roster is written.
  */
 final class RosterImportRun {
   /** Rows copied per COPY (and per progress update) while checking. */
   static final int STAGE_BATCH_ROWS = 5_000;
-
-  /** Lines written per statement (and per progress update) while applying. */
-  static final int APPLY_CHUNK_LINES = 25_000;
-
-  /** The longest the apply waits for the identities lock before it fails, milliseconds. */
-  static final int LOCK_TIMEOUT_MILLIS = 15_000;
 
   /** Where the gateway's database is, for the run's own JDBC connections. */
   record Target(String jdbcUrl, String user, String password) {}
@@ -593,7 +579,7 @@ final class RosterImportRun {
     }
   }
 
-  private static void deleteFile(Connection c, UUID id, boolean rowsToo) throws SQLException {
+  static void deleteFile(Connection c, UUID id, boolean rowsToo) throws SQLException {
     try (PreparedStatement p =
         c.prepareStatement("DELETE FROM roster_import_part WHERE import_id = ?")) {
       p.setObject(1, id);
@@ -654,200 +640,6 @@ final class RosterImportRun {
               .put("message", l.message()));
     }
     return a.encode();
-  }
-
-  // ---- apply
-
-  static final String BASIS_LOCKED = "SET LOCAL lock_timeout = " + LOCK_TIMEOUT_MILLIS;
-
-  static final String APPLYING =
-      "SELECT basis_rows, basis_md5, registered, changed, ended, unchanged, rows_read,"
-          + " file_sha256 FROM roster_import WHERE id = ? AND state = 'APPLYING'";
-
-  static final String APPLY_PROGRESS =
-      "UPDATE roster_import SET done = ?, updated_at = ? WHERE id = ? AND state = 'APPLYING'";
-
-  static final String SUPERSEDE =
-      "UPDATE person_identity p SET superseded_at = ? FROM roster_import_row r"
-          + " WHERE r.import_id = ? AND r.line BETWEEN ? AND ? AND r.action IN ('CHANGE', 'END')"
-          + " AND p.id = r.supersedes";
-
-  static final String INSERT =
-      "INSERT INTO person_identity (identity_id, version, person_id_no, person_name, office_code,"
-          + " category, valid_from, valid_to, confirmed, lifted_out_date, recorded_at, recorded_by)"
-          + " SELECT coalesce(identity_id, gen_random_uuid()), coalesce(version, 1), person_id_no,"
-          + " person_name, ?, category, valid_from, valid_to, confirmed, lifted_out_date, ?, ?"
-          + " FROM roster_import_row WHERE import_id = ? AND line BETWEEN ? AND ?"
-          + " AND action <> 'SAME' ORDER BY line";
-
-  static final String APPLIED =
-      "UPDATE roster_import SET state = 'APPLIED', done = total, updated_at = ?, finished_at = ?"
-          + " WHERE id = ? AND state = 'APPLYING'";
-
-  static final String STALE =
-      "UPDATE roster_import SET state = 'STALE', updated_at = ?, finished_at = ?, failure = ?"
-          + " WHERE id = ? AND state = 'APPLYING'";
-
-  static final String AUDIT = "SELECT audit_append('main', ?, 'IDENTITY_IMPORT', 'office', ?, ?)";
-
-  /**
-   * Applies a job's plan as previewed, or marks it STALE when the roster changed since; the job was
-   * claimed (APPLYING) by {@link RosterImports#confirm}.
-   */
-  void apply(UUID id, ManagerPrincipal m) throws SQLException {
-    try (Connection c = connect();
-        Connection progress = connect()) {
-      progress.setAutoCommit(true);
-      c.setAutoCommit(false);
-      try {
-        try (Statement s = c.createStatement()) {
-          s.execute(BASIS_LOCKED);
-          s.execute("LOCK TABLE person_identity IN SHARE ROW EXCLUSIVE MODE");
-        }
-        long basisRows;
-        String basisMd5;
-        int registered;
-        int changed;
-        int ended;
-        int unchanged;
-        int rows;
-        String sha;
-        try (PreparedStatement p = c.prepareStatement(APPLYING)) {
-          p.setObject(1, id);
-          try (ResultSet r = p.executeQuery()) {
-            if (!r.next()) {
-              throw new Gone();
-            }
-            basisRows = r.getLong(1);
-            basisMd5 = r.getString(2);
-            registered = r.getInt(3);
-            changed = r.getInt(4);
-            ended = r.getInt(5);
-            unchanged = r.getInt(6);
-            rows = r.getInt(7);
-            sha = r.getString(8);
-          }
-        }
-        try (PreparedStatement p = c.prepareStatement(BASIS)) {
-          p.setObject(1, id);
-          try (ResultSet r = p.executeQuery()) {
-            r.next();
-            String md5 = r.getString(2);
-            if (r.getLong(1) != basisRows || !md5.equals(basisMd5 == null ? "" : basisMd5)) {
-              c.rollback();
-              stale(progress, id);
-              return;
-            }
-          }
-        }
-        int lastLine;
-        try (PreparedStatement p =
-            c.prepareStatement(
-                "SELECT coalesce(max(line), 0) FROM roster_import_row WHERE import_id = ?")) {
-          p.setObject(1, id);
-          try (ResultSet r = p.executeQuery()) {
-            r.next();
-            lastLine = r.getInt(1);
-          }
-        }
-        Timestamp now = now();
-        long superseded = 0;
-        long inserted = 0;
-        for (int from = 0; from <= lastLine; from += APPLY_CHUNK_LINES) {
-          int to = from + APPLY_CHUNK_LINES - 1;
-          try (PreparedStatement p = c.prepareStatement(SUPERSEDE)) {
-            p.setTimestamp(1, now);
-            p.setObject(2, id);
-            p.setInt(3, from);
-            p.setInt(4, to);
-            superseded += p.executeUpdate();
-          }
-          try (PreparedStatement p = c.prepareStatement(INSERT)) {
-            p.setString(1, m.officeCode());
-            p.setTimestamp(2, now);
-            p.setString(3, m.actor());
-            p.setObject(4, id);
-            p.setInt(5, from);
-            p.setInt(6, to);
-            inserted += p.executeUpdate();
-          }
-          try (PreparedStatement p = progress.prepareStatement(APPLY_PROGRESS)) {
-            p.setLong(1, inserted);
-            p.setTimestamp(2, now());
-            p.setObject(3, id);
-            p.executeUpdate();
-          }
-        }
-        if (superseded != changed + ended || inserted != registered + changed + ended) {
-          throw new IllegalStateException(
-              "import "
-                  + id
-                  + " wrote "
-                  + inserted
-                  + " rows superseding "
-                  + superseded
-                  + ", its plan "
-                  + (registered + changed + ended)
-                  + " superseding "
-                  + (changed + ended));
-        }
-        try (Statement s = c.createStatement()) {
-          if (inserted > 0) {
-            s.execute("SELECT pg_notify('" + IdentityDirectory.CHANNEL + "', '*')");
-          }
-        }
-        try (PreparedStatement p = c.prepareStatement(AUDIT)) {
-          p.setString(1, m.actor());
-          p.setString(2, m.officeCode());
-          p.setString(
-              3,
-              new JsonObject()
-                  .put("importId", id.toString())
-                  .put("rows", rows)
-                  .put("registered", registered)
-                  .put("changed", changed)
-                  .put("ended", ended)
-                  .put("unchanged", unchanged)
-                  .put("fileSha256", sha)
-                  .encode());
-          p.execute();
-        }
-        try (PreparedStatement p = c.prepareStatement(APPLIED)) {
-          p.setTimestamp(1, now());
-          p.setTimestamp(2, now());
-          p.setObject(3, id);
-          if (p.executeUpdate() == 0) {
-            throw new Gone();
-          }
-        }
-        deleteFile(c, id, true);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    }
-  }
-
-  private void stale(Connection c, UUID id) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(STALE)) {
-      Timestamp now = now();
-      p.setTimestamp(1, now);
-      p.setTimestamp(2, now);
-      p.setString(
-          3,
-          new JsonObject()
-              .put("code", RosterImports.ROSTER_CHANGED)
-              .put("field", "roster")
-              .put(
-                  "message",
-                  "roster: the office's roster changed for people of this file since its preview;"
-                      + " nothing was imported; upload the file again for a new preview")
-              .encode());
-      p.setObject(4, id);
-      p.executeUpdate();
-    }
-    deleteFile(c, id, true);
   }
 
   // ---- small things

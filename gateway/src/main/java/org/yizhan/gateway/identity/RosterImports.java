@@ -10,7 +10,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -33,9 +32,10 @@ import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
  * request may carry or one request's timeout may wait for, and two gateway instances may stand
  * behind one address. Every part, the job's state and progress, and its plan are rows of {@code
  * roster_import*} (migration V22), so a part, a poll or the confirmation may reach either instance.
- * The two long steps run on this instance's import workers ({@link RosterImportRun}) and write
- * their progress and heartbeat to the job; a step whose heartbeat stops (its gateway died) shows as
- * interrupted, and a confirmation interrupted so may be given again (its transaction rolled back).
+ * The two long steps run on this instance's import workers ({@link RosterImportRun}, {@link
+ * RosterImportApply}) and write their progress and heartbeat to the job; a step whose heartbeat
+ * stops (its gateway died) shows as interrupted, and a confirmation interrupted so may be given
+ * again (its transaction rolled back).
  *
  * <p>The rules of the old one-request import hold: a file imports whole or not at all (any refused
  * line, and the confirm button is not offered), refusals name their line and column and never a
@@ -132,6 +132,7 @@ public final class RosterImports {
   private final Clock clock;
   private final WorkerExecutor worker;
   private final RosterImportRun run;
+  private final RosterImportApply applier;
   private final AtomicInteger queued = new AtomicInteger();
 
   /**
@@ -151,6 +152,7 @@ public final class RosterImports {
         vertx.createSharedWorkerExecutor(
             "roster-import", WORKERS, STEP_MINUTES_MAX, TimeUnit.MINUTES);
     this.run = new RosterImportRun(new RosterImportRun.Target(jdbcUrl, user, password), clock);
+    this.applier = new RosterImportApply(run, clock);
   }
 
   private OffsetDateTime now() {
@@ -438,7 +440,7 @@ public final class RosterImports {
             () -> {
               try {
                 if (apply) {
-                  run.apply(id, m);
+                  applier.apply(id, m);
                 } else {
                   run.check(id, m);
                 }
@@ -576,10 +578,5 @@ public final class RosterImports {
         "BUSY",
         null,
         "the gateway is checking as many roster imports as it may; retry in a minute");
-  }
-
-  /** How long a preview stays confirmable. */
-  public static Duration previewLifetime() {
-    return Duration.ofMinutes(PREVIEW_MINUTES);
   }
 }
