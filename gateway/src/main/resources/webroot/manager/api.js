@@ -64,6 +64,39 @@ async function call(method, path, { json, body, contentType } = {}) {
   return data;
 }
 
+/**
+ * Sends a blob with XMLHttpRequest, whose upload events (unlike fetch's) tell how much of the body
+ * has left: onProgress(bytesSent) as it goes. Answers and failures as call() gives them.
+ */
+function upload(method, path, blob, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, BASE + path);
+    xhr.setRequestHeader('X-Requested-With', 'fetch');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.timeout = TIMEOUT_MILLIS;
+    xhr.upload.onprogress = (e) => onProgress && onProgress(e.loaded);
+    xhr.onerror = xhr.ontimeout = () => reject(new ApiFailure(0, { code: 'NETWORK', message: null }));
+    xhr.onload = () => {
+      let data = null;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch (e) {
+        data = { code: 'BAD_RESPONSE', message: xhr.responseText.slice(0, 200) };
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data);
+        return;
+      }
+      const failure = new ApiFailure(xhr.status, data || {});
+      if (xhr.status === 401) onUnauthenticated(failure);
+      reject(failure);
+    };
+    xhr.send(blob);
+  });
+}
+
 const enc = encodeURIComponent;
 
 function query(params) {
@@ -104,9 +137,17 @@ export const api = {
   change: (id, changes) => call('PUT', `/identities/${enc(id)}`, { json: changes }),
   confirm: (id) => call('POST', `/identities/${enc(id)}/confirm`),
   end: (id, validTo) => call('POST', `/identities/${enc(id)}/end`, { json: { validTo } }),
-  importRoster: (file) =>
-    call('POST', '/identities/import', { body: file, contentType: 'text/csv' }),
   exportUrl: () => `${BASE}/identities/export`,
+  // a roster import as a job: created, its parts uploaded, checked, previewed, then confirmed or
+  // cancelled (RosterImports on the gateway)
+  createImport: (bytes, contentType) =>
+    call('POST', '/identities/imports', { json: { bytes, contentType: contentType || null } }),
+  importPart: (id, seq, blob, onProgress) =>
+    upload('PUT', `/identities/imports/${enc(id)}/parts/${seq}`, blob, onProgress),
+  checkImport: (id) => call('POST', `/identities/imports/${enc(id)}/check`),
+  importStatus: (id) => call('GET', `/identities/imports/${enc(id)}`),
+  confirmImport: (id) => call('POST', `/identities/imports/${enc(id)}/confirm`),
+  cancelImport: (id) => call('POST', `/identities/imports/${enc(id)}/cancel`),
 
   coverage: (filter) => call('GET', '/coverage' + query(filter)),
   // relative to the page (/manager/), like the roster's export link

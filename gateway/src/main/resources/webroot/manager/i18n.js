@@ -119,14 +119,6 @@ const zh = {
   'end.validTo': '终止日期（含当日有效）',
   'end.submit': '终止',
   'end.done': '已终止，最后有效日 {validTo}。',
-  'import.title': '导入名册（CSV）',
-  'import.hint':
-    '表头：person_id_no,person_name,category,valid_from,valid_to,confirmed,lifted_out_date。' +
-    '有一行出错则整个文件不导入。',
-  'import.file': 'CSV 文件',
-  'import.submit': '导入',
-  'import.done': '已导入 {rows} 行：新增 {registered}，变更 {changed}，未变 {unchanged}。',
-  'import.noFile': '请先选择文件。',
   'category.DESTITUTE': '特困',
   'category.SUBSISTENCE': '低保',
   'category.REGISTERED_POOR': '建档立卡',
@@ -276,14 +268,6 @@ const en = {
   'end.validTo': 'Last valid day',
   'end.submit': 'End',
   'end.done': 'Ended; last valid day {validTo}.',
-  'import.title': 'Import roster (CSV)',
-  'import.hint':
-    'Header: person_id_no,person_name,category,valid_from,valid_to,confirmed,lifted_out_date. ' +
-    'One bad row refuses the whole file.',
-  'import.file': 'CSV file',
-  'import.submit': 'Import',
-  'import.done': 'Imported {rows} rows: {registered} new, {changed} changed, {unchanged} unchanged.',
-  'import.noFile': 'Choose a file first.',
   'category.DESTITUTE': 'Destitute (特困)',
   'category.SUBSISTENCE': 'Subsistence allowance (低保)',
   'category.REGISTERED_POOR': 'Registered poor (建档立卡)',
@@ -460,6 +444,101 @@ const fieldsEn = {
   days: 'days', office: 'office', region: 'region', outcome: 'outcome', year: 'year',
   admdvs: 'insurance region', date: 'date',
 };
+
+// ---- roster import (issue 17 item 5): labels, refusals and reasons of the previewed import, in
+// one block, merged into the tables above.
+const ROSTER_IMPORT = {
+  zh: {
+    'import.title': '导入名册（CSV 或 Excel）',
+    'import.hint':
+      '表头：身份证号,姓名,类别,生效日期,终止日期,已确认,脱贫日期（或导出的英文表头）。' +
+      'CSV（UTF-8 或 GBK）或 .xlsx，最多 30 万行。先检查并预览，确认后才写入；有一行被拒则整个文件不导入。',
+    'import.file': '名册文件',
+    'import.submit': '检查文件',
+    'import.noFile': '请先选择文件。',
+    'import.phase.upload': '正在上传',
+    'import.phase.check': '正在检查',
+    'import.phase.apply': '正在写入',
+    'import.rowsRead': '已读 {rows} 行',
+    'import.preview': '导入预览（尚未写入）',
+    'import.new': '新增',
+    'import.changed': '变更',
+    'import.ended': '终止',
+    'import.unchanged': '未变',
+    'import.refused': '被拒行',
+    'import.planNote': '共 {rows} 行。确认后按此写入；取消则不写入任何内容。',
+    'import.refusedNote': '共 {rows} 行，有被拒的行，整个文件不能导入。请改正后重新检查。',
+    'import.refusedFirst': '被拒的行（前 {shown} 行，共 {total} 行）：',
+    'import.confirm': '确认导入',
+    'import.cancel': '取消',
+    'import.cancelled': '已取消，未写入任何内容。',
+    'import.done':
+      '已导入 {rows} 行：新增 {registered}，变更 {changed}，终止 {ended}，未变 {unchanged}。',
+  },
+  en: {
+    'import.title': 'Import roster (CSV or Excel)',
+    'import.hint':
+      'Header: person_id_no,person_name,category,valid_from,valid_to,confirmed,lifted_out_date ' +
+      '(or the Chinese names). CSV (UTF-8 or GBK) or .xlsx, up to 300,000 rows. Checked and ' +
+      'previewed first, written only when confirmed; one refused line and nothing is imported.',
+    'import.file': 'Roster file',
+    'import.submit': 'Check file',
+    'import.noFile': 'Choose a file first.',
+    'import.phase.upload': 'Uploading',
+    'import.phase.check': 'Checking',
+    'import.phase.apply': 'Writing',
+    'import.rowsRead': '{rows} rows read',
+    'import.preview': 'Import preview (nothing written yet)',
+    'import.new': 'New',
+    'import.changed': 'Changed',
+    'import.ended': 'Ended',
+    'import.unchanged': 'Unchanged',
+    'import.refused': 'Refused lines',
+    'import.planNote': '{rows} rows. Confirm writes exactly this; cancel writes nothing.',
+    'import.refusedNote': '{rows} rows, some refused: nothing can be imported. Correct the file and check it again.',
+    'import.refusedFirst': 'Refused lines (the first {shown} of {total}):',
+    'import.confirm': 'Confirm import',
+    'import.cancel': 'Cancel',
+    'import.cancelled': 'Cancelled; nothing was written.',
+    'import.done':
+      'Imported {rows} rows: {registered} new, {changed} changed, {ended} ended, {unchanged} unchanged.',
+  },
+  errorsZh: {
+    ROSTER_CHANGED: '预览之后，本文件中有人的身份已被修改，未写入任何内容。请重新检查文件，得到新的预览。',
+    IMPORT_EXPIRED: '预览已超过 60 分钟，未写入任何内容。请重新检查文件。',
+    IMPORT_REFUSED_LINES: '文件有被拒的行，整个文件未导入。',
+    IMPORT_NOT_READY: '该导入已结束或已取消，不能再执行此操作。',
+    IMPORT_INCOMPLETE: '文件尚未上传完整，请重新选择文件导入。',
+    IMPORT_INTERRUPTED: '导入被中断（网关重启），未写入任何内容。请重新检查文件。',
+    IMPORT_FAILED: '导入失败，未写入任何内容。请稍后再试。',
+    IMPORTS_OPEN: '本办事处同时进行的导入过多，请先确认或取消其中一个。',
+    FILE_TOO_LARGE: '文件过大（最多 64 MiB），未导入。',
+    BUSY: '网关繁忙，请稍后再试。',
+  },
+  errorsEn: {
+    ROSTER_CHANGED: 'Identities of people in this file changed after the preview; nothing was written. Check the file again for a new preview.',
+    IMPORT_EXPIRED: 'The preview is older than 60 minutes; nothing was written. Check the file again.',
+    IMPORT_REFUSED_LINES: 'The file has refused lines; nothing was imported.',
+    IMPORT_NOT_READY: 'This import has finished or was cancelled; this step is no longer possible.',
+    IMPORT_INCOMPLETE: 'The file did not arrive whole; choose it again.',
+    IMPORT_INTERRUPTED: 'The import was interrupted (the gateway restarted); nothing was written. Check the file again.',
+    IMPORT_FAILED: 'The import failed; nothing was written. Try again shortly.',
+    IMPORTS_OPEN: 'The office has too many imports under way; confirm or cancel one first.',
+    FILE_TOO_LARGE: 'The file is too large (64 MiB at most); nothing was imported.',
+    BUSY: 'The gateway is busy; try again shortly.',
+  },
+  reasons: [
+    [/repeats an earlier row/, { zh: '（与文件中前面的一行重复）', en: ' (repeats an earlier row of the file)' }],
+    [/earlier row of the file/, { zh: '（与文件中前面一行的时间段重叠）', en: ' (overlaps an earlier row of the file)' }],
+    [/same recorded period as line (\d+)/, { zh: '（与另一行修改同一条已登记的身份）', en: ' (changes the same recorded identity as another line)' }],
+    [/more than \d+ rows/, { zh: '（超过 30 万行）', en: ' (more than 300,000 rows)' }],
+  ],
+};
+Object.assign(zh, ROSTER_IMPORT.zh);
+Object.assign(en, ROSTER_IMPORT.en);
+Object.assign(errorsZh, ROSTER_IMPORT.errorsZh);
+Object.assign(errorsEn, ROSTER_IMPORT.errorsEn);
+IMPORT_REASONS.unshift(...ROSTER_IMPORT.reasons);
 
 const ERRORS = { zh: errorsZh, en: errorsEn };
 const FIELDS = { zh: fieldsZh, en: fieldsEn };

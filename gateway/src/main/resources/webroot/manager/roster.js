@@ -1,9 +1,9 @@
-// The identity roster tab: search, register, edit, end and confirm identities, and import or
-// export the office's roster as CSV. ID numbers are shown masked; a refused import shows the
-// gateway's message naming the first bad line.
+// The identity roster tab: search, register, edit, end and confirm identities, and import (CSV or
+// .xlsx, previewed before anything is written) or export the office's roster as CSV. ID numbers
+// are shown masked; a refused import shows its first refused lines, each naming its line.
 
-import { api } from './api.js';
-import { t } from './i18n.js';
+import { ApiFailure, api } from './api.js';
+import { errorText, t } from './i18n.js';
 import {
   $, PAGE_SIZE, button, cell, clearMessages, handle, localFailure, maskIdNo, pager, renderPager,
   showError, showOk,
@@ -21,6 +21,8 @@ export function resetRoster() {
   $('#search-form').reset();
   $('#roster-table tbody').replaceChildren();
   for (const id of ['#identity-form', '#end-form', '#roster-ok']) $(id).hidden = true;
+  closePreview();
+  hideProgress();
 }
 
 handle($('#search-form'), async (data) => {
@@ -181,11 +183,161 @@ async function confirmIdentity(v) {
   }
 }
 
-handle($('#import-form'), async () => {
+// ---- import: upload in parts, check, preview, then confirm or cancel
+// The file goes up in parts of PART_BYTES (XMLHttpRequest reports each part's bytes sent), the
+// gateway checks it as a job the page polls, and the plan (new, changed, ended, unchanged, the
+// first refused lines) is shown before anything is written. Confirm writes exactly that plan;
+// cancel drops it. Each step's progress is a bar; the job lives in the gateway's database, so any
+// gateway instance answers the polls.
+
+/** Bytes per uploaded part (the gateway's RosterImports.PART_BYTES_MAX). */
+const PART_BYTES = 1 << 20;
+
+/** How often a job is polled while the gateway works on it, milliseconds. */
+const POLL_MILLIS = 400;
+
+const importForm = $('#import-form');
+let currentImport = null;
+
+function showProgress(phase, done, total, detail) {
+  $('#import-progress').hidden = false;
+  $('#import-phase').textContent = t(`import.phase.${phase}`);
+  const bar = $('#import-bar');
+  if (total > 0) {
+    bar.max = total;
+    bar.value = Math.min(done, total);
+    $('#import-percent').textContent = `${Math.floor((100 * Math.min(done, total)) / total)}%`;
+  } else {
+    bar.removeAttribute('value');
+    $('#import-percent').textContent = '';
+  }
+  $('#import-detail').textContent = detail || '';
+  bar.dataset.phase = phase;
+}
+
+function hideProgress() {
+  $('#import-progress').hidden = true;
+}
+
+const sleep = (millis) => new Promise((resolve) => setTimeout(resolve, millis));
+
+/** Polls a job while the gateway works on it (state `working`), showing its progress. */
+async function follow(job, working, phase) {
+  let s = job;
+  while (s.state === working && !s.interrupted) {
+    const detail = s.rows ? t('import.rowsRead', { rows: s.rows.toLocaleString('en-US') }) : '';
+    showProgress(phase, s.done, s.total, detail);
+    await sleep(POLL_MILLIS);
+    s = await api.importStatus(s.id);
+  }
+  return s;
+}
+
+/** A job's refusal as the page shows any refusal (translated, with the job as the reference). */
+function jobFailure(s, r) {
+  return new ApiFailure(422, { code: r.code, message: r.message, field: r.field,
+    correlationId: s.id });
+}
+
+function renderPreview(s) {
+  const preview = $('#import-preview');
+  $('#import-new').textContent = s.registered.toLocaleString('en-US');
+  $('#import-changed').textContent = s.changed.toLocaleString('en-US');
+  $('#import-ended').textContent = s.ended.toLocaleString('en-US');
+  $('#import-unchanged').textContent = s.unchanged.toLocaleString('en-US');
+  $('#import-refused-count').textContent = s.refusedLines.toLocaleString('en-US');
+  preview.dataset.state = s.state;
+  const list = $('#import-refused');
+  list.replaceChildren();
+  for (const r of s.refused) {
+    const li = document.createElement('li');
+    li.dataset.line = r.line;
+    li.dataset.code = r.code;
+    li.textContent = errorText(r.code, r.message, r.field) || r.message;
+    list.append(li);
+  }
+  $('#import-refused-title').hidden = s.refused.length === 0;
+  $('#import-refused-title').textContent = t('import.refusedFirst', {
+    shown: s.refused.length, total: s.refusedLines.toLocaleString('en-US') });
+  $('#import-confirm').hidden = s.state !== 'PREVIEW';
+  $('#import-plan-note').textContent =
+    t(s.state === 'PREVIEW' ? 'import.planNote' : 'import.refusedNote', { rows: s.rows.toLocaleString('en-US') });
+  preview.hidden = false;
+}
+
+function closePreview() {
+  $('#import-preview').hidden = true;
+  currentImport = null;
+}
+
+/** Drops a job the clerk leaves (a new file chosen, cancel): nothing of it is written. */
+async function dropCurrent() {
+  const s = currentImport;
+  closePreview();
+  if (s && (s.state === 'PREVIEW' || s.state === 'UPLOADING' || s.state === 'CHECKING')) {
+    try {
+      await api.cancelImport(s.id);
+    } catch (e) {
+      // already gone or expired: nothing to drop
+    }
+  }
+}
+
+handle(importForm, async () => {
   const file = $('#import-file').files[0];
   if (!file) throw localFailure('file', t('import.noFile'));
-  const r = await api.importRoster(file);
-  showOk($('#import-form'), t('import.done', r));
+  await dropCurrent();
+  try {
+    let s = await api.createImport(file.size, file.type);
+    currentImport = s;
+    for (let seq = 0, from = 0; from < file.size; seq++, from += PART_BYTES) {
+      const part = file.slice(from, Math.min(from + PART_BYTES, file.size));
+      showProgress('upload', from, file.size);
+      s = await api.importPart(s.id, seq, part, (sent) => showProgress('upload', from + sent, file.size));
+    }
+    showProgress('upload', file.size, file.size);
+    s = await follow(await api.checkImport(s.id), 'CHECKING', 'check');
+    currentImport = s;
+    hideProgress();
+    if (s.interrupted) throw jobFailure(s, { code: 'IMPORT_INTERRUPTED', message: null, field: null });
+    if (s.state !== 'PREVIEW' && s.state !== 'REFUSED') throw jobFailure(s, s.failure || {});
+    renderPreview(s);
+    if (s.state === 'REFUSED') showError(importForm, jobFailure(s, s.refused[0]));
+  } catch (failure) {
+    hideProgress();
+    throw failure;
+  }
+});
+
+$('#import-confirm').addEventListener('click', async () => {
+  const job = currentImport;
+  if (!job) return;
+  clearMessages(importForm);
+  const buttons = importForm.querySelectorAll('button');
+  buttons.forEach((b) => (b.disabled = true));
+  try {
+    let s = await api.confirmImport(job.id);
+    s = await follow(s, 'APPLYING', 'apply');
+    hideProgress();
+    if (s.state !== 'APPLIED') {
+      closePreview();
+      throw jobFailure(s, s.failure || { code: s.interrupted ? 'IMPORT_INTERRUPTED' : 'IMPORT_FAILED' });
+    }
+    closePreview();
+    showOk(importForm, t('import.done', s));
+    $('#import-file').value = '';
+    await loadRoster();
+  } catch (failure) {
+    hideProgress();
+    showError(importForm, failure);
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+  }
+});
+
+$('#import-cancel').addEventListener('click', async () => {
+  clearMessages(importForm);
+  await dropCurrent();
   $('#import-file').value = '';
-  await loadRoster();
+  showOk(importForm, t('import.cancelled'));
 });

@@ -30,6 +30,7 @@ import org.yizhan.gateway.hospital.HospitalApi;
 import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.IdentityService;
+import org.yizhan.gateway.identity.RosterImports;
 import org.yizhan.gateway.infra.Ticks;
 import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.infra.db.DbGuard;
@@ -92,6 +93,7 @@ public final class Gateway implements HttpContext {
   private final IdentityService identityService;
   private RegisterService register;
   private ImportJobs registerImports;
+  private RosterImports rosterImports;
   private final LedgerService ledger;
   private final PrepaymentGauges gauges;
   private final Map<String, String> hospitalByPaasid;
@@ -238,7 +240,8 @@ public final class Gateway implements HttpContext {
         .compose(
             changes -> {
               g.identityChanges = changes;
-              return vertx.deployVerticle(Housekeeping.of(g.ledger, g.gauges, g.requestVerifier));
+              return vertx.deployVerticle(
+                  Housekeeping.of(g.ledger, g.gauges, g.requestVerifier, g.rosterImports));
             })
         .compose(
             housekeeping -> {
@@ -269,6 +272,8 @@ public final class Gateway implements HttpContext {
     this.register = new RegisterService(pool, regions, clock);
     this.registerImports =
         new ImportJobs(vertx, db.jdbcUrl(), db.user(), db.password(), regions, clock);
+    this.rosterImports =
+        new RosterImports(vertx, identityService, db.jdbcUrl(), db.user(), db.password(), clock);
   }
 
   private Future<Void> deploy() {
@@ -296,7 +301,15 @@ public final class Gateway implements HttpContext {
 
   private ManagerApi managerApi() {
     return new ManagerApi(
-        managerAuth, identityService, ledger, guard, pool, limits, config.zone(), clock);
+        managerAuth,
+        identityService,
+        rosterImports,
+        ledger,
+        guard,
+        pool,
+        limits,
+        config.zone(),
+        clock);
   }
 
   private AgencyApi agencyApi() {

@@ -6,14 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yizhan.gateway.identity.RosterImports;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.security.RequestVerifier;
 
 /**
  * The gateway's periodic jobs, in one verticle of their own: the prepayment gauges refreshed from
- * the ledger, and the request nonces older than the signature window forgotten. Each job only
- * starts a call that does not block and logs its failure at DEBUG (the next round tries again).
+ * the ledger, the request nonces older than the signature window forgotten, and roster imports
+ * older than a day forgotten. Each job only starts a call that does not block and logs its failure
+ * at DEBUG (the next round tries again).
  *
  * <p>Undeploying the verticle cancels its timers, so a stopping gateway sends no more housekeeping
  * queries to a pool it is about to close.
@@ -23,6 +25,9 @@ final class Housekeeping extends VerticleBase {
 
   /** How often nonces older than the signature window are deleted, milliseconds. */
   static final long NONCE_PURGE_MILLIS = 60_000;
+
+  /** How often roster imports older than a day are forgotten (with their files), milliseconds. */
+  static final long ROSTER_IMPORT_PURGE_MILLIS = 3_600_000;
 
   /**
    * One periodic job: its name (for the reader), its period in milliseconds, whether it also runs
@@ -47,7 +52,11 @@ final class Housekeeping extends VerticleBase {
   /**
    * The gateway's jobs: the gauges now and every {@link PrepaymentGauges#REFRESH_SECONDS}, nonces.
    */
-  static Housekeeping of(LedgerService ledger, PrepaymentGauges gauges, RequestVerifier verifier) {
+  static Housekeeping of(
+      LedgerService ledger,
+      PrepaymentGauges gauges,
+      RequestVerifier verifier,
+      RosterImports rosterImports) {
     return new Housekeeping(
         List.of(
             new Job(
@@ -55,7 +64,12 @@ final class Housekeeping extends VerticleBase {
                 PrepaymentGauges.REFRESH_SECONDS * 1000L,
                 true,
                 () -> refreshGauges(ledger, gauges)),
-            new Job("request nonces", NONCE_PURGE_MILLIS, false, () -> purgeNonces(verifier))));
+            new Job("request nonces", NONCE_PURGE_MILLIS, false, () -> purgeNonces(verifier)),
+            new Job(
+                "old roster imports",
+                ROSTER_IMPORT_PURGE_MILLIS,
+                true,
+                () -> purgeRosterImports(rosterImports))));
   }
 
   @Override
@@ -88,6 +102,13 @@ final class Housekeeping extends VerticleBase {
         .purge()
         .onSuccess(n -> LOG.debug("forgot {} request nonces", n))
         .onFailure(e -> LOG.debug("request nonces not purged: {}", e.toString()));
+  }
+
+  private static void purgeRosterImports(RosterImports imports) {
+    imports
+        .purge()
+        .onSuccess(n -> LOG.debug("forgot {} old roster imports", n))
+        .onFailure(e -> LOG.debug("old roster imports not purged: {}", e.toString()));
   }
 
   private static void refreshGauges(LedgerService ledger, PrepaymentGauges gauges) {

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * A roster in CSV, as text and then as records. County offices save it from Excel, so its encoding
@@ -28,37 +31,27 @@ import java.util.List;
 final class RosterCsv {
   private RosterCsv() {}
 
+  /** The encodings tried, in order: UTF-8 (a BOM is dropped by the header), then GB18030. */
+  static final List<Charset> ENCODINGS =
+      List.of(StandardCharsets.UTF_8, Charset.forName("GB18030"));
+
   /**
-   * The text of a CSV file: UTF-8 (a BOM dropped) when it is valid UTF-8, else GB18030 when it is
-   * valid GB18030, else refused naming the first line GB18030 cannot decode. Neither decoder
-   * replaces anything: a lenient decode would store U+FFFD in names.
+   * A decoder that replaces nothing: a lenient decode would store U+FFFD in names, so a byte not of
+   * the encoding stops the read and the next encoding is tried.
    */
-  static String decode(byte[] bytes) {
-    String text = strict(StandardCharsets.UTF_8, bytes);
-    if (text == null) {
-      text = strict(Charset.forName("GB18030"), bytes);
-    }
-    if (text == null) {
-      int line = failingLine(bytes);
-      throw RosterFile.refused(
-          "line " + line,
-          "file",
-          "is neither UTF-8 nor GB18030/GBK text; save the file as CSV (UTF-8) or CSV from Excel");
-    }
-    return text.startsWith("\uFEFF") ? text.substring(1) : text;
+  static CharsetDecoder strict(Charset charset) {
+    return charset
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
   }
 
-  private static String strict(Charset charset, byte[] bytes) {
-    CharsetDecoder d =
-        charset
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    try {
-      return d.decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
-      return null;
-    }
+  /** The refusal of a file that is neither UTF-8 nor GB18030, naming the first line that fails. */
+  static Refusal notText(byte[] bytes) {
+    return RosterFile.refused(
+        "line " + failingLine(bytes),
+        "file",
+        "is neither UTF-8 nor GB18030/GBK text; save the file as CSV (UTF-8) or CSV from Excel");
   }
 
   /**
@@ -82,11 +75,7 @@ final class RosterCsv {
   }
 
   private static int failingByte(Charset charset, byte[] bytes) {
-    CharsetDecoder d =
-        charset
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder d = strict(charset);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(8192);
     while (true) {
@@ -99,19 +88,20 @@ final class RosterCsv {
     }
   }
 
-  /** The records of a CSV text, the header first. */
-  static Iterator<RosterFile.Line> csv(String text) {
+  /**
+   * The records of a CSV text, the header first, read as a stream. A character the reader cannot
+   * decode comes out as an {@link UncheckedIOException} whose cause is the {@link
+   * CharacterCodingException} (the caller then tries the next encoding); anything else unreadable
+   * refuses the file.
+   */
+  static Iterator<RosterFile.Line> csv(Reader text) {
     CsvMapper mapper = new CsvMapper();
     mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
     MappingIterator<List<String>> rows;
     try {
-      rows =
-          mapper
-              .readerForListOf(String.class)
-              .with(CsvSchema.emptySchema())
-              .readValues(new StringReader(text));
+      rows = mapper.readerForListOf(String.class).with(CsvSchema.emptySchema()).readValues(text);
     } catch (IOException e) {
-      throw RosterFile.refused("file", "file", "not readable as CSV" + where(e));
+      throw unreadable(e);
     }
     return new Iterator<>() {
       int line;
@@ -119,27 +109,41 @@ final class RosterCsv {
       @Override
       public boolean hasNext() {
         try {
-          return rows.hasNext();
-        } catch (RuntimeException e) {
-          throw RosterFile.refused("file", "file", "not readable as CSV" + where(e));
+          return rows.hasNextValue();
+        } catch (IOException | RuntimeException e) {
+          throw unreadable(e);
         }
       }
 
       @Override
       public RosterFile.Line next() {
+        List<String> r;
         try {
-          List<String> r = rows.next();
-          line++;
-          List<String> out = new ArrayList<>(r.size());
-          for (String s : r) {
-            out.add(s == null ? "" : s.trim());
-          }
-          return new RosterFile.Line(line, out);
-        } catch (RuntimeException e) {
-          throw RosterFile.refused("file", "file", "not readable as CSV" + where(e));
+          r = rows.nextValue();
+        } catch (IOException | RuntimeException e) {
+          throw unreadable(e);
         }
+        line++;
+        List<String> out = new ArrayList<>(r.size());
+        for (String s : r) {
+          out.add(s == null ? "" : s.trim());
+        }
+        return new RosterFile.Line(line, out);
       }
     };
+  }
+
+  /** A decoding failure passed on as itself; any other failure refuses the file as not CSV. */
+  private static RuntimeException unreadable(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CharacterCodingException) {
+        return new UncheckedIOException((CharacterCodingException) t);
+      }
+    }
+    if (e instanceof Refusal) {
+      return (Refusal) e;
+    }
+    return RosterFile.refused("file", "file", "not readable as CSV" + where(e));
   }
 
   private static String where(Exception e) {

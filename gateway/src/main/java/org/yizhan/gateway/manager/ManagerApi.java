@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.yizhan.gateway.identity.IdentityService;
+import org.yizhan.gateway.identity.RosterImports;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.ledger.LedgerService;
@@ -47,6 +48,7 @@ public final class ManagerApi {
   public ManagerApi(
       ManagerAuth auth,
       IdentityService identities,
+      RosterImports rosterImports,
       LedgerService ledger,
       DbGuard guard,
       Pool pool,
@@ -54,7 +56,7 @@ public final class ManagerApi {
       ZoneId zone,
       Clock clock) {
     this.sessions = new ManagerSessions(auth, limits, guard);
-    this.identities = new ManagerIdentities(identities, guard, zone, clock);
+    this.identities = new ManagerIdentities(identities, rosterImports, guard, zone, clock);
     this.accounts = new ManagerAccounts(ledger, guard, pool);
     this.statements = new ManagerStatements(ledger, guard, zone, clock);
   }

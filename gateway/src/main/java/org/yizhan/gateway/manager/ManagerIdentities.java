@@ -6,6 +6,7 @@ import static io.vertx.core.http.HttpMethod.PUT;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import org.yizhan.gateway.identity.IdentityRoster;
 import org.yizhan.gateway.identity.IdentityService;
 import org.yizhan.gateway.identity.IdentityVersion;
 import org.yizhan.gateway.identity.RosterFile;
+import org.yizhan.gateway.identity.RosterImports;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.json.Fields;
 import org.yizhan.gateway.infra.json.Json;
@@ -42,6 +44,7 @@ final class ManagerIdentities {
       Pattern.compile("DESTITUTE|SUBSISTENCE|REGISTERED_POOR|ILLNESS_POOR");
 
   private final IdentityService identities;
+  private final RosterImports imports;
   private final IdentityRoster roster;
   private final DbGuard guard;
   private final ZoneId zone;
@@ -49,8 +52,10 @@ final class ManagerIdentities {
   /** The gateway's clock: the latest birth date an ID number may hold is its today. */
   private final Clock clock;
 
-  ManagerIdentities(IdentityService identities, DbGuard guard, ZoneId zone, Clock clock) {
+  ManagerIdentities(
+      IdentityService identities, RosterImports imports, DbGuard guard, ZoneId zone, Clock clock) {
     this.identities = identities;
+    this.imports = imports;
     this.roster = new IdentityRoster(identities);
     this.guard = guard;
     this.zone = zone;
@@ -62,6 +67,12 @@ final class ManagerIdentities {
     routes.add(POST, "/manager/api/identities", Requests.json(this::register));
     routes.add(GET, "/manager/api/identities/export", this::exportRoster);
     routes.add(POST, "/manager/api/identities/import", this::importRoster);
+    routes.add(POST, "/manager/api/identities/imports", Requests.json(this::createImport));
+    routes.add(GET, "/manager/api/identities/imports/:id", this::importStatus);
+    routes.add(PUT, "/manager/api/identities/imports/:id/parts/:seq", this::importPart);
+    routes.add(POST, "/manager/api/identities/imports/:id/check", this::checkImport);
+    routes.add(POST, "/manager/api/identities/imports/:id/confirm", this::confirmImport);
+    routes.add(POST, "/manager/api/identities/imports/:id/cancel", this::cancelImport);
     routes.add(GET, "/manager/api/identities/:id/history", this::history);
     routes.add(PUT, "/manager/api/identities/:id", Requests.json(this::change));
     routes.add(POST, "/manager/api/identities/:id/confirm", this::confirm);
@@ -219,6 +230,34 @@ final class ManagerIdentities {
           "application/octet-stream");
 
   private void importRoster(RoutingContext ctx) {
+    String type = rosterType(ctx);
+    byte[] body = Requests.body(ctx);
+    if (body.length > 0) {
+      RosterFile.format(body, type);
+    }
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    Responses.reply(
+        ctx,
+        guard
+            .call(() -> imports.importWhole(m, body, type))
+            .map(
+                r ->
+                    JsonWriter.render(
+                        g -> {
+                          g.writeStartObject();
+                          g.writeNumberField("rows", r.rows());
+                          g.writeNumberField("registered", r.registered());
+                          g.writeNumberField("changed", r.changed());
+                          g.writeNumberField("ended", r.ended());
+                          g.writeNumberField("unchanged", r.unchanged());
+                          g.writeStringField("importId", r.id().toString());
+                          g.writeEndObject();
+                        })),
+        200);
+  }
+
+  /** The upload's Content-Type, refused (415) unless a roster file's. */
+  private static String rosterType(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase();
     if (!ROSTER_TYPES.contains(base)) {
@@ -228,43 +267,147 @@ final class ManagerIdentities {
           "Content-Type",
           "Content-Type must be text/csv or " + RosterFile.XLSX_TYPE);
     }
-    byte[] body = Requests.body(ctx);
-    RosterFile.Format format = RosterFile.format(body, type);
-    Responses.reply(
-        ctx,
-        roster
-            .importFile(ctx.vertx(), ManagerApi.manager(ctx), body, format, guard::call)
-            .map(
-                r ->
-                    JsonWriter.render(
-                        g -> {
-                          g.writeStartObject();
-                          g.writeNumberField("rows", r.rows());
-                          g.writeNumberField("registered", r.registered());
-                          g.writeNumberField("changed", r.changed());
-                          g.writeNumberField("unchanged", r.unchanged());
-                          g.writeEndObject();
-                        })),
-        200);
+    return type;
   }
 
+  // ---- imports as jobs: create, parts, check, poll, confirm or cancel (RosterImports)
+
+  private void createImport(RoutingContext ctx) {
+    Fields f = Fields.of(Json.parse(Requests.body(ctx)), "", Set.of("bytes", "contentType"));
+    var bytes = f.raw("bytes");
+    if (bytes == null || !bytes.canConvertToExactIntegral() || !bytes.canConvertToLong()) {
+      throw Refusal.invalid("bytes", "must be the file's size in bytes");
+    }
+    var type = f.raw("contentType");
+    String contentType = type == null || type.isNull() ? null : type.asText();
+    if (contentType != null && (contentType.length() > 128 || !Json.wellFormed(contentType))) {
+      throw Refusal.invalid("contentType", "must be at most 128 characters");
+    }
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    replyImport(ctx, () -> imports.create(m, bytes.longValue(), contentType), 201);
+  }
+
+  private void importStatus(RoutingContext ctx) {
+    UUID id = ManagerApi.uuid(ctx, "roster import");
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    replyImport(ctx, () -> imports.status(m, id), 200);
+  }
+
+  private void importPart(RoutingContext ctx) {
+    UUID id = ManagerApi.uuid(ctx, "roster import");
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.trim().toLowerCase().startsWith("application/octet-stream")) {
+      throw new HttpRefusal(
+          415,
+          "UNSUPPORTED_MEDIA_TYPE",
+          "Content-Type",
+          "Content-Type of a part must be application/octet-stream");
+    }
+    int seq = Requests.parseInt(ctx.pathParam("seq"), "seq", 0, 1_000_000);
+    byte[] part = Requests.body(ctx);
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    replyImport(ctx, () -> imports.part(m, id, seq, part), 200);
+  }
+
+  private void checkImport(RoutingContext ctx) {
+    UUID id = ManagerApi.uuid(ctx, "roster import");
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    replyImport(ctx, () -> imports.check(m, id), 202);
+  }
+
+  private void confirmImport(RoutingContext ctx) {
+    UUID id = ManagerApi.uuid(ctx, "roster import");
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    replyImport(ctx, () -> imports.confirm(m, id), 202);
+  }
+
+  private void cancelImport(RoutingContext ctx) {
+    UUID id = ManagerApi.uuid(ctx, "roster import");
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    replyImport(ctx, () -> imports.cancel(m, id), 200);
+  }
+
+  private void replyImport(
+      RoutingContext ctx, Supplier<Future<RosterImports.Status>> step, int status) {
+    guard
+        .call(step)
+        .onSuccess(s -> Responses.send(ctx, status, JsonWriter.render(g -> importJson(g, s))))
+        .onFailure(ctx::fail);
+  }
+
+  private void importJson(JsonGenerator g, RosterImports.Status s) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", s.id().toString());
+    g.writeStringField("state", s.state().name());
+    g.writeBooleanField("interrupted", s.interrupted());
+    g.writeNumberField("bytes", s.declaredBytes());
+    g.writeNumberField("receivedBytes", s.receivedBytes());
+    g.writeNumberField("done", s.done());
+    g.writeNumberField("total", s.total());
+    g.writeNumberField("rows", s.rows());
+    g.writeNumberField("registered", s.registered());
+    g.writeNumberField("changed", s.changed());
+    g.writeNumberField("ended", s.ended());
+    g.writeNumberField("unchanged", s.unchanged());
+    g.writeNumberField("refusedLines", s.refusedLines());
+    g.writeArrayFieldStart("refused");
+    for (RosterImports.RefusedLine l : s.refused()) {
+      g.writeStartObject();
+      g.writeNumberField("line", l.line());
+      g.writeStringField("code", l.code());
+      g.writeStringField("field", l.field());
+      g.writeStringField("message", l.message());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    if (s.failure() == null) {
+      g.writeNullField("failure");
+    } else {
+      g.writeObjectFieldStart("failure");
+      g.writeStringField("code", s.failure().code());
+      g.writeStringField("field", s.failure().field());
+      g.writeStringField("message", s.failure().message());
+      g.writeEndObject();
+    }
+    g.writeStringField("createdAt", JsonWriter.time(s.createdAt().toInstant(), zone));
+    g.writeStringField(
+        "expiresAt",
+        s.expiresAt() == null ? null : JsonWriter.time(s.expiresAt().toInstant(), zone));
+    g.writeEndObject();
+  }
+
+  /**
+   * The roster as CSV, streamed from a cursor (a county's roster is hundreds of thousands of rows:
+   * never held whole). A failure after the first bytes went out can only cut the download short.
+   */
   private void exportRoster(RoutingContext ctx) {
     ManagerPrincipal m = ManagerApi.manager(ctx);
+    HttpServerResponse response = ctx.response();
     guard
-        .call(() -> identities.list(m, null, null, 1, IdentityRoster.MAX_ROWS))
-        .onSuccess(
-            p -> {
-              if (Responses.answered(ctx)) {
-                return;
-              }
-              ctx.response()
+        .call(
+            () -> {
+              response
+                  .setChunked(true)
                   .putHeader("Content-Type", "text/csv; charset=utf-8")
                   .putHeader(
                       "Content-Disposition",
-                      "attachment; filename=\"roster-" + m.officeCode() + ".csv\"")
-                  .end("\uFEFF" + IdentityRoster.exportCsv(p.items()));
+                      "attachment; filename=\"roster-" + m.officeCode() + ".csv\"");
+              return roster.export(m, "\uFEFF" + IdentityRoster.EXPORT_HEADER, response);
             })
-        .onFailure(ctx::fail);
+        .onSuccess(
+            v -> {
+              if (!response.ended() && !response.closed()) {
+                response.end();
+              }
+            })
+        .onFailure(
+            e -> {
+              if (response.headWritten()) {
+                response.reset();
+              } else {
+                ctx.fail(e);
+              }
+            });
   }
 
   private void replyIdentity(
