@@ -213,7 +213,7 @@ public final class PolicyFiles {
     Map<IdentityCategory, IdentityRules> identities =
         p.attempt(() -> identities(root.child("identities"), p));
     Node ratioNode = root.child("overallCapRatio");
-    Ratio cap = p.attempt(() -> ratioNode.isMissingOrNull() ? null : ratioNode.ratio());
+    Ratio cap = p.attempt(() -> ratioNode.isMissingOrNull() ? null : capRatio(ratioNode));
     UnknownItems unknown =
         p.attempt(() -> unknownItemsOr(root.child("unknownItems"), UnknownItems.SELF_PAY));
     Policy built =
@@ -238,6 +238,15 @@ public final class PolicyFiles {
       throw new Invalid(file, p.found);
     }
     return built;
+  }
+
+  /** The overall ceiling's ratio, at most 1 (checked here too, so it is listed with the rest). */
+  private static Ratio capRatio(Node n) {
+    Ratio r = n.ratio();
+    if (!r.isAtMostOne()) {
+      throw n.error("must be at most 1, got " + r);
+    }
+    return r;
   }
 
   /**

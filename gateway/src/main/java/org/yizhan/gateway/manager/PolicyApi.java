@@ -139,12 +139,12 @@ public final class PolicyApi {
   private void reject(RoutingContext ctx) {
     long id = id(ctx);
     String note = note(ctx, true);
-    answer(ctx, guard.call(() -> policies.reject(AgencyApi.agency(ctx), id, note)), 200);
+    answer(ctx, saved(guard.call(() -> policies.reject(AgencyApi.agency(ctx), id, note))), 200);
   }
 
   private void withdraw(RoutingContext ctx) {
     long id = id(ctx);
-    answer(ctx, guard.call(() -> policies.withdraw(AgencyApi.agency(ctx), id)), 200);
+    answer(ctx, saved(guard.call(() -> policies.withdraw(AgencyApi.agency(ctx), id))), 200);
   }
 
   /**
@@ -208,17 +208,22 @@ public final class PolicyApi {
   }
 
   /** The version as JSON, or a draft's problems as 422 with every one listed. */
-  private static void answer(RoutingContext ctx, Future<PolicyVersion> saved, int status) {
-    saved
-        .onSuccess(v -> Responses.send(ctx, status, JsonWriter.render(g -> version(g, v))))
-        .onFailure(
-            e -> {
-              if (e instanceof PolicyService.InvalidDraft invalid) {
-                Responses.send(ctx, 422, problems(invalid.problems()));
+  private static void answer(
+      RoutingContext ctx, Future<PolicyService.Outcome> outcome, int status) {
+    outcome
+        .onSuccess(
+            o -> {
+              if (o instanceof PolicyService.Saved saved) {
+                Responses.send(ctx, status, JsonWriter.render(g -> version(g, saved.version())));
               } else {
-                ctx.fail(e);
+                Responses.send(ctx, 422, problems(((PolicyService.Invalid) o).problems()));
               }
-            });
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static Future<PolicyService.Outcome> saved(Future<PolicyVersion> v) {
+    return v.map(PolicyService.Saved::new);
   }
 
   static Buffer problems(List<Problem> problems) {

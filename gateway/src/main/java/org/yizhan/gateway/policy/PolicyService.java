@@ -53,8 +53,21 @@ public final class PolicyService {
   /** A file of config/policies, seeded on first start. */
   public record Seed(String fileName, String text) {}
 
-  /** A draft refused: every problem, each naming its field. */
-  public static final class InvalidDraft extends RuntimeException {
+  /** What a draft, revision or approval comes to: the version saved, or its problems. */
+  public sealed interface Outcome permits Saved, Invalid {}
+
+  /** The version as saved. */
+  public record Saved(PolicyVersion version) implements Outcome {}
+
+  /** Refused, with every problem, each naming its field; nothing was written. */
+  public record Invalid(List<Problem> problems) implements Outcome {
+    public Invalid {
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /** Carries a refusal with problems out of a transaction (rolled back); never leaves here. */
+  static final class InvalidDraft extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient List<Problem> problems;
 
@@ -193,15 +206,47 @@ public final class PolicyService {
   }
 
   /** Drafts a new version; refused with every problem when it has any. */
-  public Future<PolicyVersion> draft(ManagerPrincipal m, Draft d) {
+  public Future<Outcome> draft(ManagerPrincipal m, Draft d) {
+    return outcome(draftIn(m, d));
+  }
+
+  /** Replaces a draft's document, 文号 and reason; its author's alone, and while a draft. */
+  public Future<Outcome> revise(ManagerPrincipal m, long id, Draft d) {
+    return outcome(reviseIn(m, id, d));
+  }
+
+  /**
+   * Approves a draft: by anyone of the region's agency staff but its author, and only if it still
+   * fits its line today. In force in every instance once the NOTIFY is heard; in this one before
+   * the answer.
+   */
+  public Future<Outcome> approve(ManagerPrincipal m, long id, String note) {
+    return outcome(approveIn(m, id, note));
+  }
+
+  /**
+   * The problems of a draft as its answer, not as a failure: a draft with errors is the drafter's
+   * to fix, no fault of the store (whose guard counts failures).
+   */
+  private static Future<Outcome> outcome(Future<PolicyVersion> saved) {
+    return saved
+        .<Outcome>map(Saved::new)
+        .recover(
+            e ->
+                e instanceof InvalidDraft invalid
+                    ? Future.succeededFuture(new Invalid(invalid.problems()))
+                    : Future.failedFuture(e));
+  }
+
+  private Future<PolicyVersion> draftIn(ManagerPrincipal m, Draft d) {
     return checked(m, d)
         .compose(
-            p ->
+            c ->
                 pool.withTransaction(
                     conn ->
-                        lineChecked(conn, p)
+                        lineChecked(conn, c)
                             .compose(
-                                v ->
+                                p ->
                                     conn.preparedQuery(PolicyStore.INSERT)
                                         .execute(insertTuple(m, d, p)))
                             .map(PolicyStore::first)
@@ -210,11 +255,10 @@ public final class PolicyService {
                                 saved -> audit(conn, m, "POLICY_DRAFT", saved).map(v -> saved))));
   }
 
-  /** Replaces a draft's document, 文号 and reason; its author's alone, and while a draft. */
-  public Future<PolicyVersion> revise(ManagerPrincipal m, long id, Draft d) {
+  private Future<PolicyVersion> reviseIn(ManagerPrincipal m, long id, Draft d) {
     return checked(m, d)
         .compose(
-            p ->
+            c ->
                 pool.withTransaction(
                     conn ->
                         lockedDraft(conn, m, id)
@@ -229,10 +273,10 @@ public final class PolicyService {
                                                 + current.author()
                                                 + ") revises a draft; draft your own version"));
                                   }
-                                  return lineChecked(conn, p);
+                                  return lineChecked(conn, c);
                                 })
                             .compose(
-                                v ->
+                                p ->
                                     conn.preparedQuery(PolicyStore.REVISE)
                                         .execute(reviseTuple(id, d, p)))
                             .map(PolicyStore::first)
@@ -241,12 +285,7 @@ public final class PolicyService {
                                 saved -> audit(conn, m, "POLICY_REVISE", saved).map(v -> saved))));
   }
 
-  /**
-   * Approves a draft: by anyone of the region's agency staff but its author, and only if it still
-   * fits its line today. In force in every instance once the NOTIFY is heard; in this one before
-   * the answer.
-   */
-  public Future<PolicyVersion> approve(ManagerPrincipal m, long id, String note) {
+  private Future<PolicyVersion> approveIn(ManagerPrincipal m, long id, String note) {
     return pool.<PolicyVersion>withTransaction(
             conn ->
                 lockedDraft(conn, m, id)
@@ -360,8 +399,15 @@ public final class PolicyService {
             });
   }
 
-  /** Parses and checks a draft off the event loop: every problem of the document and its fields. */
-  private Future<Policy> checked(ManagerPrincipal m, Draft d) {
+  /** A parsed draft and the problems of its other fields (the line's are checked later). */
+  private record Checked(Policy policy, List<Problem> problems) {}
+
+  /**
+   * Parses and checks a draft off the event loop: every problem of the document and its fields.
+   * Refused at once when the document cannot be read as a policy (there is no line to check it
+   * against); otherwise the problems travel on to the line's check, to be listed with its own.
+   */
+  private Future<Checked> checked(ManagerPrincipal m, Draft d) {
     return vertx
         .executeBlocking(
             () -> {
@@ -377,50 +423,45 @@ public final class PolicyService {
               } else if (d.reason().length() > 1000) {
                 problems.add(new Problem("reason", "must be at most 1000 characters"));
               }
-              Policy p = null;
               try {
-                p = PolicyFiles.parseDocument("document", d.document());
+                return new Checked(PolicyFiles.parseDocument("document", d.document()), problems);
               } catch (PolicyFiles.Invalid e) {
                 problems.addAll(e.problems());
-              }
-              if (p != null) {
-                problems.addAll(Timeline.check(List.of(), p.validFrom(), p.validTo(), today()));
-              }
-              if (!problems.isEmpty()) {
                 throw new InvalidDraft(problems);
               }
-              return p;
             },
             false)
         .compose(
-            p ->
-                covers(m, p.id().region())
-                    ? Future.succeededFuture(p)
+            c ->
+                covers(m, c.policy().id().region())
+                    ? Future.succeededFuture(c)
                     : Future.failedFuture(
                         Refusal.forbidden(
                             NOT_AGENCY_REGION,
                             "region",
                             "region "
-                                + p.id().region()
+                                + c.policy().id().region()
                                 + " is not the agency's ("
                                 + m.officeCode()
                                 + ")")));
   }
 
-  /** The line's checks, under the line's lock (which the transaction holds until COMMIT). */
-  private Future<Void> lineChecked(SqlConnection conn, Policy p) {
+  /**
+   * The line's checks under the line's lock (which the transaction holds until COMMIT), listed with
+   * the draft's other problems; fails with all of them when there is any.
+   */
+  private Future<Policy> lineChecked(SqlConnection conn, Checked c) {
+    Policy p = c.policy();
     String region = p.id().region();
     String scheme = p.id().scheme();
     return PolicyStore.lock(conn, region + "/" + scheme)
         .compose(v -> PolicyStore.line(conn, region, scheme))
         .compose(
             line -> {
-              List<Problem> problems =
-                  Timeline.check(line, p.validFrom(), p.validTo(), today()).stream()
-                      .filter(pr -> !pr.message().startsWith("must be after today"))
-                      .toList();
+              List<Problem> problems = new ArrayList<>(c.problems());
+              problems.addAll(Timeline.check(line, p.validFrom(), p.validTo(), today()));
               return problems.isEmpty()
-                  ? Future.<Void>succeededFuture()
+                  ? Future.succeededFuture(p)
                   : Future.failedFuture(new InvalidDraft(problems));
             });
   }
