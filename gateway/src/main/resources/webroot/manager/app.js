@@ -1,6 +1,6 @@
 // The civil-affairs prepayment managers' page: a thin client of /manager/api (see ManagerApi.java).
 // This module holds the session (login, logout, who is logged in), the tabs and the language
-// switch; accounts.js, roster.js and coverage.js hold the three tabs, ui.js what they share.
+// switch; accounts.js, roster.js, coverage.js and policies.js hold the tabs, ui.js what they share.
 //
 // The page keeps what it last fetched and renders from it, so switching the language redraws
 // without asking the gateway again. Each form shows its own outcome right under it.
@@ -10,6 +10,7 @@ import { applyLabels, currentLang, setLang, t } from './i18n.js';
 import { loadAccounts, loadHospitals, renderAccountsTab, resetAccounts } from './accounts.js';
 import { loadRoster, renderRoster, resetRoster } from './roster.js';
 import { loadCoverage, renderCoverage, resetCoverage } from './coverage.js';
+import { loadPolicies, renderPolicies, resetPolicies } from './policies.js';
 import { $, handle, showError } from './ui.js';
 
 const state = { me: null };
@@ -21,6 +22,7 @@ function showLogin() {
   resetAccounts();
   resetRoster();
   resetCoverage();
+  resetPolicies();
   $('#app-view').hidden = true;
   $('#who').hidden = true;
   $('#login-view').hidden = false;
@@ -34,7 +36,18 @@ async function showApp(me) {
   $('#who-name').textContent = `${me.name} (${me.username})`;
   $('#who-office').textContent = me.officeCode;
   $('#app-view').hidden = false;
-  await Promise.all([loadHospitals(), loadAccounts(), loadRoster()]);
+  // Insurance-agency staff have the coverage check and the policy versions; civil affairs the
+  // accounts, the roster and the coverage check (the gateway refuses each the other's API).
+  const agency = me.role === 'AGENCY';
+  $('#tab-accounts').hidden = agency;
+  $('#tab-roster').hidden = agency;
+  $('#tab-policies').hidden = !agency;
+  selectTab(agency ? 'policies' : 'accounts');
+  if (agency) {
+    await loadPolicies(me);
+  } else {
+    await Promise.all([loadHospitals(), loadAccounts(), loadRoster()]);
+  }
 }
 
 handle($('#login-form'), async (data) => {
@@ -62,15 +75,20 @@ whenUnauthenticated(() => {
 
 // ---- tabs and language
 
+function selectTab(name) {
+  for (const other of document.querySelectorAll('[role=tab]')) {
+    const on = other.dataset.tab === name;
+    other.setAttribute('aria-selected', String(on));
+    $(`#${other.dataset.tab}-view`).hidden = !on;
+  }
+}
+
 for (const tab of document.querySelectorAll('[role=tab]')) {
   tab.addEventListener('click', () => {
-    for (const other of document.querySelectorAll('[role=tab]')) {
-      const on = other === tab;
-      other.setAttribute('aria-selected', String(on));
-      $(`#${other.dataset.tab}-view`).hidden = !on;
-    }
+    selectTab(tab.dataset.tab);
     // the matching runs when its tab is opened (a region's may take seconds), not at login
     if (tab.dataset.tab === 'coverage') loadCoverage();
+    if (tab.dataset.tab === 'policies') loadPolicies();
   });
 }
 
@@ -83,6 +101,7 @@ function renderAll() {
   renderAccountsTab();
   renderRoster();
   renderCoverage();
+  renderPolicies();
 }
 
 // ---- start

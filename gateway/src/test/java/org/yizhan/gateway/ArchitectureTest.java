@@ -56,6 +56,7 @@ class ArchitectureTest {
     ROOT + ".inpatient..",
     ROOT + ".insured..",
     ROOT + ".coverage..",
+    ROOT + ".policy..",
     ROOT + ".infra.db.."
   };
 

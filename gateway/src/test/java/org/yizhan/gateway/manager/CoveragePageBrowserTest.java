@@ -85,7 +85,7 @@ class CoveragePageBrowserTest extends BrowserTest {
     journey(
         "manager-coverage",
         () -> {
-          logIn(ManagerClient.A, ManagerClient.A_PASSWORD);
+          logIn(gw, ManagerClient.A, ManagerClient.A_PASSWORD);
           seeTheFourCountsAsTableAndChart();
           pageThroughTheOutreachList();
           downloadTheCsv();
@@ -95,14 +95,6 @@ class CoveragePageBrowserTest extends BrowserTest {
           switchToEnglishAndBack();
           logOutAndInAsTheAgency();
         });
-  }
-
-  void logIn(String user, String password) {
-    driver.get(gw.baseUrl() + "/manager/");
-    type(By.id("login-username"), user);
-    type(By.id("login-password"), password);
-    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-    visible(By.id("app-view"));
   }
 
   void seeTheFourCountsAsTableAndChart() {
@@ -191,7 +183,7 @@ class CoveragePageBrowserTest extends BrowserTest {
   void logOutAndInAsTheAgency() {
     driver.findElement(By.id("logout")).click();
     visible(By.id("login-form"));
-    logIn("agency445200", CoverageFixture.AGENCY_PASSWORD);
+    logIn(gw, "agency445200", CoverageFixture.AGENCY_PASSWORD);
     driver.findElement(By.id("tab-coverage")).click();
     waitText(By.id("coverage-scope"), "医保统筹区 445200");
     waitText(By.cssSelector("#coverage-counts tr[data-outcome=NOT_ENROLLED] td.num"), "22");

@@ -153,6 +153,15 @@ public abstract class BrowserTest {
     void run() throws IOException;
   }
 
+  /** Opens the managers' page of {@code gw} and logs in; returns when the app view shows. */
+  protected static void logIn(TestGateway gw, String user, String password) {
+    driver.get(gw.baseUrl() + "/manager/");
+    type(By.id("login-username"), user);
+    type(By.id("login-password"), password);
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    visible(By.id("app-view"));
+  }
+
   protected static WebElement visible(By by) {
     return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
   }
