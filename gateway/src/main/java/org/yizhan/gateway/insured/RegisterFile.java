@@ -67,9 +67,19 @@ final class RegisterFile {
       int i = at[c.ordinal()];
       return i < 0 || i >= row.size() ? "" : row.get(i);
     }
+
+    /** The column at a position of the file, or {@code null} for a blank one. */
+    Column column(int index) {
+      for (Column c : Column.values()) {
+        if (at[c.ordinal()] == index) {
+          return c;
+        }
+      }
+      return null;
+    }
   }
 
-  static Header header(List<String> names) {
+  static Header header(long line, List<String> names) {
     int[] at = new int[Column.values().length];
     Arrays.fill(at, -1);
     for (int i = 0; i < names.size(); i++) {
@@ -83,22 +93,45 @@ final class RegisterFile {
       Column c = Column.named(n);
       if (c == null) {
         throw refused(
-            1, "header", "column " + (i + 1) + " is not a register column; " + expected());
+            line, "header", "column " + (i + 1) + " is not a register column; " + expected());
       }
       if (at[c.ordinal()] >= 0) {
-        throw refused(1, "header", "names " + c.header() + " twice");
+        throw refused(line, "header", "names " + c.header() + " twice");
       }
       at[c.ordinal()] = i;
     }
     for (Column c : Column.values()) {
       if (c.required && at[c.ordinal()] < 0) {
         throw refused(
-            1,
+            line,
             "header",
             "lacks the column " + c.header() + " (" + c.names.get(1) + "); " + expected());
       }
     }
     return new Header(at, names.size());
+  }
+
+  /** How an .xlsx register's number cells read: ID and card numbers as digits, dates as dates. */
+  static XlsxSheet.Columns columns(Header h) {
+    return new XlsxSheet.Columns() {
+      @Override
+      public XlsxSheet.Kind kind(int index) {
+        Column c = h.column(index);
+        if (c == Column.PERSON_ID_NO || c == Column.CARD_NO || c == Column.CARD_SN) {
+          return XlsxSheet.Kind.DIGITS;
+        }
+        if (c == Column.VALID_FROM || c == Column.VALID_TO || c == Column.BIRTH_DATE) {
+          return XlsxSheet.Kind.DATE;
+        }
+        return XlsxSheet.Kind.TEXT;
+      }
+
+      @Override
+      public String name(int index) {
+        Column c = h.column(index);
+        return c == null ? null : c.header();
+      }
+    };
   }
 
   static String expected() {
