@@ -9,7 +9,8 @@ import { api, ApiFailure, whenUnauthenticated } from './api.js';
 import { applyLabels, currentLang, setLang, t } from './i18n.js';
 import { loadAccounts, loadHospitals, renderAccountsTab, resetAccounts } from './accounts.js';
 import { loadRoster, renderRoster, resetRoster } from './roster.js';
-import { loadCoverage, renderCoverage, resetCoverage } from './coverage.js';
+import { loadCoverage, renderCoverage, resetCoverage, setCoverageAgency } from './coverage.js';
+import { loadSubsidies, renderSubsidies, resetAgency } from './agency.js';
 import { $, handle, showError } from './ui.js';
 
 const state = { me: null };
@@ -21,6 +22,7 @@ function showLogin() {
   resetAccounts();
   resetRoster();
   resetCoverage();
+  resetAgency();
   $('#app-view').hidden = true;
   $('#who').hidden = true;
   $('#login-view').hidden = false;
@@ -34,7 +36,17 @@ async function showApp(me) {
   $('#who-name').textContent = `${me.name} (${me.username})`;
   $('#who-office').textContent = me.officeCode;
   $('#app-view').hidden = false;
-  await Promise.all([loadHospitals(), loadAccounts(), loadRoster()]);
+  // tabs by role: the agency has no prepayment accounts or roster, civil affairs no register
+  const agency = me.role === 'AGENCY';
+  setCoverageAgency(agency);
+  const tabs = [...document.querySelectorAll('[role=tab]')];
+  for (const tab of tabs) tab.hidden = Boolean(tab.dataset.role) && tab.dataset.role !== me.role;
+  selectTab(tabs.find((tab) => !tab.hidden));
+  if (agency) {
+    await loadCoverage();
+  } else {
+    await Promise.all([loadHospitals(), loadAccounts(), loadRoster()]);
+  }
 }
 
 handle($('#login-form'), async (data) => {
@@ -62,15 +74,20 @@ whenUnauthenticated(() => {
 
 // ---- tabs and language
 
+function selectTab(tab) {
+  for (const other of document.querySelectorAll('[role=tab]')) {
+    const on = other === tab;
+    other.setAttribute('aria-selected', String(on));
+    $(`#${other.dataset.tab}-view`).hidden = !on;
+  }
+}
+
 for (const tab of document.querySelectorAll('[role=tab]')) {
   tab.addEventListener('click', () => {
-    for (const other of document.querySelectorAll('[role=tab]')) {
-      const on = other === tab;
-      other.setAttribute('aria-selected', String(on));
-      $(`#${other.dataset.tab}-view`).hidden = !on;
-    }
+    selectTab(tab);
     // the matching runs when its tab is opened (a region's may take seconds), not at login
     if (tab.dataset.tab === 'coverage') loadCoverage();
+    if (tab.dataset.tab === 'subsidies') loadSubsidies();
   });
 }
 
@@ -83,6 +100,7 @@ function renderAll() {
   renderAccountsTab();
   renderRoster();
   renderCoverage();
+  renderSubsidies();
 }
 
 // ---- start

@@ -52,10 +52,11 @@ import org.yizhan.gateway.security.Masking;
  *
  * <ol>
  *   <li>Read: the file decoded strictly as UTF-8 (a BOM dropped) or, when it is not UTF-8, read
- *       again as GB18030 (GBK's superset, Excel's "CSV" on Chinese Windows); each row checked on
- *       its own ({@link RegisterFile#row}: ID number, known region of the agency, values) and
- *       copied into a temporary staging table with its line number. The first bad row refuses the
- *       file.
+ *       again as GB18030 (GBK's superset, Excel's "CSV" on Chinese Windows), or an .xlsx workbook's
+ *       first sheet ({@link XlsxSheet}); each row checked on its own ({@link RegisterFile#row}: ID
+ *       number, known region of the agency, values) and copied into a temporary staging table with
+ *       its line number. A bad row refuses the file; the rest is still checked (nothing more
+ *       copied), so that every bad line, up to {@link #MAX_REFUSALS}, is reported at once.
  *   <li>Validate, set-based, after locking the register against other writers (SHARE ROW EXCLUSIVE:
  *       reads, settlements' lookups included, go on): periods of one person and scheme overlapping
  *       each other in the file or the register's current enrolments (the rows the file does not
