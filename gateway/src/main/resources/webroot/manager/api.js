@@ -155,6 +155,24 @@ export const api = {
   cancelImport: (id) => call('POST', `/identities/imports/${enc(id)}/cancel`),
 
   coverage: (filter) => call('GET', '/coverage' + query(filter)),
+  // a region's matching runs in the background: start it (or join the one running), then poll
+  startCoverageRun: (filter) => call('POST', '/coverage/runs' + query(filter)),
+  latestCoverageRun: () => call('GET', '/coverage/runs/latest'),
+  coverageRun: (id, filter) => call('GET', `/coverage/runs/${enc(id)}` + query(filter)),
+  coverageRunExportUrl: (id, filter) => `api/coverage/runs/${enc(id)}/export` + query(filter),
+
+  subsidies: (filter) => call('GET', '/coverage/subsidies' + query(filter)),
+  subsidiesExportUrl: (filter) => 'api/coverage/subsidies/export' + query(filter),
+
+  // the insured register's import (agency staff), sent in parts under the body limit
+  startRegisterImport: (part, type, more) =>
+    call('POST', '/register/imports' + query({ more }), { body: part, contentType: type }),
+  appendRegisterPart: (id, part, type, more) =>
+    call('POST', `/register/imports/${enc(id)}/parts` + query({ more }), {
+      body: part,
+      contentType: type,
+    }),
+  registerImport: (id) => call('GET', `/register/imports/${enc(id)}`),
   // relative to the page (/manager/), like the roster's export link
   coverageExportUrl: (filter) => 'api/coverage/export' + query(filter),
 

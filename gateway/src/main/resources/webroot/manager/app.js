@@ -1,6 +1,6 @@
 // The civil-affairs prepayment managers' page: a thin client of /manager/api (see ManagerApi.java).
 // This module holds the session (login, logout, who is logged in), the tabs and the language
-// switch; accounts.js, roster.js, coverage.js and policies.js hold the tabs, ui.js what they share.
+// switch; accounts.js, roster.js, coverage.js, agency.js and policies.js hold the tabs, ui.js what they share.
 //
 // The page keeps what it last fetched and renders from it, so switching the language redraws
 // without asking the gateway again. Each form shows its own outcome right under it.
@@ -9,8 +9,9 @@ import { api, ApiFailure, whenUnauthenticated } from './api.js';
 import { applyLabels, currentLang, setLang, t } from './i18n.js';
 import { loadAccounts, loadHospitals, renderAccountsTab, resetAccounts } from './accounts.js';
 import { loadRoster, renderRoster, resetRoster } from './roster.js';
-import { loadCoverage, renderCoverage, resetCoverage } from './coverage.js';
+import { loadCoverage, renderCoverage, resetCoverage, setCoverageAgency } from './coverage.js';
 import { loadPolicies, renderPolicies, resetPolicies } from './policies.js';
+import { loadSubsidies, renderSubsidies, resetAgency } from './agency.js';
 import { $, handle, showError } from './ui.js';
 
 const state = { me: null };
@@ -23,6 +24,7 @@ function showLogin() {
   resetRoster();
   resetCoverage();
   resetPolicies();
+  resetAgency();
   $('#app-view').hidden = true;
   $('#who').hidden = true;
   $('#login-view').hidden = false;
@@ -36,15 +38,14 @@ async function showApp(me) {
   $('#who-name').textContent = `${me.name} (${me.username})`;
   $('#who-office').textContent = me.officeCode;
   $('#app-view').hidden = false;
-  // Insurance-agency staff have the coverage check and the policy versions; civil affairs the
-  // accounts, the roster and the coverage check (the gateway refuses each the other's API).
+  // tabs by role: the agency has no prepayment accounts or roster, civil affairs no register
   const agency = me.role === 'AGENCY';
-  $('#tab-accounts').hidden = agency;
-  $('#tab-roster').hidden = agency;
-  $('#tab-policies').hidden = !agency;
-  selectTab(agency ? 'policies' : 'accounts');
+  setCoverageAgency(agency);
+  const tabs = [...document.querySelectorAll('[role=tab]')];
+  for (const tab of tabs) tab.hidden = Boolean(tab.dataset.role) && tab.dataset.role !== me.role;
+  selectTab(tabs.find((tab) => !tab.hidden));
   if (agency) {
-    await loadPolicies(me);
+    await Promise.all([loadCoverage(), loadPolicies(me)]);
   } else {
     await Promise.all([loadHospitals(), loadAccounts(), loadRoster()]);
   }
@@ -75,9 +76,9 @@ whenUnauthenticated(() => {
 
 // ---- tabs and language
 
-function selectTab(name) {
+function selectTab(tab) {
   for (const other of document.querySelectorAll('[role=tab]')) {
-    const on = other.dataset.tab === name;
+    const on = other === tab;
     other.setAttribute('aria-selected', String(on));
     $(`#${other.dataset.tab}-view`).hidden = !on;
   }
@@ -85,9 +86,10 @@ function selectTab(name) {
 
 for (const tab of document.querySelectorAll('[role=tab]')) {
   tab.addEventListener('click', () => {
-    selectTab(tab.dataset.tab);
+    selectTab(tab);
     // the matching runs when its tab is opened (a region's may take seconds), not at login
     if (tab.dataset.tab === 'coverage') loadCoverage();
+    if (tab.dataset.tab === 'subsidies') loadSubsidies();
     if (tab.dataset.tab === 'policies') loadPolicies();
   });
 }
@@ -102,6 +104,7 @@ function renderAll() {
   renderRoster();
   renderCoverage();
   renderPolicies();
+  renderSubsidies();
 }
 
 // ---- start

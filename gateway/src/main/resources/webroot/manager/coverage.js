@@ -7,10 +7,17 @@
 // see gateway/pom.xml) and loaded only when the tab is first drawn; should it fail to load, the
 // table still carries every figure. A civil-affairs manager sees their office; the insurance
 // agency its region: the gateway decides, and the page shows which.
+//
+// An office's matching is answered at once. A region's (a million poor people) takes longer than
+// a request may last, so for the agency the page shows the region's latest matching run (stored
+// by the gateway), starts one when there is none or when asked (重新比对), and polls its progress.
 
 import { api } from './api.js';
 import { t } from './i18n.js';
 import { $, PAGE_SIZE, cell, maskIdNo, pager, renderPager, showError } from './ui.js';
+
+/** How often a running matching is polled, milliseconds. */
+const POLL_MILLIS = 1000;
 
 export const OUTCOMES = ['SUBSIDISED', 'NOT_SUBSIDISED', 'ELSEWHERE', 'NOT_ENROLLED'];
 
@@ -22,7 +29,12 @@ const COLOURS = {
   NOT_ENROLLED: '#b42318',
 };
 
-const state = { match: null, outcome: 'NOT_ENROLLED', page: 1 };
+const state = { match: null, outcome: 'NOT_ENROLLED', page: 1, agency: false, run: null };
+
+/** Whether the manager is the insurance agency's (their matching is a region's, run in the background). */
+export function setCoverageAgency(agency) {
+  state.agency = agency;
+}
 
 /** The ECharts module once loaded (null before; false when it could not be). */
 let echarts = null;
@@ -30,8 +42,10 @@ let chart = null;
 
 export function resetCoverage() {
   state.match = null;
+  state.run = null;
   state.outcome = 'NOT_ENROLLED';
   state.page = 1;
+  $('#coverage-run').hidden = true;
   $('#coverage-outcome').value = 'NOT_ENROLLED';
   $('#coverage-table tbody').replaceChildren();
   $('#coverage-counts tbody').replaceChildren();
@@ -47,17 +61,21 @@ $('#coverage-outcome').addEventListener('change', () => {
   loadCoverage();
 });
 
-$('#coverage-refresh').addEventListener('click', () => loadCoverage());
+$('#coverage-refresh').addEventListener('click', () => loadCoverage(true));
 
 pager($('#coverage-pager'), () => state.match, (page) => {
   state.page = page;
   return loadCoverage();
 });
 
-export async function loadCoverage() {
+export async function loadCoverage(again = false) {
   const error = $('#coverage-error');
   try {
-    state.match = await api.coverage({ outcome: state.outcome, page: state.page, size: PAGE_SIZE });
+    if (state.agency) {
+      await loadRun(again);
+    } else {
+      state.match = await api.coverage({ outcome: state.outcome, page: state.page, size: PAGE_SIZE });
+    }
   } catch (failure) {
     showError(error, failure);
     return;
@@ -66,9 +84,61 @@ export async function loadCoverage() {
   renderCoverage();
 }
 
+/** The agency's matching: the latest run (or a new one), followed until done, then its page. */
+async function loadRun(again) {
+  let run = again ? null : state.run;
+  if (!run && !again) {
+    try {
+      run = await api.latestCoverageRun();
+    } catch (failure) {
+      if (failure.status !== 404) throw failure;
+    }
+  }
+  if (!run || (again && !(state.run && state.run.state === 'RUNNING'))) {
+    run = await api.startCoverageRun({});
+  }
+  state.run = run;
+  renderRun();
+  while (state.run === run && run.state === 'RUNNING') {
+    await new Promise((done) => setTimeout(done, POLL_MILLIS));
+    if (state.run !== run) return;
+    run = await api.coverageRun(run.id, {});
+    state.run = run;
+    renderRun();
+  }
+  if (run.state === 'DONE') {
+    state.match = await api.coverageRun(run.id, {
+      outcome: state.outcome,
+      page: state.page,
+      size: PAGE_SIZE,
+    });
+  }
+}
+
+function renderRun() {
+  const r = state.run;
+  const box = $('#coverage-run');
+  box.hidden = !r;
+  if (!r) return;
+  box.dataset.state = r.state;
+  const total = r.progress.identitiesTotal;
+  const percent = r.state === 'DONE' ? 100 : total ? Math.floor((100 * r.progress.identitiesDone) / total) : 0;
+  $('#coverage-progress').value = percent;
+  $('#coverage-run-text').textContent = t(`coverage.run.${r.state}`, {
+    percent,
+    done: r.progress.identitiesDone,
+    total,
+    finished: r.finishedAt ? r.finishedAt.slice(0, 19).replace('T', ' ') : '',
+  });
+}
+
 export function renderCoverage() {
   const m = state.match;
-  $('#coverage-export').href = api.coverageExportUrl({ outcome: state.outcome });
+  $('#coverage-export').href =
+    state.agency && state.run
+      ? api.coverageRunExportUrl(state.run.id, { outcome: state.outcome })
+      : api.coverageExportUrl({ outcome: state.outcome });
+  renderRun();
   if (!m) return;
   $('#coverage-scope').textContent = t(`coverage.scope.${m.scope.kind}`, {
     code: m.scope.code,

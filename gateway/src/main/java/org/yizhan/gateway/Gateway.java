@@ -27,6 +27,7 @@ import org.yizhan.gateway.config.CatalogueFiles;
 import org.yizhan.gateway.config.Hospitals;
 import org.yizhan.gateway.config.Managers;
 import org.yizhan.gateway.config.PolicyFiles;
+import org.yizhan.gateway.coverage.CoverageRuns;
 import org.yizhan.gateway.hospital.HospitalApi;
 import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
@@ -99,6 +100,7 @@ public final class Gateway implements HttpContext {
   private RegisterService register;
   private ImportJobs registerImports;
   private RosterImports rosterImports;
+  private CoverageRuns coverageRuns;
   private final LedgerService ledger;
   private final PrepaymentGauges gauges;
   private final Map<String, String> hospitalByPaasid;
@@ -285,9 +287,12 @@ public final class Gateway implements HttpContext {
             book.all().stream().map(p -> p.id().region()).toList());
     this.register = new RegisterService(pool, regions, clock);
     this.registerImports =
-        new ImportJobs(vertx, db.jdbcUrl(), db.user(), db.password(), regions, clock);
+        new ImportJobs(vertx, pool, db.jdbcUrl(), db.user(), db.password(), regions, clock);
     this.rosterImports =
         new RosterImports(vertx, identityService, db.jdbcUrl(), db.user(), db.password(), clock);
+    this.coverageRuns =
+        new CoverageRuns(
+            vertx, pool, new CoverageRuns.Target(db.jdbcUrl(), db.user(), db.password()), clock);
   }
 
   private Future<Void> deploy() {
@@ -376,8 +381,9 @@ public final class Gateway implements HttpContext {
         .mount(routes);
     managerApi().mount(routes);
     agencyApi().mount(routes);
+    agencyApi().mountPage(routes);
     new PolicyApi(policyService, guard, clock, config.zone()).mount(routes);
-    new CoverageApi(pool, guard, config.zone(), clock).mount(routes);
+    new CoverageApi(pool, coverageRuns, guard, config.zone(), clock).mount(routes);
     ManagerPage.mount(routes);
   }
 

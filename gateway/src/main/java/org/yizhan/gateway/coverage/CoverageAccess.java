@@ -85,6 +85,17 @@ public final class CoverageAccess {
     return agency ? Regions.covers(m.officeCode(), admdvs) : Regions.covers(admdvs, m.officeCode());
   }
 
+  /**
+   * Whether {@code m} may see the people of {@code scope}: the agency its region and the offices in
+   * it, a civil-affairs manager their own office.
+   */
+  public static boolean sees(ManagerPrincipal m, boolean agency, Scope scope) {
+    if (agency) {
+      return Regions.covers(m.officeCode(), scope.code());
+    }
+    return scope.kind().equals("office") && scope.code().equals(m.officeCode());
+  }
+
   static Refusal outOfScope(String field, String what) {
     return new Refusal(
         Refusal.Kind.FORBIDDEN,

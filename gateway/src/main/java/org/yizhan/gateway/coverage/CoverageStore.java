@@ -14,10 +14,13 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.audit.Audit;
@@ -47,57 +50,89 @@ public final class CoverageStore {
    */
   static final String WORK_MEM = "SET LOCAL work_mem = '64MB'";
 
+  /**
+   * No JIT compilation for the matching, for its transaction only: the planner's estimates of the
+   * grouped sets are far off (docs/performance.md), their cost crosses the JIT threshold, and the
+   * compilation then costs more than it saves.
+   */
+  static final String NO_JIT = "SET LOCAL jit = off";
+
   /** Rows per page at most. */
   public static final int MAX_PAGE_SIZE = 500;
 
   /** Rows of a CSV export or a subsidy report at most; more is refused (narrow the scope). */
   public static final int MAX_EXPORT_ROWS = 200_000;
 
-  /** Whether enrolment {@code e} is in a region covering the person's office: {@link Regions}. */
+  /**
+   * Whether enrolment {@code e} is in a region covering the person's office ({@link Regions}). The
+   * office of a poor person in force is the first six digits of their ID number (an identity counts
+   * only when recorded by that office), so it is read from the enrolment's own ID number.
+   */
   static final String HERE =
-      "(e.admdvs = p.office_code"
+      "(e.admdvs = left(e.person_id_no, 6)"
           + " OR (e.admdvs LIKE '____00' AND e.admdvs NOT LIKE '__0000'"
-          + " AND left(e.admdvs, 4) = left(p.office_code, 4))"
-          + " OR (e.admdvs LIKE '__0000' AND left(e.admdvs, 2) = left(p.office_code, 2)))";
-
-  /** The categories in the rules' order, for a stable list per person. */
-  static final String CATEGORY_ORDER =
-      "array_position(ARRAY['DESTITUTE','SUBSISTENCE','REGISTERED_POOR','ILLNESS_POOR']"
-          + "::varchar[], pi.category)";
+          + " AND left(e.admdvs, 4) = left(e.person_id_no, 4))"
+          + " OR (e.admdvs LIKE '__0000' AND left(e.admdvs, 2) = left(e.person_id_no, 2)))";
 
   /**
-   * $1..$2 the office codes in scope, $3 the date: every poor person in force, classified. An
-   * identity counts when current, confirmed, valid on the date and recorded by the office that
-   * manages the person (the region of the ID number: identity.ManagingOffice), as for settlement.
+   * Whether identity {@code pi} was recorded by the office that manages the person (the region of
+   * the ID number). Tested inside the aggregates (FILTER, HAVING), not in WHERE: the planner cannot
+   * estimate it (it guessed 0.5% where it is nearly 100%, and then sorted a million rows it thought
+   * were five thousand), while the ID-number range and dates in WHERE it estimates well.
+   */
+  static final String MANAGED = "left(pi.person_id_no, 6) = pi.office_code";
+
+  /**
+   * $1..$2 the range of ID numbers in scope ({@link Scope#idFrom()}, {@link Scope#idBefore()}), $3
+   * the date: every poor person in force, classified. An identity counts when current, confirmed,
+   * valid on the date and recorded by the office that manages the person (the region of the ID
+   * number: identity.ManagingOffice), as for settlement.
+   *
+   * <p>Why this shape (docs/performance.md): the office is the ID number's prefix, so a scope's
+   * people are one range of ID numbers. Both sides are read in ID-number order from covering
+   * indexes (person_identity_person_confirmed, insured_enrolment_matching), each grouped per person
+   * as it streams (no sort), and the two grouped streams are merge-joined: two sequential index
+   * scans instead of a sort of the identities and a million random probes of the register. The
+   * aggregates take no ORDER BY or DISTINCT (each would be a sort per person, a million small
+   * sorts): categories and regions are put in order and made distinct in Java ({@link #matchRow}).
    */
   public static final String MATCHED =
       "WITH poor AS ("
-          + " SELECT pi.person_id_no, pi.office_code, max(pi.person_name) AS person_name,"
-          + " string_agg(pi.category, ',' ORDER BY "
-          + CATEGORY_ORDER
+          + " SELECT pi.person_id_no, min(pi.office_code) AS office_code,"
+          + " max(pi.person_name) FILTER (WHERE "
+          + MANAGED
+          + ") AS person_name,"
+          + " string_agg(pi.category, ',') FILTER (WHERE "
+          + MANAGED
           + ") AS categories"
           + " FROM person_identity pi"
           + " WHERE pi.superseded_at IS NULL AND pi.confirmed"
-          + " AND pi.office_code BETWEEN $1 AND $2"
-          + " AND left(pi.person_id_no, 6) = pi.office_code"
+          + " AND pi.person_id_no >= $1 AND pi.person_id_no < $2"
           + " AND pi.valid_from <= $3 AND (pi.valid_to IS NULL OR pi.valid_to >= $3)"
-          + " GROUP BY pi.office_code, pi.person_id_no),"
+          + " GROUP BY pi.person_id_no HAVING bool_or("
+          + MANAGED
+          + ")),"
+          + " enrolled AS ("
+          + " SELECT e.person_id_no,"
+          + " bool_or("
+          + HERE
+          + " AND e.contribution_status = 'SUBSIDISED') AS here_subsidised,"
+          + " bool_or("
+          + HERE
+          + ") AS here,"
+          + " string_agg(e.admdvs, ',') AS regions"
+          + " FROM insured_enrolment e"
+          + " WHERE e.superseded_at IS NULL"
+          + " AND e.person_id_no >= $1 AND e.person_id_no < $2"
+          + " AND e.valid_from <= $3 AND (e.valid_to IS NULL OR e.valid_to >= $3)"
+          + " AND e.contribution_status IN ('PAID', 'SUBSIDISED', 'UNPAID')"
+          + " GROUP BY e.person_id_no),"
           + " matched AS MATERIALIZED ("
           + " SELECT p.person_id_no, p.office_code, p.person_name, p.categories,"
-          + " coalesce(x.outcome, 'NOT_ENROLLED') AS outcome, x.regions"
-          + " FROM poor p LEFT JOIN LATERAL ("
-          + " SELECT CASE WHEN bool_or("
-          + HERE
-          + " AND e.contribution_status = 'SUBSIDISED') THEN 'SUBSIDISED'"
-          + " WHEN bool_or("
-          + HERE
-          + ") THEN 'NOT_SUBSIDISED'"
-          + " WHEN count(*) > 0 THEN 'ELSEWHERE' END AS outcome,"
-          + " string_agg(DISTINCT e.admdvs, ',') AS regions"
-          + " FROM insured_enrolment e"
-          + " WHERE e.person_id_no = p.person_id_no AND e.superseded_at IS NULL"
-          + " AND e.valid_from <= $3 AND (e.valid_to IS NULL OR e.valid_to >= $3)"
-          + " AND e.contribution_status IN ('PAID', 'SUBSIDISED', 'UNPAID')) x ON true)";
+          + " CASE WHEN x.here_subsidised THEN 'SUBSIDISED' WHEN x.here THEN 'NOT_SUBSIDISED'"
+          + " WHEN x.person_id_no IS NOT NULL THEN 'ELSEWHERE' ELSE 'NOT_ENROLLED' END AS outcome,"
+          + " x.regions"
+          + " FROM poor p LEFT JOIN enrolled x ON x.person_id_no = p.person_id_no)";
 
   /**
    * The counts per outcome and one page ($4 outcome or null, $5 limit, $6 offset), in one
@@ -135,7 +170,7 @@ public final class CoverageStore {
           + " AND e.contribution_status = 'SUBSIDISED' AND e.contribution_year = $3"
           + " AND e.scheme = 'RESIDENT'"
           + " WHERE pi.superseded_at IS NULL AND pi.confirmed"
-          + " AND pi.office_code BETWEEN $1 AND $2"
+          + " AND pi.person_id_no >= $1 AND pi.person_id_no < $2"
           + " AND left(pi.person_id_no, 6) = pi.office_code"
           + " AND pi.valid_from <= make_date($3::int, 12, 31)"
           + " AND (pi.valid_to IS NULL OR pi.valid_to >= make_date($3::int, 1, 1))"
@@ -222,7 +257,8 @@ public final class CoverageStore {
         scope,
         details(date, o).put("page", page),
         pool.preparedQuery(MATCH)
-            .execute(Tuple.of(scope.low(), scope.high(), date, o, size, (long) (page - 1) * size))
+            .execute(
+                Tuple.of(scope.idFrom(), scope.idBefore(), date, o, size, (long) (page - 1) * size))
             .map(rows -> page(rows, date, outcome, page, size)));
   }
 
@@ -232,7 +268,11 @@ public final class CoverageStore {
    */
   private Future<RowSet<Row>> matching(String sql, Tuple args) {
     return pool.withTransaction(
-        conn -> conn.query(WORK_MEM).execute().compose(x -> conn.preparedQuery(sql).execute(args)));
+        conn ->
+            conn.query(WORK_MEM)
+                .execute()
+                .compose(x -> conn.query(NO_JIT).execute())
+                .compose(x -> conn.preparedQuery(sql).execute(args)));
   }
 
   private static MatchPage page(
@@ -261,7 +301,8 @@ public final class CoverageStore {
         "COVERAGE_EXPORT",
         scope,
         details(date, o),
-        matching(MATCH_ALL, Tuple.of(scope.low(), scope.high(), date, o, MAX_EXPORT_ROWS + 1))
+        matching(
+                MATCH_ALL, Tuple.of(scope.idFrom(), scope.idBefore(), date, o, MAX_EXPORT_ROWS + 1))
             .map(
                 rows -> {
                   if (rows.size() > MAX_EXPORT_ROWS) {
@@ -275,7 +316,7 @@ public final class CoverageStore {
                 }));
   }
 
-  private static MatchRow matchRow(Row r) {
+  static MatchRow matchRow(Row r) {
     String regions = r.getString("regions");
     return new MatchRow(
         r.getString("person_id_no"),
@@ -283,17 +324,16 @@ public final class CoverageStore {
         r.getString("person_name"),
         categories(r.getString("categories")),
         Outcome.valueOf(r.getString("outcome")),
-        regions == null ? List.of() : List.of(regions.split(",")));
+        regions == null ? List.of() : List.copyOf(new TreeSet<>(List.of(regions.split(",")))));
   }
 
   static List<IdentityCategory> categories(String csv) {
-    List<IdentityCategory> out = new ArrayList<>(2);
+    Set<IdentityCategory> out = EnumSet.noneOf(IdentityCategory.class);
     if (csv != null) {
       for (String c : csv.split(",")) {
         out.add(IdentityCategory.valueOf(c));
       }
     }
-    out.sort(null);
     return List.copyOf(out);
   }
 
@@ -308,7 +348,7 @@ public final class CoverageStore {
         scope,
         new JsonObject().put("year", year),
         pool.preparedQuery(SUBSIDISED)
-            .execute(Tuple.of(scope.low(), scope.high(), year, MAX_EXPORT_ROWS + 1))
+            .execute(Tuple.of(scope.idFrom(), scope.idBefore(), year, MAX_EXPORT_ROWS + 1))
             .map(
                 rows -> {
                   if (rows.size() > MAX_EXPORT_ROWS) {
@@ -441,7 +481,7 @@ public final class CoverageStore {
    * seconds, and holding an audit chain's head that long would stall every other audited change.
    * Nothing is answered unless the entry is written.
    */
-  private <T> Future<T> audited(
+  <T> Future<T> audited(
       ManagerPrincipal m, String action, Scope scope, JsonObject details, Future<T> work) {
     return work.compose(
         result ->
@@ -462,7 +502,7 @@ public final class CoverageStore {
     return new JsonObject().put("date", date.toString()).put("outcome", outcome);
   }
 
-  private static Refusal tooMany(String field) {
+  static Refusal tooMany(String field) {
     return new Refusal(
         Refusal.Kind.UNPROCESSABLE,
         "EXPORT_TOO_LARGE",

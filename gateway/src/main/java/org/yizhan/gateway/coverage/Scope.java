@@ -25,6 +25,22 @@ public record Scope(String kind, String code) {
     return new Scope("region", code);
   }
 
+  /**
+   * The first ID number in scope: a person's office is their ID number's first six digits, so the
+   * people of an office or a region are one range of ID numbers, from this one ...
+   */
+  public String idFrom() {
+    return low();
+  }
+
+  /**
+   * ... to before this one: the highest office code followed by a letter after every digit and
+   * {@code X} (in the C collation and in the usual language ones, digits sort before letters).
+   */
+  public String idBefore() {
+    return high() + "Z";
+  }
+
   /** The lowest office code in scope. */
   String low() {
     return kind.equals("office") ? code : Regions.low(code);

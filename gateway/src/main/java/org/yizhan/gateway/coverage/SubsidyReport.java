@@ -24,7 +24,16 @@ public record SubsidyReport(
     List<Line> lines,
     Totals totals,
     List<FinanceFigure> finance,
+    List<Group> byOffice,
+    List<Group> byCategory,
     List<String> missingStandards) {
+
+  /**
+   * The lines with a standard grouped by office, or by the category the subsidy was given for
+   * ({@code key} the office code or the category's name; {@code NONE} for a line whose categories
+   * the standard does not subsidise): persons and subsidy, fen.
+   */
+  public record Group(String key, long persons, long subsidyFen) {}
 
   /** A subsidised person: the register's row and the subsidy, null without a standard. */
   public record Line(SubsidyRow row, Subsidy subsidy) {}
@@ -41,6 +50,8 @@ public record SubsidyReport(
     List<Line> lines = new ArrayList<>(rows.size());
     TreeSet<String> missing = new TreeSet<>();
     Map<String, long[]> byRegion = new TreeMap<>();
+    Map<String, long[]> byOffice = new TreeMap<>();
+    Map<String, long[]> byCategory = new TreeMap<>();
     long persons = 0;
     long contribution = 0;
     long subsidy = 0;
@@ -57,9 +68,9 @@ public record SubsidyReport(
       persons++;
       contribution = Math.addExact(contribution, sub.contributionFen());
       subsidy = Math.addExact(subsidy, sub.subsidyFen());
-      long[] f = byRegion.computeIfAbsent(r.admdvs(), k -> new long[2]);
-      f[0]++;
-      f[1] = Math.addExact(f[1], sub.subsidyFen());
+      add(byRegion, r.admdvs(), sub.subsidyFen());
+      add(byOffice, r.officeCode(), sub.subsidyFen());
+      add(byCategory, sub.category() == null ? "NONE" : sub.category().name(), sub.subsidyFen());
     }
     List<FinanceFigure> finance = new ArrayList<>(byRegion.size());
     byRegion.forEach((region, f) -> finance.add(new FinanceFigure(year, region, f[0], f[1])));
@@ -69,6 +80,20 @@ public record SubsidyReport(
         List.copyOf(lines),
         new Totals(persons, contribution, subsidy, contribution - subsidy),
         List.copyOf(finance),
+        groups(byOffice),
+        groups(byCategory),
         List.copyOf(missing));
+  }
+
+  private static void add(Map<String, long[]> groups, String key, long subsidyFen) {
+    long[] g = groups.computeIfAbsent(key, k -> new long[2]);
+    g[0]++;
+    g[1] = Math.addExact(g[1], subsidyFen);
+  }
+
+  private static List<Group> groups(Map<String, long[]> groups) {
+    List<Group> out = new ArrayList<>(groups.size());
+    groups.forEach((key, g) -> out.add(new Group(key, g[0], g[1])));
+    return List.copyOf(out);
   }
 }

@@ -1,15 +1,13 @@
 package org.yizhan.gateway.identity;
 
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yizhan.core.model.IdentityCategory;
+import org.yizhan.gateway.infra.sheet.SheetDate;
 
 /**
  * The roster's vocabulary: its header (columns by English or Chinese name, in any order) and its
@@ -19,13 +17,6 @@ import org.yizhan.core.model.IdentityCategory;
  */
 final class RosterValues {
   private RosterValues() {}
-
-  /** The Excel serial day numbers accepted: 1900-03-01 (after Excel's 1900-02-29) to 9999-12-31. */
-  static final long FIRST_SERIAL = 61;
-
-  static final long LAST_SERIAL = 2_958_465;
-
-  static final LocalDate EXCEL_EPOCH = LocalDate.of(1899, 12, 30);
 
   /** Maps the header row: each roster column once, export-only and blank columns ignored. */
   static RosterFile.Header header(String at, List<String> names) {
@@ -125,16 +116,9 @@ final class RosterValues {
     }
   }
 
-  private static final Pattern DASH = Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})");
-  private static final Pattern SLASH = Pattern.compile("(\\d{4})/(\\d{1,2})/(\\d{1,2})");
-  private static final Pattern HAN = Pattern.compile("(\\d{4})年(\\d{1,2})月(\\d{1,2})日");
-  private static final Pattern SERIAL = Pattern.compile("\\d{1,7}");
-
   /**
-   * A date as {@code 2018-01-01} (or {@code 2018-1-1}), {@code 2018/1/1}, {@code 2018年1月1日} (year
-   * first: never day and month first, which would be ambiguous), or an Excel serial day number
-   * (days since 1899-12-30) from {@value #FIRST_SERIAL} (1900-03-01) to {@value #LAST_SERIAL}
-   * (9999-12-31); empty is {@code null} when optional.
+   * A date as the floor's one lenient reader takes it ({@link SheetDate}: year first, {@code
+   * 20180101}, or an Excel serial day); empty is {@code null} when optional.
    */
   static LocalDate date(String at, String field, String text, boolean optional) {
     if (text.isEmpty()) {
@@ -143,36 +127,10 @@ final class RosterValues {
       }
       throw RosterFile.refused(at, field, "is required");
     }
-    for (Pattern p : List.of(DASH, SLASH, HAN)) {
-      Matcher m = p.matcher(text);
-      if (m.matches()) {
-        try {
-          return LocalDate.of(
-              Integer.parseInt(m.group(1)),
-              Integer.parseInt(m.group(2)),
-              Integer.parseInt(m.group(3)));
-        } catch (DateTimeException e) {
-          throw RosterFile.refused(at, field, "is not a date of the calendar");
-        }
-      }
+    try {
+      return SheetDate.parse(text);
+    } catch (SheetDate.NotADate e) {
+      throw RosterFile.refused(at, field, e.getMessage());
     }
-    if (SERIAL.matcher(text).matches()) {
-      long n = Long.parseLong(text);
-      if (n >= FIRST_SERIAL && n <= LAST_SERIAL) {
-        return EXCEL_EPOCH.plusDays(n);
-      }
-      throw RosterFile.refused(
-          at,
-          field,
-          "as an Excel serial date must be from "
-              + FIRST_SERIAL
-              + " (1900-03-01) to "
-              + LAST_SERIAL
-              + " (9999-12-31)");
-    }
-    throw RosterFile.refused(
-        at,
-        field,
-        "must be a date like 2018-01-01, 2018/1/1, 2018年1月1日 or an Excel serial date number");
   }
 }

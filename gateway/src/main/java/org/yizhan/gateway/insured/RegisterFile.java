@@ -1,25 +1,23 @@
 package org.yizhan.gateway.insured;
 
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.infra.sheet.SheetDate;
+import org.yizhan.gateway.infra.sheet.XlsxSheet;
 
 /**
  * A register file's header and rows, read into {@link EnrolmentDraft}s with the line and field
  * named on the first bad value (never the value itself, which is personal data).
  *
  * <p>The vocabulary follows the identity roster's (RosterFile): headers by English or Chinese name,
- * dates year first ({@code 2018-01-01}, {@code 2018/1/1}, {@code 2018年1月1日}, and {@code 20180101}
- * as registers export them). RosterFile keeps its readers package-private in the identity package
- * (and is being split), so the few lines are repeated here; once it exposes its date reader this
- * class should call it.
+ * in any order; dates read by the floor's one lenient reader ({@link SheetDate}: year first, {@code
+ * 20180101} as registers export them, or an Excel serial day), the same reader as the roster's.
  */
 final class RegisterFile {
   private RegisterFile() {}
@@ -69,9 +67,19 @@ final class RegisterFile {
       int i = at[c.ordinal()];
       return i < 0 || i >= row.size() ? "" : row.get(i);
     }
+
+    /** The column at a position of the file, or {@code null} for a blank one. */
+    Column column(int index) {
+      for (Column c : Column.values()) {
+        if (at[c.ordinal()] == index) {
+          return c;
+        }
+      }
+      return null;
+    }
   }
 
-  static Header header(List<String> names) {
+  static Header header(long line, List<String> names) {
     int[] at = new int[Column.values().length];
     Arrays.fill(at, -1);
     for (int i = 0; i < names.size(); i++) {
@@ -85,22 +93,45 @@ final class RegisterFile {
       Column c = Column.named(n);
       if (c == null) {
         throw refused(
-            1, "header", "column " + (i + 1) + " is not a register column; " + expected());
+            line, "header", "column " + (i + 1) + " is not a register column; " + expected());
       }
       if (at[c.ordinal()] >= 0) {
-        throw refused(1, "header", "names " + c.header() + " twice");
+        throw refused(line, "header", "names " + c.header() + " twice");
       }
       at[c.ordinal()] = i;
     }
     for (Column c : Column.values()) {
       if (c.required && at[c.ordinal()] < 0) {
         throw refused(
-            1,
+            line,
             "header",
             "lacks the column " + c.header() + " (" + c.names.get(1) + "); " + expected());
       }
     }
     return new Header(at, names.size());
+  }
+
+  /** How an .xlsx register's number cells read: ID and card numbers as digits, dates as dates. */
+  static XlsxSheet.Columns columns(Header h) {
+    return new XlsxSheet.Columns() {
+      @Override
+      public XlsxSheet.Kind kind(int index) {
+        Column c = h.column(index);
+        if (c == Column.PERSON_ID_NO || c == Column.CARD_NO || c == Column.CARD_SN) {
+          return XlsxSheet.Kind.DIGITS;
+        }
+        if (c == Column.VALID_FROM || c == Column.VALID_TO || c == Column.BIRTH_DATE) {
+          return XlsxSheet.Kind.DATE;
+        }
+        return XlsxSheet.Kind.TEXT;
+      }
+
+      @Override
+      public String name(int index) {
+        Column c = h.column(index);
+        return c == null ? null : c.header();
+      }
+    };
   }
 
   static String expected() {
@@ -255,12 +286,7 @@ final class RegisterFile {
     }
   }
 
-  private static final Pattern DASH = Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})");
-  private static final Pattern SLASH = Pattern.compile("(\\d{4})/(\\d{1,2})/(\\d{1,2})");
-  private static final Pattern HAN = Pattern.compile("(\\d{4})年(\\d{1,2})月(\\d{1,2})日");
-  private static final Pattern BASIC = Pattern.compile("(\\d{4})(\\d{2})(\\d{2})");
-
-  /** A date, year first; empty is {@code null} when optional. */
+  /** A date as the floor's one lenient reader takes it ({@link SheetDate}); empty is optional. */
   static LocalDate date(long line, String field, String text, boolean optional) {
     if (text.isEmpty()) {
       if (optional) {
@@ -268,25 +294,14 @@ final class RegisterFile {
       }
       throw refused(line, field, "is required");
     }
-    for (Pattern p : List.of(DASH, SLASH, HAN, BASIC)) {
-      Matcher m = p.matcher(text);
-      if (m.matches()) {
-        try {
-          return LocalDate.of(
-              Integer.parseInt(m.group(1)),
-              Integer.parseInt(m.group(2)),
-              Integer.parseInt(m.group(3)));
-        } catch (DateTimeException e) {
-          throw refused(line, field, "is not a date of the calendar");
-        }
-      }
+    try {
+      return SheetDate.parse(text);
+    } catch (SheetDate.NotADate e) {
+      throw refused(line, field, e.getMessage());
     }
-    throw refused(line, field, "must be a date like 2018-01-01, 2018/1/1, 2018年1月1日 or 20180101");
   }
 
   static Refusal refused(long line, String field, String why) {
-    String f = "line " + line + ": " + field;
-    return new Refusal(
-        Refusal.Kind.UNPROCESSABLE, "IMPORT_REFUSED", f, f + " " + why + "; nothing was imported");
+    return XlsxSheet.refused("line " + line, field, why);
   }
 }

@@ -29,13 +29,14 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.yizhan.core.model.IdNumber;
 import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.infra.sheet.XlsxSheet;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 import org.yizhan.gateway.security.Masking;
 
@@ -51,10 +52,11 @@ import org.yizhan.gateway.security.Masking;
  *
  * <ol>
  *   <li>Read: the file decoded strictly as UTF-8 (a BOM dropped) or, when it is not UTF-8, read
- *       again as GB18030 (GBK's superset, Excel's "CSV" on Chinese Windows); each row checked on
- *       its own ({@link RegisterFile#row}: ID number, known region of the agency, values) and
- *       copied into a temporary staging table with its line number. The first bad row refuses the
- *       file.
+ *       again as GB18030 (GBK's superset, Excel's "CSV" on Chinese Windows), or an .xlsx workbook's
+ *       first sheet ({@link XlsxSheet}); each row checked on its own ({@link RegisterFile#row}: ID
+ *       number, known region of the agency, values) and copied into a temporary staging table with
+ *       its line number. A bad row refuses the file; the rest is still checked (nothing more
+ *       copied), so that every bad line, up to {@link #MAX_REFUSALS}, is reported at once.
  *   <li>Validate, set-based, after locking the register against other writers (SHARE ROW EXCLUSIVE:
  *       reads, settlements' lookups included, go on): periods of one person and scheme overlapping
  *       each other in the file or the register's current enrolments (the rows the file does not
@@ -72,12 +74,30 @@ final class RegisterImport {
   /** COPY buffer flushed to the server at this many bytes. */
   static final int COPY_BUFFER_BYTES = 1 << 16;
 
-  /** Progress counters: rows read (checked and staged), validated, written. */
+  /** Bad lines reported of a refused file at most (the rest of the file is still read). */
+  static final int MAX_REFUSALS = 100;
+
+  /** Progress counters: rows read (checked and staged), validated, written; the bad lines. */
   static final class Counters {
     final AtomicLong read = new AtomicLong();
     final AtomicLong validated = new AtomicLong();
     final AtomicLong written = new AtomicLong();
     final AtomicLong unchanged = new AtomicLong();
+    private final List<Refusal> refusals = new ArrayList<>();
+
+    synchronized void refused(Refusal r) {
+      if (refusals.size() < MAX_REFUSALS) {
+        refusals.add(r);
+      }
+    }
+
+    synchronized List<Refusal> refusals() {
+      return List.copyOf(refusals);
+    }
+
+    synchronized void clearRefusals() {
+      refusals.clear();
+    }
   }
 
   /** Where the gateway's database is, for the import's own JDBC connection. */
@@ -105,20 +125,26 @@ final class RegisterImport {
         }
         LocalDate latestBirth = IdNumber.latestBirthDate(clock);
         // a cancelled COPY aborts the transaction: back to before it, the staging table kept
-        Savepoint beforeCopy = c.setSavepoint();
-        try {
-          stage(c, m, file, StandardCharsets.UTF_8, latestBirth, counters.read::set);
-        } catch (CharacterCodingException notUtf8) {
-          c.rollback(beforeCopy);
-          counters.read.set(0);
+        if (isWorkbook(file)) {
+          stageWorkbook(c, m, file, latestBirth, counters);
+        } else {
+          // a cancelled COPY aborts the transaction: back to before it, the staging table kept
+          Savepoint beforeCopy = c.setSavepoint();
           try {
-            stage(c, m, file, Charset.forName("GB18030"), latestBirth, counters.read::set);
-          } catch (CharacterCodingException neither) {
-            throw RegisterFile.refused(
-                failingLine(file),
-                "file",
-                "is neither UTF-8 nor GB18030/GBK text; save the file as CSV (UTF-8) or CSV from"
-                    + " Excel");
+            stage(c, m, file, StandardCharsets.UTF_8, latestBirth, counters);
+          } catch (CharacterCodingException notUtf8) {
+            c.rollback(beforeCopy);
+            counters.read.set(0);
+            counters.clearRefusals();
+            try {
+              stage(c, m, file, Charset.forName("GB18030"), latestBirth, counters);
+            } catch (CharacterCodingException neither) {
+              throw RegisterFile.refused(
+                  failingLine(file),
+                  "file",
+                  "is neither UTF-8 nor GB18030/GBK text; save the file as CSV (UTF-8) or CSV"
+                      + " from Excel");
+            }
           }
         }
         if (counters.read.get() == 0) {
@@ -148,8 +174,82 @@ final class RegisterImport {
           + " birth_date, employer_name) FROM STDIN (FORMAT text)";
 
   /**
-   * Reads the file in {@code charset} (strictly) and copies its rows into the staging table; throws
-   * {@link CharacterCodingException} at the first byte not of the charset.
+   * The rows of a file on their way into the staging table: each checked on its own ({@link
+   * RegisterFile#row}) and appended to the COPY. A bad row is kept (up to {@link #MAX_REFUSALS})
+   * and nothing more is copied; the rest of the file is still checked, so that the agency sees
+   * every bad line at once. {@link #end} refuses the file with the first.
+   */
+  private final class Stager {
+    final CopyIn copy;
+    final ManagerPrincipal m;
+    final LocalDate latestBirth;
+    final Counters counters;
+    final StringBuilder out = new StringBuilder(COPY_BUFFER_BYTES + 1024);
+    RegisterFile.Header header;
+    long staged;
+    boolean bad;
+
+    Stager(CopyIn copy, ManagerPrincipal m, LocalDate latestBirth, Counters counters) {
+      this.copy = copy;
+      this.m = m;
+      this.latestBirth = latestBirth;
+      this.counters = counters;
+    }
+
+    void header(long line, List<String> names) {
+      header = RegisterFile.header(line, names);
+    }
+
+    void row(long line, List<String> row) throws SQLException {
+      if (row.stream().allMatch(String::isEmpty)) {
+        return;
+      }
+      if (++staged > MAX_ROWS) {
+        throw RegisterFile.refused(line, "file", "more than " + MAX_ROWS + " rows");
+      }
+      try {
+        if (row.size() > header.width()) {
+          for (int i = header.width(); i < row.size(); i++) {
+            if (!row.get(i).isEmpty()) {
+              throw RegisterFile.refused(line, "column " + (i + 1), "has a value but no header");
+            }
+          }
+        }
+        EnrolmentDraft d =
+            RegisterFile.row(line, header, row, regions, m.officeCode(), latestBirth);
+        if (!bad) {
+          append(out, line, d);
+        }
+      } catch (Refusal r) {
+        bad = true;
+        counters.refused(r);
+      }
+      if (out.length() >= COPY_BUFFER_BYTES) {
+        flush();
+      }
+    }
+
+    private void flush() throws SQLException {
+      byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+      copy.writeToCopy(bytes, 0, bytes.length);
+      out.setLength(0);
+      counters.read.set(staged);
+    }
+
+    void end() throws SQLException {
+      if (header == null) {
+        throw RegisterFile.refused(1, "header", "the file is empty; " + RegisterFile.expected());
+      }
+      if (bad) {
+        throw counters.refusals().get(0);
+      }
+      flush();
+      copy.endCopy();
+    }
+  }
+
+  /**
+   * Reads the CSV file in {@code charset} (strictly) and copies its rows into the staging table.
    */
   private void stage(
       Connection c,
@@ -157,7 +257,7 @@ final class RegisterImport {
       Path file,
       Charset charset,
       LocalDate latestBirth,
-      LongConsumer progress)
+      Counters counters)
       throws SQLException, IOException {
     CharsetDecoder decoder =
         charset
@@ -165,58 +265,81 @@ final class RegisterImport {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
-    boolean done = false;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         Reader reader = new InputStreamReader(in, decoder)) {
       CsvMapper mapper = new CsvMapper();
       mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
       MappingIterator<List<String>> rows =
           mapper.readerForListOf(String.class).with(CsvSchema.emptySchema()).readValues(reader);
-      RegisterFile.Header h = null;
+      Stager st = new Stager(copy, m, latestBirth, counters);
       long line = 0;
-      long staged = 0;
-      StringBuilder out = new StringBuilder(COPY_BUFFER_BYTES + 1024);
       while (next(rows)) {
         List<String> row = trimmed(rows.next());
         line++;
-        if (h == null) {
-          h = RegisterFile.header(row);
-          continue;
-        }
-        if (row.stream().allMatch(String::isEmpty)) {
-          continue;
-        }
-        if (row.size() > h.width()) {
-          for (int i = h.width(); i < row.size(); i++) {
-            if (!row.get(i).isEmpty()) {
-              throw RegisterFile.refused(line, "column " + (i + 1), "has a value but no header");
-            }
-          }
-        }
-        if (++staged > MAX_ROWS) {
-          throw RegisterFile.refused(line, "file", "more than " + MAX_ROWS + " rows");
-        }
-        EnrolmentDraft d = RegisterFile.row(line, h, row, regions, m.officeCode(), latestBirth);
-        append(out, line, d);
-        if (out.length() >= COPY_BUFFER_BYTES) {
-          byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
-          copy.writeToCopy(bytes, 0, bytes.length);
-          out.setLength(0);
-          progress.accept(staged);
+        if (st.header == null) {
+          st.header(line, row);
+        } else {
+          st.row(line, row);
         }
       }
-      if (h == null) {
-        throw RegisterFile.refused(1, "header", "the file is empty; " + RegisterFile.expected());
-      }
-      byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
-      copy.writeToCopy(bytes, 0, bytes.length);
-      copy.endCopy();
-      done = true;
-      progress.accept(staged);
+      st.end();
     } finally {
-      if (!done && copy.isActive()) {
+      if (copy.isActive()) {
         copy.cancelCopy();
       }
+    }
+  }
+
+  /** A register in an Excel workbook (.xlsx): its first sheet, through the floor's reader. */
+  private void stageWorkbook(
+      Connection c, ManagerPrincipal m, Path file, LocalDate latestBirth, Counters counters)
+      throws SQLException {
+    CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+    try {
+      Stager st = new Stager(copy, m, latestBirth, counters);
+      XlsxSheet.read(
+          () -> Files.newInputStream(file),
+          XLSX_LIMITS,
+          new XlsxSheet.Rows() {
+            @Override
+            public XlsxSheet.Columns header(int rowNumber, List<String> names) {
+              st.header(rowNumber, names);
+              return RegisterFile.columns(st.header);
+            }
+
+            @Override
+            public void row(int rowNumber, List<String> cells) {
+              try {
+                st.row(rowNumber, cells);
+              } catch (SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          });
+      st.end();
+    } finally {
+      if (copy.isActive()) {
+        copy.cancelCopy();
+      }
+    }
+  }
+
+  /**
+   * What a register workbook may cost: Excel's own sheet holds 1,048,576 rows, so a workbook is at
+   * most one sheet of that with the register's 13 columns (and slack).
+   */
+  static final XlsxSheet.Limits XLSX_LIMITS =
+      new XlsxSheet.Limits(2L << 30, 1000, 64, 1_048_576L * 32);
+
+  /** Whether the file is a ZIP (an .xlsx workbook) rather than CSV text. */
+  static boolean isWorkbook(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] magic = in.readNBytes(4);
+      return magic.length == 4
+          && magic[0] == 'P'
+          && magic[1] == 'K'
+          && magic[2] == 3
+          && magic[3] == 4;
     }
   }
 

@@ -62,7 +62,11 @@ public final class AgencyApi {
 
   /** The Content-Types a register file may carry. */
   static final Set<String> FILE_TYPES =
-      Set.of("text/csv", "text/plain", "application/octet-stream");
+      Set.of(
+          "text/csv",
+          "text/plain",
+          "application/octet-stream",
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 
   static final Set<String> FIELDS =
       Set.of(
@@ -125,6 +129,34 @@ public final class AgencyApi {
     routes.add(POST, "/agency/api/register/imports", this::startImport);
     routes.add(POST, "/agency/api/register/imports/:id/parts", this::appendPart);
     routes.add(GET, "/agency/api/register/imports/:id", this::importProgress);
+  }
+
+  /**
+   * The register import for the managers' page, which holds its session in a cookie scoped to
+   * {@code /manager} (HttpOnly: the page never sees the token to send it as a Bearer): the same
+   * handlers under {@code /manager/api/register/imports}, behind the managers' session gate (its
+   * CSRF rule included), for agency staff only ({@code WRONG_ROLE} otherwise).
+   */
+  public void mountPage(Routes routes) {
+    routes.add(POST, "/manager/api/register/imports", asAgency(this::startImport));
+    routes.add(POST, "/manager/api/register/imports/:id/parts", asAgency(this::appendPart));
+    routes.add(GET, "/manager/api/register/imports/:id", asAgency(this::importProgress));
+  }
+
+  private static io.vertx.core.Handler<RoutingContext> asAgency(
+      io.vertx.core.Handler<RoutingContext> handler) {
+    return ctx -> {
+      ManagerPrincipal m = ManagerApi.manager(ctx);
+      if (m.role() != Role.AGENCY) {
+        throw new Refusal(
+            Refusal.Kind.FORBIDDEN,
+            "WRONG_ROLE",
+            null,
+            "the insured register is the insurance agency's; log in as agency staff");
+      }
+      ctx.put(AGENCY, m);
+      handler.handle(ctx);
+    };
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -298,7 +330,8 @@ public final class AgencyApi {
 
   private void importProgress(RoutingContext ctx) {
     UUID id = ManagerApi.uuid(ctx, "import");
-    Responses.send(ctx, 200, progress(imports.progress(agency(ctx), id)));
+    Responses.reply(
+        ctx, guard.call(() -> imports.progress(agency(ctx), id)).map(AgencyApi::progress), 200);
   }
 
   /** A register file over the import's limit is answered 413, as a body over the limit is. */
@@ -315,7 +348,10 @@ public final class AgencyApi {
     String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase();
     if (!FILE_TYPES.contains(base)) {
       throw new HttpRefusal(
-          415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type", "Content-Type must be text/csv");
+          415,
+          "UNSUPPORTED_MEDIA_TYPE",
+          "Content-Type",
+          "Content-Type must be text/csv or an .xlsx workbook's");
     }
     Buffer b = ctx.body() == null ? null : ctx.body().buffer();
     if (b == null || b.length() == 0) {
@@ -351,6 +387,22 @@ public final class AgencyApi {
             g.writeStringField("message", p.refusal().getMessage());
             g.writeEndObject();
           }
+          g.writeArrayFieldStart("refusals");
+          for (ImportJobs.LineRefusal r : p.refusals()) {
+            g.writeStartObject();
+            if (r.line() == null) {
+              g.writeNullField("line");
+            } else {
+              g.writeNumberField("line", r.line());
+            }
+            g.writeStringField("code", r.code());
+            g.writeStringField("field", r.field());
+            g.writeStringField("message", r.message());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeStringField("startedBy", p.startedBy());
+          g.writeStringField("createdAt", p.createdAt() == null ? null : p.createdAt().toString());
           g.writeStringField("startedAt", p.startedAt() == null ? null : p.startedAt().toString());
           g.writeStringField(
               "finishedAt", p.finishedAt() == null ? null : p.finishedAt().toString());

@@ -1,6 +1,7 @@
 package org.yizhan.gateway.manager;
 
 import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -19,12 +20,15 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.coverage.ContributionStandard;
 import org.yizhan.gateway.coverage.CoverageAccess;
+import org.yizhan.gateway.coverage.CoverageRuns;
+import org.yizhan.gateway.coverage.CoverageRuns.Run;
 import org.yizhan.gateway.coverage.CoverageStore;
 import org.yizhan.gateway.coverage.CoverageStore.MatchPage;
 import org.yizhan.gateway.coverage.CoverageStore.MatchRow;
@@ -67,13 +71,15 @@ public final class CoverageApi {
 
   private final CoverageAccess access;
   private final CoverageStore store;
+  private final CoverageRuns runs;
   private final DbGuard guard;
   private final ZoneId zone;
   private final Clock clock;
 
-  public CoverageApi(Pool pool, DbGuard guard, ZoneId zone, Clock clock) {
+  public CoverageApi(Pool pool, CoverageRuns runs, DbGuard guard, ZoneId zone, Clock clock) {
     this.access = new CoverageAccess(pool);
     this.store = new CoverageStore(pool, clock);
+    this.runs = runs;
     this.guard = guard;
     this.zone = zone;
     this.clock = clock;
@@ -82,6 +88,10 @@ public final class CoverageApi {
   public void mount(Routes routes) {
     routes.add(GET, "/manager/api/coverage", this::match);
     routes.add(GET, "/manager/api/coverage/export", this::matchCsv);
+    routes.add(POST, "/manager/api/coverage/runs", this::startRun);
+    routes.add(GET, "/manager/api/coverage/runs/latest", this::latestRun);
+    routes.add(GET, "/manager/api/coverage/runs/:id", this::run);
+    routes.add(GET, "/manager/api/coverage/runs/:id/export", this::runCsv);
     routes.add(GET, "/manager/api/coverage/subsidies", this::subsidies);
     routes.add(GET, "/manager/api/coverage/subsidies/export", this::subsidiesCsv);
     routes.add(GET, "/manager/api/coverage/standards", this::standards);
@@ -124,8 +134,14 @@ public final class CoverageApi {
     g.writeNumberField("page", p.page());
     g.writeNumberField("size", p.size());
     g.writeNumberField("total", p.total());
-    g.writeArrayFieldStart("items");
-    for (MatchRow r : p.items()) {
+    g.writeFieldName("items");
+    items(g, p.items());
+    g.writeEndObject();
+  }
+
+  private static void items(JsonGenerator g, List<MatchRow> rows) throws IOException {
+    g.writeStartArray();
+    for (MatchRow r : rows) {
       g.writeStartObject();
       g.writeStringField("personIdNo", r.personIdNo());
       g.writeStringField("personName", r.personName());
@@ -144,7 +160,6 @@ public final class CoverageApi {
       g.writeEndObject();
     }
     g.writeEndArray();
-    g.writeEndObject();
   }
 
   private void matchCsv(RoutingContext ctx) {
@@ -161,6 +176,121 @@ public final class CoverageApi {
                 .scope(m, office, region)
                 .compose(scope -> store.matchAll(m, scope, date, outcome))
                 .map(CoverageApi::matchCsv));
+  }
+
+  // ---- matching runs (a region's matching in the background)
+
+  private void startRun(RoutingContext ctx) {
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    LocalDate date = date(ctx);
+    String office = code(ctx, "office");
+    String region = code(ctx, "region");
+    Responses.reply(
+        ctx,
+        guard.call(
+            () ->
+                access
+                    .scope(m, office, region)
+                    .compose(scope -> runs.start(m, scope, date))
+                    .map(r -> JsonWriter.render(g -> run(g, r, null)))),
+        202);
+  }
+
+  private void latestRun(RoutingContext ctx) {
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    String office = code(ctx, "office");
+    String region = code(ctx, "region");
+    reply(
+        ctx,
+        () ->
+            access
+                .scope(m, office, region)
+                .compose(runs::latest)
+                .map(
+                    r -> {
+                      if (r == null) {
+                        throw Refusal.notFound("matching run");
+                      }
+                      return JsonWriter.render(g -> run(g, r, null));
+                    }));
+  }
+
+  /** A run: its progress, and once DONE its counts and a page of the outcome asked for. */
+  private void run(RoutingContext ctx) {
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    UUID id = ManagerApi.uuid(ctx, "matching run");
+    Outcome outcome = outcome(ctx);
+    int page = Requests.intParam(ctx, "page", 1, 1, 100_000);
+    int size = Requests.intParam(ctx, "size", 50, 1, CoverageStore.MAX_PAGE_SIZE);
+    reply(
+        ctx,
+        () ->
+            found(m, id)
+                .compose(
+                    r ->
+                        r.state() != CoverageRuns.State.DONE
+                            ? Future.succeededFuture(JsonWriter.render(g -> run(g, r, null)))
+                            : runs.page(m, r, outcome, page, size)
+                                .map(p -> JsonWriter.render(g -> run(g, r, p)))));
+  }
+
+  private void runCsv(RoutingContext ctx) {
+    ManagerPrincipal m = ManagerApi.manager(ctx);
+    UUID id = ManagerApi.uuid(ctx, "matching run");
+    Outcome outcome = outcome(ctx);
+    csv(
+        ctx,
+        "coverage-run-" + (outcome == null ? "all" : outcome.name().toLowerCase()) + ".csv",
+        () ->
+            found(m, id)
+                .compose(
+                    r -> {
+                      if (r.state() != CoverageRuns.State.DONE) {
+                        throw new Refusal(
+                            Refusal.Kind.CONFLICT,
+                            "RUN_NOT_DONE",
+                            "id",
+                            "id: the matching run is " + r.state() + ", not DONE");
+                      }
+                      return runs.all(m, r, outcome);
+                    })
+                .map(CoverageApi::matchCsv));
+  }
+
+  private Future<Run> found(ManagerPrincipal m, UUID id) {
+    return access.isAgency(m).compose(agency -> runs.find(m, id, agency));
+  }
+
+  private static void run(JsonGenerator g, Run r, MatchPage p) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", r.id().toString());
+    scope(g, r.scope());
+    g.writeStringField("date", r.date().toString());
+    g.writeStringField("state", r.state().name());
+    g.writeObjectFieldStart("progress");
+    g.writeNumberField("identitiesDone", r.identitiesDone());
+    g.writeNumberField("identitiesTotal", r.identitiesTotal());
+    g.writeEndObject();
+    if (r.state() == CoverageRuns.State.DONE) {
+      g.writeObjectFieldStart("counts");
+      for (Map.Entry<Outcome, Long> e : r.counts().entrySet()) {
+        g.writeNumberField(e.getKey().name(), e.getValue());
+      }
+      g.writeEndObject();
+    }
+    g.writeStringField("failure", r.failure());
+    g.writeStringField("requestedBy", r.requestedBy());
+    g.writeStringField("requestedAt", r.requestedAt().toString());
+    g.writeStringField("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
+    if (p != null) {
+      g.writeStringField("outcome", p.outcome() == null ? null : p.outcome().name());
+      g.writeNumberField("page", p.page());
+      g.writeNumberField("size", p.size());
+      g.writeNumberField("total", p.total());
+      g.writeFieldName("items");
+      items(g, p.items());
+    }
+    g.writeEndObject();
   }
 
   /**
@@ -236,6 +366,8 @@ public final class CoverageApi {
       g.writeEndObject();
     }
     g.writeEndArray();
+    groups(g, "byOffice", r.byOffice());
+    groups(g, "byCategory", r.byCategory());
     g.writeArrayFieldStart("missingStandards");
     for (String s : r.missingStandards()) {
       g.writeString(s);
@@ -270,6 +402,19 @@ public final class CoverageApi {
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  private static void groups(JsonGenerator g, String name, List<SubsidyReport.Group> groups)
+      throws IOException {
+    g.writeArrayFieldStart(name);
+    for (SubsidyReport.Group x : groups) {
+      g.writeStartObject();
+      g.writeStringField("key", x.key());
+      g.writeNumberField("persons", x.persons());
+      JsonWriter.money(g, "subsidy", x.subsidyFen());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private void subsidiesCsv(RoutingContext ctx) {
@@ -325,6 +470,22 @@ public final class CoverageApi {
           f.admdvs(),
           String.valueOf(f.persons()),
           Fen.format(f.subsidyFen()));
+    }
+    out.append("\r\n");
+    Csv.line(out, "按办事处");
+    Csv.line(out, "办事处", "人数", "资助金额（元）");
+    for (SubsidyReport.Group x : r.byOffice()) {
+      Csv.line(out, x.key(), String.valueOf(x.persons()), Fen.format(x.subsidyFen()));
+    }
+    out.append("\r\n");
+    Csv.line(out, "按资助类别");
+    Csv.line(out, "资助类别", "人数", "资助金额（元）");
+    for (SubsidyReport.Group x : r.byCategory()) {
+      Csv.line(
+          out,
+          x.key().equals("NONE") ? "无" : IdentityCategory.valueOf(x.key()).chineseName(),
+          String.valueOf(x.persons()),
+          Fen.format(x.subsidyFen()));
     }
     if (!r.missingStandards().isEmpty()) {
       out.append("\r\n");

@@ -159,14 +159,17 @@ final class ManagerSessions {
 
   /**
    * Whether the path is open to insurance-agency staff too: the coverage views (CoverageApi decides
-   * who sees what by the principal's role) and their own session ({@code me}, {@code logout}); the
-   * rest of the managers' API is civil affairs' alone ({@code WRONG_ROLE}).
+   * who sees what by the principal's role), their own session ({@code me}, {@code logout}) and the
+   * page's way to the register import (AgencyApi#mountPage, agency staff only); the rest of the
+   * managers' API is civil affairs' alone ({@code WRONG_ROLE}).
    */
   static boolean eitherRole(String path) {
     return path.equals("/manager/api/me")
         || path.equals("/manager/api/logout")
         || path.equals("/manager/api/coverage")
-        || path.startsWith("/manager/api/coverage/");
+        || path.startsWith("/manager/api/coverage/")
+        || path.equals("/manager/api/register/imports")
+        || path.startsWith("/manager/api/register/imports/");
   }
 
   private void logout(RoutingContext ctx) {

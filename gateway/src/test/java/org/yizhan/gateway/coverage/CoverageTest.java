@@ -191,8 +191,108 @@ class CoverageTest {
     String[] lines = r.body().split("\r\n");
     assertThat(lines).hasSize(4);
     assertThat(lines[1]).startsWith(p.get(4) + ",人").contains(",445202,因病致贫返贫,未参保,");
-    assertThat(gw.value("SELECT count(*) FROM audit_log WHERE action = 'COVERAGE_EXPORT'"))
+    assertThat(
+            gw.value(
+                "SELECT count(*) FROM audit_log WHERE action = 'COVERAGE_EXPORT'"
+                    + " AND details NOT LIKE '%\"run\"%'"))
         .isEqualTo(1L);
+  }
+
+  // ---- matching runs (in the background, stored)
+
+  static JsonNode awaitRun(ManagerClient m, String id, String query) throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      JsonNode r = ok(m.get("/manager/api/coverage/runs/" + id + query));
+      if (!r.get("state").asText().equals("RUNNING")) {
+        return r;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("matching run " + id + " never finished");
+  }
+
+  @Test
+  void run_region_matchesInTheBackground_storedAndPaged_asTheSynchronousMatching()
+      throws Exception {
+    Response started = agency.post("/manager/api/coverage/runs?date=" + DATE, "");
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    JsonNode run = agency.json(started);
+    assertThat(run.at("/scope/kind").asText()).isEqualTo("region");
+    assertThat(run.at("/scope/code").asText()).isEqualTo("445200");
+    String id = run.get("id").asText();
+
+    JsonNode done = awaitRun(agency, id, "?outcome=NOT_ENROLLED");
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("DONE");
+    JsonNode sync = ok(agency.get("/manager/api/coverage?date=" + DATE));
+    assertThat(done.get("counts")).isEqualTo(sync.get("counts"));
+    assertThat(ids(done)).containsExactly(p.get(4), p.get(5), p.get(8), q1);
+    assertThat(done.at("/progress/identitiesDone").asLong())
+        .isEqualTo(done.at("/progress/identitiesTotal").asLong())
+        .isPositive();
+
+    JsonNode both = awaitRun(agency, id, "?outcome=SUBSIDISED");
+    assertThat(both.at("/items/1/categories").toString())
+        .isEqualTo("[\"DESTITUTE\",\"REGISTERED_POOR\"]");
+
+    JsonNode latest = ok(agency.get("/manager/api/coverage/runs/latest"));
+    assertThat(latest.get("id").asText()).isEqualTo(id);
+
+    Response csv = agency.get("/manager/api/coverage/runs/" + id + "/export?outcome=NOT_ENROLLED");
+    assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+    assertThat(csv.body()).startsWith("\uFEFF身份证号,姓名,办事处,身份类别,比对结果,参保地\r\n");
+    assertThat(csv.body().split("\r\n")).hasSize(5);
+    assertThat(
+            gw.value(
+                "SELECT count(*) FROM audit_log WHERE action = 'COVERAGE_RUN'"
+                    + " AND actor = 'manager:agency445200' AND entity_id = '445200'"
+                    + " AND details LIKE ?",
+                "%" + id + "%"))
+        .isEqualTo(1L);
+  }
+
+  @Test
+  void run_isSeenOnlyInItsScope_anotherOfficeFindsNothing() throws Exception {
+    Response started = agency.post("/manager/api/coverage/runs?date=" + DATE, "");
+    String id = agency.json(started).get("id").asText();
+    awaitRun(agency, id, "");
+    Response other = a.get("/manager/api/coverage/runs/" + id);
+    assertThat(other.status()).isEqualTo(404);
+    Response otherCsv = a.get("/manager/api/coverage/runs/" + id + "/export");
+    assertThat(otherCsv.status()).isEqualTo(404);
+
+    Response own = a.post("/manager/api/coverage/runs?date=" + DATE, "");
+    assertThat(own.status()).as(own.body()).isEqualTo(202);
+    JsonNode office = awaitRun(a, a.json(own).get("id").asText(), "");
+    assertThat(office.at("/scope/code").asText()).isEqualTo("445202");
+    assertThat(office.at("/counts/NOT_ENROLLED").asLong()).isEqualTo(3);
+    Response region = a.post("/manager/api/coverage/runs?region=445200", "");
+    assertThat(region.status()).isEqualTo(403);
+  }
+
+  @Test
+  void run_whoseInstanceStopped_isShownFailed_neverHalfComplete() {
+    String id = "00000000-0000-4000-8000-000000000015";
+    gw.sql(
+        "INSERT INTO coverage_run (run_id, scope_kind, scope_code, match_date, state,"
+            + " identities_done, identities_total, requested_by, requested_at, heartbeat_at)"
+            + " VALUES (?::uuid, 'region', '445200', date '2018-06-02', 'RUNNING', 5, 10,"
+            + " 'manager:agency445200', now() - interval '10 minutes',"
+            + " now() - interval '10 minutes')",
+        id);
+    gw.sql(
+        "INSERT INTO coverage_run_row (run_id, person_id_no, office_code, categories, outcome)"
+            + " VALUES (?::uuid, ?, '445202', 'DESTITUTE', 'NOT_ENROLLED')",
+        id,
+        p.get(4));
+
+    JsonNode r = ok(agency.get("/manager/api/coverage/runs/" + id));
+    assertThat(r.get("state").asText()).isEqualTo("FAILED");
+    assertThat(r.get("failure").asText()).contains("stopped");
+    assertThat(r.has("counts")).isFalse();
+    assertThat(r.has("items")).isFalse();
+    Response csv = agency.get("/manager/api/coverage/runs/" + id + "/export");
+    assertThat(csv.status()).isEqualTo(409);
+    assertThat(agency.json(csv).get("code").asText()).isEqualTo("RUN_NOT_DONE");
   }
 
   // ---- standards and the subsidy report
@@ -314,6 +414,8 @@ class CoverageTest {
         .contains("\r\n财政补助资金\r\n缴费年度,参保地,人数,补助金额（元）\r\n2018,445200,2,525.08\r\n")
         .contains("2018,445202,2,700.10\r\n")
         .contains("缺少缴费标准的参保地,440104")
+        .contains("\r\n按办事处\r\n办事处,人数,资助金额（元）\r\n445202,4,1225.18\r\n")
+        .contains("\r\n按资助类别\r\n资助类别,人数,资助金额（元）\r\n")
         .contains(",建档立卡贫困人口,2018,445200,350.05,175.03,175.02\r\n")
         .doesNotContain(p.get(10));
     Response other = a.get("/manager/api/coverage/subsidies/export?year=2018&office=445281");

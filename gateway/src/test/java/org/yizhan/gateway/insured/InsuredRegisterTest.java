@@ -154,6 +154,61 @@ class InsuredRegisterTest {
     throw new AssertionError("import " + id + " never finished");
   }
 
+  @Test
+  void import_everyBadLine_isListedWithItsLineAndField_andNothingIsWritten() throws Exception {
+    long before = gw.count("insured_enrolment");
+    String good = person(20);
+    String bad = good.substring(0, 17) + (good.charAt(17) == '0' ? '1' : '0');
+    String file =
+        HEADER
+            + good
+            + ",李四,445202,城乡居民,2018-01-01,,2018,已缴费,\n"
+            + bad
+            + ",王五,445202,城乡居民,2018-01-01,,2018,已缴费,\n"
+            + person(21)
+            + ",赵六,445202,城乡居民,2018年2月30日,,2018,已缴费,\n"
+            + person(22)
+            + ",钱七,445202,城乡居民,20180101,,2018,已缴费,\n";
+    Response r = importCsv(agencyToken, file.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    String id = ClaimJson.parse(r.body()).get("id").asText();
+    JsonNode done = awaitImport(id);
+    assertThat(done.get("state").asText()).isEqualTo("REFUSED");
+    assertThat(done.get("refusal").get("field").asText()).isEqualTo("line 3: person_id_no");
+    JsonNode lines = done.get("refusals");
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0).get("line").asLong()).isEqualTo(3);
+    assertThat(lines.get(0).get("code").asText()).isEqualTo("INVALID_ID_NUMBER");
+    assertThat(lines.get(1).get("line").asLong()).isEqualTo(4);
+    assertThat(lines.get(1).get("field").asText()).isEqualTo("line 4: valid_from");
+    assertThat(lines.get(1).get("message").asText()).contains("not a date of the calendar");
+    assertThat(done.get("startedBy").asText()).isEqualTo("manager:yb445202");
+    assertThat(gw.count("insured_enrolment")).isEqualTo(before);
+    // stored: the row any instance reads
+    assertThat(gw.value("SELECT state FROM insured_import WHERE import_id = ?::uuid", id))
+        .isEqualTo("REFUSED");
+    assertThat(
+            gw.value("SELECT count(*) FROM insured_import_refusal WHERE import_id = ?::uuid", id))
+        .isEqualTo(2L);
+  }
+
+  @Test
+  void import_whoseInstanceStopped_isShownFailed_andAnotherAgencyFindsNothing() {
+    String id = "00000000-0000-4000-8000-000000000151";
+    gw.sql(
+        "INSERT INTO insured_import (import_id, region, state, bytes, rows_read, started_by,"
+            + " created_at, started_at, heartbeat_at) VALUES (?::uuid, '445202', 'RUNNING', 100,"
+            + " 7, 'manager:yb445202', now() - interval '1 hour', now() - interval '1 hour',"
+            + " now() - interval '1 hour')",
+        id);
+    JsonNode p = ClaimJson.parse(gw.get("/agency/api/register/imports/" + id, agencyToken).body());
+    assertThat(p.get("state").asText()).isEqualTo("FAILED");
+    assertThat(p.get("refusal").get("code").asText()).isEqualTo("IMPORT_INTERRUPTED");
+    assertThat(p.get("rowsRead").asLong()).isEqualTo(7);
+    assertThat(gw.get("/agency/api/register/imports/" + id, otherAgencyToken).status())
+        .isEqualTo(404);
+  }
+
   static final String HEADER = "身份证号,姓名,参保地,险种,参保开始日期,参保终止日期,缴费年度,缴费状态,社保卡号\n";
 
   @Test

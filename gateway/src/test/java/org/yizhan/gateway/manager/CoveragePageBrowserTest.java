@@ -3,6 +3,9 @@ package org.yizhan.gateway.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +27,9 @@ import org.yizhan.gateway.support.TestGateway.Response;
  * The managers' page's 参保比对 tab in headless Chromium (as {@link ManagerPageBrowserTest}, whose
  * notes on Chromium and CI apply): on a seeded office of 25 poor people, the four counts as an
  * ECharts bar chart and as a table, the outreach list paged, another outcome chosen, the CSV link,
- * both languages, a refusal as a sentence, and the insurance agency's region view.
+ * both languages, a refusal as a sentence, and the insurance agency's region view (a matching run
+ * in the background, its progress, its stored result), its register import (a refused file's every
+ * bad line in Chinese, then a good file imported) and the subsidy report with its finance figure.
  *
  * <p>A screenshot goes to {@code target/manager-coverage.png} (see {@link BrowserTest}).
  */
@@ -94,6 +99,9 @@ class CoveragePageBrowserTest extends BrowserTest {
           seeARefusalAsASentence();
           switchToEnglishAndBack();
           logOutAndInAsTheAgency();
+          importTheRegister_refusalsByLineInChinese_thenAGoodFile();
+          seeTheSubsidyReport_perOfficeCategoryAndForFinance();
+          screenshot("manager-agency.png");
         });
   }
 
@@ -187,5 +195,89 @@ class CoveragePageBrowserTest extends BrowserTest {
     driver.findElement(By.id("tab-coverage")).click();
     waitText(By.id("coverage-scope"), "医保统筹区 445200");
     waitText(By.cssSelector("#coverage-counts tr[data-outcome=NOT_ENROLLED] td.num"), "22");
+    // the region's matching ran in the background and is stored: the page says when it finished
+    visible(By.cssSelector("#coverage-run[data-state=DONE]"));
+    assertThat(text(By.id("coverage-run-text"))).startsWith("比对完成于");
+    assertThat(driver.findElement(By.id("coverage-export")).getAttribute("href"))
+        .contains("/manager/api/coverage/runs/")
+        .endsWith("/export?outcome=NOT_ENROLLED");
+    assertThat(driver.findElement(By.id("tab-accounts")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("tab-roster")).isDisplayed()).isFalse();
+  }
+
+  void importTheRegister_refusalsByLineInChinese_thenAGoodFile() throws IOException {
+    driver.findElement(By.id("tab-register")).click();
+    visible(By.id("register-form"));
+    String good = notEnrolled.get(0);
+    String bad = good.substring(0, 17) + (good.charAt(17) == '0' ? '1' : '0');
+    String header = "身份证号,姓名,参保地,险种,参保开始日期,参保终止日期,缴费年度,缴费状态,社保卡号\n";
+    int year = LocalDate.now(gw.zone()).getYear();
+    Path refused =
+        file(
+            "refused.csv",
+            header
+                + bad
+                + ",甲,445202,城乡居民,2018-01-01,,2018,资助参保,\n"
+                + good
+                + ",乙,445202,城乡居民,2018/13/01,,2018,资助参保,\n");
+    driver.findElement(By.id("register-file")).sendKeys(refused.toString());
+    driver.findElement(By.id("register-submit")).click();
+    visible(By.cssSelector("#register-job[data-state=REFUSED]"));
+    waitText(By.id("register-state"), "整个文件未导入");
+    List<WebElement> lines = driver.findElements(By.cssSelector("#register-refusals tbody tr"));
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0).getText()).startsWith("2").contains("身份证号").contains("不是有效的身份证号");
+    assertThat(lines.get(1).getText()).startsWith("3").contains("生效日期").contains("日期无法识别");
+    assertThat(driver.getPageSource()).doesNotContain(bad);
+
+    Path fine =
+        file(
+            "register.csv",
+            header + good + ",乙,445202,城乡居民," + year + "-01-01,," + year + ",资助参保,\n");
+    driver.findElement(By.id("register-file")).sendKeys(fine.toString());
+    driver.findElement(By.id("register-submit")).click();
+    visible(By.cssSelector("#register-job[data-state=DONE]"));
+    waitText(By.id("register-state"), "导入完成：共 1 行，写入 1 行");
+    assertThat(driver.findElements(By.cssSelector("#register-refusals tbody tr"))).isEmpty();
+    assertThat(
+            gw.value(
+                "SELECT count(*) FROM insured_enrolment WHERE person_id_no = ?"
+                    + " AND superseded_at IS NULL AND contribution_status = 'SUBSIDISED'",
+                good))
+        .isEqualTo(1L);
+  }
+
+  static Path file(String name, String text) throws IOException {
+    Path dir = Files.createDirectories(Path.of("target", "browser-files"));
+    return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8).toAbsolutePath();
+  }
+
+  void seeTheSubsidyReport_perOfficeCategoryAndForFinance() {
+    int year = LocalDate.now(gw.zone()).getYear();
+    ManagerClient agency = ManagerClient.login(gw, "agency445200", CoverageFixture.AGENCY_PASSWORD);
+    Response standard =
+        agency.put(
+            "/manager/api/coverage/standards/" + year + "/445200",
+            "{\"individualContribution\":\"350.00\",\"subsidies\":{"
+                + "\"DESTITUTE\":{\"ratio\":10000},\"SUBSISTENCE\":{\"ratio\":5000}}}");
+    assertThat(standard.status()).as(standard.body()).isEqualTo(200);
+
+    driver.findElement(By.id("tab-subsidies")).click();
+    visible(By.id("subsidies-view"));
+    waitText(By.id("subsidies-scope"), "医保统筹区 445200，" + year + " 年度资助参保");
+    // persons 1 (低保: half of 350.00) and 2 (特困: all of it), subsidised in 445200; person 5,
+    // imported above, subsidised in 445202, which has no standard for the year
+    waitText(By.cssSelector("#subsidies-finance tbody"), "445200");
+    assertThat(text(By.cssSelector("#subsidies-finance tbody"))).contains("525.00");
+    assertThat(text(By.cssSelector("#subsidies-offices tbody tr[data-key='445202']")))
+        .contains("445202");
+    assertThat(driver.findElements(By.cssSelector("#subsidies-categories tbody tr"))).isNotEmpty();
+    assertThat(text(By.cssSelector("#subsidies-totals tbody")))
+        .contains("700.00")
+        .contains("525.00")
+        .contains("175.00");
+    assertThat(text(By.id("subsidies-missing"))).contains("445202");
+    assertThat(driver.findElement(By.id("subsidies-export")).getAttribute("href"))
+        .endsWith("/manager/api/coverage/subsidies/export?year=" + year);
   }
 }

@@ -44,6 +44,7 @@ class PolicyPageBrowserTest extends BrowserTest {
         "manager-policies",
         () -> {
           logIn(gw, PolicyFixture.MAKER, PolicyFixture.MAKER_PASSWORD);
+          driver.findElement(By.id("tab-policies")).click();
           visible(By.id("policies-view"));
           assertThat(driver.findElement(By.id("tab-accounts")).isDisplayed()).isFalse();
           waitText(By.id("policies-table"), "445200 · RESIDENT · 2019");
@@ -76,6 +77,7 @@ class PolicyPageBrowserTest extends BrowserTest {
           driver.findElement(By.id("logout")).click();
           visible(By.id("login-form"));
           logIn(gw, PolicyFixture.CHECKER, PolicyFixture.CHECKER_PASSWORD);
+          driver.findElement(By.id("tab-policies")).click();
           waitText(By.id("policies-table"), "草稿");
           row("草稿").click();
           waitText(By.id("policy-facts"), "降低三级医院起付线");

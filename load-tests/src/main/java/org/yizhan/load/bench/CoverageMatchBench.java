@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.yizhan.gateway.coverage.CoverageStore;
+import org.yizhan.gateway.coverage.Scope;
 import org.yizhan.gateway.infra.db.Database;
 
 /**
@@ -71,8 +72,7 @@ public final class CoverageMatchBench {
       time(
           c,
           "region 445200, counts and page 1 of all",
-          "445200",
-          "445299",
+          Scope.region("445200"),
           date,
           null,
           runs,
@@ -80,8 +80,7 @@ public final class CoverageMatchBench {
       time(
           c,
           "region 445200, outreach page 1",
-          "445200",
-          "445299",
+          Scope.region("445200"),
           date,
           "NOT_ENROLLED",
           runs,
@@ -89,13 +88,12 @@ public final class CoverageMatchBench {
       time(
           c,
           "office 445202, outreach page 1",
-          "445202",
-          "445202",
+          Scope.office("445202"),
           date,
           "NOT_ENROLLED",
           runs,
           plans);
-      time(c, "office 445281, page 100 of all", "445281", "445281", date, null, runs, plans);
+      time(c, "office 445281, page 100 of all", Scope.office("445281"), date, null, runs, plans);
       Path out = Path.of("target", "coverage-plans.txt");
       Files.createDirectories(out.getParent());
       Files.writeString(out, String.join("\n\n", plans), StandardCharsets.UTF_8);
@@ -178,8 +176,7 @@ public final class CoverageMatchBench {
   static void time(
       Connection c,
       String what,
-      String low,
-      String high,
+      Scope scope,
       LocalDate date,
       String outcome,
       int runs,
@@ -193,9 +190,9 @@ public final class CoverageMatchBench {
     int offset = what.contains("page 100") ? 99 * 50 : 0;
     String execute =
         "EXECUTE coverage_match('"
-            + low
+            + scope.idFrom()
             + "', '"
-            + high
+            + scope.idBefore()
             + "', '"
             + date
             + "', "

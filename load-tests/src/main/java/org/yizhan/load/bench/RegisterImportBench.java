@@ -1,6 +1,9 @@
 package org.yizhan.load.bench;
 
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,9 +51,16 @@ public final class RegisterImportBench {
     Vertx vertx = Vertx.vertx();
     try {
       db.migrate();
+      Pool pool =
+          PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(2))
+              .connectingTo(db.connectOptions())
+              .using(vertx)
+              .build();
       ImportJobs jobs =
           new ImportJobs(
               vertx,
+              pool,
               db.jdbcUrl(),
               db.user(),
               db.password(),
@@ -75,7 +85,7 @@ public final class RegisterImportBench {
     long validated = 0;
     ImportJobs.Progress p;
     while (true) {
-      p = jobs.progress(agency, id);
+      p = jobs.progress(agency, id).toCompletionStage().toCompletableFuture().get();
       long now = System.nanoTime();
       if (staged == 0 && p.rowsRead() == rows && p.rowsValidated() == 0) {
         staged = now;
