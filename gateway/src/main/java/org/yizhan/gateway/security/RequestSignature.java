@@ -40,6 +40,20 @@ public final class RequestSignature {
   /** The text that is signed. */
   public static String canonical(
       String method, String pathAndQuery, String timestamp, String nonce, byte[] body) {
+    return canonicalOfHash(
+        method,
+        pathAndQuery,
+        timestamp,
+        nonce,
+        Digests.sha256Hex(body == null ? new byte[0] : body));
+  }
+
+  /**
+   * The text that is signed, from the body's lower-case hex SHA-256 (the gateway hashes a body once
+   * and uses the hash for the claim's fingerprint too).
+   */
+  public static String canonicalOfHash(
+      String method, String pathAndQuery, String timestamp, String nonce, String bodySha256Hex) {
     return method.toUpperCase()
         + '\n'
         + pathAndQuery
@@ -48,7 +62,7 @@ public final class RequestSignature {
         + '\n'
         + nonce
         + '\n'
-        + Digests.sha256Hex(body == null ? new byte[0] : body);
+        + bodySha256Hex;
   }
 
   /** The signing key of an API key: SHA-256 of it, 32 bytes. */

@@ -63,15 +63,24 @@ public final class Fields {
     if (!v.isTextual()) {
       throw Refusal.invalid(path(name), "must be a string");
     }
-    String s = v.textValue();
+    return shaped(path(name), v.textValue(), shape, describe);
+  }
+
+  /** {@code s}, the text of {@code field}, when it matches {@code shape}; refused otherwise. */
+  static String shaped(String field, String s, Pattern shape, String describe) {
     if (!shape.matcher(s).matches()) {
-      throw Refusal.invalid(path(name), "must be " + describe);
+      throw Refusal.invalid(field, "must be " + describe);
     }
     return s;
   }
 
+  /** What a date field's text may be before it is read as a date. */
+  static final Pattern DATE_TEXT = Pattern.compile(".{1,32}");
+
+  static final String DATE_DESCRIBED = "a date like 2018-03-20";
+
   public LocalDate date(String name) {
-    String s = text(name, Pattern.compile(".{1,32}"), "a date like 2018-03-20", true);
+    String s = text(name, DATE_TEXT, DATE_DESCRIBED, true);
     return Json.date(s, path(name));
   }
 
@@ -115,10 +124,12 @@ public final class Fields {
     }
     BigDecimal d = Json.decimal(v);
     if (d == null) {
-      throw Refusal.invalid(path(name), "must be a number written with ASCII digits, like 12.50");
+      throw Refusal.invalid(path(name), NOT_ASCII_DECIMAL);
     }
-    return scaled(name, d, scale, maxAbs);
+    return scaled(path(name), d, scale, maxAbs);
   }
+
+  static final String NOT_ASCII_DECIMAL = "must be a number written with ASCII digits, like 12.50";
 
   /**
    * A money amount as a person types it (the managers' API only): a JSON number, or text with ASCII
@@ -139,13 +150,16 @@ public final class Fields {
     } else {
       throw Refusal.invalid(path(name), "must be a number");
     }
-    return scaled(name, d, scale, maxAbs);
+    return scaled(path(name), d, scale, maxAbs);
   }
 
-  private long scaled(String name, BigDecimal d, int scale, BigDecimal maxAbs) {
+  /**
+   * {@code d}, the value of {@code field}, unscaled at {@code scale}; refused when out of bounds.
+   */
+  static long scaled(String field, BigDecimal d, int scale, BigDecimal maxAbs) {
     String fault = Json.outOfBounds(d, scale, maxAbs);
     if (fault != null) {
-      throw Refusal.invalid(path(name), fault);
+      throw Refusal.invalid(field, fault);
     }
     return Json.unscaled(d, scale);
   }
