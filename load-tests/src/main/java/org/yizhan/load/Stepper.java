@@ -21,9 +21,10 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>The CPU columns split the machine's work per completed request between the gateway (its pid),
- * PostgreSQL (every process named {@code postgres}: backends, WAL writer, checkpointer) and this
- * load generator, from {@code /proc}; the last is the share of all cores busy during the step (from
- * {@code /proc/stat}). Together they say what bounds a step on a machine that runs all three.
+ * PostgreSQL (its postmaster {@code -DpostgresPid} and its children: backends, WAL writer,
+ * checkpointer; without it every process named {@code postgres}) and this load generator, from
+ * {@code /proc}; the last is the share of all cores busy during the step (from {@code /proc/stat}).
+ * Together they say what bounds a step on a machine that runs all three.
  *
  * <p>It stops after a step with failed requests or one where the gateway fell behind the arrivals
  * (completed requests/s under 90% of the rate), and, with {@code -DstopWhenQueueing=true}, after a
@@ -130,11 +131,62 @@ public final class Stepper {
   }
 
   /**
-   * CPU time (ms) of every process named {@code postgres} now running: the server's backends and
-   * its background processes. A backend that exits during a step takes its time with it; the
-   * gateway's pool keeps its connections, so that is rare.
+   * CPU time (ms) of the PostgreSQL server: with {@code -DpostgresPid} (its postmaster), the
+   * postmaster's own time, the time of its children that have exited (which the kernel adds to the
+   * postmaster's, so a backend that ends during a step keeps its time counted) and that of its
+   * children now running; without it, of every process named {@code postgres} now running, which on
+   * a machine running other PostgreSQL servers counts them too.
    */
   static long postgresCpuMillis() throws IOException {
+    long postmaster = Long.getLong("postgresPid", 0L);
+    return postmaster > 0 ? serverCpuMillis(postmaster) : everyPostgresCpuMillis();
+  }
+
+  /** A postmaster's CPU time with its children's, exited and running, ms. */
+  static long serverCpuMillis(long postmaster) throws IOException {
+    long[] own = stat(postmaster);
+    if (own == null) {
+      return 0;
+    }
+    long ticks = own[1] + own[2] + own[3] + own[4];
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        long[] child = stat(Long.parseLong(name));
+        if (child != null && child[0] == postmaster) {
+          ticks += child[1] + child[2];
+        }
+      }
+    }
+    return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** ppid, utime, stime, cutime, cstime (ticks) of a process, or null when it is gone. */
+  static long[] stat(long pid) {
+    try {
+      String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+      // after "pid (comm) ": state, ppid (4th field), …, utime 14th, stime, cutime, cstime
+      return new long[] {
+        Long.parseLong(f[1]),
+        Long.parseLong(f[11]),
+        Long.parseLong(f[12]),
+        Long.parseLong(f[13]),
+        Long.parseLong(f[14])
+      };
+    } catch (IOException | RuntimeException gone) {
+      return null;
+    }
+  }
+
+  /**
+   * CPU time (ms) of every process named {@code postgres} now running: the server's backends and
+   * its background processes. A backend that exits during a step takes its time with it.
+   */
+  static long everyPostgresCpuMillis() throws IOException {
     long sum = 0;
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : (Iterable<Path>) procs::iterator) {

@@ -45,6 +45,11 @@ public final class HospitalApi {
 
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
+  /** A reversal's body: its one field, and the shape of its reason. */
+  static final Set<String> REVERSAL_FIELDS = Set.of("reason");
+
+  static final Pattern REASON = Pattern.compile("[^\\p{Cntrl}]{1,200}");
+
   private final SettlementService service;
   private final HospitalGate gate;
   private final HospitalKeys keys;
@@ -228,8 +233,8 @@ public final class HospitalApi {
     byte[] raw =
         ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
     if (raw != null && raw.length > 0) {
-      Fields f = Fields.of(Json.parse(raw), "", Set.of("reason"));
-      reason = f.text("reason", Pattern.compile("[^\\p{Cntrl}]{1,200}"), "1–200 characters", false);
+      Fields f = Fields.of(Json.parse(raw), "", REVERSAL_FIELDS);
+      reason = f.text("reason", REASON, "1–200 characters", false);
     }
     Responses.reply(
         ctx,
@@ -255,7 +260,6 @@ public final class HospitalApi {
     }
     int page = Requests.intParam(ctx, "page", 1, 1, 100_000);
     int size = Requests.intParam(ctx, "size", 50, 1, MAX_PAGE_SIZE);
-    Detail detail = detail(ctx);
     Responses.reply(
         ctx,
         service
@@ -267,7 +271,7 @@ public final class HospitalApi {
                         p.size(),
                         p.total(),
                         p.items(),
-                        (g, r) -> SettlementJson.write(g, r, zone, detail))),
+                        (g, r) -> SettlementJson.write(g, r, zone, Detail.LEAN))),
         200);
   }
 
