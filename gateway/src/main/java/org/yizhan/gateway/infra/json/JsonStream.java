@@ -42,7 +42,7 @@ public final class JsonStream {
         throw Refusal.invalid("body", "must be a JSON object");
       }
       if (first == JsonToken.START_OBJECT) {
-        root = object(p, shape, "", bad);
+        root = object(p, shape, "", -1, bad);
       } else {
         skip(p, "", bad);
         root = null;
@@ -82,8 +82,12 @@ public final class JsonStream {
     }
   }
 
-  /** Reads the object whose START_OBJECT is the current token, in {@code shape}. */
-  private static StreamedObject object(JsonParser p, Shape shape, String path, BadText bad)
+  /**
+   * Reads the object whose START_OBJECT is the current token, in {@code shape}; its path is {@code
+   * at}, or element {@code index} of the array at {@code at} when {@code index} is not -1 (made
+   * into a string only for a complaint).
+   */
+  private static StreamedObject object(JsonParser p, Shape shape, String at, int index, BadText bad)
       throws IOException {
     Object[] slots = new Object[shape.size()];
     String unknown = null;
@@ -91,7 +95,7 @@ public final class JsonStream {
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       if (bad.path == null && !Json.wellFormed(name)) {
-        bad.path = path;
+        bad.path = path(at, index);
       }
       int slot = shape.slot(name);
       JsonToken v = p.nextToken();
@@ -99,17 +103,26 @@ public final class JsonStream {
         if (unknown == null) {
           unknown = name;
         }
-        skip(p, child(path, name), bad);
+        skip(p, child(path(at, index), name), bad);
       } else if (shape.items(slot) != null && v == JsonToken.START_ARRAY) {
-        slots[slot] = items(p, shape.items(slot), shape.maxItems(slot), child(path, name), bad);
+        slots[slot] =
+            items(p, shape.items(slot), shape.maxItems(slot), child(path(at, index), name), bad);
       } else {
-        slots[slot] = scalar(p, v, path, name, bad);
+        slots[slot] = scalar(p, v, at, index, name, bad);
       }
     }
     if (t != JsonToken.END_OBJECT) {
       throw new IllegalStateException("the parser ended an object with " + t);
     }
-    return new StreamedObject(shape, path, slots, unknown);
+    return new StreamedObject(shape, at, index, slots, unknown);
+  }
+
+  static String path(String at, int index) {
+    return index < 0 ? at : element(at, index);
+  }
+
+  static String element(String array, int index) {
+    return array + "[" + index + "]";
   }
 
   /**
@@ -122,12 +135,11 @@ public final class JsonStream {
     int count = 0;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      String at = bad.path == null ? path + "[" + count + "]" : "";
       Object item;
       if (t == JsonToken.START_OBJECT) {
-        item = object(p, shape, at, bad);
+        item = object(p, shape, path, count, bad);
       } else {
-        skip(p, at, bad);
+        skip(p, bad.path == null ? element(path, count) : "", bad);
         item = StreamedObject.Kind.OTHER;
       }
       if (count < maxItems) {
@@ -139,12 +151,15 @@ public final class JsonStream {
   }
 
   /** A value where a scalar is expected: its text, its decimal, or only its kind. */
-  private static Object scalar(JsonParser p, JsonToken v, String path, String name, BadText bad)
+  private static Object scalar(
+      JsonParser p, JsonToken v, String at, int index, String name, BadText bad)
       throws IOException {
     switch (v) {
       case VALUE_STRING:
         String s = p.getText();
-        bad.check(s, path, name);
+        if (bad.path == null && !Json.wellFormed(s)) {
+          bad.path = child(path(at, index), name);
+        }
         return s;
       case VALUE_NUMBER_INT:
       case VALUE_NUMBER_FLOAT:
@@ -155,7 +170,7 @@ public final class JsonStream {
       case VALUE_FALSE:
         return StreamedObject.Kind.BOOLEAN;
       default:
-        skip(p, child(path, name), bad);
+        skip(p, child(path(at, index), name), bad);
         return StreamedObject.Kind.OTHER;
     }
   }

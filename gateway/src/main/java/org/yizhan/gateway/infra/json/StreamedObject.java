@@ -34,13 +34,20 @@ public final class StreamedObject {
   public record Items(List<Object> kept, int count) {}
 
   private final Shape shape;
-  private final String path;
+
+  /** The path of the object, or of the array holding it when {@link #index} is not -1. */
+  private final String at;
+
+  /** Its index in that array, or -1: the path of an element is made only for a complaint. */
+  private final int index;
+
   private final Object[] slots;
   private final String unknown;
 
-  StreamedObject(Shape shape, String path, Object[] slots, String unknown) {
+  StreamedObject(Shape shape, String at, int index, Object[] slots, String unknown) {
     this.shape = shape;
-    this.path = path;
+    this.at = at;
+    this.index = index;
     this.slots = slots;
     this.unknown = unknown;
   }
@@ -48,14 +55,14 @@ public final class StreamedObject {
   /** Refuses the object's first field outside its shape ({@code UNKNOWN_FIELD}), if it has one. */
   public StreamedObject known() {
     if (unknown != null) {
-      throw Refusal.unknownField(JsonStream.child(path, unknown));
+      throw Refusal.unknownField(path(unknown));
     }
     return this;
   }
 
   /** The path of field {@code name}, as complaints name it. */
   public String path(String name) {
-    return JsonStream.child(path, name);
+    return JsonStream.child(index < 0 ? at : JsonStream.element(at, index), name);
   }
 
   private Object raw(String name) {
@@ -78,7 +85,10 @@ public final class StreamedObject {
     if (!(v instanceof String)) {
       throw Refusal.invalid(path(name), "must be a string");
     }
-    return Fields.shaped(path(name), (String) v, shape, describe);
+    if (!Fields.matches(shape, (String) v)) {
+      throw Refusal.invalid(path(name), "must be " + describe);
+    }
+    return (String) v;
   }
 
   /** As {@link Fields#date}. */
@@ -116,7 +126,11 @@ public final class StreamedObject {
     } else {
       throw Refusal.invalid(path(name), "must be a number");
     }
-    return Fields.scaled(path(name), d, scale, maxAbs);
+    String fault = Json.outOfBounds(d, scale, maxAbs);
+    if (fault != null) {
+      throw Refusal.invalid(path(name), fault);
+    }
+    return Json.unscaled(d, scale);
   }
 
   /**
