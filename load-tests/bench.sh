@@ -3,15 +3,23 @@
 #   build; PostgreSQL (the local server, a fresh database); pgbench TPC-B, 16 clients, 30 s, on the
 #   same server (PostgreSQL's own ceiling here); the engine's JMH figure; the gateway jar against
 #   the fresh database; the seeder; SettlementMix at stepped arrival rates, up to the highest rate
-#   with p99 <= 100 ms and no failed request; then ONE summary line.
+#   with p99 <= 100 ms and no failed request; a settle-only step (the mix at 100% settlements) for
+#   the CPU per settlement and the efficiency; HotPerson and PrepaymentDrain at stepped rates; then
+#   the summary line, a line of the settle-only step and the contended simulations, and the targets.
 # Durability stays as shipped: synchronous_commit on, fsync on (checked, never changed).
 #
 # Settings (environment): PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres, trust auth),
-# BENCH_PORT (gateway HTTP port, 18080), BENCH_RATES (arrivals/s to try, ascending),
-# BENCH_STEP_SECONDS (each step's length, 30), BENCH_POPULATION (persons seeded, 20000),
-# BENCH_P99_MS (100), BENCH_JFR=1 to record a flight recording of the gateway,
-# BENCH_WARMUP_RATE and BENCH_WARMUP_SECONDS (the first rate, at least 100/s, for 60 s; not
-# counted), BENCH_SKIP_BUILD=1 to reuse the jars already built.
+# BENCH_DB and BENCH_PGBENCH_DB (the databases it drops and creates: yizhan_bench, yizhan_pgbench),
+# BENCH_PORT (gateway HTTP port, 18080), BENCH_MANAGEMENT_PORT (its metrics port, 19464),
+# BENCH_RATES (arrivals/s to try, ascending), BENCH_STEP_SECONDS (each step's length, 30),
+# BENCH_POPULATION (persons seeded, 20000), BENCH_P99_MS (100), BENCH_JFR=1 to record a flight
+# recording of the gateway, BENCH_WARMUP_RATE and BENCH_WARMUP_SECONDS (the first rate, at least
+# 100/s, for 60 s; not counted), BENCH_SETTLE_RATE (the settle-only step's arrivals/s: by default
+# the settlements/s of the best mix step, at least 50), BENCH_HOT_RATES (HotPerson and
+# PrepaymentDrain's rates, "200 400 600 800 1000 1200"), BENCH_PHASE_WARMUP_SECONDS (each later
+# phase's warm-up of its load generator, 15), BENCH_SKIP_BUILD=1 to reuse the jars already built,
+# BENCH_GATEWAY_JAR (the gateway jar, gateway/target/yizhan-gateway.jar; e.g. an older build to
+# compare), GATEWAY_JAVA_OPTS (added after the flags of tools/gateway.jvm-options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +37,12 @@ WARMUP_RATE="${BENCH_WARMUP_RATE:-$(( FIRST_RATE > 100 ? FIRST_RATE : 100 ))}"
 WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-60}"
 POPULATION="${BENCH_POPULATION:-20000}"
 P99_MS="${BENCH_P99_MS:-100}"
-DB=yizhan_bench
-PGBENCH_DB=yizhan_pgbench
+DB="${BENCH_DB:-yizhan_bench}"
+PGBENCH_DB="${BENCH_PGBENCH_DB:-yizhan_pgbench}"
+MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-19464}"
+HOT_RATES="${BENCH_HOT_RATES:-200 400 600 800 1000 1200}"
+PHASE_WARMUP_SECONDS="${BENCH_PHASE_WARMUP_SECONDS:-15}"
+GATEWAY_JAR="${BENCH_GATEWAY_JAR:-gateway/target/yizhan-gateway.jar}"
 OUT=load-tests/target/bench
 BASE="http://127.0.0.1:${PORT}"
 mkdir -p "$OUT"
@@ -51,6 +63,9 @@ if ! pg_isready -q; then
   pg_ctlcluster "$(pg_lsclusters -h | awk 'NR==1{print $1}')" main start
   for _ in $(seq 30); do pg_isready -q && break; sleep 1; done
 fi
+# the server's postmaster: the CPU columns count it and its children only (other PostgreSQL
+# servers on the machine, e.g. tests' embedded ones, are not this benchmark's)
+POSTMASTER=$(head -1 "$(psql -Atc "SHOW data_directory")/postmaster.pid" 2>/dev/null || echo 0)
 SYNC=$(psql -Atc "SHOW synchronous_commit")
 FSYNC=$(psql -Atc "SHOW fsync")
 [[ "$SYNC" == on && "$FSYNC" == on ]] || { log "synchronous_commit=$SYNC fsync=$FSYNC: refusing"; exit 1; }
@@ -63,18 +78,35 @@ done
 log "pgbench -i -s 16; pgbench TPC-B -c 16 -j 2 -T 30"
 pgbench -i -q -s 16 "$PGBENCH_DB" >"$OUT/pgbench-init.log" 2>&1
 busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# the server's CPU ticks: the postmaster's own and its exited children's (utime, stime, cutime,
+# cstime), and its running children's (as org.yizhan.load.Stepper counts them)
+server_ticks() {
+  local own children
+  own=$(awk '{sub(/^.*\) /, ""); print $12 + $13 + $14 + $15}' "/proc/$POSTMASTER/stat" 2>/dev/null || echo 0)
+  children=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v pm="$POSTMASTER" \
+    '{sub(/^.*\) /, ""); if ($2 == pm) n += $12 + $13} END{print n + 0}')
+  echo $((own + children))
+}
 BUSY_BEFORE=$(busy_ticks)
+SERVER_BEFORE=$(server_ticks)
 # bash's time keyword: pgbench's own user and system CPU seconds, so the server's share shows too
 TIMEFORMAT='%U %S'
 { time pgbench -c 16 -j 2 -T 30 "$PGBENCH_DB" >"$OUT/pgbench.log" 2>&1; } 2>"$OUT/pgbench-time.log"
 BUSY_AFTER=$(busy_ticks)
+SERVER_AFTER=$(server_ticks)
 PGBENCH_TPS=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$OUT/pgbench.log")
 PGBENCH_TX=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$OUT/pgbench.log")
 # the machine's CPU (all processes, ticks of 10 ms) per TPC-B transaction, pgbench itself included
 PGBENCH_CPU=$(awk -v b="$((BUSY_AFTER - BUSY_BEFORE))" -v n="$PGBENCH_TX" 'BEGIN{printf "%.3f", b * 10 / n}')
-# the rest of the machine's CPU, less pgbench's own: the server's (and the idle machine's) share
-PGBENCH_SERVER_CPU=$(awk -v c="$PGBENCH_CPU" -v n="$PGBENCH_TX" '{printf "%.3f", c - ($1 + $2) * 1000 / n}' \
-  "$OUT/pgbench-time.log")
+# the server's CPU per transaction: its postmaster and children when known (so other work on a
+# shared machine is not counted); else the rest of the machine's CPU, less pgbench's own
+if [[ "$POSTMASTER" -gt 0 ]]; then
+  PGBENCH_SERVER_CPU=$(awk -v b="$((SERVER_AFTER - SERVER_BEFORE))" -v n="$PGBENCH_TX" \
+    'BEGIN{printf "%.3f", b * 10 / n}')
+else
+  PGBENCH_SERVER_CPU=$(awk -v c="$PGBENCH_CPU" -v n="$PGBENCH_TX" '{printf "%.3f", c - ($1 + $2) * 1000 / n}' \
+    "$OUT/pgbench-time.log")
+fi
 log "pgbench TPC-B: $PGBENCH_TPS tps, machine CPU $PGBENCH_CPU ms per transaction" \
   "(server $PGBENCH_SERVER_CPU ms)"
 psql -q -c "DROP DATABASE $PGBENCH_DB" >/dev/null
@@ -92,10 +124,14 @@ JFR=()
 if [[ "${BENCH_JFR:-0}" == 1 ]]; then
   JFR=("-XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,dumponexit=true")
 fi
-log "starting the gateway on port $PORT"
+# The JVM's flags are tools/run-gateway's (heap, metaspace, GC, stacks: tools/gateway.jvm-options)
+log "starting the gateway ($GATEWAY_JAR) on port $PORT"
+# shellcheck disable=SC2086
 YIZHAN_DB_URL="jdbc:postgresql://${PGHOST}:${PGPORT}/${DB}" YIZHAN_DB_USER="$PGUSER" \
   YIZHAN_HTTP_PORT="$PORT" YIZHAN_HTTP_HOST=127.0.0.1 YIZHAN_ACCESS_LOG_LEVEL=WARN \
-  java "${JFR[@]}" -Xms512m -Xmx1g -jar gateway/target/yizhan-gateway.jar >"$OUT/gateway.log" 2>&1 &
+  YIZHAN_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
+  java @tools/gateway.jvm-options ${GATEWAY_JAVA_OPTS:-} "${JFR[@]}" -jar "$GATEWAY_JAR" \
+  >"$OUT/gateway.log" 2>&1 &
 GW=$!
 trap 'kill $GW 2>/dev/null || true; wait $GW 2>/dev/null || true' EXIT
 for _ in $(seq 120); do
@@ -115,11 +151,18 @@ log "seeding $POPULATION persons"
 # highest step without errors that kept up with its median within the bound, reported (flagged)
 # when no step meets the p99 bound.
 log "warm-up ${WARMUP_RATE}/s for ${WARMUP_SECONDS} s, then steps of ${STEP_SECONDS} s at: $RATES"
-# shellcheck disable=SC2086
-"${JAVA_LOAD[@]}" -DbaseUrl="$BASE" -Dpopulation="$POPULATION" -Dp99Ms="$P99_MS" \
-  org.yizhan.load.Stepper "$PWD/$OUT/gatling" "$GW" "$WARMUP_RATE" "$WARMUP_SECONDS" "$STEP_SECONDS" $RATES \
-  >"$OUT/steps.log" 2>&1 || { tail -30 "$OUT/steps.log"; exit 1; }
-grep '^STEP ' "$OUT/steps.log" | cut -d' ' -f2- >"$OUT/steps.txt"
+# steps <log name> <simulation> <warm-up rate> <warm-up s> <rates> [-Dproperty=…]: one Stepper JVM
+steps() {
+  local name=$1 simulation=$2 warm_rate=$3 warm_s=$4 rates=$5
+  shift 5
+  # shellcheck disable=SC2086
+  "${JAVA_LOAD[@]}" -DbaseUrl="$BASE" -Dpopulation="$POPULATION" -Dp99Ms="$P99_MS" \
+    -Dsimulation="$simulation" -DpostgresPid="$POSTMASTER" "$@" org.yizhan.load.Stepper "$PWD/$OUT/gatling" "$GW" \
+    "$warm_rate" "$warm_s" "$STEP_SECONDS" $rates >"$OUT/$name.log" 2>&1 \
+    || { tail -30 "$OUT/$name.log"; exit 1; }
+  grep '^STEP ' "$OUT/$name.log" | cut -d' ' -f2- >"$OUT/$name.txt"
+}
+steps steps SettlementMix "$WARMUP_RATE" "$WARMUP_SECONDS" "$RATES"
 BEST=""
 SUSTAINED=""
 while read -r rate ok all_rps all_p50 all_p99 all_ko s_rps s_p50 s_p99 cpu_gw cpu_pg cpu_load busy; do
@@ -132,18 +175,73 @@ while read -r rate ok all_rps all_p50 all_p99 all_ko s_rps s_p50 s_p99 cpu_gw cp
   if [[ $ok == pass ]]; then BEST="$step"; fi
 done <"$OUT/steps.txt"
 
+# ---- 8. settle-only: the mix at 100% settlements, one step, for the CPU per settlement. Its rate
+# is the settlements/s of the best mix step (so the gateway and the database settle as many per
+# second as they did inside the mix), at least 50/s; a short warm-up first warms the new
+# load-generator JVM (the gateway is warm).
+best_settle_rps=$(cut -d' ' -f5 <<<"${BEST:-${SUSTAINED:-}}")
+SETTLE_RATE="${BENCH_SETTLE_RATE:-$(awk -v s="${best_settle_rps:-0}" 'BEGIN{r = int(s / 10 + 0.5) * 10; print (r < 50 ? 50 : r)}')}"
+log "settle-only (settlePercent=100) at ${SETTLE_RATE}/s, after ${PHASE_WARMUP_SECONDS} s of warm-up"
+steps settle-only SettlementMix "$SETTLE_RATE" "$PHASE_WARMUP_SECONDS" "$SETTLE_RATE" -DsettlePercent=100
+read -r so_rate so_ok so_rps so_p50 so_p99 so_ko _ _ _ so_cpu_gw so_cpu_pg so_cpu_load so_busy \
+  <"$OUT/settle-only.txt"
+log "settle-only $so_rate/s: $so_ok; $so_rps settlements/s p50 ${so_p50} ms p99 ${so_p99} ms KO $so_ko; CPU ms/settlement gateway ${so_cpu_gw} postgres ${so_cpu_pg} load generator ${so_cpu_load}; machine ${so_busy}% busy"
+# efficiency: PostgreSQL's server CPU per TPC-B transaction / (gateway + PostgreSQL CPU per settlement)
+EFFICIENCY=$(awk -v t="$PGBENCH_SERVER_CPU" -v g="$so_cpu_gw" -v p="$so_cpu_pg" \
+  'BEGIN{printf "%.2f", ((g + p) > 0 ? t / (g + p) : 0)}')
+
+# ---- 9. the contended simulations, each at stepped rates (a phase stops when requests fail, the
+# gateway falls behind, or the median passes the bound: a queue on the hot row only grows). Their
+# figure: the highest rate with no failed request and p99 within the bound.
+best_rate() {
+  local best=0 rate ok _rest
+  while read -r rate ok _rest; do
+    [[ $ok == pass ]] && best=$rate
+  done <"$OUT/$1.txt"
+  echo "$best"
+}
+HOT_FIRST="${HOT_RATES%% *}"
+for sim in HotPerson PrepaymentDrain; do
+  log "$sim after ${PHASE_WARMUP_SECONDS} s at ${HOT_FIRST}/s: steps at $HOT_RATES"
+  steps "$sim" "$sim" "$HOT_FIRST" "$PHASE_WARMUP_SECONDS" "$HOT_RATES" -DstopWhenQueueing=true
+  while read -r rate ok all_rps all_p50 all_p99 all_ko _ _ _ cpu_gw cpu_pg cpu_load busy; do
+    log "$sim $rate/s: $ok; $all_rps settlements/s p50 ${all_p50} ms p99 ${all_p99} ms KO $all_ko; CPU ms/settlement gateway ${cpu_gw} postgres ${cpu_pg} load generator ${cpu_load}; machine ${busy}% busy"
+  done <"$OUT/$sim.txt"
+done
+HOT_BEST=$(best_rate HotPerson)
+DRAIN_BEST=$(best_rate PrepaymentDrain)
+
 RSS_KB=$(awk '/VmHWM/{print $2}' "/proc/$GW/status")
 kill $GW; wait $GW 2>/dev/null || true
 trap - EXIT
 
 BOUND_MET=yes
+MIX_RAN=yes
 if [[ -z "$BEST" ]]; then
-  [[ -n "$SUSTAINED" ]] || { echo "BENCH no step ran without errors and p50 within the bound; see $OUT/steps.txt"; exit 1; }
-  # No step met the p99 bound: report the highest sustained rate, flagged as such.
-  BEST="$SUSTAINED"
   BOUND_MET=no
+  if [[ -n "$SUSTAINED" ]]; then
+    # No step met the p99 bound: report the highest sustained rate, flagged as such.
+    BEST="$SUSTAINED"
+  else
+    MIX_RAN=no
+  fi
 fi
+RSS_MB=$((RSS_KB * 1024 / 1000000))
+RATIO=0
+if [[ $MIX_RAN == no ]]; then
+  echo "BENCH no step ran without errors and p50 within the bound; see $OUT/steps.txt"
+else
 MAX_SUSTAINED=$(cut -d' ' -f1 <<<"$SUSTAINED")
 read -r rate all_rps all_p50 all_p99 s_rps s_p50 s_p99 cpu_gw cpu_pg cpu_load busy <<<"$BEST"
 RATIO=$(awk -v s="$s_rps" -v t="$PGBENCH_TPS" 'BEGIN{printf "%.2f", s/t}')
 echo "BENCH settlements/s=${s_rps} (mix ${rate}/s arrivals, ${all_rps} req/s) p50=${all_p50}ms p99=${all_p99}ms (settle p50=${s_p50}ms p99=${s_p99}ms) pgbench_tpcb_tps=${PGBENCH_TPS} ratio=${RATIO} peak_rss=$((RSS_KB / 1024))MiB engine_jmh=${JMH20}/s@20lines,${JMH200}/s@200lines cpu_ms_per_request=gateway:${cpu_gw},postgres:${cpu_pg},loadgen:${cpu_load} machine_busy=${busy}% pgbench_cpu_ms_per_tx=${PGBENCH_CPU}(server:${PGBENCH_SERVER_CPU}) p99_bound_${P99_MS}ms_met=${BOUND_MET} max_sustained_rate=${MAX_SUSTAINED}/s cores=$(nproc) load_avg=$(cut -d" " -f1 /proc/loadavg) synchronous_commit=${SYNC}"
+fi
+echo "BENCH settle_only=${so_rps}/s (arrivals ${so_rate}/s, p99=${so_p99}ms, KO ${so_ko}) cpu_ms_per_settlement=gateway:${so_cpu_gw},postgres:${so_cpu_pg},loadgen:${so_cpu_load} pgbench_server_cpu_ms_per_tx=${PGBENCH_SERVER_CPU} efficiency=${EFFICIENCY} hot_person_max_rate=${HOT_BEST}/s prepayment_drain_max_rate=${DRAIN_BEST}/s (p99<=${P99_MS}ms, no failed request) peak_rss=${RSS_MB}MB"
+met() { if [[ $1 == 1 ]]; then echo met; else echo "not met"; fi; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN{print (a + 0 >= b + 0) ? 1 : 0}'; }
+echo "TARGET efficiency>=0.5: $(met "$(ge "$EFFICIENCY" 0.5)") (${EFFICIENCY})"
+echo "TARGET ratio>=0.4 with p99<=${P99_MS}ms: $(met "$([[ $BOUND_MET == yes ]] && ge "$RATIO" 0.4 || echo 0)") (${RATIO}, p99 bound met: ${BOUND_MET})"
+echo "TARGET HotPerson>=1000/s: $(met "$(ge "$HOT_BEST" 1000)") (${HOT_BEST}/s)"
+echo "TARGET PrepaymentDrain>=1000/s: $(met "$(ge "$DRAIN_BEST" 1000)") (${DRAIN_BEST}/s)"
+echo "TARGET peak RSS<=512MB: $(met "$([[ $RSS_MB -le 512 ]] && echo 1 || echo 0)") (${RSS_MB} MB, $((RSS_KB / 1024)) MiB)"
+[[ $MIX_RAN == yes ]] || exit 1

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -20,14 +21,19 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>The CPU columns split the machine's work per completed request between the gateway (its pid),
- * PostgreSQL (every process named {@code postgres}: backends, WAL writer, checkpointer) and this
- * load generator, from {@code /proc}; the last is the share of all cores busy during the step (from
- * {@code /proc/stat}). Together they say what bounds a step on a machine that runs all three.
+ * PostgreSQL (its postmaster {@code -DpostgresPid} and its children: backends, WAL writer,
+ * checkpointer; without it every process named {@code postgres}) and this load generator, from
+ * {@code /proc}; the last is the share of all cores busy during the step (from {@code /proc/stat}).
+ * Together they say what bounds a step on a machine that runs all three.
  *
- * <p>and stops after a step with failed requests or one where the gateway fell behind the arrivals
- * (completed requests/s under 90% of the rate). Parameters as {@link LoadConfig} (baseUrl,
- * population, p99Ms) plus the arguments: {@code <results folder> <gateway pid or 0> <warm-up rate>
- * <warm-up seconds> <step seconds> <rate>...}.
+ * <p>It stops after a step with failed requests or one where the gateway fell behind the arrivals
+ * (completed requests/s under 90% of the rate), and, with {@code -DstopWhenQueueing=true}, after a
+ * step whose median exceeds the p99 bound (requests queue: higher rates only queue more; the hot
+ * simulations use it). Parameters as {@link LoadConfig} (baseUrl, population, p99Ms) plus {@code
+ * -Dsimulation} (the simulation stepped, a class of {@code org.yizhan.load.sim}, default {@code
+ * SettlementMix}; its {@code -DsettlePercent} passes through) and the arguments: {@code <results
+ * folder> <gateway pid or 0> <warm-up rate> <warm-up seconds, 0 for none> <step seconds>
+ * <rate>...}. The warm-up runs the same simulation.
  */
 public final class Stepper {
   /** Completed requests/s below this share of the arrival rate: the gateway fell behind. */
@@ -44,19 +50,23 @@ public final class Stepper {
     Path results = Path.of(args[0]).toAbsolutePath();
     long pid = Long.parseLong(args[1]);
     String p99 = System.getProperty("p99Ms", "100");
-    run(results, args[2], args[3], "1000000");
+    String simulation = SIMULATIONS + System.getProperty("simulation", "SettlementMix");
+    boolean stopWhenQueueing = Boolean.getBoolean("stopWhenQueueing");
+    if (Integer.parseInt(args[3]) > 0) {
+      run(results, simulation, args[2], args[3], "1000000");
+    }
     List<String> rates = new ArrayList<>(List.of(args).subList(5, args.length));
     for (String rate : rates) {
       long gatewayBefore = cpuMillis(pid);
       long postgresBefore = postgresCpuMillis();
       long selfBefore = cpuMillis(ProcessHandle.current().pid());
       long[] machineBefore = machineTicks();
-      int status = run(results, rate, args[4], p99);
+      int status = run(results, simulation, rate, args[4], p99);
       long gatewayAfter = cpuMillis(pid);
       long postgresAfter = postgresCpuMillis();
       long selfAfter = cpuMillis(ProcessHandle.current().pid());
       long[] machineAfter = machineTicks();
-      Path report = newest(results);
+      Path report = newest(results, simulation);
       Report.Row all = Report.row(report, "ALL");
       Report.Row settle = Report.row(report, "settle");
       double n = Math.max(1, all.total());
@@ -80,22 +90,26 @@ public final class Stepper {
       System.out.flush();
       boolean keepingUp =
           Double.parseDouble(all.perSecond()) >= KEEPING_UP * Double.parseDouble(rate);
-      if (all.ko() > 0 || !keepingUp) {
+      boolean queueing = all.p50Ms() > Long.parseLong(p99);
+      if (all.ko() > 0 || !keepingUp || (stopWhenQueueing && queueing)) {
         break;
       }
     }
     System.exit(0);
   }
 
-  /** One SettlementMix run; Gatling's status (0: every assertion held). */
-  static int run(Path results, String rate, String seconds, String p99Ms) {
+  /** The package of the simulations. */
+  static final String SIMULATIONS = "org.yizhan.load.sim.";
+
+  /** One run of {@code simulation}; Gatling's status (0: every assertion held). */
+  static int run(Path results, String simulation, String rate, String seconds, String p99Ms) {
     System.setProperty("rate", rate);
     System.setProperty("duration", seconds);
     System.setProperty("p99Ms", p99Ms);
     return Gatling$.MODULE$.fromArgs(
         new String[] {
           "--simulation",
-          "org.yizhan.load.sim.SettlementMix",
+          simulation,
           "--results-folder",
           results.toString(),
           "--run-description",
@@ -117,11 +131,62 @@ public final class Stepper {
   }
 
   /**
-   * CPU time (ms) of every process named {@code postgres} now running: the server's backends and
-   * its background processes. A backend that exits during a step takes its time with it; the
-   * gateway's pool keeps its connections, so that is rare.
+   * CPU time (ms) of the PostgreSQL server: with {@code -DpostgresPid} (its postmaster), the
+   * postmaster's own time, the time of its children that have exited (which the kernel adds to the
+   * postmaster's, so a backend that ends during a step keeps its time counted) and that of its
+   * children now running; without it, of every process named {@code postgres} now running, which on
+   * a machine running other PostgreSQL servers counts them too.
    */
   static long postgresCpuMillis() throws IOException {
+    long postmaster = Long.getLong("postgresPid", 0L);
+    return postmaster > 0 ? serverCpuMillis(postmaster) : everyPostgresCpuMillis();
+  }
+
+  /** A postmaster's CPU time with its children's, exited and running, ms. */
+  static long serverCpuMillis(long postmaster) throws IOException {
+    long[] own = stat(postmaster);
+    if (own == null) {
+      return 0;
+    }
+    long ticks = own[1] + own[2] + own[3] + own[4];
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        long[] child = stat(Long.parseLong(name));
+        if (child != null && child[0] == postmaster) {
+          ticks += child[1] + child[2];
+        }
+      }
+    }
+    return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** ppid, utime, stime, cutime, cstime (ticks) of a process, or null when it is gone. */
+  static long[] stat(long pid) {
+    try {
+      String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+      // after "pid (comm) ": state, ppid (4th field), …, utime 14th, stime, cutime, cstime
+      return new long[] {
+        Long.parseLong(f[1]),
+        Long.parseLong(f[11]),
+        Long.parseLong(f[12]),
+        Long.parseLong(f[13]),
+        Long.parseLong(f[14])
+      };
+    } catch (IOException | RuntimeException gone) {
+      return null;
+    }
+  }
+
+  /**
+   * CPU time (ms) of every process named {@code postgres} now running: the server's backends and
+   * its background processes. A backend that exits during a step takes its time with it.
+   */
+  static long everyPostgresCpuMillis() throws IOException {
     long sum = 0;
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : (Iterable<Path>) procs::iterator) {
@@ -157,11 +222,14 @@ public final class Stepper {
   /** USER_HZ on Linux: 100 on every architecture the JDK runs on. */
   static final long CLOCK_TICKS_PER_SECOND = 100;
 
-  static Path newest(Path results) throws IOException {
+  /** The newest report of {@code simulation} (Gatling names it {@code <simple name>-<time>}). */
+  static Path newest(Path results, String simulation) throws IOException {
+    String prefix =
+        simulation.substring(simulation.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) + "-";
     try (Stream<Path> dirs = Files.list(results)) {
-      return dirs.filter(d -> d.getFileName().toString().startsWith("settlementmix-"))
+      return dirs.filter(d -> d.getFileName().toString().startsWith(prefix))
           .max(Comparator.comparing(d -> d.getFileName().toString()))
-          .orElseThrow(() -> new IOException("no SettlementMix report in " + results));
+          .orElseThrow(() -> new IOException("no " + simulation + " report in " + results));
     }
   }
 }

@@ -1,6 +1,5 @@
 package org.yizhan.gateway.hospital;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -12,8 +11,9 @@ import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.ClaimLine;
 import org.yizhan.core.model.Fen;
 import org.yizhan.gateway.config.Hospitals.Hospital;
-import org.yizhan.gateway.infra.json.Fields;
-import org.yizhan.gateway.infra.json.Json;
+import org.yizhan.gateway.infra.json.JsonStream;
+import org.yizhan.gateway.infra.json.Shape;
+import org.yizhan.gateway.infra.json.StreamedObject;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.settlement.ClaimInput;
 
@@ -22,6 +22,12 @@ import org.yizhan.gateway.settlement.ClaimInput;
  * unknown fields, wrong types, too many decimals) are 400 with the field's path; the business
  * checks (amount = round(quantity × unit price), dates in order, …) are the engine's, answered 422.
  * The hospital's code and level come from its key, never from the body.
+ *
+ * <p>The body is read by streaming into the claim's {@link Shape} (no JSON tree), with every check
+ * and answer of the tree reader it replaced ({@link JsonStream}). The claim's fingerprint is the
+ * body's SHA-256, the hash the request signature already covers: one hash per settlement, and a
+ * retry is the same bytes (a retry re-signs the same body; a body rewritten with other spacing or
+ * key order is another request, answered as a conflict if its claim number is settled).
  */
 public final class ClaimParser {
   static final Set<String> CLAIM_FIELDS =
@@ -49,19 +55,24 @@ public final class ClaimParser {
   static final BigDecimal MAX_PRICE = new BigDecimal("10000000000");
   static final BigDecimal MAX_AMOUNT = Fen.toYuan(Fen.MAX);
 
+  /** The claim's shape: its fields, and its lines (the first MAX_LINES kept, all counted). */
+  static final Shape CLAIM =
+      Shape.of(CLAIM_FIELDS.toArray(String[]::new))
+          .withArray(
+              "lines", Shape.of(LINE_FIELDS.toArray(String[]::new)), SettlementEngine.MAX_LINES);
+
   private ClaimParser() {}
 
   /**
-   * The claim of a request body.
+   * The claim of a request body, read by streaming ({@link JsonStream}).
    *
+   * @param bodySha256 the body's lower-case hex SHA-256 (the hash the request signature covers):
+   *     the claim's fingerprint, so a replay is the same bytes again
    * @param maxStayDays the longest stay accepted, days from admission date to discharge date
    */
-  public static ClaimInput parse(byte[] body, Hospital hospital, int maxStayDays, Clock clock) {
-    return parse(Json.parse(body), hospital, maxStayDays, clock);
-  }
-
-  public static ClaimInput parse(JsonNode json, Hospital hospital, int maxStayDays, Clock clock) {
-    Fields f = Fields.of(json, "", CLAIM_FIELDS);
+  public static ClaimInput parse(
+      byte[] body, String bodySha256, Hospital hospital, int maxStayDays, Clock clock) {
+    StreamedObject f = JsonStream.read(body, CLAIM).known();
     String claimNo = f.text("claimNo", CLAIM_NO, "1–64 letters, digits, '.', '_' or '-'", true);
     String idNo = f.idNumber("personIdNo", clock).value();
     String name = f.text("personName", NAME, "1–64 printable characters", false);
@@ -70,25 +81,19 @@ public final class ClaimParser {
     var admission = f.date("admissionDate");
     var discharge = f.date("dischargeDate");
     ClaimInput.checkStay(admission, discharge, maxStayDays, "dischargeDate", "admissionDate");
-    JsonNode linesNode = f.raw("lines");
-    if (linesNode == null) {
-      throw Refusal.missing("lines");
-    }
-    if (!linesNode.isArray()) {
-      throw Refusal.invalid("lines", "must be an array");
-    }
-    if (linesNode.size() > SettlementEngine.MAX_LINES) {
+    StreamedObject.Items items = f.items("lines");
+    if (items.count() > SettlementEngine.MAX_LINES) {
       throw Refusal.unprocessable(
           "TOO_MANY_LINES",
           "lines",
           "lines: at most "
               + SettlementEngine.MAX_LINES
               + " lines per claim, got "
-              + linesNode.size());
+              + items.count());
     }
-    List<ClaimLine> lines = new ArrayList<>(linesNode.size());
-    for (int i = 0; i < linesNode.size(); i++) {
-      lines.add(line(linesNode.get(i), i));
+    List<ClaimLine> lines = new ArrayList<>(items.count());
+    for (int i = 0; i < items.count(); i++) {
+      lines.add(line(f.element("lines", items, i), i));
     }
     Claim claim =
         new Claim(
@@ -101,12 +106,10 @@ public final class ClaimParser {
             admission,
             discharge,
             lines);
-    return ClaimInput.of(claim, name);
+    return new ClaimInput(claim, name, bodySha256);
   }
 
-  private static ClaimLine line(JsonNode node, int i) {
-    String at = "lines[" + i + "]";
-    Fields f = Fields.of(node, at, LINE_FIELDS);
+  private static ClaimLine line(StreamedObject f, int i) {
     String lineNo = f.text("lineNo", LINE_NO, "1–64 letters, digits, '.', '_' or '-'", false);
     String code = f.text("itemCode", ITEM_CODE, "1–64 letters, digits, '.', '_' or '-'", true);
     String name = f.text("itemName", ITEM_NAME, "at most 200 printable characters", false);

@@ -5,17 +5,20 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.yizhan.core.engine.RemainingRoom;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
+import org.yizhan.gateway.hospital.SettlementJson.Detail;
 import org.yizhan.gateway.infra.json.Fields;
 import org.yizhan.gateway.infra.json.Json;
 import org.yizhan.gateway.infra.json.JsonWriter;
@@ -41,6 +44,11 @@ public final class HospitalApi {
   static final int MAX_PAGE_SIZE = 200;
 
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
+  /** A reversal's body: its one field, and the shape of its reason. */
+  static final Set<String> REVERSAL_FIELDS = Set.of("reason");
+
+  static final Pattern REASON = Pattern.compile("[^\\p{Cntrl}]{1,200}");
 
   private final SettlementService service;
   private final HospitalGate gate;
@@ -107,10 +115,77 @@ public final class HospitalApi {
     return ctx.get(PRINCIPAL);
   }
 
+  /**
+   * The shape of a settlement answer the client asked for: the lean answer, or with the per-line
+   * classification when it asks {@code ?detail=lines} or sends {@code Prefer:
+   * return=representation} (RFC 7240; answered with {@code Preference-Applied}). Any other {@code
+   * detail} is refused, so a misspelt one is not silently ignored.
+   */
+  static Detail detail(RoutingContext ctx) {
+    if (ctx.request().query() != null) {
+      List<String> asked = ctx.queryParam("detail");
+      if (asked.size() > 1) {
+        throw Refusal.invalid("detail", "must be given once");
+      }
+      if (asked.size() == 1) {
+        if (!asked.get(0).equals("lines")) {
+          throw Refusal.invalid("detail", "must be lines");
+        }
+        return Detail.LINES;
+      }
+    }
+    String prefer = ctx.request().getHeader(PREFER);
+    if (prefer != null && prefersRepresentation(prefer)) {
+      ctx.response().putHeader(PREFERENCE_APPLIED, RETURN_REPRESENTATION);
+      return Detail.LINES;
+    }
+    return Detail.LEAN;
+  }
+
+  static final CharSequence PREFER = HttpHeaders.createOptimized("Prefer");
+  static final CharSequence PREFERENCE_APPLIED = HttpHeaders.createOptimized("Preference-Applied");
+  static final CharSequence RETURN_REPRESENTATION =
+      HttpHeaders.createOptimized("return=representation");
+  static final CharSequence LOCATION = HttpHeaders.createOptimized("Location");
+  static final CharSequence IDEMPOTENT_REPLAYED =
+      HttpHeaders.createOptimized("Idempotent-Replayed");
+  static final CharSequence TRUE = HttpHeaders.createOptimized("true");
+
+  /**
+   * Whether a {@code Prefer} header holds {@code return=representation}: preferences separated by
+   * commas, each with optional parameters after a semicolon, names case-insensitive (RFC 7240).
+   */
+  static boolean prefersRepresentation(String prefer) {
+    for (String preference : prefer.split(",", 16)) {
+      int semicolon = preference.indexOf(';');
+      String token = (semicolon < 0 ? preference : preference.substring(0, semicolon)).strip();
+      int eq = token.indexOf('=');
+      if (eq > 0
+          && token.substring(0, eq).strip().equalsIgnoreCase("return")
+          && unquote(token.substring(eq + 1).strip()).equalsIgnoreCase("representation")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String unquote(String v) {
+    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")
+        ? v.substring(1, v.length() - 1)
+        : v;
+  }
+
   private void preview(RoutingContext ctx) {
+    Detail detail = detail(ctx);
     ClaimInput parsed =
-        ClaimParser.parse(Requests.body(ctx), principal(ctx).hospital(), maxStayDays, clock);
-    Responses.reply(ctx, service.preview(parsed).map(s -> SettlementJson.settlement(s, zone)), 200);
+        ClaimParser.parse(
+            Requests.body(ctx),
+            HospitalGate.bodySha256(ctx),
+            principal(ctx).hospital(),
+            maxStayDays,
+            clock);
+    Responses.reply(
+        ctx, service.preview(parsed).map(s -> SettlementJson.settlement(s, zone, detail)), 200);
   }
 
   private void settle(RoutingContext ctx) {
@@ -119,7 +194,10 @@ public final class HospitalApi {
       throw Refusal.invalid("Idempotency-Key", "must be 1–128 visible ASCII characters");
     }
     Principal who = principal(ctx);
-    ClaimInput parsed = ClaimParser.parse(Requests.body(ctx), who.hospital(), maxStayDays, clock);
+    Detail detail = detail(ctx);
+    ClaimInput parsed =
+        ClaimParser.parse(
+            Requests.body(ctx), HospitalGate.bodySha256(ctx), who.hospital(), maxStayDays, clock);
     service
         .settle(who, parsed, key)
         .onSuccess(
@@ -128,33 +206,41 @@ public final class HospitalApi {
                 return;
               }
               if (s.replayed()) {
-                ctx.response().putHeader("Idempotent-Replayed", "true");
+                ctx.response().putHeader(IDEMPOTENT_REPLAYED, TRUE);
               }
-              ctx.response().putHeader("Location", "/api/v1/settlements/" + s.settlement().id());
+              ctx.response().putHeader(LOCATION, "/api/v1/settlements/" + s.settlement().id());
               Responses.send(
-                  ctx, s.replayed() ? 200 : 201, SettlementJson.settlement(s.settlement(), zone));
+                  ctx,
+                  s.replayed() ? 200 : 201,
+                  SettlementJson.settlement(s.settlement(), zone, detail));
             })
         .onFailure(ctx::fail);
   }
 
   private void find(RoutingContext ctx) {
     UUID id = settlementId(ctx);
+    Detail detail = detail(ctx);
     Responses.reply(
-        ctx, service.find(principal(ctx), id).map(s -> SettlementJson.settlement(s, zone)), 200);
+        ctx,
+        service.find(principal(ctx), id).map(s -> SettlementJson.settlement(s, zone, detail)),
+        200);
   }
 
   private void reverse(RoutingContext ctx) {
     UUID id = settlementId(ctx);
+    Detail detail = detail(ctx);
     String reason = null;
     byte[] raw =
         ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
     if (raw != null && raw.length > 0) {
-      Fields f = Fields.of(Json.parse(raw), "", Set.of("reason"));
-      reason = f.text("reason", Pattern.compile("[^\\p{Cntrl}]{1,200}"), "1–200 characters", false);
+      Fields f = Fields.of(Json.parse(raw), "", REVERSAL_FIELDS);
+      reason = f.text("reason", REASON, "1–200 characters", false);
     }
     Responses.reply(
         ctx,
-        service.reverse(principal(ctx), id, reason).map(s -> SettlementJson.settlement(s, zone)),
+        service
+            .reverse(principal(ctx), id, reason)
+            .map(s -> SettlementJson.settlement(s, zone, detail)),
         200);
   }
 
@@ -185,7 +271,7 @@ public final class HospitalApi {
                         p.size(),
                         p.total(),
                         p.items(),
-                        (g, r) -> SettlementJson.write(g, r, zone))),
+                        (g, r) -> SettlementJson.write(g, r, zone, Detail.LEAN))),
         200);
   }
 

@@ -17,15 +17,30 @@ import org.yizhan.gateway.settlement.SettlementView.ReversalRecord;
  * {@code 0.00}), ratios four; they are written from exact integers, never through a double, and
  * clients should read them as decimals. Streaming (Jackson's generator) keeps a 2,000-line
  * settlement cheap to render.
+ *
+ * <p>Two shapes: the lean answer (every field of the settlement, its totals, funds, assistance and
+ * reversal) by default, and with {@link Detail#LINES} also {@code lines}, each line's
+ * classification (category, ratio, cap and the four amounts it splits into). The lines are most of
+ * the answer (about 90% of the bytes of a 54-line claim) and most of the cost of writing it, and a
+ * hospital system books the totals and funds; it asks for the lines when it shows them.
  */
 public final class SettlementJson {
   private SettlementJson() {}
 
-  public static Buffer settlement(SettlementView s, ZoneId zone) {
-    return JsonWriter.render(g -> write(g, s, zone));
+  /** Which shape to write. */
+  public enum Detail {
+    /** Without the per-line classification. */
+    LEAN,
+    /** With {@code lines}: the full shape. */
+    LINES
   }
 
-  public static void write(JsonGenerator g, SettlementView s, ZoneId zone) throws IOException {
+  public static Buffer settlement(SettlementView s, ZoneId zone, Detail detail) {
+    return JsonWriter.render(g -> write(g, s, zone, detail));
+  }
+
+  public static void write(JsonGenerator g, SettlementView s, ZoneId zone, Detail detail)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("settlementId", s.id() == null ? null : s.id().toString());
     g.writeStringField("status", s.status());
@@ -59,7 +74,7 @@ public final class SettlementJson {
     JsonWriter.money(g, "prepaymentDrawn", s.prepaymentDrawnFen());
     JsonWriter.money(g, "hospitalAdvance", s.hospitalAdvanceFen());
     g.writeEndObject();
-    if (!s.lines().isEmpty()) {
+    if (detail == Detail.LINES && !s.lines().isEmpty()) {
       g.writeArrayFieldStart("lines");
       for (LineRecord l : s.lines()) {
         line(g, l);

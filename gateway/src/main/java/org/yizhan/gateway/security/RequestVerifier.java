@@ -76,9 +76,12 @@ public final class RequestVerifier {
     this.maxSkewSeconds = maxSkewSeconds;
   }
 
-  /** Verifies {@code request} of {@code who}, or fails with a 401 naming what is wrong. */
+  /**
+   * Verifies {@code request} of {@code who}, whose body's lower-case hex SHA-256 is {@code
+   * bodySha256}, or fails with a 401 naming what is wrong.
+   */
   public Future<Void> verify(
-      Principal who, HttpServerRequest request, byte[] body, SignatureMode mode) {
+      Principal who, HttpServerRequest request, String bodySha256, SignatureMode mode) {
     String signature = request.getHeader(RequestSignature.SIGNATURE);
     if (mode == SignatureMode.OFF || (signature == null && mode == SignatureMode.OPTIONAL)) {
       return Future.succeededFuture();
@@ -109,7 +112,8 @@ public final class RequestVerifier {
       return refuse("BAD_SIGNATURE", RequestSignature.NONCE, "must be 16–64 of [A-Za-z0-9_-]");
     }
     String canonical =
-        RequestSignature.canonical(request.method().name(), request.uri(), timestamp, nonce, body);
+        RequestSignature.canonicalOfHash(
+            request.method().name(), request.uri(), timestamp, nonce, bodySha256);
     if (signature.length() > 128
         || !RequestSignature.verify(
             method, RequestSignature.signingKeyFromHash(who.keySha256()), canonical, signature)) {

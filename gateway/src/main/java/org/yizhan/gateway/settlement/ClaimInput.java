@@ -13,12 +13,16 @@ import org.yizhan.gateway.infra.refusal.Refusal;
  * interface's fee details), with the patient's name and the claim's fingerprint.
  *
  * <p>The fingerprint defines idempotency for both front doors: a claim number settled again with
- * the same fingerprint is a replay, with another a conflict. It is the hex SHA-256 of the claim's
- * canonical text (fields in a fixed order, numbers unscaled), so it is equal exactly when every
- * field of the claim is equal, whatever the JSON's spacing, key order or number spelling, and
- * whichever door the claim came through.
+ * the same fingerprint is a replay, with another a conflict. The JSON API's is the hex SHA-256 of
+ * the request body, the very hash its request signature covers (the body is hashed once; see {@code
+ * web.HospitalGate.bodySha256}), so a replay there is the same bytes again. The national
+ * interface's ({@link #of}), whose messages come in several dialects, is the hex SHA-256 of the
+ * claim's canonical text (fields in a fixed order, numbers unscaled), equal exactly when every
+ * field of the claim is. A claim number settled through one door and sent again through the other
+ * is a conflict, never a second settlement.
  *
- * @param contentSha256 hex SHA-256 of the claim's canonical content
+ * @param contentSha256 hex SHA-256 of the request body (JSON API) or of the claim's canonical
+ *     content (national interface)
  */
 public record ClaimInput(Claim claim, String personName, String contentSha256) {
   /** The default scheme: residents' basic medical insurance (城乡居民). */

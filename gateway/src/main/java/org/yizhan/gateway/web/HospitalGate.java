@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
+import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.CsbSignature;
@@ -24,10 +25,16 @@ import org.yizhan.gateway.security.RequestVerifier;
  * NationalSignature}). Limits come before the nonce is written, so a flood is refused before it
  * costs the database anything; a failure to reach the database on the way in is answered 503, never
  * 500.
+ *
+ * <p>The body is hashed once ({@link #bodySha256}): the signature covers that hash, and the JSON
+ * API's claim fingerprint is that same hash, so a settlement's body is read by SHA-256 once.
  */
 public final class HospitalGate {
   /** Where the caller is kept on the routing context. */
   public static final String PRINCIPAL = "principal";
+
+  /** Where the body's hex SHA-256 is kept on the routing context once computed. */
+  private static final String BODY_SHA256 = "bodySha256";
 
   /** Set when the caller was known by its national header signature alone. */
   private static final String SIGNED_BY_PAASID = "signedByPaasid";
@@ -129,9 +136,8 @@ public final class HospitalGate {
    */
   public Future<Principal> verify(RoutingContext ctx, SignatureMode signatures) {
     Principal who = principal(ctx);
-    byte[] body = body(ctx);
     return fair.enter(ctx, who.hospital().code())
-        .compose(v -> verifier.verify(who, ctx.request(), body, signatures))
+        .compose(v -> verifier.verify(who, ctx.request(), bodySha256(ctx), signatures))
         .map(who)
         .recover(HospitalGate::unavailableUnlessAnswer);
   }
@@ -157,11 +163,21 @@ public final class HospitalGate {
             : new DbGuard.Unavailable("the caller could not be checked; retry later"));
   }
 
-  static byte[] body(RoutingContext ctx) {
-    return ctx.body() == null || ctx.body().buffer() == null
-        ? new byte[0]
-        : ctx.body().buffer().getBytes();
+  /**
+   * The lower-case hex SHA-256 of the request's body (of no bytes when it has none), computed once
+   * per request: the request signature covers it and the JSON API's claim fingerprint is it.
+   */
+  public static String bodySha256(RoutingContext ctx) {
+    String sha = ctx.get(BODY_SHA256);
+    if (sha == null) {
+      byte[] body = Requests.body(ctx);
+      sha = Digests.sha256Hex(body == null ? NO_BYTES : body);
+      ctx.put(BODY_SHA256, sha);
+    }
+    return sha;
   }
+
+  private static final byte[] NO_BYTES = new byte[0];
 
   public HospitalAuth auth() {
     return auth;

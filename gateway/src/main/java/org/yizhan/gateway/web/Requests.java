@@ -2,6 +2,7 @@ package org.yizhan.gateway.web;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.util.List;
@@ -19,11 +20,13 @@ public final class Requests {
 
   private Requests() {}
 
+  private static final String JSON_TYPE = "application/json";
+
   /** Refuses a body that is not declared JSON (415) before the handler runs. */
   public static Handler<RoutingContext> json(Handler<RoutingContext> h) {
     return ctx -> {
-      String type = ctx.request().getHeader("Content-Type");
-      if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+      if (type == null || !type.regionMatches(true, 0, JSON_TYPE, 0, JSON_TYPE.length())) {
         ctx.fail(
             new HttpRefusal(
                 415,
@@ -36,10 +39,25 @@ public final class Requests {
     };
   }
 
+  /**
+   * The request's body as bytes, or {@code null} without one; copied out of the buffer once per
+   * request (the signature's hash and the JSON reader read the same copy).
+   */
   public static byte[] body(RoutingContext ctx) {
-    Buffer b = ctx.body() == null ? null : ctx.body().buffer();
-    return b == null ? null : b.getBytes();
+    byte[] bytes = ctx.get(BODY_BYTES);
+    if (bytes == null) {
+      Buffer b = ctx.body() == null ? null : ctx.body().buffer();
+      if (b == null) {
+        return null;
+      }
+      bytes = b.getBytes();
+      ctx.put(BODY_BYTES, bytes);
+    }
+    return bytes;
   }
+
+  /** Where {@link #body} keeps its copy on the routing context. */
+  private static final String BODY_BYTES = "bodyBytes";
 
   public static LocalDate dateParam(RoutingContext ctx, String name) {
     List<String> all = ctx.queryParam(name);

@@ -2,6 +2,7 @@ package org.yizhan.gateway.web;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -11,6 +12,10 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class Responses {
   private Responses() {}
+
+  /** The content type of every JSON answer, encoded once. */
+  private static final CharSequence JSON_UTF8 =
+      HttpHeaders.createOptimized("application/json; charset=utf-8");
 
   public static void reply(RoutingContext ctx, Future<Buffer> body, int status) {
     body.onSuccess(b -> send(ctx, status, b)).onFailure(ctx::fail);
@@ -28,9 +33,6 @@ public final class Responses {
     if (answered(ctx)) {
       return;
     }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(body);
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(body);
   }
 }

@@ -5,8 +5,12 @@ import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 import static org.yizhan.gateway.support.TestGateway.H2_KEY;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -59,10 +63,13 @@ class SettlementApiTest {
             .line("T-B10", "12", "83.333333", "1000.00")
             .json();
 
-    Response created = gw.post("/api/v1/settlements", H1_KEY, claim);
+    Response created = gw.post("/api/v1/settlements?detail=lines", H1_KEY, claim);
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     JsonNode answered = json(created);
-    Response read = gw.get("/api/v1/settlements/" + answered.get("settlementId").asText(), H1_KEY);
+    Response read =
+        gw.get(
+            "/api/v1/settlements/" + answered.get("settlementId").asText() + "?detail=lines",
+            H1_KEY);
 
     assertThat(read.status()).isEqualTo(200);
     JsonNode stored = json(read);
@@ -148,6 +155,94 @@ class SettlementApiTest {
             "/api/v1/settlements", H1_KEY, ClaimJson.workedExample1("PV-1").person(person).json());
     assertThat(json(settled).get("fundPay")).isEqualTo(json(preview).get("fundPay"));
     assertThat(json(settled).get("funds")).isEqualTo(json(preview).get("funds"));
+  }
+
+  /** Today's full shape of a settlement answer, in order; the lean answer is it without lines. */
+  static final List<String> FULL_SHAPE =
+      List.of(
+          "settlementId",
+          "status",
+          "hospitalCode",
+          "claimNo",
+          "personIdNo",
+          "officeCode",
+          "policyId",
+          "year",
+          "hospitalLevel",
+          "admissionDate",
+          "dischargeDate",
+          "settledAt",
+          "settledOn",
+          "total",
+          "fullOwnPay",
+          "overLimit",
+          "preSelfPay",
+          "inScope",
+          "actDeductible",
+          "fundPay",
+          "personalPay",
+          "funds",
+          "assistance",
+          "lines",
+          "reversal");
+
+  static List<String> names(JsonNode n) {
+    List<String> names = new ArrayList<>();
+    n.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void answers_areLeanByDefault_andCarryTheLinesOnDetailOrPrefer() {
+    String claim =
+        ClaimJson.claim("LEAN-1")
+            .person("445202198001010099")
+            .line("T-C", "2", "150.25")
+            .line("T-A-CAP100", "3", "120.00")
+            .line("T-B20", "0.5", "1999.99", "1000.00")
+            .json();
+    List<String> lean = FULL_SHAPE.stream().filter(n -> !n.equals("lines")).toList();
+
+    Response created = gw.post("/api/v1/settlements", H1_KEY, claim);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    JsonNode answered = json(created);
+    assertThat(names(answered)).isEqualTo(lean);
+    assertThat(answered.get("funds")).isNotEmpty();
+    String path = "/api/v1/settlements/" + answered.get("settlementId").asText();
+
+    Response plain = gw.get(path, H1_KEY);
+    Response detailed = gw.get(path + "?detail=lines", H1_KEY);
+    assertThat(plain.body()).isEqualTo(created.body());
+    JsonNode full = json(detailed);
+    assertThat(names(full)).isEqualTo(FULL_SHAPE);
+    assertThat(full.get("lines")).hasSize(3);
+    assertThat(full.get("lines").get(0).get("category").asText()).isNotEmpty();
+    JsonNode withoutLines = ((ObjectNode) full.deepCopy()).without("lines");
+    assertThat(withoutLines).isEqualTo(answered);
+    assertThat(plain.header("Preference-Applied")).isNull();
+
+    Response preferred =
+        gw.send(
+            HttpRequest.newBuilder(URI.create(gw.baseUrl() + path))
+                .header("Prefer", "respond-async, return=representation")
+                .GET(),
+            H1_KEY);
+    assertThat(preferred.body()).isEqualTo(detailed.body());
+    assertThat(preferred.header("Preference-Applied")).isEqualTo("return=representation");
+
+    Response previewLean = gw.post("/api/v1/settlements/preview", H1_KEY, claim);
+    Response previewFull = gw.post("/api/v1/settlements/preview?detail=lines", H1_KEY, claim);
+    assertThat(names(json(previewLean))).isEqualTo(lean);
+    assertThat(names(json(previewFull))).isEqualTo(FULL_SHAPE);
+    assertThat(json(previewFull).get("lines")).isEqualTo(full.get("lines"));
+
+    Response minimal =
+        gw.post("/api/v1/settlements/preview", H1_KEY, claim, Map.of("Prefer", "return=minimal"));
+    assertThat(names(json(minimal))).isEqualTo(lean);
+
+    Response bad = gw.get(path + "?detail=everything", H1_KEY);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(json(bad).get("field").asText()).isEqualTo("detail");
   }
 
   @Test

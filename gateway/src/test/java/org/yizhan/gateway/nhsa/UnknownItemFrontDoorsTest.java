@@ -117,7 +117,7 @@ class UnknownItemFrontDoorsTest {
     double previewed = unknownItems(H1, "preview", "self_pay");
     double settled = unknownItems(H1, "settle", "self_pay");
 
-    Response preview = gw.post("/api/v1/settlements/preview", H1_KEY, claim("UI-1"));
+    Response preview = gw.post("/api/v1/settlements/preview?detail=lines", H1_KEY, claim("UI-1"));
     assertThat(preview.status()).as(preview.body()).isEqualTo(200);
     JsonNode lines = ClaimJson.parse(preview.body()).get("lines");
     assertThat(lines.get(0).get("unknownItem").asBoolean()).isFalse();
@@ -125,11 +125,14 @@ class UnknownItemFrontDoorsTest {
     assertThat(lines.get(1).get("category").asText()).isEqualTo("C");
     assertThat(lines.get(1).get("fullOwnPay").decimalValue()).isEqualByComparingTo("300.00");
 
-    Response created = gw.post("/api/v1/settlements", H1_KEY, claim("UI-1"));
+    Response created = gw.post("/api/v1/settlements?detail=lines", H1_KEY, claim("UI-1"));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     JsonNode answered = ClaimJson.parse(created.body());
     assertThat(answered.get("lines")).isEqualTo(lines);
-    Response read = gw.get("/api/v1/settlements/" + answered.get("settlementId").asText(), H1_KEY);
+    Response read =
+        gw.get(
+            "/api/v1/settlements/" + answered.get("settlementId").asText() + "?detail=lines",
+            H1_KEY);
     assertThat(ClaimJson.parse(read.body()).get("lines")).isEqualTo(answered.get("lines"));
 
     assertThat(unknownItems(H1, "preview", "self_pay")).isEqualTo(previewed + 1);
@@ -254,7 +257,7 @@ class UnknownItemFrontDoorsTest {
       assertThat(answer.toString()).doesNotContain("T-ENDS-0310");
       if (infno.equals("2304")) {
         String id = SetlIds.decode(setlinfo.get("setl_id").asText()).toString();
-        Response read = gw.get("/api/v1/settlements/" + id, H1_KEY);
+        Response read = gw.get("/api/v1/settlements/" + id + "?detail=lines", H1_KEY);
         assertThat(read.status()).as(read.body()).isEqualTo(200);
         JsonNode lines = ClaimJson.parse(read.body()).get("lines");
         assertThat(lines.get(0).get("lineNo").asText()).isEqualTo("F-S1");

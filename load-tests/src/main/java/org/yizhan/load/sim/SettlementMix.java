@@ -27,6 +27,10 @@ import org.yizhan.load.Population.Person;
  * (about 15% poor), at the hospitals of every given key (three levels by default), so a person is
  * admitted several times in the year.
  *
+ * <p>{@code -DsettlePercent} changes the share of settlements (default 60); the other calls keep
+ * their proportions (25:10:5) in the rest. At 100 every arrival settles: bench.sh's settle-only
+ * step, which measures the CPU per settlement.
+ *
  * <p>Request names: {@code settle}, {@code preview}, {@code read settlement}, {@code read figures},
  * {@code reverse}; bench.sh reads the {@code settle} figures.
  */
@@ -129,14 +133,27 @@ public class SettlementMix extends Simulation {
                   status().is(200),
                   jsonPath("$.status").is("REVERSED")));
 
+  /** Percent of arrivals that settle, 1–100 ({@code -DsettlePercent}, default 60). */
+  private final double settlePercent = settlePercent(System.getProperty("settlePercent", "60"));
+
   private final ScenarioBuilder mix =
-      scenario("SettlementMix")
-          .randomSwitch()
-          .on(
-              percent(60.0).then(settle("sid")),
-              percent(25.0).then(preview),
-              percent(10.0).then(read),
-              percent(5.0).then(reverse));
+      settlePercent == 100.0
+          ? scenario("SettlementMix").exec(settle("sid"))
+          : scenario("SettlementMix")
+              .randomSwitch()
+              .on(
+                  percent(settlePercent).then(settle("sid")),
+                  percent((100.0 - settlePercent) * 25 / 40).then(preview),
+                  percent((100.0 - settlePercent) * 10 / 40).then(read),
+                  percent((100.0 - settlePercent) * 5 / 40).then(reverse));
+
+  static double settlePercent(String given) {
+    double p = Double.parseDouble(given);
+    if (!(p >= 1 && p <= 100)) {
+      throw new IllegalArgumentException("settlePercent must be 1..100: " + given);
+    }
+    return p;
+  }
 
   {
     setUp(

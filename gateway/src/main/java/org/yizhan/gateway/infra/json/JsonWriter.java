@@ -3,8 +3,8 @@ package org.yizhan.gateway.infra.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -53,14 +53,40 @@ public final class JsonWriter {
         });
   }
 
+  /**
+   * The JSON {@code writer} writes, in a buffer. The generator keeps its own buffer and hands it
+   * over in chunks, appended straight to the answer's buffer (no copy of the whole answer).
+   */
   public static Buffer render(Writer writer) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+    Buffer out = Buffer.buffer(INITIAL_BYTES);
+    try (JsonGenerator g = FACTORY.createGenerator(new Appender(out))) {
       writer.write(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Buffer.buffer(out.toByteArray());
+    return out;
+  }
+
+  /** The first size of an answer's buffer, bytes (a lean settlement is about 1.5 kB). */
+  static final int INITIAL_BYTES = 2048;
+
+  /** An output stream that appends to a buffer. */
+  private static final class Appender extends OutputStream {
+    private final Buffer out;
+
+    Appender(Buffer out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) {
+      out.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      out.appendBytes(b, off, len);
+    }
   }
 
   /** An amount in fen written as a JSON number with exactly two decimals. */
