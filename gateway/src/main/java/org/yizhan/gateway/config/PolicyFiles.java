@@ -90,7 +90,8 @@ public final class PolicyFiles {
                     "assistance",
                     "identities",
                     "overallCapRatio",
-                    "unknownItems"));
+                    "unknownItems",
+                    "outOfPocketLine"));
     PolicyId id =
         new PolicyId(
             root.required("region").text("\\d{6}", "a 6-digit region code"),
@@ -109,7 +110,8 @@ public final class PolicyFiles {
                 assistance(root.required("assistance")),
                 identities(root.child("identities")),
                 ratioNode.isMissingOrNull() ? null : ratioNode.ratio(),
-                unknownItemsOr(root.child("unknownItems"), UnknownItems.SELF_PAY)));
+                unknownItemsOr(root.child("unknownItems"), UnknownItems.SELF_PAY),
+                outOfPocketLine(root.child("outOfPocketLine"))));
   }
 
   /**
@@ -128,6 +130,15 @@ public final class PolicyFiles {
       throw n.error(
           "unknown setting '" + value + "'; expected one of " + List.of(UnknownItems.values()));
     }
+  }
+
+  /**
+   * {@code outOfPocketLine}: yuan; a person whose out-of-pocket over a year passes it is listed by
+   * the oversight figures (因病致贫 candidates). {@link Policy#DEFAULT_OUT_OF_POCKET_LINE_FEN} when
+   * absent; the core refuses 0, a negative line and one over its maximum.
+   */
+  private static long outOfPocketLine(Node n) {
+    return n.isMissingOrNull() ? Policy.DEFAULT_OUT_OF_POCKET_LINE_FEN : n.yuan();
   }
 
   private static BasicRules basic(Node n) {

@@ -91,6 +91,21 @@ public final class SettlementEngine {
   }
 
   /**
+   * Settles {@code claim} under {@code policy} in place of the one the book holds for it, with this
+   * engine's catalogue and hospitals' settings: what an impact simulation replays a draft with. The
+   * policy's dates are not checked (a draft for next year is tried on last year's claims).
+   */
+  public SettlementOutcome settleUnder(
+      Policy policy, Claim claim, List<Identity> identities, Accumulators ytd) {
+    Rejection early = checkHeader(claim);
+    if (early != null) {
+      return early;
+    }
+    UnknownItems hospitalRule = unknownItemsByHospital.get(claim.hospitalCode());
+    return settleChecked(claim, policy, catalogue, identities, ytd, hospitalRule);
+  }
+
+  /**
    * Settles {@code claim} under a given policy (the pure function itself), with the hospital's own
    * setting for unknown item codes ({@code null}: the policy's).
    */
