@@ -42,6 +42,8 @@ import org.yizhan.gateway.manager.AgencyApi;
 import org.yizhan.gateway.manager.CoverageApi;
 import org.yizhan.gateway.manager.ManagerApi;
 import org.yizhan.gateway.manager.ManagerPage;
+import org.yizhan.gateway.manager.OversightApi;
+import org.yizhan.gateway.manager.SimulationApi;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.nhsa.NhsaApi;
@@ -56,6 +58,7 @@ import org.yizhan.gateway.security.RequestVerifier;
 import org.yizhan.gateway.settlement.SettlementQueries;
 import org.yizhan.gateway.settlement.SettlementService;
 import org.yizhan.gateway.settlement.SettlementStore;
+import org.yizhan.gateway.simulation.Simulations;
 import org.yizhan.gateway.web.FairShare;
 import org.yizhan.gateway.web.HospitalGate;
 import org.yizhan.gateway.web.HttpContext;
@@ -99,6 +102,7 @@ public final class Gateway implements HttpContext {
   private final Clock clock;
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
   private IdentityChanges identityChanges;
+  private Simulations simulations;
   private ManagementServer management;
   private String housekeeping;
 
@@ -221,6 +225,13 @@ public final class Gateway implements HttpContext {
             hospitals,
             clock);
     g.insuredRegister(db, hospitals, policies);
+    g.simulations =
+        new Simulations(
+            vertx,
+            () -> g.engine,
+            new Simulations.Target(db.jdbcUrl(), db.user(), db.password()),
+            pool,
+            clock);
     RegistrySync registries = new RegistrySync(pool, clock);
     return registries
         .hospitals(hospitals)
@@ -350,6 +361,8 @@ public final class Gateway implements HttpContext {
     managerApi().mount(routes);
     agencyApi().mount(routes);
     new CoverageApi(pool, guard, config.zone(), clock).mount(routes);
+    new OversightApi(pool, guard, engine.policies()).mount(routes);
+    new SimulationApi(simulations).mount(routes);
     ManagerPage.mount(routes);
   }
 

@@ -75,6 +75,23 @@ public final class PolicyFiles {
     return parse(name, json);
   }
 
+  /**
+   * Parses one policy version from its YAML (or JSON) text, as a file of that name would be: the
+   * same checks, the same field-named complaints ({@link ConfigException}).
+   */
+  public static Policy parseText(String name, String text) {
+    JsonNode json;
+    try {
+      json = YAML.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ConfigException(name + ": not valid YAML/JSON: " + e.getOriginalMessage(), e);
+    }
+    if (json == null || !json.isObject()) {
+      throw new ConfigException(name + ": a policy must be a mapping of its fields");
+    }
+    return parse(name, json);
+  }
+
   static Policy parse(String file, JsonNode json) {
     Node root =
         Node.root(file, json)

@@ -157,15 +157,19 @@ final class ManagerSessions {
   }
 
   /**
-   * Whether the path is open to insurance-agency staff too: the coverage views (CoverageApi decides
-   * who sees what by the principal's role) and their own session ({@code me}, {@code logout}); the
-   * rest of the managers' API is civil affairs' alone ({@code WRONG_ROLE}).
+   * Whether the path is open to insurance-agency staff too: the coverage and oversight views
+   * (CoverageApi and OversightApi decide who sees what by the principal's role), the simulations
+   * (agency staff only, SimulationApi) and their own session ({@code me}, {@code logout}); the rest
+   * of the managers' API is civil affairs' alone ({@code WRONG_ROLE}).
    */
   static boolean eitherRole(String path) {
     return path.equals("/manager/api/me")
         || path.equals("/manager/api/logout")
         || path.equals("/manager/api/coverage")
-        || path.startsWith("/manager/api/coverage/");
+        || path.startsWith("/manager/api/coverage/")
+        || path.equals("/manager/api/oversight")
+        || path.equals("/manager/api/simulations")
+        || path.startsWith("/manager/api/simulations/");
   }
 
   private void logout(RoutingContext ctx) {

@@ -57,6 +57,11 @@ public final class SettlementEngine {
     this.unknownItemsByHospital = Map.copyOf(unknownItemsByHospital);
   }
 
+  /** The policy versions this engine settles by. */
+  public PolicyBook policies() {
+    return policies;
+  }
+
   /** The policy that governs the claim, if any. */
   public Optional<Policy> policyFor(Claim claim) {
     return policies.find(claim.officeCode(), claim.scheme(), claim.dischargeDate());
