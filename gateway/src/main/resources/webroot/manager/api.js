@@ -108,4 +108,9 @@ export const api = {
   coverage: (filter) => call('GET', '/coverage' + query(filter)),
   // relative to the page (/manager/), like the roster's export link
   coverageExportUrl: (filter) => 'api/coverage/export' + query(filter),
+
+  oversight: (filter) => call('GET', '/oversight' + query(filter)),
+  startSimulation: (request) => call('POST', '/simulations', { json: request }),
+  simulation: (id) => call('GET', `/simulations/${enc(id)}`),
+  simulationExportUrl: (id) => `api/simulations/${enc(id)}/export`,
 };

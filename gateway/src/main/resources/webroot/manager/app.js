@@ -1,6 +1,6 @@
 // The civil-affairs prepayment managers' page: a thin client of /manager/api (see ManagerApi.java).
 // This module holds the session (login, logout, who is logged in), the tabs and the language
-// switch; accounts.js, roster.js and coverage.js hold the three tabs, ui.js what they share.
+// switch; accounts.js, roster.js, coverage.js and simulation.js hold the four tabs, ui.js what they share.
 //
 // The page keeps what it last fetched and renders from it, so switching the language redraws
 // without asking the gateway again. Each form shows its own outcome right under it.
@@ -10,6 +10,7 @@ import { applyLabels, currentLang, setLang, t } from './i18n.js';
 import { loadAccounts, loadHospitals, renderAccountsTab, resetAccounts } from './accounts.js';
 import { loadRoster, renderRoster, resetRoster } from './roster.js';
 import { loadCoverage, renderCoverage, resetCoverage } from './coverage.js';
+import { loadOversight, renderSimulation, resetSimulation, setAgency } from './simulation.js';
 import { $, handle, showError } from './ui.js';
 
 const state = { me: null };
@@ -21,6 +22,7 @@ function showLogin() {
   resetAccounts();
   resetRoster();
   resetCoverage();
+  resetSimulation();
   $('#app-view').hidden = true;
   $('#who').hidden = true;
   $('#login-view').hidden = false;
@@ -34,6 +36,7 @@ async function showApp(me) {
   $('#who-name').textContent = `${me.name} (${me.username})`;
   $('#who-office').textContent = me.officeCode;
   $('#app-view').hidden = false;
+  setAgency(me.role === 'AGENCY');
   await Promise.all([loadHospitals(), loadAccounts(), loadRoster()]);
 }
 
@@ -71,6 +74,7 @@ for (const tab of document.querySelectorAll('[role=tab]')) {
     }
     // the matching runs when its tab is opened (a region's may take seconds), not at login
     if (tab.dataset.tab === 'coverage') loadCoverage();
+    if (tab.dataset.tab === 'oversight') loadOversight();
   });
 }
 
@@ -83,6 +87,7 @@ function renderAll() {
   renderAccountsTab();
   renderRoster();
   renderCoverage();
+  renderSimulation();
 }
 
 // ---- start

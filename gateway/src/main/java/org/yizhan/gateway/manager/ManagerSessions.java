@@ -201,6 +201,7 @@ final class ManagerSessions {
     g.writeStringField("username", m.username());
     g.writeStringField("name", m.name());
     g.writeStringField("officeCode", m.officeCode());
+    g.writeStringField("role", m.role().name());
     g.writeEndObject();
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.yizhan.core.model.Fen;
@@ -117,6 +118,12 @@ public final class OversightStore {
   /** The figures and the persons over the line. */
   public record Figures(List<Figure> figures, List<Person> persons, Map<Integer, Long> linesFen) {}
 
+  /** Year, then the offices (the whole scope last), then the categories in the rules' order. */
+  static final Comparator<Figure> ORDER =
+      Comparator.comparingInt(Figure::year)
+          .thenComparing(Figure::officeCode, Comparator.nullsLast(Comparator.naturalOrder()))
+          .thenComparing(Figure::category, Comparator.nullsLast(Comparator.naturalOrder()));
+
   private final Pool pool;
 
   public OversightStore(Pool pool) {
@@ -163,6 +170,7 @@ public final class OversightStore {
                   persons.add(person(r));
                 }
               }
+              figures.sort(ORDER);
               return new Figures(List.copyOf(figures), List.copyOf(persons), linesFen);
             })
         .compose(
