@@ -111,6 +111,10 @@ public final class ClaimSource {
     c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
     try (Statement s = c.createStatement()) {
       s.execute("SET LOCAL work_mem = '64MB'");
+      // the lines by primary key in the keys' order (a nested loop), never a hash join whose
+      // result must be sorted again with every line's arrays in it (see the class comment)
+      s.execute("SET LOCAL enable_hashjoin = off");
+      s.execute("SET LOCAL enable_mergejoin = off");
     }
   }
 

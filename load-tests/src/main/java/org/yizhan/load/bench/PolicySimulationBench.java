@@ -270,7 +270,7 @@ public final class PolicySimulationBench {
   }
 
   static void plan(Connection c, ClaimSource.Selection sel) throws Exception {
-    c.setAutoCommit(true);
+    ClaimSource.begin(c);
     StringBuilder plan = new StringBuilder();
     try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + ClaimSource.CLAIMS)) {
       ps.setString(1, sel.officeLow());
@@ -284,6 +284,7 @@ public final class PolicySimulationBench {
         }
       }
     }
+    c.rollback();
     Path out = Path.of("target", "simulation-plan.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, plan.toString(), StandardCharsets.UTF_8);
