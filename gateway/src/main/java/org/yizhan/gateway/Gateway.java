@@ -7,6 +7,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,10 +44,13 @@ import org.yizhan.gateway.manager.CoverageApi;
 import org.yizhan.gateway.manager.ManagerApi;
 import org.yizhan.gateway.manager.ManagerPage;
 import org.yizhan.gateway.manager.OversightApi;
+import org.yizhan.gateway.manager.PolicyApi;
 import org.yizhan.gateway.manager.SimulationApi;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.nhsa.NhsaApi;
+import org.yizhan.gateway.policy.PolicyBooks;
+import org.yizhan.gateway.policy.PolicyService;
 import org.yizhan.gateway.security.AddressLimiter;
 import org.yizhan.gateway.security.HospitalAuth;
 import org.yizhan.gateway.security.HospitalKeys;
@@ -82,7 +86,8 @@ public final class Gateway implements HttpContext {
   private final Metrics metrics;
   private final Pool pool;
   private final DbGuard guard;
-  private final SettlementEngine engine;
+  private final PolicyBooks policyBooks;
+  private final PolicyService policyService;
   private final HospitalAuth hospitalAuth;
   private final HospitalGate hospitalGate;
   private final RequestVerifier requestVerifier;
@@ -111,14 +116,16 @@ public final class Gateway implements HttpContext {
       AppConfig config,
       Metrics metrics,
       Pool pool,
-      SettlementEngine engine,
+      Catalogue catalogue,
       List<Hospitals.Hospital> hospitals,
       Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
     this.pool = pool;
-    this.engine = engine;
+    this.policyBooks =
+        new PolicyBooks(vertx, pool, catalogue, Hospitals.unknownItemsByHospital(hospitals));
+    this.policyService = new PolicyService(vertx, pool, policyBooks, clock, config.zone());
     this.clock = clock;
     this.guard = new DbGuard("database", clock).bindTo(metrics.meterRegistry());
     this.hospitalAuth =
@@ -161,7 +168,7 @@ public final class Gateway implements HttpContext {
     this.identities = new IdentityDirectory(vertx, pool, config.identityCacheSeconds());
     this.settlements =
         new SettlementService(
-            engine,
+            policyBooks,
             new SettlementStore(pool, clock, config.zone()),
             new SettlementQueries(pool),
             identities,
@@ -193,13 +200,18 @@ public final class Gateway implements HttpContext {
    */
   public static Future<Gateway> start(
       Vertx vertx, AppConfig config, Database db, Metrics metrics, Clock clock) {
-    PolicyBook policies = PolicyFiles.load(config.configDir().resolve("policies"));
+    Path policyDir = config.configDir().resolve("policies");
+    PolicyBook policies = PolicyFiles.load(policyDir);
+    List<PolicyService.Seed> seeds =
+        PolicyFiles.documents(policyDir).stream()
+            .map(d -> new PolicyService.Seed(d.fileName(), d.text()))
+            .toList();
     Catalogue catalogue = CatalogueFiles.load(config.configDir().resolve("catalogue"));
     List<Hospitals.Hospital> hospitals =
         Hospitals.load(config.configDir().resolve("hospitals.yaml"));
     List<Managers.Manager> managers = Managers.load(config.configDir().resolve("managers.yaml"));
     for (Policy p : policies.all()) {
-      LOG.info("policy {} in force {} to {}", p.id(), p.validFrom(), p.validTo());
+      LOG.info("policy file {}: {} to {}", p.id(), p.validFrom(), p.validTo());
     }
     LOG.info("catalogue: {} entries; {} hospitals", catalogue.size(), hospitals.size());
     Pool pool =
@@ -215,20 +227,11 @@ public final class Gateway implements HttpContext {
             .connectingTo(db.connectOptions())
             .using(vertx)
             .build();
-    Gateway g =
-        new Gateway(
-            vertx,
-            config,
-            metrics,
-            pool,
-            new SettlementEngine(policies, catalogue, Hospitals.unknownItemsByHospital(hospitals)),
-            hospitals,
-            clock);
-    g.insuredRegister(db, hospitals, policies);
+    Gateway g = new Gateway(vertx, config, metrics, pool, catalogue, hospitals, clock);
     g.simulations =
         new Simulations(
             vertx,
-            () -> g.engine,
+            g::engine,
             new Simulations.Target(db.jdbcUrl(), db.user(), db.password()),
             pool,
             clock);
@@ -236,6 +239,13 @@ public final class Gateway implements HttpContext {
     return registries
         .hospitals(hospitals)
         .compose(v -> registries.managers(managers))
+        // the shipped policies become versions on first start; the table is the truth after
+        .compose(v -> g.policyService.seed(seeds))
+        .map(
+            book -> {
+              g.insuredRegister(db, hospitals, book.book());
+              return null;
+            })
         // before listening, so that the README's first request finds it
         .compose(
             v ->
@@ -245,7 +255,11 @@ public final class Gateway implements HttpContext {
         .compose(
             v ->
                 IdentityChanges.listen(
-                    vertx, db.connectOptions(), g.identities, g.hospitalAuth::invalidateAll))
+                    vertx,
+                    db.connectOptions(),
+                    g.identities,
+                    g.hospitalAuth::invalidateAll,
+                    Map.of(PolicyBooks.CHANNEL, g.policyBooks::reloadQuietly)))
         .compose(
             changes -> {
               g.identityChanges = changes;
@@ -360,9 +374,10 @@ public final class Gateway implements HttpContext {
         .mount(routes);
     managerApi().mount(routes);
     agencyApi().mount(routes);
+    new PolicyApi(policyService, guard, clock, config.zone()).mount(routes);
     new CoverageApi(pool, guard, config.zone(), clock).mount(routes);
-    new OversightApi(pool, guard, engine.policies()).mount(routes);
-    new SimulationApi(simulations).mount(routes);
+    new OversightApi(pool, guard, () -> engine().policies()).mount(routes);
+    new SimulationApi(simulations, policyService).mount(routes);
     ManagerPage.mount(routes);
   }
 
@@ -389,8 +404,14 @@ public final class Gateway implements HttpContext {
     return pool;
   }
 
+  /** The engine over the policy book in force now (a snapshot: see PolicyBooks). */
   public SettlementEngine engine() {
-    return engine;
+    return policyBooks.current().engine();
+  }
+
+  /** The policy versions: drafts, approvals and the live book. */
+  public PolicyService policies() {
+    return policyService;
   }
 
   public IdentityDirectory identities() {

@@ -58,6 +58,7 @@ class ArchitectureTest {
     ROOT + ".coverage..",
     ROOT + ".simulation..",
     ROOT + ".oversight..",
+    ROOT + ".policy..",
     ROOT + ".infra.db.."
   };
 

@@ -38,7 +38,7 @@ final class Node {
   }
 
   ConfigException error(String message) {
-    return new ConfigException(file + ": " + path() + ": " + message);
+    return new ConfigException(file, path(), message);
   }
 
   boolean isMissingOrNull() {
@@ -56,6 +56,20 @@ final class Node {
       }
     }
     return this;
+  }
+
+  /** Every key other than {@code allowed}, each as its error (the loader that lists them all). */
+  List<ConfigException> strayKeys(Set<String> allowed) {
+    requireObject();
+    List<ConfigException> out = new ArrayList<>();
+    Iterator<String> names = json.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        out.add(child(name).error("unknown key; expected one of " + new TreeSet<>(allowed)));
+      }
+    }
+    return out;
   }
 
   Node child(String key) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yizhan.gateway.security.HospitalKeys;
@@ -34,6 +35,20 @@ public final class IdentityChanges {
 
   public static Future<IdentityChanges> listen(
       Vertx vertx, PgConnectOptions options, IdentityDirectory directory, Runnable keysChanged) {
+    return listen(vertx, options, directory, keysChanged, Map.of());
+  }
+
+  /**
+   * As above, and on each channel of {@code more} runs its action when a notification arrives, when
+   * the channel is (re)subscribed and when the connection is lost (a notification may have been
+   * missed): e.g. the policy book's reload on {@code yizhan_policy_versions}.
+   */
+  public static Future<IdentityChanges> listen(
+      Vertx vertx,
+      PgConnectOptions options,
+      IdentityDirectory directory,
+      Runnable keysChanged,
+      Map<String, Runnable> more) {
     PgConnectOptions named = new PgConnectOptions(options);
     named.setMetricsName(METRICS_NAME);
     PgSubscriber subscriber =
@@ -53,6 +68,12 @@ public final class IdentityChanges {
         .channel(HospitalKeys.CHANNEL)
         .subscribeHandler(v -> keysChanged.run())
         .handler(hospital -> keysChanged.run());
+    for (Map.Entry<String, Runnable> c : more.entrySet()) {
+      subscriber
+          .channel(c.getKey())
+          .subscribeHandler(v -> c.getValue().run())
+          .handler(payload -> c.getValue().run());
+    }
     IdentityChanges changes = new IdentityChanges(subscriber);
     subscriber.closeHandler(
         v -> {
@@ -60,6 +81,7 @@ public final class IdentityChanges {
             LOG.warn("identity change listener lost its connection; reconnecting");
             directory.invalidateAll();
             keysChanged.run();
+            more.values().forEach(Runnable::run);
           }
         });
     return subscriber.connect().map(v -> changes);

@@ -42,10 +42,11 @@ import org.yizhan.gateway.web.Routes;
  * The insurance agencies' API under {@code /agency/api} (医保经办机构, issue 15): the insured register of
  * the agency's region, enrolment by enrolment or by file import. Agency staff log in as managers do
  * ({@code POST /manager/api/login}, a manager of role AGENCY whose office code is their region) and
- * send the session token as a Bearer token; a civil-affairs session is refused 403 {@code
- * WRONG_ROLE}. An agency acts for its region (and the districts inside a city or province region):
- * another region's enrolment is refused 403 {@code NOT_AGENCY_REGION} when named in a request, and
- * not found when looked up. Every read and change is audited (who looked at which region).
+ * send the session token as a Bearer token (or, from the managers' page, the session cookie); a
+ * civil-affairs session is refused 403 {@code WRONG_ROLE}. An agency acts for its region (and the
+ * districts inside a city or province region): another region's enrolment is refused 403 {@code
+ * NOT_AGENCY_REGION} when named in a request, and not found when looked up. Every read and change
+ * is audited (who looked at which region).
  */
 public final class AgencyApi {
   static final String AGENCY = "agency";
@@ -128,14 +129,30 @@ public final class AgencyApi {
 
   private void authenticate(RoutingContext ctx) {
     String bearer = ctx.request().getHeader("Authorization");
-    if (bearer == null || !bearer.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    io.vertx.core.http.Cookie cookie = ctx.request().getCookie(ManagerSessions.COOKIE);
+    String token;
+    if (bearer != null && bearer.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = bearer.substring(7).trim();
+    } else if (cookie != null) {
+      // the managers' page (agency staff's tabs): the session cookie, and on a change the header
+      // a page of another site cannot send (as ManagerSessions)
+      token = cookie.getValue();
+      if (ctx.request().method() != GET && ctx.request().getHeader("X-Requested-With") == null) {
+        ctx.fail(
+            new Refusal(
+                Refusal.Kind.FORBIDDEN,
+                "CSRF_REFUSED",
+                "X-Requested-With",
+                "X-Requested-With is required on a change made with the session cookie"));
+        return;
+      }
+    } else {
       ctx.fail(
           Refusal.unauthenticated(
               "log in first (POST /manager/api/login), then send the"
                   + " token as Authorization: Bearer"));
       return;
     }
-    String token = bearer.substring(7).trim();
     guard
         .call(() -> auth.authenticate(token, Role.AGENCY))
         .onSuccess(

@@ -86,7 +86,8 @@ final class ManagerSessions {
             s -> {
               Cookie c =
                   Cookie.cookie(COOKIE, s.token())
-                      .setPath("/manager")
+                      // the page calls /manager/api and, for agency staff, /agency/api
+                      .setPath("/")
                       .setHttpOnly(true)
                       .setSameSite(CookieSameSite.STRICT)
                       .setMaxAge(ManagerAuth.SESSION_HOURS * 3600L);
@@ -186,7 +187,7 @@ final class ManagerSessions {
               if (Responses.answered(ctx)) {
                 return;
               }
-              ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/manager").setMaxAge(0));
+              ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/").setMaxAge(0));
               ctx.response().setStatusCode(204).end();
             })
         .onFailure(ctx::fail);

@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.yizhan.core.policy.Policy;
 import org.yizhan.core.policy.PolicyBook;
 import org.yizhan.gateway.coverage.CoverageAccess;
@@ -43,10 +44,10 @@ public final class OversightApi {
 
   private final CoverageAccess access;
   private final OversightStore store;
-  private final PolicyBook policies;
+  private final Supplier<PolicyBook> policies;
   private final DbGuard guard;
 
-  public OversightApi(Pool pool, DbGuard guard, PolicyBook policies) {
+  public OversightApi(Pool pool, DbGuard guard, Supplier<PolicyBook> policies) {
     this.access = new CoverageAccess(pool);
     this.store = new OversightStore(pool);
     this.policies = policies;
@@ -110,7 +111,7 @@ public final class OversightApi {
   Map<Integer, Long> lines(String code, int from, int to) {
     Map<Integer, Long> lines = new TreeMap<>();
     for (int y = from; y <= to; y++) {
-      Optional<Policy> p = policies.find(code, SCHEME, LocalDate.of(y, 12, 31));
+      Optional<Policy> p = policies.get().find(code, SCHEME, LocalDate.of(y, 12, 31));
       lines.put(y, p.map(Policy::outOfPocketLineFen).orElse(Policy.DEFAULT_OUT_OF_POCKET_LINE_FEN));
     }
     return lines;

@@ -4,6 +4,7 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -23,6 +24,7 @@ import org.yizhan.gateway.infra.json.Fields;
 import org.yizhan.gateway.infra.json.Json;
 import org.yizhan.gateway.infra.json.JsonWriter;
 import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.policy.PolicyService;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 import org.yizhan.gateway.security.ManagerAuth.Role;
 import org.yizhan.gateway.security.Masking;
@@ -46,15 +48,17 @@ import org.yizhan.gateway.web.Routes;
  * AGENCY_ONLY}. A simulation of another region is not found.
  */
 public final class SimulationApi {
-  static final Set<String> FIELDS = Set.of("policy", "from", "to");
+  static final Set<String> FIELDS = Set.of("policy", "version", "from", "to");
 
   /** A policy's YAML text: printable, at most 64 KiB (a version is about 2 KiB). */
   static final Pattern POLICY_TEXT = Pattern.compile("(?s).{1,65536}");
 
   private final Simulations simulations;
+  private final PolicyService policies;
 
-  public SimulationApi(Simulations simulations) {
+  public SimulationApi(Simulations simulations, PolicyService policies) {
     this.simulations = simulations;
+    this.policies = policies;
   }
 
   public void mount(Routes routes) {
@@ -81,29 +85,61 @@ public final class SimulationApi {
     return m;
   }
 
+  /**
+   * Starts a simulation of {@code policy} (YAML text) or of {@code version} (the id of a stored
+   * version, a draft above all: issue 19 items 1–3), exactly one of them.
+   */
   private void start(RoutingContext ctx) {
     ManagerPrincipal m = agencyStaff(ctx);
     Fields f = Fields.of(Json.parse(Requests.body(ctx)), "", FIELDS);
-    String text = f.text("policy", POLICY_TEXT, "the policy's YAML, at most 64 KiB", true);
     LocalDate from = f.date("from");
     LocalDate to = f.date("to");
-    Policy candidate;
-    try {
-      candidate = PolicyFiles.parseText("policy", text);
-    } catch (ConfigException e) {
-      throw Refusal.badInput("POLICY_INVALID", "policy", e.getMessage());
+    JsonNode version = f.raw("version");
+    Future<Policy> candidate;
+    if (version != null) {
+      if (f.raw("policy") != null) {
+        throw Refusal.invalid("policy", "give the policy or a version, not both");
+      }
+      if (!version.isIntegralNumber() || !version.canConvertToLong() || version.asLong() < 1) {
+        throw Refusal.invalid("version", "must be a version's id");
+      }
+      candidate =
+          policies
+              .policyOf(m, version.asLong())
+              .recover(
+                  e ->
+                      Future.failedFuture(
+                          e instanceof ConfigException
+                              ? Refusal.badInput("POLICY_INVALID", "version", e.getMessage())
+                              : e));
+    } else {
+      String text = f.text("policy", POLICY_TEXT, "the policy's YAML, at most 64 KiB", true);
+      try {
+        candidate = Future.succeededFuture(PolicyFiles.parseDocument("policy", text));
+      } catch (ConfigException e) {
+        throw Refusal.badInput("POLICY_INVALID", "policy", e.getMessage());
+      }
     }
-    if (!Regions.covers(m.officeCode(), candidate.id().region())) {
-      throw new Refusal(
-          Refusal.Kind.FORBIDDEN,
-          "OUT_OF_SCOPE",
-          "policy.region",
-          "policy.region: "
-              + candidate.id().region()
-              + " is outside your region "
-              + m.officeCode());
-    }
-    Responses.reply(ctx, simulations.start(m, candidate, from, to).map(p -> render(p)), 202);
+    Responses.reply(
+        ctx,
+        candidate
+            .compose(
+                p -> {
+                  if (!Regions.covers(m.officeCode(), p.id().region())) {
+                    return Future.failedFuture(
+                        new Refusal(
+                            Refusal.Kind.FORBIDDEN,
+                            "OUT_OF_SCOPE",
+                            "policy.region",
+                            "policy.region: "
+                                + p.id().region()
+                                + " is outside your region "
+                                + m.officeCode()));
+                  }
+                  return simulations.start(m, p, from, to);
+                })
+            .map(p -> render(p)),
+        202);
   }
 
   private void progress(RoutingContext ctx) {

@@ -14,6 +14,8 @@ import org.yizhan.core.model.Claim;
  * @param mayDrawAssistance whether the person holds an identity that can draw assistance, so the
  *     prepayment account is locked up front (in the same round trip as the accumulators)
  * @param actor who asks, for the audit log, e.g. {@code hospital:H44520200001}
+ * @param policyVersion the policy version the engine settles under (policy.PolicyBooks), or {@code
+ *     null} when no policy governs the claim (the engine then refuses it)
  */
 public record SettleCommand(
     Claim claim,
@@ -22,7 +24,8 @@ public record SettleCommand(
     String idempotencyKey,
     String identitiesJson,
     boolean mayDrawAssistance,
-    String actor) {
+    String actor,
+    Long policyVersion) {
   public SettleCommand {
     Objects.requireNonNull(claim, "claim");
     Objects.requireNonNull(contentSha256, "contentSha256");

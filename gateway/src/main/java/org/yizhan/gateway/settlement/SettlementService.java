@@ -34,6 +34,7 @@ import org.yizhan.gateway.insured.Coverage;
 import org.yizhan.gateway.insured.EnrolmentStore;
 import org.yizhan.gateway.insured.Scheme;
 import org.yizhan.gateway.metrics.Metrics;
+import org.yizhan.gateway.policy.PolicyBooks;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
 
 /**
@@ -50,7 +51,9 @@ import org.yizhan.gateway.security.HospitalAuth.Principal;
  * enrolments are read with the identities, concurrently, before the settlement's transaction.
  */
 public final class SettlementService {
-  private final SettlementEngine engine;
+  /** The live policy book: each use takes one snapshot and keeps it (never half a change). */
+  private final PolicyBooks policies;
+
   private final SettlementStore store;
   private final SettlementQueries queries;
   private final IdentityDirectory identities;
@@ -62,7 +65,7 @@ public final class SettlementService {
   private final Duration treatmentWindow;
 
   public SettlementService(
-      SettlementEngine engine,
+      PolicyBooks policies,
       SettlementStore store,
       SettlementQueries queries,
       IdentityDirectory identities,
@@ -72,7 +75,7 @@ public final class SettlementService {
       Clock clock,
       ZoneId zone,
       Duration treatmentWindow) {
-    this.engine = engine;
+    this.policies = policies;
     this.store = store;
     this.queries = queries;
     this.identities = identities;
@@ -103,7 +106,8 @@ public final class SettlementService {
                       .result()
                       .map(SettlementQueries.Figures::accumulators)
                       .orElse(Accumulators.zero(claim.year()));
-              SettlementOutcome outcome = engine.settle(governed.result(), held.result(), ytd);
+              SettlementOutcome outcome =
+                  policies.current().engine().settle(governed.result(), held.result(), ytd);
               countUnknownItems(outcome, claim.hospitalCode(), Metrics.PREVIEW);
               Settlement s = settledOrThrow(outcome);
               metrics.previewed();
@@ -136,6 +140,8 @@ public final class SettlementService {
             done -> {
               List<Identity> held = identitiesHeld.result();
               Claim governed = governedBy.result();
+              PolicyBooks.Snapshot book = policies.current();
+              SettlementEngine engine = book.engine();
               SettleCommand cmd =
                   new SettleCommand(
                       claim,
@@ -143,8 +149,9 @@ public final class SettlementService {
                       parsed.contentSha256(),
                       idempotencyKey,
                       identitiesJson(held),
-                      mayDrawAssistance(governed, held),
-                      who.actor());
+                      mayDrawAssistance(engine, governed, held),
+                      who.actor(),
+                      book.versionFor(governed).orElse(null));
               return guard.call(
                   () ->
                       store.settle(
@@ -274,7 +281,10 @@ public final class SettlementService {
               Optional<Policy> policy =
                   found.flatMap(
                       x ->
-                          engine.policyFor(probe(personIdNo, ManagingOffice.of(personIdNo), asOf)));
+                          policies
+                              .current()
+                              .engine()
+                              .policyFor(probe(personIdNo, ManagingOffice.of(personIdNo), asOf)));
               return new YearFigures(a, policy, ids.result(), asOf);
             });
   }
@@ -345,7 +355,8 @@ public final class SettlementService {
         "-", personIdNo, ClaimInput.DEFAULT_SCHEME, officeCode, "-", 1, day, day, List.of());
   }
 
-  private boolean mayDrawAssistance(Claim claim, List<Identity> held) {
+  private static boolean mayDrawAssistance(
+      SettlementEngine engine, Claim claim, List<Identity> held) {
     Optional<Policy> policy = engine.policyFor(claim);
     if (policy.isEmpty()) {
       return false;

@@ -158,7 +158,8 @@ final class SettlementTuples {
         .addValue(yuan(plan.advanceFen()))
         .addString(cmd.idempotencyKey())
         .addOffsetDateTime(at)
-        .addLocalDate(day);
+        .addLocalDate(day)
+        .addLong(cmd.policyVersion());
   }
 
   static Tuple fundsTuple(UUID settlementId, Settlement s) {

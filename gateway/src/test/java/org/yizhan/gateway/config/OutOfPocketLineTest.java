@@ -19,7 +19,7 @@ class OutOfPocketLineTest {
 
   @Test
   void shippedPolicy_setsTenThousandYuan() throws IOException {
-    assertThat(PolicyFiles.parseText("p.yaml", reference()).outOfPocketLineFen())
+    assertThat(PolicyFiles.parseDocument("p.yaml", reference()).outOfPocketLineFen())
         .isEqualTo(1_000_000L);
   }
 
@@ -28,7 +28,7 @@ class OutOfPocketLineTest {
     String text = reference().replace("outOfPocketLine: 10000\n", "");
     assertThat(text).doesNotContain("outOfPocketLine");
 
-    assertThat(PolicyFiles.parseText("p.yaml", text).outOfPocketLineFen())
+    assertThat(PolicyFiles.parseDocument("p.yaml", text).outOfPocketLineFen())
         .isEqualTo(Policy.DEFAULT_OUT_OF_POCKET_LINE_FEN);
   }
 
@@ -36,7 +36,7 @@ class OutOfPocketLineTest {
   void lineWithFen_isKeptExactly() throws IOException {
     String text = reference().replace("outOfPocketLine: 10000", "outOfPocketLine: 8500.55");
 
-    assertThat(PolicyFiles.parseText("p.yaml", text).outOfPocketLineFen()).isEqualTo(850_055L);
+    assertThat(PolicyFiles.parseDocument("p.yaml", text).outOfPocketLineFen()).isEqualTo(850_055L);
   }
 
   @ParameterizedTest
@@ -50,7 +50,7 @@ class OutOfPocketLineTest {
   void badLine_isRefusedNamingTheField(String value, String why) throws IOException {
     String text = reference().replace("outOfPocketLine: 10000", "outOfPocketLine: " + value);
 
-    assertThatThrownBy(() -> PolicyFiles.parseText("p.yaml", text))
+    assertThatThrownBy(() -> PolicyFiles.parseDocument("p.yaml", text))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("outOfPocketLine")
         .hasMessageContaining(why == null ? "" : why);
@@ -58,7 +58,7 @@ class OutOfPocketLineTest {
 
   @Test
   void notAMapping_isRefused() {
-    assertThatThrownBy(() -> PolicyFiles.parseText("p.yaml", "- 1\n- 2\n"))
+    assertThatThrownBy(() -> PolicyFiles.parseDocument("p.yaml", "- 1\n- 2\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("mapping");
   }

@@ -102,7 +102,8 @@ public final class TestGateway implements AutoCloseable {
     return start(env, UnaryOperator.identity(), clock);
   }
 
-  private static TestGateway start(
+  /** Starts a gateway on {@code route} of its fresh database's URL, reading {@code clock}. */
+  public static TestGateway start(
       Map<String, String> env, UnaryOperator<String> route, Clock clock) {
     LibraryLogging.install();
     Database db = TestDatabase.fresh();

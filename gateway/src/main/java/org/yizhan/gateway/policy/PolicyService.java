@@ -1,0 +1,541 @@
+package org.yizhan.gateway.policy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.yizhan.core.policy.Policy;
+import org.yizhan.gateway.audit.Audit;
+import org.yizhan.gateway.config.PolicyFiles;
+import org.yizhan.gateway.config.PolicyFiles.Problem;
+import org.yizhan.gateway.infra.Digests;
+import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.refusal.Refusal;
+import org.yizhan.gateway.insured.Regions;
+import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
+
+/**
+ * The life of a policy version (docs/policies.md): drafted by one member of a region's agency
+ * staff, checked in full, approved by a second, in force from its start day in every instance.
+ *
+ * <p>A draft is checked as the loader checks a file (every field, every relation between figures)
+ * and against its line's approved versions ({@link Timeline}); all problems are answered at once,
+ * each naming its field. The approval checks the line again under the line's lock (it may have
+ * changed since the draft) and refuses the author: the maker is never the checker, and the database
+ * refuses it too. Each step is an audit entry in the same transaction; an approval also sends the
+ * NOTIFY that makes every instance reload its book ({@link PolicyBooks}).
+ */
+public final class PolicyService {
+  public static final String NOT_AGENCY_REGION = "NOT_AGENCY_REGION";
+  public static final String SELF_APPROVAL = "SELF_APPROVAL";
+  public static final String NOT_A_DRAFT = "NOT_A_DRAFT";
+  public static final String NOT_THE_AUTHOR = "NOT_THE_AUTHOR";
+
+  /** The largest policy document accepted, in bytes (the shipped ones are about 3 KB). */
+  public static final int DOCUMENT_BYTES_MAX = 256 * 1024;
+
+  static final String NOTIFY = Sql.notify(PolicyBooks.CHANNEL);
+
+  /** What a drafter sends: the document (YAML or JSON text), its 文号 and the reason. */
+  public record Draft(String document, String documentNo, String reason) {}
+
+  /** A file of config/policies, seeded on first start. */
+  public record Seed(String fileName, String text) {}
+
+  /** What a draft, revision or approval comes to: the version saved, or its problems. */
+  public sealed interface Outcome permits Saved, Invalid {}
+
+  /** The version as saved. */
+  public record Saved(PolicyVersion version) implements Outcome {}
+
+  /** Refused, with every problem, each naming its field; nothing was written. */
+  public record Invalid(List<Problem> problems) implements Outcome {
+    public Invalid {
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /** Carries a refusal with problems out of a transaction (rolled back); never leaves here. */
+  static final class InvalidDraft extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<Problem> problems;
+
+    InvalidDraft(List<Problem> problems) {
+      super(
+          "the policy version has "
+              + problems.size()
+              + " problem(s): "
+              + problems.get(0).field()
+              + ": "
+              + problems.get(0).message(),
+          null,
+          false,
+          false);
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<Problem> problems() {
+      return problems;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final PolicyBooks books;
+  private final Clock clock;
+  private final ZoneId zone;
+
+  public PolicyService(Vertx vertx, Pool pool, PolicyBooks books, Clock clock, ZoneId zone) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.books = books;
+    this.clock = clock;
+    this.zone = zone;
+  }
+
+  public PolicyBooks books() {
+    return books;
+  }
+
+  /**
+   * Writes the shipped files as approved versions when the table is empty (first start; several
+   * instances starting at once seed once), then loads the book.
+   */
+  public Future<PolicyBooks.Snapshot> seed(List<Seed> files) {
+    OffsetDateTime now = now();
+    return pool.withTransaction(
+            conn ->
+                PolicyStore.lock(conn, "seed")
+                    .compose(v -> conn.preparedQuery(PolicyStore.COUNT).execute())
+                    .compose(
+                        count ->
+                            count.iterator().next().getLong(0) > 0
+                                ? Future.succeededFuture()
+                                : seedAll(conn, files, now)))
+        .compose(v -> books.reload());
+  }
+
+  private Future<Void> seedAll(SqlConnection conn, List<Seed> files, OffsetDateTime now) {
+    List<Tuple> rows = new ArrayList<>();
+    for (Seed f : files) {
+      Policy p = PolicyFiles.parseDocument(f.fileName(), f.text());
+      rows.add(
+          Tuple.tuple()
+              .addString(p.id().region())
+              .addString(p.id().scheme())
+              .addShort((short) p.id().year())
+              .addLocalDate(p.validFrom())
+              .addLocalDate(p.validTo())
+              .addString(PolicyVersion.State.APPROVED.name())
+              .addString(f.text())
+              .addString(Digests.sha256Hex(f.text()))
+              .addString("config/policies/" + f.fileName())
+              .addString("seeded from the shipped file on first start")
+              .addString("config:" + f.fileName())
+              .addOffsetDateTime(now)
+              .addString("system:seed")
+              .addOffsetDateTime(now));
+    }
+    if (rows.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(PolicyStore.INSERT)
+        .executeBatch(rows)
+        .compose(
+            r ->
+                Audit.append(
+                    conn,
+                    "system",
+                    "POLICY_SEED",
+                    "policy_version",
+                    "*",
+                    new JsonObject().put("files", files.stream().map(Seed::fileName).toList())));
+  }
+
+  /** The versions of the agency's regions, newest first (at most {@link PolicyStore#LIST_MAX}). */
+  public Future<List<PolicyVersion>> list(ManagerPrincipal m) {
+    String region = m.officeCode();
+    int shared = region.endsWith("0000") ? 2 : region.endsWith("00") ? 4 : 6;
+    return pool.preparedQuery(PolicyStore.LIST)
+        .execute(Tuple.of(region, shared))
+        .map(
+            rows -> {
+              List<PolicyVersion> out = new ArrayList<>();
+              rows.forEach(r -> out.add(PolicyStore.version(r)));
+              return out;
+            });
+  }
+
+  /** One version of the agency's regions; another region's is not found. */
+  public Future<PolicyVersion> find(ManagerPrincipal m, long id) {
+    return pool.withConnection(conn -> PolicyStore.find(conn, id, false))
+        .map(found -> found.filter(v -> covers(m, v)).orElseThrow(() -> notFound(id)));
+  }
+
+  /** The document of a version, as drafted (the import/export format). */
+  public Future<String> document(ManagerPrincipal m, long id) {
+    return find(m, id)
+        .compose(
+            v ->
+                pool.preparedQuery(PolicyStore.DOCUMENT)
+                    .execute(Tuple.of(id))
+                    .map(rows -> rows.iterator().next().getString("document")));
+  }
+
+  /**
+   * The policy a version's document describes, parsed as the book would (for the impact simulation:
+   * the draft's figures before anyone approves them). Any state; the agency's regions.
+   */
+  public Future<Policy> policyOf(ManagerPrincipal m, long id) {
+    return document(m, id)
+        .compose(
+            text ->
+                vertx.executeBlocking(
+                    () -> PolicyFiles.parseDocument("version " + id, text), false));
+  }
+
+  /** Drafts a new version; refused with every problem when it has any. */
+  public Future<Outcome> draft(ManagerPrincipal m, Draft d) {
+    return outcome(draftIn(m, d));
+  }
+
+  /** Replaces a draft's document, 文号 and reason; its author's alone, and while a draft. */
+  public Future<Outcome> revise(ManagerPrincipal m, long id, Draft d) {
+    return outcome(reviseIn(m, id, d));
+  }
+
+  /**
+   * Approves a draft: by anyone of the region's agency staff but its author, and only if it still
+   * fits its line today. In force in every instance once the NOTIFY is heard; in this one before
+   * the answer.
+   */
+  public Future<Outcome> approve(ManagerPrincipal m, long id, String note) {
+    return outcome(approveIn(m, id, note));
+  }
+
+  /**
+   * The problems of a draft as its answer, not as a failure: a draft with errors is the drafter's
+   * to fix, no fault of the store (whose guard counts failures).
+   */
+  private static Future<Outcome> outcome(Future<PolicyVersion> saved) {
+    return saved
+        .<Outcome>map(Saved::new)
+        .recover(
+            e ->
+                e instanceof InvalidDraft invalid
+                    ? Future.succeededFuture(new Invalid(invalid.problems()))
+                    : Future.failedFuture(e));
+  }
+
+  private Future<PolicyVersion> draftIn(ManagerPrincipal m, Draft d) {
+    return checked(m, d)
+        .compose(
+            c ->
+                pool.withTransaction(
+                    conn ->
+                        lineChecked(conn, c)
+                            .compose(
+                                p ->
+                                    conn.preparedQuery(PolicyStore.INSERT)
+                                        .execute(insertTuple(m, d, p)))
+                            .map(PolicyStore::first)
+                            .map(java.util.Optional::orElseThrow)
+                            .compose(
+                                saved -> audit(conn, m, "POLICY_DRAFT", saved).map(v -> saved))));
+  }
+
+  private Future<PolicyVersion> reviseIn(ManagerPrincipal m, long id, Draft d) {
+    return checked(m, d)
+        .compose(
+            c ->
+                pool.withTransaction(
+                    conn ->
+                        lockedDraft(conn, m, id)
+                            .compose(
+                                current -> {
+                                  if (!current.author().equals(m.actor())) {
+                                    return Future.failedFuture(
+                                        Refusal.forbidden(
+                                            NOT_THE_AUTHOR,
+                                            "id",
+                                            "only the author ("
+                                                + current.author()
+                                                + ") revises a draft; draft your own version"));
+                                  }
+                                  return lineChecked(conn, c);
+                                })
+                            .compose(
+                                p ->
+                                    conn.preparedQuery(PolicyStore.REVISE)
+                                        .execute(reviseTuple(id, d, p)))
+                            .map(PolicyStore::first)
+                            .map(java.util.Optional::orElseThrow)
+                            .compose(
+                                saved -> audit(conn, m, "POLICY_REVISE", saved).map(v -> saved))));
+  }
+
+  private Future<PolicyVersion> approveIn(ManagerPrincipal m, long id, String note) {
+    return pool.<PolicyVersion>withTransaction(
+            conn ->
+                lockedDraft(conn, m, id)
+                    .compose(
+                        current -> {
+                          if (current.author().equals(m.actor())) {
+                            return Future.failedFuture(
+                                Refusal.forbidden(
+                                    SELF_APPROVAL,
+                                    "id",
+                                    "the author of a draft cannot approve it: a second member of"
+                                        + " the agency's staff must"));
+                          }
+                          return PolicyStore.lock(conn, current.line())
+                              .compose(
+                                  v -> PolicyStore.line(conn, current.region(), current.scheme()))
+                              .compose(
+                                  line -> {
+                                    List<Problem> problems =
+                                        Timeline.check(
+                                            line, current.validFrom(), current.validTo(), today());
+                                    return problems.isEmpty()
+                                        ? decide(conn, m, id, PolicyVersion.State.APPROVED, note)
+                                        : Future.failedFuture(new InvalidDraft(problems));
+                                  });
+                        })
+                    .compose(
+                        saved ->
+                            conn.preparedQuery(NOTIFY)
+                                .execute(Tuple.of(Long.toString(saved.id())))
+                                .map(v -> saved)))
+        .compose(saved -> books.reload().map(v -> saved));
+  }
+
+  /** Rejects a draft with a note saying why; not by its author (who withdraws instead). */
+  public Future<PolicyVersion> reject(ManagerPrincipal m, long id, String note) {
+    return pool.withTransaction(
+        conn ->
+            lockedDraft(conn, m, id)
+                .compose(
+                    current ->
+                        current.author().equals(m.actor())
+                            ? Future.failedFuture(
+                                Refusal.forbidden(
+                                    SELF_APPROVAL,
+                                    "id",
+                                    "the author of a draft cannot review it; withdraw it instead"))
+                            : decide(conn, m, id, PolicyVersion.State.REJECTED, note)));
+  }
+
+  /** Withdraws a draft: its author's alone. */
+  public Future<PolicyVersion> withdraw(ManagerPrincipal m, long id) {
+    return pool.withTransaction(
+        conn ->
+            lockedDraft(conn, m, id)
+                .compose(
+                    current -> {
+                      if (!current.author().equals(m.actor())) {
+                        return Future.failedFuture(
+                            Refusal.forbidden(
+                                NOT_THE_AUTHOR, "id", "only the author withdraws a draft"));
+                      }
+                      return conn.preparedQuery(PolicyStore.DECIDE)
+                          .execute(
+                              Tuple.of(id, PolicyVersion.State.WITHDRAWN.name(), null, null, null))
+                          .map(PolicyStore::first)
+                          .map(java.util.Optional::orElseThrow)
+                          .compose(
+                              saved -> audit(conn, m, "POLICY_WITHDRAW", saved).map(v -> saved));
+                    }));
+  }
+
+  private Future<PolicyVersion> decide(
+      SqlConnection conn, ManagerPrincipal m, long id, PolicyVersion.State state, String note) {
+    return conn.preparedQuery(PolicyStore.DECIDE)
+        .execute(Tuple.of(id, state.name(), m.actor(), now(), note))
+        .map(PolicyStore::first)
+        .map(java.util.Optional::orElseThrow)
+        .compose(
+            saved ->
+                audit(
+                        conn,
+                        m,
+                        state == PolicyVersion.State.APPROVED ? "POLICY_APPROVE" : "POLICY_REJECT",
+                        saved)
+                    .map(v -> saved));
+  }
+
+  /** The draft {@code id} of the agency's regions, locked; refused when not a draft. */
+  private Future<PolicyVersion> lockedDraft(SqlConnection conn, ManagerPrincipal m, long id) {
+    return PolicyStore.find(conn, id, true)
+        .compose(
+            found -> {
+              if (found.isEmpty() || !covers(m, found.get())) {
+                return Future.failedFuture(notFound(id));
+              }
+              PolicyVersion v = found.get();
+              if (v.state() != PolicyVersion.State.DRAFT) {
+                return Future.failedFuture(
+                    Refusal.conflict(
+                        NOT_A_DRAFT,
+                        "id",
+                        "version "
+                            + id
+                            + " is "
+                            + v.state()
+                            + ": only a draft changes; an approved version is succeeded by a new"
+                            + " one"));
+              }
+              return Future.succeededFuture(v);
+            });
+  }
+
+  /** A parsed draft and the problems of its other fields (the line's are checked later). */
+  private record Checked(Policy policy, List<Problem> problems) {}
+
+  /**
+   * Parses and checks a draft off the event loop: every problem of the document and its fields.
+   * Refused at once when the document cannot be read as a policy (there is no line to check it
+   * against); otherwise the problems travel on to the line's check, to be listed with its own.
+   */
+  private Future<Checked> checked(ManagerPrincipal m, Draft d) {
+    return vertx
+        .executeBlocking(
+            () -> {
+              List<Problem> problems = new ArrayList<>();
+              if (d.documentNo() == null || d.documentNo().isBlank()) {
+                problems.add(
+                    new Problem("documentNo", "is required (the 文号 the version implements)"));
+              } else if (d.documentNo().length() > 100) {
+                problems.add(new Problem("documentNo", "must be at most 100 characters"));
+              }
+              if (d.reason() == null || d.reason().isBlank()) {
+                problems.add(new Problem("reason", "is required (why the version is made)"));
+              } else if (d.reason().length() > 1000) {
+                problems.add(new Problem("reason", "must be at most 1000 characters"));
+              }
+              try {
+                return new Checked(PolicyFiles.parseDocument("document", d.document()), problems);
+              } catch (PolicyFiles.Invalid e) {
+                problems.addAll(e.problems());
+                throw new InvalidDraft(problems);
+              }
+            },
+            false)
+        .compose(
+            c ->
+                covers(m, c.policy().id().region())
+                    ? Future.succeededFuture(c)
+                    : Future.failedFuture(
+                        Refusal.forbidden(
+                            NOT_AGENCY_REGION,
+                            "region",
+                            "region "
+                                + c.policy().id().region()
+                                + " is not the agency's ("
+                                + m.officeCode()
+                                + ")")));
+  }
+
+  /**
+   * The line's checks under the line's lock (which the transaction holds until COMMIT), listed with
+   * the draft's other problems; fails with all of them when there is any.
+   */
+  private Future<Policy> lineChecked(SqlConnection conn, Checked c) {
+    Policy p = c.policy();
+    String region = p.id().region();
+    String scheme = p.id().scheme();
+    return PolicyStore.lock(conn, region + "/" + scheme)
+        .compose(v -> PolicyStore.line(conn, region, scheme))
+        .compose(
+            line -> {
+              List<Problem> problems = new ArrayList<>(c.problems());
+              problems.addAll(Timeline.check(line, p.validFrom(), p.validTo(), today()));
+              return problems.isEmpty()
+                  ? Future.succeededFuture(p)
+                  : Future.failedFuture(new InvalidDraft(problems));
+            });
+  }
+
+  private Tuple insertTuple(ManagerPrincipal m, Draft d, Policy p) {
+    return Tuple.tuple()
+        .addString(p.id().region())
+        .addString(p.id().scheme())
+        .addShort((short) p.id().year())
+        .addLocalDate(p.validFrom())
+        .addLocalDate(p.validTo())
+        .addString(PolicyVersion.State.DRAFT.name())
+        .addString(d.document())
+        .addString(Digests.sha256Hex(d.document()))
+        .addString(d.documentNo().trim())
+        .addString(d.reason().trim())
+        .addString(m.actor())
+        .addOffsetDateTime(now())
+        .addString(null)
+        .addOffsetDateTime(null);
+  }
+
+  private Tuple reviseTuple(long id, Draft d, Policy p) {
+    return Tuple.tuple()
+        .addLong(id)
+        .addString(p.id().region())
+        .addString(p.id().scheme())
+        .addShort((short) p.id().year())
+        .addLocalDate(p.validFrom())
+        .addLocalDate(p.validTo())
+        .addString(d.document())
+        .addString(Digests.sha256Hex(d.document()))
+        .addString(d.documentNo().trim())
+        .addString(d.reason().trim())
+        .addOffsetDateTime(now());
+  }
+
+  private static Future<Void> audit(
+      SqlConnection conn, ManagerPrincipal m, String action, PolicyVersion v) {
+    JsonObject details =
+        new JsonObject()
+            .put("region", v.region())
+            .put("scheme", v.scheme())
+            .put("year", v.year())
+            .put("validFrom", v.validFrom().toString())
+            .put("validTo", v.validTo().toString())
+            .put("documentNo", v.documentNo())
+            .put("reason", v.reason())
+            .put("author", v.author())
+            .put("documentSha256", v.documentSha256());
+    if (v.reviewNote() != null) {
+      details.put("note", v.reviewNote());
+    }
+    return Audit.append(conn, m.actor(), action, "policy_version", Long.toString(v.id()), details);
+  }
+
+  private static boolean covers(ManagerPrincipal m, PolicyVersion v) {
+    return covers(m, v.region());
+  }
+
+  private static boolean covers(ManagerPrincipal m, String region) {
+    return Regions.covers(m.officeCode(), region);
+  }
+
+  private static Refusal notFound(long id) {
+    return Refusal.notFound("policy version " + id);
+  }
+
+  private LocalDate today() {
+    return LocalDate.ofInstant(clock.instant(), zone);
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(
+        Instant.now(clock).truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+  }
+}
