@@ -37,6 +37,9 @@ import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
  * NOTIFY that makes every instance reload its book ({@link PolicyBooks}).
  */
 public final class PolicyService {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PolicyService.class);
+
   public static final String NOT_AGENCY_REGION = "NOT_AGENCY_REGION";
   public static final String SELF_APPROVAL = "SELF_APPROVAL";
   public static final String NOT_A_DRAFT = "NOT_A_DRAFT";
@@ -317,7 +320,17 @@ public final class PolicyService {
                             conn.preparedQuery(NOTIFY)
                                 .execute(Tuple.of(Long.toString(saved.id())))
                                 .map(v -> saved)))
-        .compose(saved -> books.reload().map(v -> saved));
+        // committed: the answer is the approval even if this instance's reload fails (it logs, and
+        // the NOTIFY makes it try again)
+        .compose(saved -> books.reload().transform(ar -> reloaded(ar, saved)));
+  }
+
+  private static Future<PolicyVersion> reloaded(
+      io.vertx.core.AsyncResult<PolicyBooks.Snapshot> ar, PolicyVersion saved) {
+    if (ar.failed()) {
+      LOG.error("policy book reload after approving version {} failed", saved.id(), ar.cause());
+    }
+    return Future.succeededFuture(saved);
   }
 
   /** Rejects a draft with a note saying why; not by its author (who withdraws instead). */
