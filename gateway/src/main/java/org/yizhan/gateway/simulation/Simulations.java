@@ -222,11 +222,8 @@ public final class Simulations {
     if (p.impact() == null) {
       return Future.succeededFuture(p);
     }
-    Job job;
-    synchronized (jobs) {
-      job = jobs.get(p.id());
-    }
-    return audit(m.actor(), action, job, new JsonObject().put("simulation", p.id().toString()))
+    return audit(
+            m.actor(), action, p.region(), new JsonObject().put("simulation", p.id().toString()))
         .map(v -> p);
   }
 
@@ -309,8 +306,12 @@ public final class Simulations {
   }
 
   private Future<Void> audit(String actor, String action, Job job, JsonObject details) {
+    return audit(actor, action, job.candidate.id().region(), details);
+  }
+
+  private Future<Void> audit(String actor, String action, String region, JsonObject details) {
     return pool.withTransaction(
-        conn -> Audit.append(conn, actor, action, "region", job.candidate.id().region(), details));
+        conn -> Audit.append(conn, actor, action, "region", region, details));
   }
 
   /** Forgets the oldest finished jobs while the list is full (the caller holds the lock). */
