@@ -5,6 +5,9 @@
 
 const BASE = '/manager/api';
 
+/** The insurance agencies' API: policies.js (agency staff, the same session cookie). */
+const AGENCY = '/agency/api';
+
 /** Longest a call may take before the page gives up on it, in milliseconds. */
 const TIMEOUT_MILLIS = 30000;
 
@@ -15,6 +18,8 @@ export class ApiFailure extends Error {
     this.code = body.code || null;
     this.field = body.field || null;
     this.correlationId = body.correlationId || null;
+    // a policy draft's problems (POLICY_INVALID): [{field, message}], every one
+    this.errors = Array.isArray(body.errors) ? body.errors : null;
   }
 }
 
@@ -25,7 +30,7 @@ export function whenUnauthenticated(callback) {
   onUnauthenticated = callback;
 }
 
-async function call(method, path, { json, body, contentType } = {}) {
+async function call(method, path, { json, body, contentType, base = BASE } = {}) {
   const headers = { 'X-Requested-With': 'fetch', Accept: 'application/json' };
   let payload = body;
   if (json !== undefined) {
@@ -36,7 +41,7 @@ async function call(method, path, { json, body, contentType } = {}) {
   }
   let response;
   try {
-    response = await fetch(BASE + path, {
+    response = await fetch(base + path, {
       method,
       headers,
       body: payload,
@@ -113,4 +118,15 @@ export const api = {
   startSimulation: (request) => call('POST', '/simulations', { json: request }),
   simulation: (id) => call('GET', `/simulations/${enc(id)}`),
   simulationExportUrl: (id) => `api/simulations/${enc(id)}/export`,
+  // policy versions (agency staff; docs/policies.md)
+  policies: () => call('GET', '/policies', { base: AGENCY }),
+  policy: (id) => call('GET', `/policies/${enc(id)}`, { base: AGENCY }),
+  draftPolicy: (draft) => call('POST', '/policies', { json: draft, base: AGENCY }),
+  revisePolicy: (id, draft) => call('PUT', `/policies/${enc(id)}`, { json: draft, base: AGENCY }),
+  approvePolicy: (id, note) =>
+    call('POST', `/policies/${enc(id)}/approve`, { json: note ? { note } : {}, base: AGENCY }),
+  rejectPolicy: (id, note) =>
+    call('POST', `/policies/${enc(id)}/reject`, { json: { note }, base: AGENCY }),
+  withdrawPolicy: (id) => call('POST', `/policies/${enc(id)}/withdraw`, { base: AGENCY }),
+  policyDocumentUrl: (id) => `${AGENCY}/policies/${enc(id)}/document`,
 };

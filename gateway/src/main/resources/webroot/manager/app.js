@@ -1,6 +1,7 @@
 // The civil-affairs prepayment managers' page: a thin client of /manager/api (see ManagerApi.java).
 // This module holds the session (login, logout, who is logged in), the tabs and the language
-// switch; accounts.js, roster.js, coverage.js and simulation.js hold the four tabs, ui.js what they share.
+// switch; accounts.js, roster.js, coverage.js, policies.js and simulation.js hold the tabs, ui.js
+// what they share.
 //
 // The page keeps what it last fetched and renders from it, so switching the language redraws
 // without asking the gateway again. Each form shows its own outcome right under it.
@@ -11,6 +12,7 @@ import { loadAccounts, loadHospitals, renderAccountsTab, resetAccounts } from '.
 import { loadRoster, renderRoster, resetRoster } from './roster.js';
 import { loadCoverage, renderCoverage, resetCoverage } from './coverage.js';
 import { loadOversight, renderSimulation, resetSimulation, setAgency } from './simulation.js';
+import { loadPolicies, renderPolicies, resetPolicies } from './policies.js';
 import { $, handle, showError } from './ui.js';
 
 const state = { me: null };
@@ -23,6 +25,7 @@ function showLogin() {
   resetRoster();
   resetCoverage();
   resetSimulation();
+  resetPolicies();
   $('#app-view').hidden = true;
   $('#who').hidden = true;
   $('#login-view').hidden = false;
@@ -37,7 +40,18 @@ async function showApp(me) {
   $('#who-office').textContent = me.officeCode;
   $('#app-view').hidden = false;
   setAgency(me.role === 'AGENCY');
-  await Promise.all([loadHospitals(), loadAccounts(), loadRoster()]);
+  // Insurance-agency staff have the coverage check and the policy versions; civil affairs the
+  // accounts, the roster and the coverage check (the gateway refuses each the other's API).
+  const agency = me.role === 'AGENCY';
+  $('#tab-accounts').hidden = agency;
+  $('#tab-roster').hidden = agency;
+  $('#tab-policies').hidden = !agency;
+  selectTab(agency ? 'policies' : 'accounts');
+  if (agency) {
+    await loadPolicies(me);
+  } else {
+    await Promise.all([loadHospitals(), loadAccounts(), loadRoster()]);
+  }
 }
 
 handle($('#login-form'), async (data) => {
@@ -65,16 +79,21 @@ whenUnauthenticated(() => {
 
 // ---- tabs and language
 
+function selectTab(name) {
+  for (const other of document.querySelectorAll('[role=tab]')) {
+    const on = other.dataset.tab === name;
+    other.setAttribute('aria-selected', String(on));
+    $(`#${other.dataset.tab}-view`).hidden = !on;
+  }
+}
+
 for (const tab of document.querySelectorAll('[role=tab]')) {
   tab.addEventListener('click', () => {
-    for (const other of document.querySelectorAll('[role=tab]')) {
-      const on = other === tab;
-      other.setAttribute('aria-selected', String(on));
-      $(`#${other.dataset.tab}-view`).hidden = !on;
-    }
+    selectTab(tab.dataset.tab);
     // the matching runs when its tab is opened (a region's may take seconds), not at login
     if (tab.dataset.tab === 'coverage') loadCoverage();
     if (tab.dataset.tab === 'oversight') loadOversight();
+    if (tab.dataset.tab === 'policies') loadPolicies();
   });
 }
 
@@ -88,6 +107,7 @@ function renderAll() {
   renderRoster();
   renderCoverage();
   renderSimulation();
+  renderPolicies();
 }
 
 // ---- start

@@ -37,6 +37,11 @@ import org.yizhan.core.policy.UnknownItems;
  * form is refused with the file and the field's path, e.g. {@code 445200-RESIDENT-2018.yaml:
  * basic.ratio.3[1].ratio: must be a ratio with at most 4 decimals}. The core's records then check
  * the figures' relations (bands increasing, levels matching).
+ *
+ * <p>Every problem is found, not just the first: a part that fails is recorded and the parse goes
+ * on with the next, and the document is refused with all of them ({@link Invalid}). The files are
+ * the seed and the import/export format of the policy versions an agency drafts (docs/policies.md),
+ * whose author must see everything wrong with a draft at once.
  */
 public final class PolicyFiles {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -126,6 +126,7 @@ class ManagerPageAssetsTest {
             "roster.js",
             "coverage.js",
             "simulation.js",
+            "policies.js",
             "vendor/echarts.esm.min.js");
   }
 }
