@@ -176,6 +176,10 @@ export const api = {
   // relative to the page (/manager/), like the roster's export link
   coverageExportUrl: (filter) => 'api/coverage/export' + query(filter),
 
+  oversight: (filter) => call('GET', '/oversight' + query(filter)),
+  startSimulation: (request) => call('POST', '/simulations', { json: request }),
+  simulation: (id) => call('GET', `/simulations/${enc(id)}`),
+  simulationExportUrl: (id) => `api/simulations/${enc(id)}/export`,
   // policy versions (agency staff; docs/policies.md)
   policies: () => call('GET', '/policies', { base: AGENCY }),
   policy: (id) => call('GET', `/policies/${enc(id)}`, { base: AGENCY }),

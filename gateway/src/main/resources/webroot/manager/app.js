@@ -1,6 +1,7 @@
 // The civil-affairs prepayment managers' page: a thin client of /manager/api (see ManagerApi.java).
 // This module holds the session (login, logout, who is logged in), the tabs and the language
-// switch; accounts.js, roster.js, coverage.js, agency.js and policies.js hold the tabs, ui.js what they share.
+// switch; accounts.js, roster.js, coverage.js, agency.js, policies.js and simulation.js hold the
+// tabs, ui.js what they share.
 //
 // The page keeps what it last fetched and renders from it, so switching the language redraws
 // without asking the gateway again. Each form shows its own outcome right under it.
@@ -10,6 +11,7 @@ import { applyLabels, currentLang, setLang, t } from './i18n.js';
 import { loadAccounts, loadHospitals, renderAccountsTab, resetAccounts } from './accounts.js';
 import { loadRoster, renderRoster, resetRoster } from './roster.js';
 import { loadCoverage, renderCoverage, resetCoverage, setCoverageAgency } from './coverage.js';
+import { loadOversight, renderSimulation, resetSimulation, setAgency } from './simulation.js';
 import { loadPolicies, renderPolicies, resetPolicies } from './policies.js';
 import { loadSubsidies, renderSubsidies, resetAgency } from './agency.js';
 import { $, handle, showError } from './ui.js';
@@ -23,6 +25,7 @@ function showLogin() {
   resetAccounts();
   resetRoster();
   resetCoverage();
+  resetSimulation();
   resetPolicies();
   resetAgency();
   $('#app-view').hidden = true;
@@ -38,6 +41,7 @@ async function showApp(me) {
   $('#who-name').textContent = `${me.name} (${me.username})`;
   $('#who-office').textContent = me.officeCode;
   $('#app-view').hidden = false;
+  setAgency(me.role === 'AGENCY');
   // tabs by role: the agency has no prepayment accounts or roster, civil affairs no register
   const agency = me.role === 'AGENCY';
   setCoverageAgency(agency);
@@ -90,6 +94,7 @@ for (const tab of document.querySelectorAll('[role=tab]')) {
     // the matching runs when its tab is opened (a region's may take seconds), not at login
     if (tab.dataset.tab === 'coverage') loadCoverage();
     if (tab.dataset.tab === 'subsidies') loadSubsidies();
+    if (tab.dataset.tab === 'oversight') loadOversight();
     if (tab.dataset.tab === 'policies') loadPolicies();
   });
 }
@@ -103,6 +108,7 @@ function renderAll() {
   renderAccountsTab();
   renderRoster();
   renderCoverage();
+  renderSimulation();
   renderPolicies();
   renderSubsidies();
 }

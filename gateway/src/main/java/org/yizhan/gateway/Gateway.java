@@ -45,7 +45,9 @@ import org.yizhan.gateway.manager.AgencyApi;
 import org.yizhan.gateway.manager.CoverageApi;
 import org.yizhan.gateway.manager.ManagerApi;
 import org.yizhan.gateway.manager.ManagerPage;
+import org.yizhan.gateway.manager.OversightApi;
 import org.yizhan.gateway.manager.PolicyApi;
+import org.yizhan.gateway.manager.SimulationApi;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.nhsa.NhsaApi;
@@ -62,6 +64,7 @@ import org.yizhan.gateway.security.RequestVerifier;
 import org.yizhan.gateway.settlement.SettlementQueries;
 import org.yizhan.gateway.settlement.SettlementService;
 import org.yizhan.gateway.settlement.SettlementStore;
+import org.yizhan.gateway.simulation.Simulations;
 import org.yizhan.gateway.web.FairShare;
 import org.yizhan.gateway.web.HospitalGate;
 import org.yizhan.gateway.web.HttpContext;
@@ -108,6 +111,7 @@ public final class Gateway implements HttpContext {
   private final Clock clock;
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
   private IdentityChanges identityChanges;
+  private Simulations simulations;
   private ManagementServer management;
   private String housekeeping;
 
@@ -228,6 +232,13 @@ public final class Gateway implements HttpContext {
             .using(vertx)
             .build();
     Gateway g = new Gateway(vertx, config, metrics, pool, catalogue, hospitals, clock);
+    g.simulations =
+        new Simulations(
+            vertx,
+            g::engine,
+            new Simulations.Target(db.jdbcUrl(), db.user(), db.password()),
+            pool,
+            clock);
     RegistrySync registries = new RegistrySync(pool, clock);
     return registries
         .hospitals(hospitals)
@@ -384,6 +395,8 @@ public final class Gateway implements HttpContext {
     agencyApi().mountPage(routes);
     new PolicyApi(policyService, guard, clock, config.zone()).mount(routes);
     new CoverageApi(pool, coverageRuns, guard, config.zone(), clock).mount(routes);
+    new OversightApi(pool, guard, () -> engine().policies()).mount(routes);
+    new SimulationApi(simulations, policyService).mount(routes);
     ManagerPage.mount(routes);
   }
 

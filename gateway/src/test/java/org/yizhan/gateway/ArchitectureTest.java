@@ -56,6 +56,8 @@ class ArchitectureTest {
     ROOT + ".inpatient..",
     ROOT + ".insured..",
     ROOT + ".coverage..",
+    ROOT + ".simulation..",
+    ROOT + ".oversight..",
     ROOT + ".policy..",
     ROOT + ".infra.db.."
   };

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.core.model.Ratio;
 import org.yizhan.core.policy.AssistanceRules;
@@ -196,7 +197,8 @@ public final class PolicyFiles {
           "assistance",
           "identities",
           "overallCapRatio",
-          "unknownItems");
+          "unknownItems",
+          "outOfPocketLine");
 
   static Policy parse(String file, JsonNode json) {
     Problems p = new Problems();
@@ -221,6 +223,7 @@ public final class PolicyFiles {
     Ratio cap = p.attempt(() -> ratioNode.isMissingOrNull() ? null : capRatio(ratioNode));
     UnknownItems unknown =
         p.attempt(() -> unknownItemsOr(root.child("unknownItems"), UnknownItems.SELF_PAY));
+    Long line = p.attempt(() -> outOfPocketLine(root.child("outOfPocketLine")));
     Policy built =
         p.any()
             ? null
@@ -238,11 +241,33 @@ public final class PolicyFiles {
                                 assistance,
                                 identities,
                                 cap,
-                                unknown)));
+                                unknown,
+                                line)));
     if (p.any()) {
       throw new Invalid(file, p.found);
     }
     return built;
+  }
+
+  /**
+   * {@code outOfPocketLine}: yuan; a person whose out-of-pocket over a year passes it is listed by
+   * the oversight figures (因病致贫 candidates). {@link Policy#DEFAULT_OUT_OF_POCKET_LINE_FEN} when
+   * absent; 0 and more than {@link Policy#MAX_OUT_OF_POCKET_LINE_FEN} are refused here (so listed
+   * with the rest) as the core would.
+   */
+  private static long outOfPocketLine(Node n) {
+    if (n.isMissingOrNull()) {
+      return Policy.DEFAULT_OUT_OF_POCKET_LINE_FEN;
+    }
+    long fen = n.yuan();
+    if (fen <= 0 || fen > Policy.MAX_OUT_OF_POCKET_LINE_FEN) {
+      throw n.error(
+          "must be more than 0 and at most "
+              + Fen.format(Policy.MAX_OUT_OF_POCKET_LINE_FEN)
+              + " yuan, got "
+              + Fen.format(fen));
+    }
+    return fen;
   }
 
   /** The overall ceiling's ratio, at most 1 (checked here too, so it is listed with the rest). */

@@ -660,7 +660,7 @@ public final class CoverageApi {
         ctx, "year", LocalDate.now(clock.withZone(zone)).getYear(), 1990, 2200);
   }
 
-  private static String code(RoutingContext ctx, String name) {
+  static String code(RoutingContext ctx, String name) {
     String c = ctx.queryParams().get(name);
     if (c == null || c.isEmpty()) {
       return null;

@@ -158,8 +158,9 @@ final class ManagerSessions {
   }
 
   /**
-   * Whether the path is open to insurance-agency staff too: the coverage views (CoverageApi decides
-   * who sees what by the principal's role), their own session ({@code me}, {@code logout}) and the
+   * Whether the path is open to insurance-agency staff too: the coverage and oversight views
+   * (CoverageApi and OversightApi decide who sees what by the principal's role), the simulations
+   * (agency staff only, SimulationApi), their own session ({@code me}, {@code logout}) and the
    * page's way to the register import (AgencyApi#mountPage, agency staff only); the rest of the
    * managers' API is civil affairs' alone ({@code WRONG_ROLE}).
    */
@@ -169,7 +170,10 @@ final class ManagerSessions {
         || path.equals("/manager/api/coverage")
         || path.startsWith("/manager/api/coverage/")
         || path.equals("/manager/api/register/imports")
-        || path.startsWith("/manager/api/register/imports/");
+        || path.startsWith("/manager/api/register/imports/")
+        || path.equals("/manager/api/oversight")
+        || path.equals("/manager/api/simulations")
+        || path.startsWith("/manager/api/simulations/");
   }
 
   private void logout(RoutingContext ctx) {

@@ -125,6 +125,7 @@ class ManagerPageAssetsTest {
             "accounts.js",
             "roster.js",
             "coverage.js",
+            "simulation.js",
             "policies.js",
             "vendor/echarts.esm.min.js");
   }

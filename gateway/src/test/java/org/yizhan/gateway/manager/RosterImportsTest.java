@@ -81,7 +81,9 @@ class RosterImportsTest {
   /** Polls the job on {@code on} until it leaves {@code working}. */
   static JsonNode await(TestGateway on, String job, String working) {
     for (int i = 0; i < 600; i++) {
-      JsonNode s = a.json(on.get(JOBS + "/" + job, a.token()));
+      Response r = on.get(JOBS + "/" + job, a.token());
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      JsonNode s = a.json(r);
       if (!s.get("state").asText().equals(working)) {
         return s;
       }

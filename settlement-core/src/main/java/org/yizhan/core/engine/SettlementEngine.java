@@ -57,6 +57,11 @@ public final class SettlementEngine {
     this.unknownItemsByHospital = Map.copyOf(unknownItemsByHospital);
   }
 
+  /** The policy versions this engine settles by. */
+  public PolicyBook policies() {
+    return policies;
+  }
+
   /** The policy that governs the claim, if any. */
   public Optional<Policy> policyFor(Claim claim) {
     return policies.find(claim.officeCode(), claim.scheme(), claim.dischargeDate());
@@ -88,6 +93,21 @@ public final class SettlementEngine {
     }
     UnknownItems hospitalRule = unknownItemsByHospital.get(claim.hospitalCode());
     return settleChecked(claim, policy.get(), catalogue, identities, ytd, hospitalRule);
+  }
+
+  /**
+   * Settles {@code claim} under {@code policy} in place of the one the book holds for it, with this
+   * engine's catalogue and hospitals' settings: what an impact simulation replays a draft with. The
+   * policy's dates are not checked (a draft for next year is tried on last year's claims).
+   */
+  public SettlementOutcome settleUnder(
+      Policy policy, Claim claim, List<Identity> identities, Accumulators ytd) {
+    Rejection early = checkHeader(claim);
+    if (early != null) {
+      return early;
+    }
+    UnknownItems hospitalRule = unknownItemsByHospital.get(claim.hospitalCode());
+    return settleChecked(claim, policy, catalogue, identities, ytd, hospitalRule);
   }
 
   /**
