@@ -158,7 +158,15 @@ public final class Gateway implements HttpContext {
     this.settlements =
         new SettlementService(
             engine,
-            new SettlementStore(pool, clock, config.zone()),
+            new SettlementStore(
+                vertx,
+                pool,
+                clock,
+                config.zone(),
+                new SettlementStore.Batching(
+                    config.settlementBatch().enabled(),
+                    config.settlementBatch().lingerMicros(),
+                    config.settlementBatch().maxSize())),
             new SettlementQueries(pool),
             identities,
             new EnrolmentStore(pool),

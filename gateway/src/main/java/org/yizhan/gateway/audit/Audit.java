@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.infra.db.Sql;
 
@@ -89,5 +92,40 @@ public final class Audit {
     return conn.preparedQuery(APPEND)
         .execute(Tuple.of(chain, actor, action, entityType, entityId, details.encode()))
         .mapEmpty();
+  }
+
+  /** An entry for {@link #appendAll}. */
+  public record Entry(
+      String chain,
+      String actor,
+      String action,
+      String entityType,
+      String entityId,
+      JsonObject details) {}
+
+  /**
+   * Appends many entries in one round trip (a batch of settlements): grouped by chain in the
+   * chains' sorted order, so every transaction takes the heads it needs in one order (no deadlock
+   * between batches), and in the given order within a chain, so each chain records them as they
+   * happened.
+   */
+  public static Future<Void> appendAll(SqlConnection conn, List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Entry> sorted = new ArrayList<>(entries);
+    sorted.sort(Comparator.comparing(Entry::chain)); // stable: a chain keeps its order
+    List<Tuple> batch = new ArrayList<>(sorted.size());
+    for (Entry e : sorted) {
+      batch.add(
+          Tuple.of(
+              e.chain(),
+              e.actor(),
+              e.action(),
+              e.entityType(),
+              e.entityId(),
+              e.details().encode()));
+    }
+    return conn.preparedQuery(APPEND).executeBatch(batch).mapEmpty();
   }
 }

@@ -11,10 +11,12 @@ import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT;
 import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT_FUND;
 
 import java.math.BigDecimal;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
+import org.yizhan.gateway.infra.db.MultiRow;
 import org.yizhan.gateway.infra.db.Sql;
 
 /**
@@ -40,6 +42,40 @@ final class SettlementStatements {
                   p(2, ACCUMULATOR.YEAR),
                   p(3, ACCUMULATOR.OFFICE_CODE),
                   p(4, ACCUMULATOR.UPDATED_AT))
+              .onConflict(ACCUMULATOR.PERSON_ID_NO, ACCUMULATOR.YEAR)
+              .doUpdate()
+              .set(ACCUMULATOR.OFFICE_CODE, DSL.excluded(ACCUMULATOR.OFFICE_CODE))
+              .returning(ACCUMULATOR.fields()));
+
+  /**
+   * A batch's {@link #LOCK_ACCUMULATOR}: the figures of many (person, year) pairs ($1, $2 and the
+   * offices $3 as parallel arrays, no pair twice), created at zero where missing, locked in the
+   * order of person and year, the one order every batch takes them in. $4 stamps new rows.
+   */
+  static final String LOCK_ACCUMULATORS =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  ACCUMULATOR,
+                  ACCUMULATOR.PERSON_ID_NO,
+                  ACCUMULATOR.YEAR,
+                  ACCUMULATOR.OFFICE_CODE,
+                  ACCUMULATOR.UPDATED_AT)
+              .select(
+                  DSL.select(
+                          DSL.field("k.person", String.class),
+                          DSL.field("k.year", Short.class),
+                          DSL.field("k.office", String.class),
+                          DSL.field(
+                              "{0}::timestamptz",
+                              OffsetDateTime.class, DSL.param("4", Object.class)))
+                      .from(
+                          Sql.unnest(
+                              "k (person, year, office)",
+                              array(1, "varchar"),
+                              array(2, "int2"),
+                              array(3, "varchar")))
+                      .orderBy(DSL.field("k.person"), DSL.field("k.year")))
               .onConflict(ACCUMULATOR.PERSON_ID_NO, ACCUMULATOR.YEAR)
               .doUpdate()
               .set(ACCUMULATOR.OFFICE_CODE, DSL.excluded(ACCUMULATOR.OFFICE_CODE))
@@ -92,6 +128,67 @@ final class SettlementStatements {
               .and(SETTLEMENT.CLAIM_NO.eq(p(2, SETTLEMENT.CLAIM_NO)))
               .and(SETTLEMENT.STATUS.eq(DSL.inline(SettlementView.SETTLED))));
 
+  /** A batch's {@link #FIND_LIVE}: (hospital, claim number) pairs as parallel arrays $1, $2. */
+  static final String FIND_LIVE_ALL =
+      Sql.render(
+          Sql.dsl()
+              .select(
+                  SETTLEMENT.ID,
+                  SETTLEMENT.HOSPITAL_CODE,
+                  SETTLEMENT.CLAIM_NO,
+                  CLAIM.CONTENT_SHA256)
+              .from(SETTLEMENT)
+              .join(CLAIM)
+              .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
+              .where(
+                  DSL.row(SETTLEMENT.HOSPITAL_CODE, SETTLEMENT.CLAIM_NO)
+                      .in(
+                          DSL.select(
+                                  DSL.field("k.hospital", String.class),
+                                  DSL.field("k.claim", String.class))
+                              .from(
+                                  Sql.unnest(
+                                      "k (hospital, claim)",
+                                      array(1, "varchar"),
+                                      array(2, "varchar")))))
+              .and(SETTLEMENT.STATUS.eq(DSL.inline(SettlementView.SETTLED))));
+
+  /** A batch's {@link #FIND_IDEMPOTENCY}: (hospital, key) pairs as parallel arrays $1, $2. */
+  static final String FIND_IDEMPOTENCY_ALL =
+      Sql.render(
+          Sql.dsl()
+              .select(
+                  IDEMPOTENCY_RECORD.HOSPITAL_CODE,
+                  IDEMPOTENCY_RECORD.IDEM_KEY,
+                  IDEMPOTENCY_RECORD.OPERATION,
+                  IDEMPOTENCY_RECORD.REQUEST_SHA256,
+                  IDEMPOTENCY_RECORD.RESOURCE_ID)
+              .from(IDEMPOTENCY_RECORD)
+              .where(
+                  DSL.row(IDEMPOTENCY_RECORD.HOSPITAL_CODE, IDEMPOTENCY_RECORD.IDEM_KEY)
+                      .in(
+                          DSL.select(
+                                  DSL.field("k.hospital", String.class),
+                                  DSL.field("k.idem", String.class))
+                              .from(
+                                  Sql.unnest(
+                                      "k (hospital, idem)",
+                                      array(1, "varchar"),
+                                      array(2, "varchar"))))));
+
+  static final Field<?>[] IDEMPOTENCY_COLUMNS = {
+    IDEMPOTENCY_RECORD.HOSPITAL_CODE,
+    IDEMPOTENCY_RECORD.IDEM_KEY,
+    IDEMPOTENCY_RECORD.OPERATION,
+    IDEMPOTENCY_RECORD.REQUEST_SHA256,
+    IDEMPOTENCY_RECORD.STATUS_CODE,
+    IDEMPOTENCY_RECORD.RESOURCE_ID,
+    IDEMPOTENCY_RECORD.CREATED_AT
+  };
+
+  /** A batch's Idempotency-Key records, one row per key, columns {@link #IDEMPOTENCY_COLUMNS}. */
+  static final String INSERT_IDEMPOTENCY_ROWS = MultiRow.insert(IDEMPOTENCY_COLUMNS);
+
   static final String FIND_IDEMPOTENCY =
       Sql.render(
           Sql.dsl()
@@ -125,40 +222,28 @@ final class SettlementStatements {
                   p(6, IDEMPOTENCY_RECORD.RESOURCE_ID),
                   p(7, IDEMPOTENCY_RECORD.CREATED_AT)));
 
-  static final String INSERT_CLAIM =
-      Sql.render(
-          Sql.dsl()
-              .insertInto(
-                  CLAIM,
-                  CLAIM.ID,
-                  CLAIM.HOSPITAL_CODE,
-                  CLAIM.CLAIM_NO,
-                  CLAIM.CONTENT_SHA256,
-                  CLAIM.PERSON_ID_NO,
-                  CLAIM.PERSON_NAME,
-                  CLAIM.SCHEME,
-                  CLAIM.OFFICE_CODE,
-                  CLAIM.HOSPITAL_LEVEL,
-                  CLAIM.ADMISSION_DATE,
-                  CLAIM.DISCHARGE_DATE,
-                  CLAIM.LINE_COUNT,
-                  CLAIM.TOTAL,
-                  CLAIM.RECEIVED_AT)
-              .values(
-                  p(1, CLAIM.ID),
-                  p(2, CLAIM.HOSPITAL_CODE),
-                  p(3, CLAIM.CLAIM_NO),
-                  p(4, CLAIM.CONTENT_SHA256),
-                  p(5, CLAIM.PERSON_ID_NO),
-                  p(6, CLAIM.PERSON_NAME),
-                  p(7, CLAIM.SCHEME),
-                  p(8, CLAIM.OFFICE_CODE),
-                  p(9, CLAIM.HOSPITAL_LEVEL),
-                  p(10, CLAIM.ADMISSION_DATE),
-                  p(11, CLAIM.DISCHARGE_DATE),
-                  p(12, CLAIM.LINE_COUNT),
-                  p(13, CLAIM.TOTAL),
-                  p(14, CLAIM.RECEIVED_AT)));
+  /** The claim's columns, in the order of {@code SettlementTuples.claimTuple}. */
+  static final Field<?>[] CLAIM_COLUMNS = {
+    CLAIM.ID,
+    CLAIM.HOSPITAL_CODE,
+    CLAIM.CLAIM_NO,
+    CLAIM.CONTENT_SHA256,
+    CLAIM.PERSON_ID_NO,
+    CLAIM.PERSON_NAME,
+    CLAIM.SCHEME,
+    CLAIM.OFFICE_CODE,
+    CLAIM.HOSPITAL_LEVEL,
+    CLAIM.ADMISSION_DATE,
+    CLAIM.DISCHARGE_DATE,
+    CLAIM.LINE_COUNT,
+    CLAIM.TOTAL,
+    CLAIM.RECEIVED_AT
+  };
+
+  static final String INSERT_CLAIM = insertAll(CLAIM_COLUMNS);
+
+  /** A batch's claims: one multi-row INSERT of {@link #CLAIM_COLUMNS}. */
+  static final String INSERT_CLAIM_ROWS = MultiRow.insert(CLAIM_COLUMNS);
 
   /**
    * A claim's line arrays (V9), one element per line, in column order: the parameters $2… of {@link
@@ -250,6 +335,23 @@ final class SettlementStatements {
   };
 
   static final String INSERT_SETTLEMENT = insertAll(SETTLEMENT_COLUMNS);
+
+  /** A batch's settlements: one multi-row INSERT of {@link #SETTLEMENT_COLUMNS}. */
+  static final String INSERT_SETTLEMENT_ROWS = MultiRow.insert(SETTLEMENT_COLUMNS);
+
+  /** A fund row's columns, in the order of {@code SettlementTuples.fundRows}. */
+  static final Field<?>[] FUND_COLUMNS = {
+    SETTLEMENT_FUND.SETTLEMENT_ID,
+    SETTLEMENT_FUND.FUND,
+    SETTLEMENT_FUND.FUND_CODE,
+    SETTLEMENT_FUND.BASE,
+    SETTLEMENT_FUND.PAID,
+    SETTLEMENT_FUND.REMAINING_ROOM,
+    SETTLEMENT_FUND.TRACE
+  };
+
+  /** A batch's fund rows (three a settlement): one multi-row INSERT of {@link #FUND_COLUMNS}. */
+  static final String INSERT_FUND_ROWS = MultiRow.insert(FUND_COLUMNS);
 
   static final String INSERT_FUNDS =
       Sql.render(

@@ -15,6 +15,7 @@ import static org.yizhan.gateway.settlement.SettlementStatements.MARK_REVERSED;
 import static org.yizhan.gateway.settlement.SettlementTuples.yuan;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -82,15 +83,39 @@ public final class SettlementStore {
    */
   public static final String NO_PREPAYMENT_ACCOUNT = "NO_PREPAYMENT_ACCOUNT";
 
+  /**
+   * Group commit (see {@link SettlementBatcher}): whether settlements are gathered into batches,
+   * the longest a request waits for its batch to fill, microseconds, and the most settlements a
+   * batch holds.
+   */
+  public record Batching(boolean enabled, int lingerMicros, int maxSize) {
+    /** One transaction a settlement, as before group commit. */
+    public static final Batching OFF = new Batching(false, 0, 1);
+  }
+
   private final Pool pool;
   private final SettlementLedger ledger = SettlementLedger.inTransaction();
   private final Clock clock;
   private final ZoneId zone;
+  private final SettlementBatcher batcher;
 
   public SettlementStore(Pool pool, Clock clock, ZoneId zone) {
+    this(null, pool, clock, zone, Batching.OFF);
+  }
+
+  public SettlementStore(Vertx vertx, Pool pool, Clock clock, ZoneId zone, Batching batching) {
     this.pool = pool;
     this.clock = clock;
     this.zone = zone;
+    this.batcher =
+        batching.enabled()
+            ? new SettlementBatcher(
+                vertx,
+                pool,
+                new SettlementBatch(ledger, clock, zone),
+                batching.lingerMicros(),
+                batching.maxSize())
+            : null;
   }
 
   /**
@@ -100,6 +125,9 @@ public final class SettlementStore {
    */
   public Future<SettleResult> settle(
       SettleCommand cmd, String requestSha256, Function<Accumulators, SettlementOutcome> engine) {
+    if (batcher != null) {
+      return batcher.settle(new SettlementBatch.Member(cmd, requestSha256, engine));
+    }
     return settle(cmd, requestSha256, engine, 1);
   }
 
