@@ -319,7 +319,7 @@ public record AppConfig(
                 "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS",
                 1000,
                 0,
-                100_000),
+                1_000_000),
             s.integer(
                 "settlement.batch.maxSize", "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", 64, 1, 1000)));
   }

@@ -1,6 +1,6 @@
 package org.yizhan.gateway.settlement;
 
-import static org.yizhan.gateway.settlement.SettlementStatements.ADD_TO_ACCUMULATOR;
+import static org.yizhan.gateway.settlement.SettlementStatements.ADD_TO_ACCUMULATORS;
 import static org.yizhan.gateway.settlement.SettlementStatements.CLAIM_COLUMNS;
 import static org.yizhan.gateway.settlement.SettlementStatements.FIND_IDEMPOTENCY_ALL;
 import static org.yizhan.gateway.settlement.SettlementStatements.FIND_LIVE_ALL;
@@ -9,7 +9,7 @@ import static org.yizhan.gateway.settlement.SettlementStatements.IDEMPOTENCY_COL
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_CLAIM_ROWS;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_FUND_ROWS;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_IDEMPOTENCY_ROWS;
-import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_LINES;
+import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_LINE_ROWS;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_SETTLEMENT_ROWS;
 import static org.yizhan.gateway.settlement.SettlementStatements.LOCK_ACCUMULATORS;
 import static org.yizhan.gateway.settlement.SettlementStatements.SETTLEMENT_COLUMNS;
@@ -38,6 +38,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import org.yizhan.core.ledger.Drawdown;
+import org.yizhan.core.model.AccumulatorDelta;
 import org.yizhan.core.model.Accumulators;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.Rejection;
@@ -303,7 +304,7 @@ final class SettlementBatch {
     List<Tuple> lines = new ArrayList<>(made.size());
     List<Tuple> settlements = new ArrayList<>(made.size());
     List<Tuple> funds = new ArrayList<>(3 * made.size());
-    List<Tuple> deltas = new ArrayList<>(made.size());
+    Map<PersonYear, Sums> deltas = new TreeMap<>();
     List<Tuple> keys = new ArrayList<>();
     List<SettlementLedger.Drawn> drawn = new ArrayList<>();
     List<Audit.Entry> audit = new ArrayList<>(made.size());
@@ -319,7 +320,9 @@ final class SettlementBatch {
           SettlementTuples.settlementTuple(
               w.settlementId(), w.claimId(), cmd, s, w.accountBefore(), w.plan(), at, day));
       SettlementTuples.fundRows(w.settlementId(), s, funds);
-      deltas.add(SettlementTuples.deltaTuple(claim, s.delta(), at));
+      deltas
+          .computeIfAbsent(new PersonYear(claim.personIdNo(), claim.year()), k -> new Sums())
+          .add(s.delta(), at);
       if (w.plan().movesMoney()) {
         drawn.add(
             new SettlementLedger.Drawn(
@@ -349,13 +352,15 @@ final class SettlementBatch {
     writes.add(
         conn.preparedQuery(INSERT_CLAIM_ROWS)
             .execute(MultiRow.columns(claims, CLAIM_COLUMNS.length)));
-    writes.add(conn.preparedQuery(INSERT_LINES).executeBatch(lines));
+    writes.add(
+        conn.preparedQuery(INSERT_LINE_ROWS)
+            .execute(MultiRow.columns(lines, 1 + SettlementStatements.LINE_ARRAYS.size())));
     writes.add(
         conn.preparedQuery(INSERT_SETTLEMENT_ROWS)
             .execute(MultiRow.columns(settlements, SETTLEMENT_COLUMNS.length)));
     writes.add(
         conn.preparedQuery(INSERT_FUND_ROWS).execute(MultiRow.columns(funds, FUND_COLUMNS.length)));
-    writes.add(conn.preparedQuery(ADD_TO_ACCUMULATOR).executeBatch(deltas));
+    writes.add(conn.preparedQuery(ADD_TO_ACCUMULATORS).execute(sums(deltas)));
     if (!drawn.isEmpty()) {
       writes.add(ledger.drawdowns(conn, drawn));
     }
@@ -366,6 +371,47 @@ final class SettlementBatch {
     }
     writes.add(Audit.appendAll(conn, audit));
     return tx.commitAfter(writes);
+  }
+
+  /** A person-year's deltas in a batch, summed (fen and admissions), and its last change. */
+  private static final class Sums {
+    final long[] fen = new long[6];
+    final int[] admissions = new int[3];
+    OffsetDateTime at;
+
+    void add(AccumulatorDelta d, OffsetDateTime when) {
+      fen[0] += d.basicPaidFen();
+      fen[1] += d.deductiblePaidFen();
+      fen[2] += d.ciBaseFen();
+      fen[3] += d.ciPaidFen();
+      fen[4] += d.maBaseFen();
+      fen[5] += d.maPaidFen();
+      admissions[d.hospitalLevel() - 1] += d.admissions();
+      at = when; // the members come in order, so the last is the latest
+    }
+  }
+
+  /** The parameters of {@code ADD_TO_ACCUMULATORS}: one row per person-year. */
+  private static Tuple sums(Map<PersonYear, Sums> deltas) {
+    List<Tuple> rows = new ArrayList<>(deltas.size());
+    for (Map.Entry<PersonYear, Sums> e : deltas.entrySet()) {
+      Sums x = e.getValue();
+      rows.add(
+          Tuple.tuple()
+              .addString(e.getKey().personIdNo())
+              .addInteger(e.getKey().year())
+              .addValue(SettlementTuples.yuan(x.fen[0]))
+              .addValue(SettlementTuples.yuan(x.fen[1]))
+              .addInteger(x.admissions[0])
+              .addInteger(x.admissions[1])
+              .addInteger(x.admissions[2])
+              .addValue(SettlementTuples.yuan(x.fen[2]))
+              .addValue(SettlementTuples.yuan(x.fen[3]))
+              .addValue(SettlementTuples.yuan(x.fen[4]))
+              .addValue(SettlementTuples.yuan(x.fen[5]))
+              .addOffsetDateTime(x.at));
+    }
+    return MultiRow.columns(rows, 12);
   }
 
   private static Tuple personsTuple(Map<PersonYear, String> persons, OffsetDateTime at) {

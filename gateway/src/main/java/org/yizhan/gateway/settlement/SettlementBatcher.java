@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * not there, and the requests' circuit breaker sees each failure.
  */
 final class SettlementBatcher {
-  /** The longest wait allowed, microseconds (the setting's upper bound). */
-  static final int LINGER_MICROS_MAX = 100_000;
+  /** The longest wait allowed, microseconds (the setting's upper bound: one second). */
+  static final int LINGER_MICROS_MAX = 1_000_000;
 
   /** The largest batch allowed (the setting's upper bound). */
   static final int MAX_SIZE_MAX = 1_000;

@@ -116,6 +116,59 @@ final class SettlementStatements {
               .where(ACCUMULATOR.PERSON_ID_NO.eq(p(1, ACCUMULATOR.PERSON_ID_NO)))
               .and(ACCUMULATOR.YEAR.eq(p(2, ACCUMULATOR.YEAR))));
 
+  /**
+   * A batch's figure updates, one row per person-year: the sums of its members' deltas, as text
+   * arrays in the order person, year, basic, deductible, admissions at levels 1-3, ci base, ci
+   * paid, ma base, ma paid, and the time of the person's last member (its settledAt).
+   */
+  static final String ADD_TO_ACCUMULATORS =
+      Sql.render(
+          Sql.dsl()
+              .update(ACCUMULATOR)
+              .set(
+                  ACCUMULATOR.BASIC_PAID,
+                  ACCUMULATOR.BASIC_PAID.plus(d("basic", ACCUMULATOR.BASIC_PAID)))
+              .set(
+                  ACCUMULATOR.DEDUCTIBLE_PAID,
+                  ACCUMULATOR.DEDUCTIBLE_PAID.plus(d("deductible", ACCUMULATOR.DEDUCTIBLE_PAID)))
+              .set(
+                  ACCUMULATOR.ADMISSIONS_LEVEL1,
+                  ACCUMULATOR.ADMISSIONS_LEVEL1.plus(d("l1", ACCUMULATOR.ADMISSIONS_LEVEL1)))
+              .set(
+                  ACCUMULATOR.ADMISSIONS_LEVEL2,
+                  ACCUMULATOR.ADMISSIONS_LEVEL2.plus(d("l2", ACCUMULATOR.ADMISSIONS_LEVEL2)))
+              .set(
+                  ACCUMULATOR.ADMISSIONS_LEVEL3,
+                  ACCUMULATOR.ADMISSIONS_LEVEL3.plus(d("l3", ACCUMULATOR.ADMISSIONS_LEVEL3)))
+              .set(ACCUMULATOR.CI_BASE, ACCUMULATOR.CI_BASE.plus(d("ci_base", ACCUMULATOR.CI_BASE)))
+              .set(ACCUMULATOR.CI_PAID, ACCUMULATOR.CI_PAID.plus(d("ci_paid", ACCUMULATOR.CI_PAID)))
+              .set(ACCUMULATOR.MA_BASE, ACCUMULATOR.MA_BASE.plus(d("ma_base", ACCUMULATOR.MA_BASE)))
+              .set(ACCUMULATOR.MA_PAID, ACCUMULATOR.MA_PAID.plus(d("ma_paid", ACCUMULATOR.MA_PAID)))
+              .set(ACCUMULATOR.UPDATED_AT, d("at", ACCUMULATOR.UPDATED_AT))
+              .from(
+                  Sql.unnest(
+                      "d (person, year, basic, deductible, l1, l2, l3, ci_base, ci_paid, ma_base,"
+                          + " ma_paid, at)",
+                      array(1, "text"),
+                      array(2, "text"),
+                      array(3, "text"),
+                      array(4, "text"),
+                      array(5, "text"),
+                      array(6, "text"),
+                      array(7, "text"),
+                      array(8, "text"),
+                      array(9, "text"),
+                      array(10, "text"),
+                      array(11, "text"),
+                      array(12, "text")))
+              .where(ACCUMULATOR.PERSON_ID_NO.eq(d("person", ACCUMULATOR.PERSON_ID_NO)))
+              .and(ACCUMULATOR.YEAR.eq(d("year", ACCUMULATOR.YEAR))));
+
+  /** Column {@code name} of the unnested deltas, cast to the type of {@code like}. */
+  private static <T> Field<T> d(String name, Field<T> like) {
+    return DSL.field(DSL.name("d", name), String.class).cast(like.getDataType());
+  }
+
   /** The live settlement of a claim number at a hospital, with its claim's fingerprint. */
   static final String FIND_LIVE =
       Sql.render(
@@ -293,6 +346,32 @@ final class SettlementStatements {
                       array(12, "numeric"),
                       array(13, "numeric"),
                       array(14, "boolean"))));
+
+  /**
+   * A batch's line arrays: one multi-row INSERT, each claim's arrays as array literals (the order
+   * of {@code SettlementTuples.linesTuple}); numeric arrays are cast to plain {@code numeric[]} and
+   * rounded to the columns' scales on assignment, as {@link #INSERT_LINES} does.
+   */
+  static final String INSERT_LINE_ROWS =
+      MultiRow.insert(
+          Stream.concat(Stream.of(CLAIM_LINES.CLAIM_ID), LINE_ARRAYS.stream())
+              .toArray(Field<?>[]::new),
+          new String[] {
+            null,
+            "varchar[]",
+            "varchar[]",
+            "text[]",
+            "numeric[]",
+            "numeric[]",
+            "numeric[]",
+            "char[]",
+            "numeric[]",
+            "numeric[]",
+            "numeric[]",
+            "numeric[]",
+            "numeric[]",
+            "boolean[]"
+          });
 
   /** The settlement's columns, in the order of {@link #INSERT_SETTLEMENT}'s parameters. */
   static final Field<?>[] SETTLEMENT_COLUMNS = {

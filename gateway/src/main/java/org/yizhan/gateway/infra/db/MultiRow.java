@@ -32,6 +32,19 @@ public final class MultiRow {
    * parameters are {@link #columns}' arrays.
    */
   public static String insert(Field<?>... columns) {
+    return insert(columns, new String[columns.length]);
+  }
+
+  /**
+   * {@link #insert(Field[])}, casting column {@code i} to {@code sqlTypes[i]} where it is not null
+   * (e.g. {@code numeric[]} for an array column whose generated type lost its precision); an array
+   * value travels as the text of a PostgreSQL array literal.
+   */
+  public static String insert(Field<?>[] columns, String[] sqlTypes) {
+    if (sqlTypes.length != columns.length) {
+      throw new IllegalArgumentException(
+          sqlTypes.length + " types for " + columns.length + " columns");
+    }
     Table<?> table = ((TableField<?, ?>) columns[0]).getTable();
     Field<?>[] arrays = new Field<?>[columns.length];
     Field<?>[] cast = new Field<?>[columns.length];
@@ -39,8 +52,11 @@ public final class MultiRow {
     for (int i = 0; i < columns.length; i++) {
       arrays[i] = Sql.array(i + 1, "text");
       alias.append(i == 0 ? "" : ", ").append('c').append(i + 1);
+      Field<String> text = DSL.field(DSL.name("u", "c" + (i + 1)), String.class);
       cast[i] =
-          DSL.field(DSL.name("u", "c" + (i + 1)), String.class).cast(columns[i].getDataType());
+          sqlTypes[i] == null
+              ? text.cast(columns[i].getDataType())
+              : DSL.field("{0}::" + sqlTypes[i], Object.class, text);
     }
     alias.append(')');
     return Sql.render(
@@ -80,6 +96,34 @@ public final class MultiRow {
     if (v instanceof BigDecimal) {
       return ((BigDecimal) v).toPlainString();
     }
+    if (v instanceof Object[]) {
+      return arrayLiteral((Object[]) v);
+    }
     return v.toString();
+  }
+
+  /** {@code {"a","b",NULL}}: every element quoted, backslash and quote escaped. */
+  private static String arrayLiteral(Object[] values) {
+    StringBuilder out = new StringBuilder(values.length * 8 + 2).append('{');
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      String element = text(values[i]);
+      if (element == null) {
+        out.append("NULL");
+        continue;
+      }
+      out.append('"');
+      for (int k = 0; k < element.length(); k++) {
+        char c = element.charAt(k);
+        if (c == '"' || c == '\\') {
+          out.append('\\');
+        }
+        out.append(c);
+      }
+      out.append('"');
+    }
+    return out.append('}').toString();
   }
 }
