@@ -166,7 +166,8 @@ public final class Gateway implements HttpContext {
                 new SettlementStore.Batching(
                     config.settlementBatch().enabled(),
                     config.settlementBatch().lingerMicros(),
-                    config.settlementBatch().maxSize())),
+                    config.settlementBatch().maxSize(),
+                    Math.max(1, config.db().poolSize() / 2))),
             new SettlementQueries(pool),
             identities,
             new EnrolmentStore(pool),

@@ -2,6 +2,7 @@ package org.yizhan.gateway.settlement;
 
 import static org.yizhan.gateway.settlement.SettlementStatements.ADD_TO_ACCUMULATORS;
 import static org.yizhan.gateway.settlement.SettlementStatements.CLAIM_COLUMNS;
+import static org.yizhan.gateway.settlement.SettlementStatements.DELETE_UNUSED_ACCUMULATORS;
 import static org.yizhan.gateway.settlement.SettlementStatements.FIND_IDEMPOTENCY_ALL;
 import static org.yizhan.gateway.settlement.SettlementStatements.FIND_LIVE_ALL;
 import static org.yizhan.gateway.settlement.SettlementStatements.FUND_COLUMNS;
@@ -111,6 +112,7 @@ final class SettlementBatch {
     final Map<Named, KeyUse> keys = new HashMap<>();
     final Map<Account.Key, Account> accounts = new HashMap<>();
     final Set<Account.Key> lookedUp = new HashSet<>();
+    final Set<PersonYear> opened = new HashSet<>();
 
     State copy() {
       State s = new State();
@@ -120,6 +122,7 @@ final class SettlementBatch {
       s.keys.putAll(keys);
       s.accounts.putAll(accounts);
       s.lookedUp.addAll(lookedUp);
+      s.opened.addAll(opened);
       return s;
     }
   }
@@ -136,7 +139,23 @@ final class SettlementBatch {
 
   /** Settles {@code members} in one transaction; the results are in the members' order. */
   Future<List<SettleResult>> run(Pool pool, List<Member> members) {
-    return PipelinedTransaction.run(pool, tx -> settleIn(tx, members));
+    return PipelinedTransaction.run(pool, tx -> settleIn(tx, members))
+        .recover(
+            e ->
+                e instanceof NothingWritten
+                    ? Future.succeededFuture(((NothingWritten) e).results)
+                    : Future.failedFuture(e));
+  }
+
+  /** Ends a batch that settled nothing (replays and refusals only) by rolling it back. */
+  private static final class NothingWritten extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient List<SettleResult> results;
+
+    NothingWritten(List<SettleResult> results) {
+      super(null, null, false, false);
+      this.results = results;
+    }
   }
 
   private Future<List<SettleResult>> settleIn(PipelinedTransaction tx, List<Member> members) {
@@ -172,6 +191,9 @@ final class SettlementBatch {
               for (Row r : figures.result()) {
                 PersonYear py = new PersonYear(r.getString("person_id_no"), r.getInteger("year"));
                 s.figures.put(py, Rows.accumulators(r));
+                if (Boolean.TRUE.equals(r.getBoolean("opened"))) {
+                  s.opened.add(py);
+                }
                 s.lastChange.put(py, r.getOffsetDateTime("updated_at").toInstant());
               }
               for (Row r : live.result()) {
@@ -219,7 +241,16 @@ final class SettlementBatch {
                 return decide(tx, members, locked);
               });
     }
-    return write(tx, made).map(done -> results);
+    if (made.isEmpty()) {
+      // as a single settlement's refusal: nothing written, not even a new figures row
+      return Future.failedFuture(new NothingWritten(results));
+    }
+    Set<PersonYear> unused = new HashSet<>(locked.opened);
+    for (Made w : made) {
+      Claim c = w.member().cmd().claim();
+      unused.remove(new PersonYear(c.personIdNo(), c.year()));
+    }
+    return write(tx, made, unused).map(done -> results);
   }
 
   /** One member, on the state its predecessors left; a settlement made updates the state. */
@@ -294,11 +325,8 @@ final class SettlementBatch {
   }
 
   /** The batch's writes, then COMMIT right behind them (see PipelinedTransaction). */
-  private Future<Void> write(PipelinedTransaction tx, List<Made> made) {
+  private Future<Void> write(PipelinedTransaction tx, List<Made> made, Set<PersonYear> unused) {
     tx.checkBegun();
-    if (made.isEmpty()) {
-      return tx.commitAfter(List.of());
-    }
     SqlConnection conn = tx.conn();
     List<Tuple> claims = new ArrayList<>(made.size());
     List<Tuple> lines = new ArrayList<>(made.size());
@@ -369,6 +397,9 @@ final class SettlementBatch {
           conn.preparedQuery(INSERT_IDEMPOTENCY_ROWS)
               .execute(MultiRow.columns(keys, IDEMPOTENCY_COLUMNS.length)));
     }
+    if (!unused.isEmpty()) {
+      writes.add(conn.preparedQuery(DELETE_UNUSED_ACCUMULATORS).execute(personYears(unused)));
+    }
     writes.add(Audit.appendAll(conn, audit));
     return tx.commitAfter(writes);
   }
@@ -429,6 +460,17 @@ final class SettlementBatch {
         .addArrayOfShort(years)
         .addArrayOfString(offices)
         .addOffsetDateTime(at);
+  }
+
+  private static Tuple personYears(Set<PersonYear> pys) {
+    String[] ids = new String[pys.size()];
+    Short[] years = new Short[pys.size()];
+    int i = 0;
+    for (PersonYear py : pys) {
+      ids[i] = py.personIdNo();
+      years[i++] = (short) py.year();
+    }
+    return Tuple.tuple().addArrayOfString(ids).addArrayOfShort(years);
   }
 
   private static Tuple pairs(Set<Named> names) {

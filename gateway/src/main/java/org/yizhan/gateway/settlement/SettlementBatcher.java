@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,12 @@ import java.util.concurrent.TimeUnit;
  * idle gateway waits at most the linger, and under load a batch fills in a fraction of it. Each
  * member is answered once its batch has committed (or has decided it without writing: a replay, a
  * conflict, a refusal), on the Vert.x context it came from.
+ *
+ * <p>At most {@code maxInFlight} batch transactions run at once (half the database pool, so the
+ * reads of the requests still find connections). While they do, closed batches wait for a slot and
+ * the open batch keeps filling up to {@code maxSize}: the busier the database, the larger the
+ * batches, which is what makes group commit pay under load (rather than queueing one small
+ * transaction after another in the pool).
  *
  * <p>Twins wait: a request whose claim number or Idempotency-Key (at its hospital) belongs to a
  * member in flight joins a batch only once that member has been answered, so a replay sent while
@@ -51,19 +58,38 @@ final class SettlementBatcher {
   private final SettlementBatch batch;
   private final long lingerMicros;
   private final int maxSize;
+  private final int maxInFlight;
 
   private final Object lock = new Object();
 
   /** The open batch, in arrival order; guarded by {@link #lock}. */
   private List<Waiting> open = new ArrayList<>();
 
-  /** Whether a timer will send the open batch; guarded by {@link #lock}. */
+  /** Whether a timer will close the open batch; guarded by {@link #lock}. */
   private boolean timerSet;
+
+  /** Closed batches waiting for a transaction slot, oldest first; guarded by {@link #lock}. */
+  private final ArrayDeque<List<Waiting>> ready = new ArrayDeque<>();
+
+  /** Batch transactions in flight; guarded by {@link #lock}. */
+  private int sending;
+
+  /**
+   * Whether the open batch has lingered long enough and goes at the next free slot (meanwhile it
+   * keeps filling); guarded by {@link #lock}.
+   */
+  private boolean openDue;
 
   /** Members not yet answered, by claim number and by key at their hospital; by {@link #lock}. */
   private final Map<String, Future<SettleResult>> inFlight = new HashMap<>();
 
-  SettlementBatcher(Vertx vertx, Pool pool, SettlementBatch batch, int lingerMicros, int maxSize) {
+  SettlementBatcher(
+      Vertx vertx,
+      Pool pool,
+      SettlementBatch batch,
+      int lingerMicros,
+      int maxSize,
+      int maxInFlight) {
     if (lingerMicros < 0 || lingerMicros > LINGER_MICROS_MAX) {
       throw new IllegalArgumentException(
           "lingerMicros must be 0.." + LINGER_MICROS_MAX + ", got " + lingerMicros);
@@ -71,6 +97,10 @@ final class SettlementBatcher {
     if (maxSize < 1 || maxSize > MAX_SIZE_MAX) {
       throw new IllegalArgumentException("maxSize must be 1.." + MAX_SIZE_MAX + ", got " + maxSize);
     }
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+    }
+    this.maxInFlight = maxInFlight;
     this.vertx = vertx;
     this.pool = pool;
     this.batch = batch;
@@ -86,7 +116,7 @@ final class SettlementBatcher {
   }
 
   private void join(Waiting w) {
-    List<Waiting> full = null;
+    List<List<Waiting>> due;
     synchronized (lock) {
       Future<SettleResult> twin = twinInFlight(w.member());
       if (twin != null) {
@@ -96,31 +126,56 @@ final class SettlementBatcher {
       track(w);
       open.add(w);
       if (open.size() >= maxSize || lingerMicros == 0) {
-        full = take();
-      } else if (!timerSet) {
+        ready.add(take());
+      } else if (!timerSet && !openDue) {
         timerSet = true;
         vertx.timer(lingerMicros, TimeUnit.MICROSECONDS).onComplete(t -> lingered());
       }
+      due = startable();
     }
-    if (full != null) {
-      send(full, 1);
-    }
+    due.forEach(b -> send(b, 1, true));
   }
 
   private void lingered() {
-    List<Waiting> due;
+    List<List<Waiting>> due;
     synchronized (lock) {
       timerSet = false;
-      due = open.isEmpty() ? null : take();
+      openDue = !open.isEmpty();
+      due = startable();
     }
-    if (due != null) {
-      send(due, 1);
+    due.forEach(b -> send(b, 1, true));
+  }
+
+  /** A slot came free: the next closed batches go. */
+  private void slotFreed() {
+    List<List<Waiting>> due;
+    synchronized (lock) {
+      sending--;
+      due = startable();
     }
+    due.forEach(b -> send(b, 1, true));
+  }
+
+  /** The closed batches that may start now, each taking a slot; under {@link #lock}. */
+  private List<List<Waiting>> startable() {
+    if (openDue && ready.isEmpty() && sending < maxInFlight) {
+      ready.add(take());
+    }
+    if (ready.isEmpty() || sending >= maxInFlight) {
+      return List.of();
+    }
+    List<List<Waiting>> due = new ArrayList<>(2);
+    while (!ready.isEmpty() && sending < maxInFlight) {
+      sending++;
+      due.add(ready.poll());
+    }
+    return due;
   }
 
   private List<Waiting> take() {
     List<Waiting> taken = open;
     open = new ArrayList<>();
+    openDue = false;
     return taken;
   }
 
@@ -154,7 +209,11 @@ final class SettlementBatcher {
         });
   }
 
-  private void send(List<Waiting> members, int attempt) {
+  /**
+   * Runs {@code members} as one transaction; {@code slot}: this is a closed batch's first try,
+   * holding a slot that its first answer frees (its halves and retries run outside the slots).
+   */
+  private void send(List<Waiting> members, int attempt, boolean slot) {
     List<SettlementBatch.Member> list = new ArrayList<>(members.size());
     for (Waiting w : members) {
       list.add(w.member());
@@ -165,7 +224,13 @@ final class SettlementBatcher {
     } catch (RuntimeException e) {
       done = Future.failedFuture(e);
     }
-    done.onComplete(ar -> answered(members, attempt, ar));
+    done.onComplete(
+        ar -> {
+          if (slot) {
+            slotFreed();
+          }
+          answered(members, attempt, ar);
+        });
   }
 
   private void answered(List<Waiting> members, int attempt, AsyncResult<List<SettleResult>> ar) {
@@ -178,14 +243,14 @@ final class SettlementBatcher {
     Throwable e = ar.cause();
     if (members.size() > 1 && e instanceof PgException) {
       int half = members.size() / 2;
-      send(new ArrayList<>(members.subList(0, half)), 1);
-      send(new ArrayList<>(members.subList(half, members.size())), 1);
+      send(new ArrayList<>(members.subList(0, half)), 1, false);
+      send(new ArrayList<>(members.subList(half, members.size())), 1, false);
       return;
     }
     if (members.size() == 1
         && attempt < SettlementStore.MAX_ATTEMPTS
         && SettlementStore.lostARace(e)) {
-      send(members, attempt + 1);
+      send(members, attempt + 1, false);
       return;
     }
     for (Waiting w : members) {

@@ -12,6 +12,7 @@ import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT_FUND;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jooq.Field;
@@ -79,7 +80,34 @@ final class SettlementStatements {
               .onConflict(ACCUMULATOR.PERSON_ID_NO, ACCUMULATOR.YEAR)
               .doUpdate()
               .set(ACCUMULATOR.OFFICE_CODE, DSL.excluded(ACCUMULATOR.OFFICE_CODE))
-              .returning(ACCUMULATOR.fields()));
+              .returning(withOpened()));
+
+  /** The figures' columns and whether the upsert created the row (xmax is 0 only then). */
+  private static Field<?>[] withOpened() {
+    Field<?>[] columns = Arrays.copyOf(ACCUMULATOR.fields(), ACCUMULATOR.fields().length + 1);
+    columns[columns.length - 1] = DSL.field("xmax = 0", Boolean.class).as("opened");
+    return columns;
+  }
+
+  /**
+   * Removes figures rows a batch created for persons it then settled nothing for (all refused), as
+   * a single settlement's rollback would: (person, year) pairs as parallel arrays $1, $2.
+   */
+  static final String DELETE_UNUSED_ACCUMULATORS =
+      Sql.render(
+          Sql.dsl()
+              .deleteFrom(ACCUMULATOR)
+              .where(
+                  DSL.row(ACCUMULATOR.PERSON_ID_NO, ACCUMULATOR.YEAR)
+                      .in(
+                          DSL.select(
+                                  DSL.field("k.person", String.class),
+                                  DSL.field("k.year", Short.class))
+                              .from(
+                                  Sql.unnest(
+                                      "k (person, year)",
+                                      array(1, "varchar"),
+                                      array(2, "int2"))))));
 
   static final String READ_ACCUMULATOR =
       Sql.render(

@@ -88,12 +88,12 @@ public final class SettlementStore {
 
   /**
    * Group commit (see {@link SettlementBatcher}): whether settlements are gathered into batches,
-   * the longest a request waits for its batch to fill, microseconds, and the most settlements a
-   * batch holds.
+   * the longest a request waits for its batch to fill, microseconds, the most settlements a batch
+   * holds, and the most batch transactions running at once.
    */
-  public record Batching(boolean enabled, int lingerMicros, int maxSize) {
+  public record Batching(boolean enabled, int lingerMicros, int maxSize, int maxInFlight) {
     /** One transaction a settlement, as before group commit. */
-    public static final Batching OFF = new Batching(false, 0, 1);
+    public static final Batching OFF = new Batching(false, 0, 1, 1);
   }
 
   private final Pool pool;
@@ -117,7 +117,8 @@ public final class SettlementStore {
                 pool,
                 new SettlementBatch(ledger, clock, zone),
                 batching.lingerMicros(),
-                batching.maxSize())
+                batching.maxSize(),
+                batching.maxInFlight())
             : null;
   }
 
