@@ -1,6 +1,6 @@
 package org.yizhan.gateway.settlement;
 
-import static org.yizhan.gateway.settlement.SettlementStatements.ADD_TO_ACCUMULATORS;
+import static org.yizhan.gateway.settlement.SettlementStatements.ADD_TO_ACCUMULATOR;
 import static org.yizhan.gateway.settlement.SettlementStatements.CLAIM_COLUMNS;
 import static org.yizhan.gateway.settlement.SettlementStatements.DELETE_UNUSED_ACCUMULATORS;
 import static org.yizhan.gateway.settlement.SettlementStatements.FIND_IDEMPOTENCY_ALL;
@@ -388,7 +388,8 @@ final class SettlementBatch {
             .execute(MultiRow.columns(settlements, SETTLEMENT_COLUMNS.length)));
     writes.add(
         conn.preparedQuery(INSERT_FUND_ROWS).execute(MultiRow.columns(funds, FUND_COLUMNS.length)));
-    writes.add(conn.preparedQuery(ADD_TO_ACCUMULATORS).execute(sums(deltas)));
+    // one UPDATE by primary key per person-year, with the sums of its members' deltas
+    writes.add(conn.preparedQuery(ADD_TO_ACCUMULATOR).executeBatch(sums(deltas)));
     if (!drawn.isEmpty()) {
       writes.add(ledger.drawdowns(conn, drawn));
     }
@@ -422,15 +423,15 @@ final class SettlementBatch {
     }
   }
 
-  /** The parameters of {@code ADD_TO_ACCUMULATORS}: one row per person-year. */
-  private static Tuple sums(Map<PersonYear, Sums> deltas) {
+  /** The parameters of {@code ADD_TO_ACCUMULATOR}, one tuple per person-year. */
+  private static List<Tuple> sums(Map<PersonYear, Sums> deltas) {
     List<Tuple> rows = new ArrayList<>(deltas.size());
     for (Map.Entry<PersonYear, Sums> e : deltas.entrySet()) {
       Sums x = e.getValue();
       rows.add(
           Tuple.tuple()
               .addString(e.getKey().personIdNo())
-              .addInteger(e.getKey().year())
+              .addShort((short) e.getKey().year())
               .addValue(SettlementTuples.yuan(x.fen[0]))
               .addValue(SettlementTuples.yuan(x.fen[1]))
               .addInteger(x.admissions[0])
@@ -442,7 +443,7 @@ final class SettlementBatch {
               .addValue(SettlementTuples.yuan(x.fen[5]))
               .addOffsetDateTime(x.at));
     }
-    return MultiRow.columns(rows, 12);
+    return rows;
   }
 
   private static Tuple personsTuple(Map<PersonYear, String> persons, OffsetDateTime at) {

@@ -144,59 +144,6 @@ final class SettlementStatements {
               .where(ACCUMULATOR.PERSON_ID_NO.eq(p(1, ACCUMULATOR.PERSON_ID_NO)))
               .and(ACCUMULATOR.YEAR.eq(p(2, ACCUMULATOR.YEAR))));
 
-  /**
-   * A batch's figure updates, one row per person-year: the sums of its members' deltas, as text
-   * arrays in the order person, year, basic, deductible, admissions at levels 1-3, ci base, ci
-   * paid, ma base, ma paid, and the time of the person's last member (its settledAt).
-   */
-  static final String ADD_TO_ACCUMULATORS =
-      Sql.render(
-          Sql.dsl()
-              .update(ACCUMULATOR)
-              .set(
-                  ACCUMULATOR.BASIC_PAID,
-                  ACCUMULATOR.BASIC_PAID.plus(d("basic", ACCUMULATOR.BASIC_PAID)))
-              .set(
-                  ACCUMULATOR.DEDUCTIBLE_PAID,
-                  ACCUMULATOR.DEDUCTIBLE_PAID.plus(d("deductible", ACCUMULATOR.DEDUCTIBLE_PAID)))
-              .set(
-                  ACCUMULATOR.ADMISSIONS_LEVEL1,
-                  ACCUMULATOR.ADMISSIONS_LEVEL1.plus(d("l1", ACCUMULATOR.ADMISSIONS_LEVEL1)))
-              .set(
-                  ACCUMULATOR.ADMISSIONS_LEVEL2,
-                  ACCUMULATOR.ADMISSIONS_LEVEL2.plus(d("l2", ACCUMULATOR.ADMISSIONS_LEVEL2)))
-              .set(
-                  ACCUMULATOR.ADMISSIONS_LEVEL3,
-                  ACCUMULATOR.ADMISSIONS_LEVEL3.plus(d("l3", ACCUMULATOR.ADMISSIONS_LEVEL3)))
-              .set(ACCUMULATOR.CI_BASE, ACCUMULATOR.CI_BASE.plus(d("ci_base", ACCUMULATOR.CI_BASE)))
-              .set(ACCUMULATOR.CI_PAID, ACCUMULATOR.CI_PAID.plus(d("ci_paid", ACCUMULATOR.CI_PAID)))
-              .set(ACCUMULATOR.MA_BASE, ACCUMULATOR.MA_BASE.plus(d("ma_base", ACCUMULATOR.MA_BASE)))
-              .set(ACCUMULATOR.MA_PAID, ACCUMULATOR.MA_PAID.plus(d("ma_paid", ACCUMULATOR.MA_PAID)))
-              .set(ACCUMULATOR.UPDATED_AT, d("at", ACCUMULATOR.UPDATED_AT))
-              .from(
-                  Sql.unnest(
-                      "d (person, year, basic, deductible, l1, l2, l3, ci_base, ci_paid, ma_base,"
-                          + " ma_paid, at)",
-                      array(1, "text"),
-                      array(2, "text"),
-                      array(3, "text"),
-                      array(4, "text"),
-                      array(5, "text"),
-                      array(6, "text"),
-                      array(7, "text"),
-                      array(8, "text"),
-                      array(9, "text"),
-                      array(10, "text"),
-                      array(11, "text"),
-                      array(12, "text")))
-              .where(ACCUMULATOR.PERSON_ID_NO.eq(d("person", ACCUMULATOR.PERSON_ID_NO)))
-              .and(ACCUMULATOR.YEAR.eq(d("year", ACCUMULATOR.YEAR))));
-
-  /** Column {@code name} of the unnested deltas, cast to the type of {@code like}. */
-  private static <T> Field<T> d(String name, Field<T> like) {
-    return DSL.field(DSL.name("d", name), String.class).cast(like.getDataType());
-  }
-
   /** The live settlement of a claim number at a hospital, with its claim's fingerprint. */
   static final String FIND_LIVE =
       Sql.render(
@@ -209,53 +156,31 @@ final class SettlementStatements {
               .and(SETTLEMENT.CLAIM_NO.eq(p(2, SETTLEMENT.CLAIM_NO)))
               .and(SETTLEMENT.STATUS.eq(DSL.inline(SettlementView.SETTLED))));
 
-  /** A batch's {@link #FIND_LIVE}: (hospital, claim number) pairs as parallel arrays $1, $2. */
+  /**
+   * A batch's {@link #FIND_LIVE}: (hospital, claim number) pairs as parallel arrays $1, $2. Each
+   * pair is looked up on its own through the live-claim index: the lookup is a LATERAL subquery
+   * with a LIMIT, which PostgreSQL cannot flatten into a join, so a generic plan made while the
+   * table was small cannot turn into a scan of every live settlement per batch (it did: see
+   * docs/performance.md).
+   */
   static final String FIND_LIVE_ALL =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  SETTLEMENT.ID,
-                  SETTLEMENT.HOSPITAL_CODE,
-                  SETTLEMENT.CLAIM_NO,
-                  CLAIM.CONTENT_SHA256)
-              .from(SETTLEMENT)
-              .join(CLAIM)
-              .on(CLAIM.ID.eq(SETTLEMENT.CLAIM_ID))
-              .where(
-                  DSL.row(SETTLEMENT.HOSPITAL_CODE, SETTLEMENT.CLAIM_NO)
-                      .in(
-                          DSL.select(
-                                  DSL.field("k.hospital", String.class),
-                                  DSL.field("k.claim", String.class))
-                              .from(
-                                  Sql.unnest(
-                                      "k (hospital, claim)",
-                                      array(1, "varchar"),
-                                      array(2, "varchar")))))
-              .and(SETTLEMENT.STATUS.eq(DSL.inline(SettlementView.SETTLED))));
+      "SELECT s.id, s.hospital_code, s.claim_no, s.content_sha256"
+          + " FROM unnest($1::varchar[], $2::varchar[]) AS k (hospital, claim)"
+          + " CROSS JOIN LATERAL (SELECT settlement.id, settlement.hospital_code,"
+          + " settlement.claim_no, claim.content_sha256 FROM settlement"
+          + " JOIN claim ON claim.id = settlement.claim_id"
+          + " WHERE settlement.hospital_code = k.hospital AND settlement.claim_no = k.claim"
+          + " AND settlement.status = '"
+          + SettlementView.SETTLED
+          + "' LIMIT 1) AS s";
 
-  /** A batch's {@link #FIND_IDEMPOTENCY}: (hospital, key) pairs as parallel arrays $1, $2. */
+  /** A batch's {@link #FIND_IDEMPOTENCY}: (hospital, key) pairs as $1, $2; one probe each. */
   static final String FIND_IDEMPOTENCY_ALL =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  IDEMPOTENCY_RECORD.HOSPITAL_CODE,
-                  IDEMPOTENCY_RECORD.IDEM_KEY,
-                  IDEMPOTENCY_RECORD.OPERATION,
-                  IDEMPOTENCY_RECORD.REQUEST_SHA256,
-                  IDEMPOTENCY_RECORD.RESOURCE_ID)
-              .from(IDEMPOTENCY_RECORD)
-              .where(
-                  DSL.row(IDEMPOTENCY_RECORD.HOSPITAL_CODE, IDEMPOTENCY_RECORD.IDEM_KEY)
-                      .in(
-                          DSL.select(
-                                  DSL.field("k.hospital", String.class),
-                                  DSL.field("k.idem", String.class))
-                              .from(
-                                  Sql.unnest(
-                                      "k (hospital, idem)",
-                                      array(1, "varchar"),
-                                      array(2, "varchar"))))));
+      "SELECT r.hospital_code, r.idem_key, r.operation, r.request_sha256, r.resource_id"
+          + " FROM unnest($1::varchar[], $2::varchar[]) AS k (hospital, idem)"
+          + " CROSS JOIN LATERAL (SELECT hospital_code, idem_key, operation, request_sha256,"
+          + " resource_id FROM idempotency_record"
+          + " WHERE hospital_code = k.hospital AND idem_key = k.idem LIMIT 1) AS r";
 
   static final Field<?>[] IDEMPOTENCY_COLUMNS = {
     IDEMPOTENCY_RECORD.HOSPITAL_CODE,
