@@ -173,7 +173,16 @@ public final class Gateway implements HttpContext {
     this.settlements =
         new SettlementService(
             policyBooks,
-            new SettlementStore(pool, clock, config.zone()),
+            new SettlementStore(
+                vertx,
+                pool,
+                clock,
+                config.zone(),
+                new SettlementStore.Batching(
+                    config.settlementBatch().enabled(),
+                    config.settlementBatch().lingerMicros(),
+                    config.settlementBatch().maxSize(),
+                    Math.max(1, config.db().poolSize() / 2))),
             new SettlementQueries(pool),
             identities,
             new EnrolmentStore(pool),

@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.jooq.impl.DSL;
 import org.yizhan.gateway.infra.db.Sql;
 
@@ -36,6 +39,21 @@ public final class Audit {
                       DSL.param("4", String.class),
                       DSL.param("5", String.class),
                       DSL.param("6", String.class))));
+
+  /** {@code audit_append_all} (V24): the entries of six parallel text arrays, in order. */
+  static final String APPEND_ALL =
+      Sql.render(
+          Sql.dsl()
+              .select(
+                  DSL.function(
+                      "audit_append_all",
+                      Long.class,
+                      Sql.array(1, "text"),
+                      Sql.array(2, "text"),
+                      Sql.array(3, "text"),
+                      Sql.array(4, "text"),
+                      Sql.array(5, "text"),
+                      Sql.array(6, "text"))));
 
   /** The chain of everything but settlements and reversals, and of every entry before V8. */
   public static final String MAIN = "main";
@@ -89,5 +107,44 @@ public final class Audit {
     return conn.preparedQuery(APPEND)
         .execute(Tuple.of(chain, actor, action, entityType, entityId, details.encode()))
         .mapEmpty();
+  }
+
+  /** An entry for {@link #appendAll}. */
+  public record Entry(
+      String chain,
+      String actor,
+      String action,
+      String entityType,
+      String entityId,
+      JsonObject details) {}
+
+  /**
+   * Appends many entries in one statement (a batch of settlements; {@code audit_append_all}, V24):
+   * grouped by chain in the chains' sorted order, so every transaction takes the heads it needs in
+   * one order (no deadlock between batches), and in the given order within a chain, so each chain
+   * records them as they happened.
+   */
+  public static Future<Void> appendAll(SqlConnection conn, List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Entry> sorted = new ArrayList<>(entries);
+    sorted.sort(Comparator.comparing(Entry::chain)); // stable: a chain keeps its order
+    int n = sorted.size();
+    String[][] columns = new String[6][n];
+    for (int i = 0; i < n; i++) {
+      Entry e = sorted.get(i);
+      columns[0][i] = e.chain();
+      columns[1][i] = e.actor();
+      columns[2][i] = e.action();
+      columns[3][i] = e.entityType();
+      columns[4][i] = e.entityId();
+      columns[5][i] = e.details().encode();
+    }
+    Tuple arrays = Tuple.tuple();
+    for (String[] column : columns) {
+      arrays.addArrayOfString(column);
+    }
+    return conn.preparedQuery(APPEND_ALL).execute(arrays).mapEmpty();
   }
 }

@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param nhsaHttpStatuses answer the national interface's authentication failures, limits and
  *     unavailability with HTTP 401, 429 and 503 as before, instead of HTTP 200 with an envelope
  *     (the hospital systems studied never read the body of a status of 400 or more)
+ * @param settlementBatch group commit of settlements (docs/architecture.md)
  */
 public record AppConfig(
     Path configDir,
@@ -41,7 +42,17 @@ public record AppConfig(
     int treatmentWindowDays,
     Management management,
     boolean demoData,
-    boolean nhsaHttpStatuses) {
+    boolean nhsaHttpStatuses,
+    SettlementBatch settlementBatch) {
+
+  /**
+   * Group commit: settlements waiting for the database are written many to a transaction.
+   *
+   * @param enabled whether they are (false: one transaction a settlement)
+   * @param lingerMicros the longest a settlement waits for its batch to fill, microseconds
+   * @param maxSize the most settlements a batch holds; a full batch goes at once
+   */
+  public record SettlementBatch(boolean enabled, int lingerMicros, int maxSize) {}
 
   /**
    * The operators' HTTP server, apart from the public port: {@code GET /metrics} only.
@@ -159,6 +170,7 @@ public record AppConfig(
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(management, "management");
+    Objects.requireNonNull(settlementBatch, "settlementBatch");
   }
 
   /**
@@ -299,7 +311,17 @@ public record AppConfig(
             "privacy.treatmentWindowDays", "YIZHAN_PRIVACY_TREATMENT_WINDOW_DAYS", 365, 1, 3660),
         management,
         s.bool("db.embedded.demoData", "YIZHAN_DB_EMBEDDED_DEMO_DATA", true),
-        s.bool("nhsa.httpStatuses", "YIZHAN_NHSA_HTTP_STATUSES", false));
+        s.bool("nhsa.httpStatuses", "YIZHAN_NHSA_HTTP_STATUSES", false),
+        new SettlementBatch(
+            s.bool("settlement.batch.enabled", "YIZHAN_SETTLEMENT_BATCH_ENABLED", true),
+            s.integer(
+                "settlement.batch.lingerMicros",
+                "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS",
+                1000,
+                0,
+                1_000_000),
+            s.integer(
+                "settlement.batch.maxSize", "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", 64, 1, 1000)));
   }
 
   /** Reads a dotted path from the file unless the environment overrides it. */

@@ -2,6 +2,7 @@ package org.yizhan.gateway.ledger;
 
 import org.yizhan.core.ledger.Drawdown;
 import org.yizhan.core.ledger.LedgerAccounts;
+import org.yizhan.core.ledger.Movement;
 import org.yizhan.core.ledger.PrepaymentMode;
 
 /**
@@ -38,5 +39,29 @@ public record Account(
    */
   public Drawdown plan(long maPayFen) {
     return Drawdown.plan(mode, balanceFen, maPayFen);
+  }
+
+  /**
+   * The account as it stands after a drawdown of {@code plan} (a batch of settlements plans each
+   * drawdown on the balance its predecessors left).
+   */
+  public Account after(Drawdown plan) {
+    Movement m = Movement.drawdown(ledgerAccounts(), plan);
+    return new Account(
+        id,
+        officeCode,
+        hospitalCode,
+        mode,
+        balanceFen + m.balanceChangeFen(),
+        advanceOwedFen + m.advanceOwedChangeFen(),
+        lowBalanceThresholdFen,
+        openPeriod);
+  }
+
+  /** Which account: an office's prepayment at a hospital. */
+  public record Key(String officeCode, String hospitalCode) {}
+
+  public Key key() {
+    return new Key(officeCode, hospitalCode);
   }
 }

@@ -9,8 +9,13 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -19,6 +24,7 @@ import org.yizhan.core.ledger.Movement;
 import org.yizhan.core.ledger.PrepaymentMode;
 import org.yizhan.core.ledger.Transfer;
 import org.yizhan.core.model.Fen;
+import org.yizhan.gateway.infra.db.MultiRow;
 import org.yizhan.gateway.infra.db.Sql;
 
 /**
@@ -141,7 +147,119 @@ final class PrepaymentLedger {
                   PREPAYMENT_ACCOUNT.ADVANCE_OWED.plus(Sql.p(3, PREPAYMENT_ACCOUNT.ADVANCE_OWED)))
               .where(PREPAYMENT_ACCOUNT.ID.eq(Sql.p(1, PREPAYMENT_ACCOUNT.ID))));
 
+  /**
+   * Locks the accounts of many (office, hospital) pairs, $1 and $2 parallel arrays, in the order of
+   * their ids: {@code FOR UPDATE} locks rows as the sort emits them, so every batch takes the
+   * accounts it shares with another in the same order.
+   */
+  static final String LOCK_ALL_EXISTING =
+      Sql.render(
+          Sql.dsl()
+              .select(ACCOUNT_COLUMNS)
+              .from(PREPAYMENT_ACCOUNT)
+              .where(
+                  DSL.row(PREPAYMENT_ACCOUNT.OFFICE_CODE, PREPAYMENT_ACCOUNT.HOSPITAL_CODE)
+                      .in(
+                          DSL.select(
+                                  DSL.field("k.office", String.class),
+                                  DSL.field("k.hospital", String.class))
+                              .from(
+                                  Sql.unnest(
+                                      "k (office, hospital)",
+                                      Sql.array(1, "varchar"),
+                                      Sql.array(2, "varchar")))))
+              .orderBy(PREPAYMENT_ACCOUNT.ID)
+              .forUpdate());
+
+  /** A transfer's columns, in the order of {@link #INSERT_TRANSFER_ROWS}' arrays. */
+  static final Field<?>[] TRANSFER_COLUMNS = {
+    LEDGER_TRANSFER.ACCOUNT_ID,
+    LEDGER_TRANSFER.KIND,
+    LEDGER_TRANSFER.DEBIT_ACCOUNT,
+    LEDGER_TRANSFER.CREDIT_ACCOUNT,
+    LEDGER_TRANSFER.AMOUNT,
+    LEDGER_TRANSFER.SETTLEMENT_ID,
+    LEDGER_TRANSFER.TOP_UP_REF,
+    LEDGER_TRANSFER.PERIOD,
+    LEDGER_TRANSFER.CREATED_AT,
+    LEDGER_TRANSFER.CREATED_BY
+  };
+
+  static final String INSERT_TRANSFER_ROWS = MultiRow.insert(TRANSFER_COLUMNS);
+
   private PrepaymentLedger() {}
+
+  /** Locks the existing accounts of {@code keys}; see {@link #LOCK_ALL_EXISTING}. */
+  static Future<Map<Account.Key, Account>> lockAll(
+      SqlConnection conn, Collection<Account.Key> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    String[] offices = new String[keys.size()];
+    String[] hospitals = new String[keys.size()];
+    int i = 0;
+    for (Account.Key k : keys) {
+      offices[i] = k.officeCode();
+      hospitals[i++] = k.hospitalCode();
+    }
+    return conn.preparedQuery(LOCK_ALL_EXISTING)
+        .execute(Tuple.tuple().addArrayOfString(offices).addArrayOfString(hospitals))
+        .map(
+            rows -> {
+              Map<Account.Key, Account> found = new HashMap<>();
+              for (Row r : rows) {
+                Account a = account(r);
+                found.put(a.key(), a);
+              }
+              return found;
+            });
+  }
+
+  /**
+   * A batch's drawdowns: every transfer in one multi-row INSERT, then each account's balance and
+   * advance moved once by the batch's sum (in the order of the accounts' ids).
+   */
+  static Future<Void> drawdowns(SqlConnection conn, List<SettlementLedger.Drawn> drawn) {
+    List<Tuple> rows = new ArrayList<>();
+    Map<Long, long[]> moved = new LinkedHashMap<>();
+    for (SettlementLedger.Drawn d : drawn) {
+      Account a = d.account();
+      Movement m = Movement.drawdown(a.ledgerAccounts(), d.plan());
+      for (Transfer t : m.transfers()) {
+        rows.add(
+            Tuple.tuple()
+                .addLong(a.id())
+                .addString(t.kind().name())
+                .addString(t.debitAccount())
+                .addString(t.creditAccount())
+                .addValue(Fen.toYuan(t.amountFen()))
+                .addUUID(d.settlementId())
+                .addString(null)
+                .addString(a.openPeriod())
+                .addOffsetDateTime(d.at())
+                .addString(d.actor()));
+      }
+      long[] sum = moved.computeIfAbsent(a.id(), id -> new long[2]);
+      sum[0] += m.balanceChangeFen();
+      sum[1] += m.advanceOwedChangeFen();
+    }
+    if (rows.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> moves = new ArrayList<>(moved.size());
+    moved.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                moves.add(
+                    Tuple.of(
+                        e.getKey(), Fen.toYuan(e.getValue()[0]), Fen.toYuan(e.getValue()[1]))));
+    Future<?> insert =
+        conn.preparedQuery(INSERT_TRANSFER_ROWS)
+            .execute(MultiRow.columns(rows, TRANSFER_COLUMNS.length));
+    Future<?> move = conn.preparedQuery(MOVE_BALANCES).executeBatch(moves);
+    return Future.all(insert, move).mapEmpty();
+  }
 
   /**
    * Locks the account of an office at a hospital, or gives {@code null} when the office has opened

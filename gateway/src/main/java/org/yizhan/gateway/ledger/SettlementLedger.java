@@ -3,6 +3,9 @@ package org.yizhan.gateway.ledger;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.yizhan.core.ledger.Drawdown;
 
@@ -45,6 +48,22 @@ public interface SettlementLedger {
       String actor,
       OffsetDateTime now);
 
+  /**
+   * Locks every existing account of {@code keys} in one statement, in the order of their ids (the
+   * one order every batch takes them in); a key without an account is absent from the answer.
+   */
+  Future<Map<Account.Key, Account>> lockAll(SqlConnection conn, Collection<Account.Key> keys);
+
+  /** A drawdown of a batch: {@code account} as it stood before this settlement's. */
+  record Drawn(
+      Account account, Drawdown plan, UUID settlementId, String actor, OffsetDateTime at) {}
+
+  /**
+   * Records a batch's drawdowns in two statements (their transfers as rows, and each account's
+   * balances moved once by the sum); the accounts must be locked.
+   */
+  Future<Void> drawdowns(SqlConnection conn, List<Drawn> drawn);
+
   /** The ledger in PostgreSQL, moving money inside the caller's transaction. */
   static SettlementLedger inTransaction() {
     return InTransaction.INSTANCE;
@@ -85,6 +104,17 @@ public interface SettlementLedger {
         String actor,
         OffsetDateTime now) {
       return PrepaymentLedger.credit(conn, account, drawnFen, advanceFen, settlementId, actor, now);
+    }
+
+    @Override
+    public Future<Map<Account.Key, Account>> lockAll(
+        SqlConnection conn, Collection<Account.Key> keys) {
+      return PrepaymentLedger.lockAll(conn, keys);
+    }
+
+    @Override
+    public Future<Void> drawdowns(SqlConnection conn, List<Drawn> drawn) {
+      return PrepaymentLedger.drawdowns(conn, drawn);
     }
   }
 }

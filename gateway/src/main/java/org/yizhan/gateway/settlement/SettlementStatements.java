@@ -11,10 +11,13 @@ import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT;
 import static org.yizhan.gateway.infra.db.schema.Tables.SETTLEMENT_FUND;
 
 import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
+import org.yizhan.gateway.infra.db.MultiRow;
 import org.yizhan.gateway.infra.db.Sql;
 
 /**
@@ -44,6 +47,67 @@ final class SettlementStatements {
               .doUpdate()
               .set(ACCUMULATOR.OFFICE_CODE, DSL.excluded(ACCUMULATOR.OFFICE_CODE))
               .returning(ACCUMULATOR.fields()));
+
+  /**
+   * A batch's {@link #LOCK_ACCUMULATOR}: the figures of many (person, year) pairs ($1, $2 and the
+   * offices $3 as parallel arrays, no pair twice), created at zero where missing, locked in the
+   * order of person and year, the one order every batch takes them in. $4 stamps new rows.
+   */
+  static final String LOCK_ACCUMULATORS =
+      Sql.render(
+          Sql.dsl()
+              .insertInto(
+                  ACCUMULATOR,
+                  ACCUMULATOR.PERSON_ID_NO,
+                  ACCUMULATOR.YEAR,
+                  ACCUMULATOR.OFFICE_CODE,
+                  ACCUMULATOR.UPDATED_AT)
+              .select(
+                  DSL.select(
+                          DSL.field("k.person", String.class),
+                          DSL.field("k.year", Short.class),
+                          DSL.field("k.office", String.class),
+                          DSL.field(
+                              "{0}::timestamptz",
+                              OffsetDateTime.class, DSL.param("4", Object.class)))
+                      .from(
+                          Sql.unnest(
+                              "k (person, year, office)",
+                              array(1, "varchar"),
+                              array(2, "int2"),
+                              array(3, "varchar")))
+                      .orderBy(DSL.field("k.person"), DSL.field("k.year")))
+              .onConflict(ACCUMULATOR.PERSON_ID_NO, ACCUMULATOR.YEAR)
+              .doUpdate()
+              .set(ACCUMULATOR.OFFICE_CODE, DSL.excluded(ACCUMULATOR.OFFICE_CODE))
+              .returning(withOpened()));
+
+  /** The figures' columns and whether the upsert created the row (xmax is 0 only then). */
+  private static Field<?>[] withOpened() {
+    Field<?>[] columns = Arrays.copyOf(ACCUMULATOR.fields(), ACCUMULATOR.fields().length + 1);
+    columns[columns.length - 1] = DSL.field("xmax = 0", Boolean.class).as("opened");
+    return columns;
+  }
+
+  /**
+   * Removes figures rows a batch created for persons it then settled nothing for (all refused), as
+   * a single settlement's rollback would: (person, year) pairs as parallel arrays $1, $2.
+   */
+  static final String DELETE_UNUSED_ACCUMULATORS =
+      Sql.render(
+          Sql.dsl()
+              .deleteFrom(ACCUMULATOR)
+              .where(
+                  DSL.row(ACCUMULATOR.PERSON_ID_NO, ACCUMULATOR.YEAR)
+                      .in(
+                          DSL.select(
+                                  DSL.field("k.person", String.class),
+                                  DSL.field("k.year", Short.class))
+                              .from(
+                                  Sql.unnest(
+                                      "k (person, year)",
+                                      array(1, "varchar"),
+                                      array(2, "int2"))))));
 
   static final String READ_ACCUMULATOR =
       Sql.render(
@@ -92,6 +156,45 @@ final class SettlementStatements {
               .and(SETTLEMENT.CLAIM_NO.eq(p(2, SETTLEMENT.CLAIM_NO)))
               .and(SETTLEMENT.STATUS.eq(DSL.inline(SettlementView.SETTLED))));
 
+  /**
+   * A batch's {@link #FIND_LIVE}: (hospital, claim number) pairs as parallel arrays $1, $2. Each
+   * pair is looked up on its own through the live-claim index: the lookup is a LATERAL subquery
+   * with a LIMIT, which PostgreSQL cannot flatten into a join, so a generic plan made while the
+   * table was small cannot turn into a scan of every live settlement per batch (it did: see
+   * docs/performance.md).
+   */
+  static final String FIND_LIVE_ALL =
+      "SELECT s.id, s.hospital_code, s.claim_no, s.content_sha256"
+          + " FROM unnest($1::varchar[], $2::varchar[]) AS k (hospital, claim)"
+          + " CROSS JOIN LATERAL (SELECT settlement.id, settlement.hospital_code,"
+          + " settlement.claim_no, claim.content_sha256 FROM settlement"
+          + " JOIN claim ON claim.id = settlement.claim_id"
+          + " WHERE settlement.hospital_code = k.hospital AND settlement.claim_no = k.claim"
+          + " AND settlement.status = '"
+          + SettlementView.SETTLED
+          + "' LIMIT 1) AS s";
+
+  /** A batch's {@link #FIND_IDEMPOTENCY}: (hospital, key) pairs as $1, $2; one probe each. */
+  static final String FIND_IDEMPOTENCY_ALL =
+      "SELECT r.hospital_code, r.idem_key, r.operation, r.request_sha256, r.resource_id"
+          + " FROM unnest($1::varchar[], $2::varchar[]) AS k (hospital, idem)"
+          + " CROSS JOIN LATERAL (SELECT hospital_code, idem_key, operation, request_sha256,"
+          + " resource_id FROM idempotency_record"
+          + " WHERE hospital_code = k.hospital AND idem_key = k.idem LIMIT 1) AS r";
+
+  static final Field<?>[] IDEMPOTENCY_COLUMNS = {
+    IDEMPOTENCY_RECORD.HOSPITAL_CODE,
+    IDEMPOTENCY_RECORD.IDEM_KEY,
+    IDEMPOTENCY_RECORD.OPERATION,
+    IDEMPOTENCY_RECORD.REQUEST_SHA256,
+    IDEMPOTENCY_RECORD.STATUS_CODE,
+    IDEMPOTENCY_RECORD.RESOURCE_ID,
+    IDEMPOTENCY_RECORD.CREATED_AT
+  };
+
+  /** A batch's Idempotency-Key records, one row per key, columns {@link #IDEMPOTENCY_COLUMNS}. */
+  static final String INSERT_IDEMPOTENCY_ROWS = MultiRow.insert(IDEMPOTENCY_COLUMNS);
+
   static final String FIND_IDEMPOTENCY =
       Sql.render(
           Sql.dsl()
@@ -125,40 +228,28 @@ final class SettlementStatements {
                   p(6, IDEMPOTENCY_RECORD.RESOURCE_ID),
                   p(7, IDEMPOTENCY_RECORD.CREATED_AT)));
 
-  static final String INSERT_CLAIM =
-      Sql.render(
-          Sql.dsl()
-              .insertInto(
-                  CLAIM,
-                  CLAIM.ID,
-                  CLAIM.HOSPITAL_CODE,
-                  CLAIM.CLAIM_NO,
-                  CLAIM.CONTENT_SHA256,
-                  CLAIM.PERSON_ID_NO,
-                  CLAIM.PERSON_NAME,
-                  CLAIM.SCHEME,
-                  CLAIM.OFFICE_CODE,
-                  CLAIM.HOSPITAL_LEVEL,
-                  CLAIM.ADMISSION_DATE,
-                  CLAIM.DISCHARGE_DATE,
-                  CLAIM.LINE_COUNT,
-                  CLAIM.TOTAL,
-                  CLAIM.RECEIVED_AT)
-              .values(
-                  p(1, CLAIM.ID),
-                  p(2, CLAIM.HOSPITAL_CODE),
-                  p(3, CLAIM.CLAIM_NO),
-                  p(4, CLAIM.CONTENT_SHA256),
-                  p(5, CLAIM.PERSON_ID_NO),
-                  p(6, CLAIM.PERSON_NAME),
-                  p(7, CLAIM.SCHEME),
-                  p(8, CLAIM.OFFICE_CODE),
-                  p(9, CLAIM.HOSPITAL_LEVEL),
-                  p(10, CLAIM.ADMISSION_DATE),
-                  p(11, CLAIM.DISCHARGE_DATE),
-                  p(12, CLAIM.LINE_COUNT),
-                  p(13, CLAIM.TOTAL),
-                  p(14, CLAIM.RECEIVED_AT)));
+  /** The claim's columns, in the order of {@code SettlementTuples.claimTuple}. */
+  static final Field<?>[] CLAIM_COLUMNS = {
+    CLAIM.ID,
+    CLAIM.HOSPITAL_CODE,
+    CLAIM.CLAIM_NO,
+    CLAIM.CONTENT_SHA256,
+    CLAIM.PERSON_ID_NO,
+    CLAIM.PERSON_NAME,
+    CLAIM.SCHEME,
+    CLAIM.OFFICE_CODE,
+    CLAIM.HOSPITAL_LEVEL,
+    CLAIM.ADMISSION_DATE,
+    CLAIM.DISCHARGE_DATE,
+    CLAIM.LINE_COUNT,
+    CLAIM.TOTAL,
+    CLAIM.RECEIVED_AT
+  };
+
+  static final String INSERT_CLAIM = insertAll(CLAIM_COLUMNS);
+
+  /** A batch's claims: one multi-row INSERT of {@link #CLAIM_COLUMNS}. */
+  static final String INSERT_CLAIM_ROWS = MultiRow.insert(CLAIM_COLUMNS);
 
   /**
    * A claim's line arrays (V9), one element per line, in column order: the parameters $2… of {@link
@@ -209,6 +300,32 @@ final class SettlementStatements {
                       array(13, "numeric"),
                       array(14, "boolean"))));
 
+  /**
+   * A batch's line arrays: one multi-row INSERT, each claim's arrays as array literals (the order
+   * of {@code SettlementTuples.linesTuple}); numeric arrays are cast to plain {@code numeric[]} and
+   * rounded to the columns' scales on assignment, as {@link #INSERT_LINES} does.
+   */
+  static final String INSERT_LINE_ROWS =
+      MultiRow.insert(
+          Stream.concat(Stream.of(CLAIM_LINES.CLAIM_ID), LINE_ARRAYS.stream())
+              .toArray(Field<?>[]::new),
+          new String[] {
+            null,
+            "varchar[]",
+            "varchar[]",
+            "text[]",
+            "numeric[]",
+            "numeric[]",
+            "numeric[]",
+            "char[]",
+            "numeric[]",
+            "numeric[]",
+            "numeric[]",
+            "numeric[]",
+            "numeric[]",
+            "boolean[]"
+          });
+
   /** The settlement's columns, in the order of {@link #INSERT_SETTLEMENT}'s parameters. */
   static final Field<?>[] SETTLEMENT_COLUMNS = {
     SETTLEMENT.ID,
@@ -251,6 +368,23 @@ final class SettlementStatements {
   };
 
   static final String INSERT_SETTLEMENT = insertAll(SETTLEMENT_COLUMNS);
+
+  /** A batch's settlements: one multi-row INSERT of {@link #SETTLEMENT_COLUMNS}. */
+  static final String INSERT_SETTLEMENT_ROWS = MultiRow.insert(SETTLEMENT_COLUMNS);
+
+  /** A fund row's columns, in the order of {@code SettlementTuples.fundRows}. */
+  static final Field<?>[] FUND_COLUMNS = {
+    SETTLEMENT_FUND.SETTLEMENT_ID,
+    SETTLEMENT_FUND.FUND,
+    SETTLEMENT_FUND.FUND_CODE,
+    SETTLEMENT_FUND.BASE,
+    SETTLEMENT_FUND.PAID,
+    SETTLEMENT_FUND.REMAINING_ROOM,
+    SETTLEMENT_FUND.TRACE
+  };
+
+  /** A batch's fund rows (three a settlement): one multi-row INSERT of {@link #FUND_COLUMNS}. */
+  static final String INSERT_FUND_ROWS = MultiRow.insert(FUND_COLUMNS);
 
   static final String INSERT_FUNDS =
       Sql.render(

@@ -15,6 +15,7 @@ import static org.yizhan.gateway.settlement.SettlementStatements.MARK_REVERSED;
 import static org.yizhan.gateway.settlement.SettlementTuples.yuan;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -51,7 +52,10 @@ import org.yizhan.gateway.security.Masking;
 
 /**
  * Settles and reverses, each in one PostgreSQL transaction that is committed before anyone is
- * answered.
+ * answered. With group commit on ({@link Batching}), a settlement is handed to the {@link
+ * SettlementBatcher} and written with the others waiting at that moment, in one transaction of
+ * {@link SettlementBatch} that follows the same steps and lock order for the whole batch; what
+ * follows describes the transaction of one settlement alone (batching off) and of a reversal.
  *
  * <p>A settlement's transaction, in order: lock the person's year figures (an upsert, so the first
  * settlement of a person creates them), look for a live settlement of the same claim number, lock
@@ -82,15 +86,40 @@ public final class SettlementStore {
    */
   public static final String NO_PREPAYMENT_ACCOUNT = "NO_PREPAYMENT_ACCOUNT";
 
+  /**
+   * Group commit (see {@link SettlementBatcher}): whether settlements are gathered into batches,
+   * the longest a request waits for its batch to fill, microseconds, the most settlements a batch
+   * holds, and the most batch transactions running at once.
+   */
+  public record Batching(boolean enabled, int lingerMicros, int maxSize, int maxInFlight) {
+    /** One transaction a settlement, as before group commit. */
+    public static final Batching OFF = new Batching(false, 0, 1, 1);
+  }
+
   private final Pool pool;
   private final SettlementLedger ledger = SettlementLedger.inTransaction();
   private final Clock clock;
   private final ZoneId zone;
+  private final SettlementBatcher batcher;
 
   public SettlementStore(Pool pool, Clock clock, ZoneId zone) {
+    this(null, pool, clock, zone, Batching.OFF);
+  }
+
+  public SettlementStore(Vertx vertx, Pool pool, Clock clock, ZoneId zone, Batching batching) {
     this.pool = pool;
     this.clock = clock;
     this.zone = zone;
+    this.batcher =
+        batching.enabled()
+            ? new SettlementBatcher(
+                vertx,
+                pool,
+                new SettlementBatch(ledger, clock, zone),
+                batching.lingerMicros(),
+                batching.maxSize(),
+                batching.maxInFlight())
+            : null;
   }
 
   /**
@@ -100,6 +129,9 @@ public final class SettlementStore {
    */
   public Future<SettleResult> settle(
       SettleCommand cmd, String requestSha256, Function<Accumulators, SettlementOutcome> engine) {
+    if (batcher != null) {
+      return batcher.settle(new SettlementBatch.Member(cmd, requestSha256, engine));
+    }
     return settle(cmd, requestSha256, engine, 1);
   }
 

@@ -189,6 +189,21 @@ final class SettlementTuples {
         .addArrayOfString(trace);
   }
 
+  /** A settlement's three fund rows, each in the order of {@code FUND_COLUMNS}. */
+  static void fundRows(UUID settlementId, Settlement s, List<Tuple> into) {
+    for (FundPayment f : s.funds()) {
+      into.add(
+          Tuple.tuple()
+              .addUUID(settlementId)
+              .addString(f.fund().name())
+              .addString(f.fundCode())
+              .addValue(yuan(f.baseFen()))
+              .addValue(yuan(f.paidFen()))
+              .addString(f.remainingRoomFen() == null ? null : Fen.format(f.remainingRoomFen()))
+              .addString(f.trace()));
+    }
+  }
+
   static Tuple deltaTuple(Claim claim, AccumulatorDelta d, OffsetDateTime at) {
     return deltaTuple(claim.personIdNo(), d, at);
   }

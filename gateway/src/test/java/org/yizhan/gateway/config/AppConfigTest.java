@@ -17,6 +17,27 @@ class AppConfigTest {
     assertThat(c.zone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
     assertThat(c.identityCacheSeconds()).isEqualTo(30);
     assertThat(c.maxStayDays()).isEqualTo(366);
+    assertThat(c.settlementBatch()).isEqualTo(new AppConfig.SettlementBatch(true, 1000, 64));
+  }
+
+  @Test
+  void settlementBatch_environmentOverridesIt_andBoundsAreChecked() {
+    AppConfig c =
+        AppConfig.load(
+            Map.of(
+                "YIZHAN_CONFIG_DIR", "../config",
+                "YIZHAN_SETTLEMENT_BATCH_ENABLED", "false",
+                "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS", "250",
+                "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", "8"));
+    assertThat(c.settlementBatch()).isEqualTo(new AppConfig.SettlementBatch(false, 250, 8));
+    assertThatThrownBy(
+            () ->
+                AppConfig.load(
+                    Map.of(
+                        "YIZHAN_CONFIG_DIR", "../config",
+                        "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("YIZHAN_SETTLEMENT_BATCH_MAX_SIZE:");
   }
 
   @Test
@@ -46,5 +67,6 @@ class AppConfigTest {
     AppConfig c = AppConfig.load(Map.of("YIZHAN_CONFIG_DIR", "/nonexistent"));
     assertThat(c.http().port()).isEqualTo(8080);
     assertThat(c.maxStayDays()).isEqualTo(366);
+    assertThat(c.settlementBatch()).isEqualTo(new AppConfig.SettlementBatch(true, 1000, 64));
   }
 }
