@@ -14,8 +14,8 @@ import java.util.Map;
  * holds). Checked after crashes, database restarts and network faults: whatever happened, money and
  * figures must add up exactly, and every change must be in the audit chain.
  *
- * <p>The queries read the schema of the migrations V1–V3 directly; they deliberately do not reuse
- * the gateway's own SQL, so a bug there cannot hide itself here.
+ * <p>The queries read the schema of the migrations V1–V3 (and V8, V9, V31) directly; they
+ * deliberately do not reuse the gateway's own SQL, so a bug there cannot hide itself here.
  */
 public final class Invariants {
   private static final String DIFFERENT = " IS DISTINCT FROM ";
@@ -90,13 +90,31 @@ public final class Invariants {
                   + " <> (CASE WHEN s.status = 'REVERSED' THEN 1 ELSE 0 END)"),
           Map.entry(
               "a settlement has exactly one SETTLE audit entry, and one REVERSE once reversed",
-              "SELECT s.id FROM settlement s WHERE (SELECT count(*) FROM audit_log l"
-                  + " WHERE l.entity_type = 'settlement' AND l.entity_id = s.id::text"
-                  + " AND l.action = 'SETTLE') <> 1"
-                  + " OR (SELECT count(*) FROM audit_log l"
-                  + " WHERE l.entity_type = 'settlement' AND l.entity_id = s.id::text"
-                  + " AND l.action = 'REVERSE')"
-                  + " <> (CASE WHEN s.status = 'REVERSED' THEN 1 ELSE 0 END)"),
+              // counted in one pass: the log has no index by entity (V31)
+              "SELECT s.id FROM settlement s LEFT JOIN (SELECT entity_id,"
+                  + " count(*) FILTER (WHERE action = 'SETTLE') settles,"
+                  + " count(*) FILTER (WHERE action = 'REVERSE') reverses FROM audit_log"
+                  + " WHERE entity_type = 'settlement' GROUP BY entity_id) l"
+                  + " ON l.entity_id = s.id::text"
+                  + " WHERE l.settles IS DISTINCT FROM 1"
+                  + " OR coalesce(l.reverses, 0) <> (CASE WHEN s.status = 'REVERSED' THEN 1 ELSE 0 END)"),
+          Map.entry(
+              "a settlement has its claim (same hospital and number), its hospital, its line row and"
+                  + " three fund rows; a claim has one settlement; lines and fund rows have their"
+                  + " parents (foreign keys dropped in V31: kept by construction)",
+              "SELECT s.id::text FROM settlement s LEFT JOIN claim c ON c.id = s.claim_id"
+                  + " WHERE c.id IS NULL OR c.hospital_code <> s.hospital_code"
+                  + " OR c.claim_no <> s.claim_no"
+                  + " OR NOT EXISTS (SELECT 1 FROM hospital h WHERE h.code = s.hospital_code)"
+                  + " OR NOT EXISTS (SELECT 1 FROM claim_lines l WHERE l.claim_id = s.claim_id)"
+                  + " OR (SELECT count(*) FROM settlement_fund f WHERE f.settlement_id = s.id) <> 3"
+                  + " UNION ALL SELECT c.id::text FROM claim c LEFT JOIN (SELECT claim_id, count(*) n"
+                  + " FROM settlement GROUP BY claim_id) s ON s.claim_id = c.id"
+                  + " WHERE s.n IS DISTINCT FROM 1"
+                  + " UNION ALL SELECT l.claim_id::text FROM claim_lines l"
+                  + " WHERE NOT EXISTS (SELECT 1 FROM claim c WHERE c.id = l.claim_id)"
+                  + " UNION ALL SELECT f.settlement_id::text FROM settlement_fund f"
+                  + " WHERE NOT EXISTS (SELECT 1 FROM settlement s WHERE s.id = f.settlement_id)"),
           Map.entry(
               "a settlement audit entry names an existing settlement",
               "SELECT l.seq FROM audit_log l WHERE l.entity_type = 'settlement'"
