@@ -19,7 +19,7 @@
 # Settings (environment): PGHOST/PGPORT/PGUSER (127.0.0.1/55433/postgres), COST_DB (the database it
 # drops and creates, yizhan_cost), COST_RATE (settle arrivals/s, 200), COST_WARMUP_SECONDS (30,
 # not counted), COST_SECONDS (30, counted), COST_POPULATION (20000), COST_PORT (gateway HTTP port,
-# 18380), COST_PGBENCH (1: run pgbench TPC-B, -c 16 -j 2 -T 30 at scale 16, after the load),
+# 18930), COST_PGBENCH (1: run pgbench TPC-B, -c 16 -j 2 -T 30 at scale 16, after the load),
 # COST_GATEWAY_JAR, GATEWAY_JAVA_OPTS, BENCH_SKIP_BUILD=1 (reuse the jars built). The gateway's own
 # settings pass through (YIZHAN_SETTLEMENT_BATCH_ENABLED=false, …).
 set -euo pipefail
@@ -31,10 +31,10 @@ RATE="${COST_RATE:-200}"
 WARMUP_SECONDS="${COST_WARMUP_SECONDS:-30}"
 SECONDS_COUNTED="${COST_SECONDS:-30}"
 POPULATION="${COST_POPULATION:-20000}"
-PORT="${COST_PORT:-18380}"
+PORT="${COST_PORT:-18930}"
 MANAGEMENT_PORT=$((PORT + 1))
 GATEWAY_JAR="${COST_GATEWAY_JAR:-gateway/target/yizhan-gateway.jar}"
-OUT=load-tests/target/pg-settle-cost
+OUT="${COST_OUT:-load-tests/target/pg-settle-cost}"
 BASE="http://127.0.0.1:${PORT}"
 mkdir -p "$OUT"
 log() { echo "[pg-settle-cost $(date -u +%H:%M:%S)] $*" >&2; }
@@ -71,7 +71,10 @@ server_ticks() {
   echo $((own + children))
 }
 
-# ---- the gateway, seeded
+# ---- the gateway, seeded (on a port nobody answers on: another gateway there would take the load)
+if curl -s -o /dev/null "$BASE/" 2>/dev/null || curl -s -o /dev/null "http://127.0.0.1:$MANAGEMENT_PORT/"; then
+  log "port $PORT or $MANAGEMENT_PORT is in use: set COST_PORT"; exit 1
+fi
 log "starting the gateway ($GATEWAY_JAR) on port $PORT"
 # shellcheck disable=SC2086
 YIZHAN_DB_URL="jdbc:postgresql://${PGHOST}:${PGPORT}/${DB}" YIZHAN_DB_USER="$PGUSER" \

@@ -17,9 +17,9 @@ import org.yizhan.gateway.support.TestDatabase;
 
 /**
  * What migration V31 changed in the settlement's write path keeps its guarantees: the rows whose
- * foreign keys it dropped cannot be removed or re-keyed, and {@code audit_append_all}, now one
- * statement per chain run, chains exactly as {@code audit_append} does (the verifier recomputes
- * every hash), in whatever order the chains come and whether or not they exist yet.
+ * foreign keys it dropped cannot be removed or re-keyed. And the batch's {@code audit_append_all}
+ * (V24) chains exactly as {@code audit_append} does (the verifier recomputes every hash), in
+ * whatever order the chains come and whether or not they exist yet.
  */
 class WriteCostSchemaTest {
   @Test
