@@ -29,8 +29,9 @@ import org.yizhan.gateway.support.TestDatabase;
  * Every SQL statement the gateway renders from jOOQ is valid against the migrated schema: the
  * server prepares each one natively ({@code PREPARE … AS}, with its {@code $n} parameters, as the
  * reactive client does), so a typo, a stale column or a parameter whose type cannot be inferred
- * fails here, not in a request. Statements are found by scanning the gateway's classes for static
- * SQL strings, so a new one is checked without being listed.
+ * fails here, not in a request; and each is short enough for the client to keep it prepared.
+ * Statements are found by scanning the gateway's classes for static SQL strings, so a new one is
+ * checked without being listed.
  */
 class StatementsTest {
   static final Pattern SQL = Pattern.compile("(?s)\\s*(select|insert|update|delete|with)\\b.*");
@@ -62,6 +63,10 @@ class StatementsTest {
           }
           if (!params.isEmpty() && params.last() != params.size()) {
             failures.add(where + ": parameters " + params + " are not $1..$" + params.size());
+          }
+          if (sql.length() > Database.PREPARED_SQL_CHARS_MAX) {
+            // the reactive client would parse and plan it again on every execution
+            failures.add(where + ": " + sql.length() + " characters, more than the client caches");
           }
           try {
             s.execute("PREPARE stmt_" + n + " AS " + sql);
