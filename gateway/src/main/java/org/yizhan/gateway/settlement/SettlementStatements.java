@@ -57,12 +57,11 @@ final class SettlementStatements {
    * batch's transaction ({@code set_config(…, true)}, as the nonce's insert sets its commit mode):
    * the batch's statements take arrays, and a generic plan estimates an array parameter's {@code
    * unnest} at 10 rows where a custom plan knows it holds 1–3, so PostgreSQL judged the custom plan
-   * cheaper and planned the settlements' insert and {@link #FIND_LIVE_ALL} again on every
-   * execution: 0.2 and 0.36 ms of planning against 0.03 ms of executing the lookup
-   * (pg_stat_statements, docs/performance.md). Their generic plans are the plans wanted whatever
-   * the arrays hold (one probe of the live-claim index per claim number; a multi-row insert). It
-   * takes effect from the batch's next statement (each is bound after the previous one has run) and
-   * ends with the transaction.
+   * cheaper and planned {@link #FIND_LIVE_ALL} again on every batch: 0.36 ms of planning against
+   * 0.03 ms of executing (pg_stat_statements, docs/performance.md). The generic plans of the
+   * batch's statements are the plans wanted whatever the arrays hold (one probe of the live-claim
+   * index per claim number; multi-row inserts). It takes effect from the batch's next statement
+   * (each is bound after the previous one has run) and ends with the transaction.
    */
   static final String LOCK_ACCUMULATORS =
       Sql.render(
