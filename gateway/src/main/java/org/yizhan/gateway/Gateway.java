@@ -182,7 +182,12 @@ public final class Gateway implements HttpContext {
                     config.settlementBatch().enabled(),
                     config.settlementBatch().lingerMicros(),
                     config.settlementBatch().maxSize(),
-                    Math.max(1, config.db().poolSize() / 2))),
+                    Math.max(1, config.db().poolSize() / 2),
+                    config.settlementBatch().lanes() > 0
+                        ? config.settlementBatch().lanes()
+                        : config.db().poolSize(),
+                    config.settlementBatch().maxQueuedPerLane(),
+                    config.settlementBatch().maxQueued())),
             new SettlementQueries(pool),
             identities,
             new EnrolmentStore(pool),

@@ -89,11 +89,19 @@ public final class SettlementStore {
   /**
    * Group commit (see {@link SettlementBatcher}): whether settlements are gathered into batches,
    * the longest a request waits for its batch to fill, microseconds, the most settlements a batch
-   * holds, and the most batch transactions running at once.
+   * holds, the most batch transactions running at once, the lanes batches form in (one batch in
+   * flight each), and the most settlements waiting in one lane and in all (more are refused 503).
    */
-  public record Batching(boolean enabled, int lingerMicros, int maxSize, int maxInFlight) {
+  public record Batching(
+      boolean enabled,
+      int lingerMicros,
+      int maxSize,
+      int maxInFlight,
+      int lanes,
+      int maxQueuedPerLane,
+      int maxQueued) {
     /** One transaction a settlement, as before group commit. */
-    public static final Batching OFF = new Batching(false, 0, 1, 1);
+    public static final Batching OFF = new Batching(false, 0, 1, 1, 1, 1, 1);
   }
 
   private final Pool pool;
@@ -118,7 +126,10 @@ public final class SettlementStore {
                 new SettlementBatch(ledger, clock, zone),
                 batching.lingerMicros(),
                 batching.maxSize(),
-                batching.maxInFlight())
+                batching.maxInFlight(),
+                batching.lanes(),
+                batching.maxQueuedPerLane(),
+                batching.maxQueued())
             : null;
   }
 
