@@ -1,5 +1,9 @@
 package org.yizhan.gateway.settlement;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -110,6 +114,11 @@ final class SettlementBatcher {
   /** Requests waiting in all lanes (not those in flight); guarded by {@link #lock}. */
   private int queued;
 
+  /** Batches by their size (members), and requests refused because the queues were full. */
+  private DistributionSummary sizes;
+
+  private Counter refused;
+
   /** Members not yet answered, by claim number and by key at their hospital; by {@link #lock}. */
   private final Map<String, Future<SettleResult>> inFlight = new HashMap<>();
 
@@ -146,6 +155,34 @@ final class SettlementBatcher {
     this.lanes = new Lane[lanes];
     for (int i = 0; i < lanes; i++) {
       this.lanes[i] = new Lane();
+    }
+  }
+
+  /**
+   * Publishes the batches' sizes ({@code yizhan_settlement_batch_size}: count and sum, so the mean
+   * size), the requests waiting and the batches in flight (gauges), and the requests refused
+   * because the queues were full.
+   */
+  void bindTo(MeterRegistry meters) {
+    sizes =
+        DistributionSummary.builder("yizhan.settlement.batch.size")
+            .description("Settlements per batch transaction (first tries; halves not counted)")
+            .register(meters);
+    refused =
+        Counter.builder("yizhan.settlement.batch.refused")
+            .description("Settle requests refused 503 because the batch queues were full")
+            .register(meters);
+    Gauge.builder("yizhan.settlement.batch.queued", this, b -> b.count(false))
+        .description("Settle requests waiting in the lanes' queues")
+        .register(meters);
+    Gauge.builder("yizhan.settlement.batch.in.flight", this, b -> b.count(true))
+        .description("Batch transactions in flight")
+        .register(meters);
+  }
+
+  private double count(boolean inFlight) {
+    synchronized (lock) {
+      return inFlight ? sending : queued;
     }
   }
 
@@ -198,6 +235,9 @@ final class SettlementBatcher {
       }
       Lane lane = lanes[laneOf(w.member(), lanes.length)];
       if (lane.queue.size() >= maxQueuedPerLane || queued >= maxQueued) {
+        if (refused != null) {
+          refused.increment();
+        }
         answer(
             w,
             Future.failedFuture(
@@ -273,6 +313,9 @@ final class SettlementBatcher {
       queued -= n;
       lane.sending = true;
       sending++;
+      if (sizes != null) {
+        sizes.record(n);
+      }
       go.add(new Batch(lane, members));
     }
     return go;

@@ -14,6 +14,7 @@ import static org.yizhan.gateway.settlement.SettlementStatements.LOCK_SETTLEMENT
 import static org.yizhan.gateway.settlement.SettlementStatements.MARK_REVERSED;
 import static org.yizhan.gateway.settlement.SettlementTuples.yuan;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -131,6 +132,17 @@ public final class SettlementStore {
                 batching.maxQueuedPerLane(),
                 batching.maxQueued())
             : null;
+  }
+
+  /**
+   * Publishes the batches' meters (see {@link SettlementBatcher#bindTo}); nothing if batching is
+   * off.
+   */
+  public SettlementStore bindTo(MeterRegistry meters) {
+    if (batcher != null) {
+      batcher.bindTo(meters);
+    }
+    return this;
   }
 
   /**
