@@ -23,7 +23,8 @@ import org.yizhan.gateway.support.TestGateway.Response;
  * Group commit over HTTP: a gateway whose batches hold exactly the test's requests ({@code maxSize}
  * = their number, a linger of a second as the fallback), so they are decided and written in one
  * transaction; rows written by one transaction share its id ({@code xmin}), which is how the tests
- * see the batch. Requests are sent {@link #GAP_MILLIS} apart, so they arrive in order.
+ * see the batch. Requests are sent {@link #GAP_MILLIS} apart, so they arrive in order. One lane, so
+ * that the members of several persons meet in one batch (the lanes: {@link SettlementLanesTest}).
  */
 class SettlementBatcherTest {
   static final long GAP_MILLIS = 150;
@@ -32,6 +33,7 @@ class SettlementBatcherTest {
     return TestGateway.start(
         Map.of(
             "YIZHAN_SETTLEMENT_BATCH_ENABLED", "true",
+            "YIZHAN_SETTLEMENT_BATCH_LANES", "1",
             "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", String.valueOf(batchSize),
             "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS", "1000000"));
   }
