@@ -7,6 +7,7 @@ import static org.yizhan.gateway.settlement.SettlementBatcherTest.json;
 import static org.yizhan.gateway.settlement.SettlementBatcherTest.person;
 import static org.yizhan.gateway.settlement.SettlementBatcherTest.settle;
 import static org.yizhan.gateway.settlement.SettlementBatcherTest.transactions;
+import static org.yizhan.gateway.support.TestGateway.H1_KEY;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -302,6 +303,69 @@ class SettlementLanesTest {
               (BigDecimal)
                   gw.value("SELECT sum(ma_pay) FROM settlement WHERE claim_no LIKE 'AL-%'"))
           .isEqualByComparingTo("1400.00");
+    }
+  }
+
+  @Test
+  void aBatchedSettlementAndItsReversal_netToZeroInFiguresAndLedger_andTheClaimMaySettleAgain()
+      throws Exception {
+    try (TestGateway gw = gateway(Map.of())) {
+      long account = TestData.topUp(gw, "445281", TestGateway.H1, "5000.00", "REFUSE");
+      String poor = TestData.idNo("445281", LocalDate.of(1971, 1, 1), 0);
+      String other = TestData.idNo("445281", LocalDate.of(1971, 1, 1), 1);
+      TestData.confirmed(gw, poor, "DESTITUTE");
+      TestData.confirmed(gw, other, "DESTITUTE");
+      gw.enrol(poor, other);
+      String ytd =
+          "SELECT basic_paid, deductible_paid, admissions_level1 + admissions_level2"
+              + " + admissions_level3 AS admissions, ci_base, ci_paid, ma_base, ma_paid"
+              + " FROM accumulator WHERE person_id_no = ?";
+      // the other's settlement shares the account's lane and its batches
+      String claim =
+          ClaimJson.claim("RV-1").office("445281").person(poor).item("T-A", "2000.00").json();
+      Response settled = settle(gw, claim).get();
+      assertThat(settled.status()).as(settled.body()).isEqualTo(201);
+      assertThat(drawn(settled)).isEqualByComparingTo("700.00");
+      Response kept =
+          settle(
+                  gw,
+                  ClaimJson.claim("RV-2")
+                      .office("445281")
+                      .person(other)
+                      .item("T-A", "2000.00")
+                      .json())
+              .get();
+      assertThat(kept.status()).as(kept.body()).isEqualTo(201);
+      Map<String, Object> before = gw.sql(ytd, other).get(0);
+
+      Response reversed =
+          gw.post(
+              "/api/v1/settlements/" + json(settled).get("settlementId").asText() + "/reversal",
+              H1_KEY,
+              "{\"reason\":\"wrong bill\"}");
+
+      assertThat(reversed.status()).as(reversed.body()).isEqualTo(200);
+      assertThat(json(reversed).get("status").asText()).isEqualTo("REVERSED");
+      Map<String, Object> zero = gw.sql(ytd, poor).get(0);
+      for (Object v : zero.values()) {
+        assertThat(new BigDecimal(v.toString())).isZero();
+      }
+      assertThat(gw.sql(ytd, other).get(0)).isEqualTo(before);
+      // only the other's drawdown is left; the cached balance is the ledger's
+      assertThat(TestData.balance(gw, account)).isEqualByComparingTo("4300.00");
+      assertThat(TestData.ledgerBalance(gw, account)).isEqualByComparingTo("4300.00");
+      // the reversal frees the claim number: the corrected bill settles (in a batch)
+      Response again =
+          settle(
+                  gw,
+                  ClaimJson.claim("RV-1")
+                      .office("445281")
+                      .person(poor)
+                      .item("T-A", "1000.00")
+                      .json())
+              .get();
+      assertThat(again.status()).as(again.body()).isEqualTo(201);
+      assertThat(gw.sql(ytd, poor).get(0).get("admissions")).isEqualTo(1);
     }
   }
 }
