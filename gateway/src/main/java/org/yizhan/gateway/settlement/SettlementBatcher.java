@@ -74,8 +74,8 @@ final class SettlementBatcher {
   /** The Retry-After of {@link #QUEUE_FULL}, seconds. */
   static final int QUEUE_FULL_RETRY_SECONDS = 1;
 
-  private record Waiting(
-      SettlementBatch.Member member, Promise<SettleResult> answer, Context ctx) {}
+  /** A request waiting: a settlement or a reversal, answered with its {@code run} result. */
+  private record Waiting(SettlementBatch.Item member, Promise<Object> answer, Context ctx) {}
 
   /** One lane: its queue and whether it has a batch in flight; guarded by {@link #lock}. */
   private static final class Lane {
@@ -120,7 +120,7 @@ final class SettlementBatcher {
   private Counter refused;
 
   /** Members not yet answered, by claim number and by key at their hospital; by {@link #lock}. */
-  private final Map<String, Future<SettleResult>> inFlight = new HashMap<>();
+  private final Map<String, Future<Object>> inFlight = new HashMap<>();
 
   SettlementBatcher(
       Vertx vertx,
@@ -190,15 +190,32 @@ final class SettlementBatcher {
   Future<SettleResult> settle(SettlementBatch.Member member) {
     Waiting w = new Waiting(member, Promise.promise(), Vertx.currentContext());
     join(w);
-    return w.answer().future();
+    return w.answer().future().map(SettleResult.class::cast);
+  }
+
+  /**
+   * Reverses in the next batch of the lane of the reversed settlement (its account's if it was
+   * planned on one, else its person's), in arrival order with that lane's settlements.
+   */
+  Future<ReverseResult> reverse(SettlementBatch.Reversal reversal) {
+    Waiting w = new Waiting(reversal, Promise.promise(), Vertx.currentContext());
+    join(w);
+    return w.answer().future().map(ReverseResult.class::cast);
   }
 
   /**
    * The lane of a member: by the prepayment account it may draw on, else by its person; the same
    * key always gives the same lane of {@code lanes}.
    */
-  static int laneOf(SettlementBatch.Member m, int lanes) {
-    return laneOf(laneKey(m), lanes);
+  static int laneOf(SettlementBatch.Item i, int lanes) {
+    if (i instanceof SettlementBatch.Reversal rv) {
+      return laneOf(
+          rv.onAccount()
+              ? accountLane(rv.officeCode(), rv.hospitalCode())
+              : personLane(rv.personIdNo()),
+          lanes);
+    }
+    return laneOf(laneKey((SettlementBatch.Member) i), lanes);
   }
 
   static int laneOf(String key, int lanes) {
@@ -228,7 +245,7 @@ final class SettlementBatcher {
   private void join(Waiting w) {
     List<Batch> go;
     synchronized (lock) {
-      Future<SettleResult> twin = twinInFlight(w.member());
+      Future<Object> twin = twinInFlight(w.member());
       if (twin != null) {
         twin.onComplete(done -> join(w));
         return;
@@ -321,8 +338,11 @@ final class SettlementBatcher {
     return go;
   }
 
-  private Future<SettleResult> twinInFlight(SettlementBatch.Member m) {
-    Future<SettleResult> twin = inFlight.get(claimKey(m));
+  private Future<Object> twinInFlight(SettlementBatch.Item i) {
+    if (!(i instanceof SettlementBatch.Member m)) {
+      return null; // a reversal's twin meets it on the settlement's row lock, or in its batch
+    }
+    Future<Object> twin = inFlight.get(claimKey(m));
     String key = idempotencyKey(m);
     if (twin == null && key != null) {
       twin = inFlight.get(key);
@@ -332,9 +352,12 @@ final class SettlementBatcher {
   }
 
   private void track(Waiting w) {
-    String claim = claimKey(w.member());
-    String key = idempotencyKey(w.member());
-    Future<SettleResult> mine = w.answer().future();
+    if (!(w.member() instanceof SettlementBatch.Member m)) {
+      return;
+    }
+    String claim = claimKey(m);
+    String key = idempotencyKey(m);
+    Future<Object> mine = w.answer().future();
     inFlight.put(claim, mine);
     if (key != null) {
       inFlight.put(key, mine);
@@ -361,8 +384,8 @@ final class SettlementBatcher {
             });
   }
 
-  private Future<List<SettleResult>> run(List<Waiting> members) {
-    List<SettlementBatch.Member> list = new ArrayList<>(members.size());
+  private Future<List<Object>> run(List<Waiting> members) {
+    List<SettlementBatch.Item> list = new ArrayList<>(members.size());
     for (Waiting w : members) {
       list.add(w.member());
     }
@@ -378,7 +401,7 @@ final class SettlementBatcher {
     run(members).onComplete(ar -> answered(members, attempt, ar));
   }
 
-  private void answered(List<Waiting> members, int attempt, AsyncResult<List<SettleResult>> ar) {
+  private void answered(List<Waiting> members, int attempt, AsyncResult<List<Object>> ar) {
     if (ar.succeeded()) {
       for (int i = 0; i < members.size(); i++) {
         answer(members.get(i), Future.succeededFuture(ar.result().get(i)));
@@ -403,7 +426,7 @@ final class SettlementBatcher {
     }
   }
 
-  private static void answer(Waiting w, AsyncResult<SettleResult> result) {
+  private static void answer(Waiting w, AsyncResult<Object> result) {
     if (w.ctx() == null) {
       w.answer().handle(result);
     } else {

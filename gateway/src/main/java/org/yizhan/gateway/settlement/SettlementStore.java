@@ -3,6 +3,7 @@ package org.yizhan.gateway.settlement;
 import static org.yizhan.gateway.settlement.SettlementStatements.ADD_TO_ACCUMULATOR;
 import static org.yizhan.gateway.settlement.SettlementStatements.FIND_IDEMPOTENCY;
 import static org.yizhan.gateway.settlement.SettlementStatements.FIND_LIVE;
+import static org.yizhan.gateway.settlement.SettlementStatements.FIND_REVERSAL_TARGET;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_CLAIM;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_FUNDS;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_IDEMPOTENCY;
@@ -334,6 +335,28 @@ public final class SettlementStore {
   /** Reverses a settlement of {@code hospitalCode}; reversing twice changes nothing more. */
   public Future<ReverseResult> reverse(
       String hospitalCode, UUID settlementId, String reason, String actor) {
+    if (batcher != null) {
+      // what never changes of the settlement: its lane, and what its batch locks
+      return pool.preparedQuery(FIND_REVERSAL_TARGET)
+          .execute(Tuple.of(settlementId))
+          .compose(
+              rows -> {
+                Row r = Rows.ofHospital(rows, hospitalCode);
+                if (r == null) {
+                  return Future.succeededFuture(ReverseResult.NOT_FOUND);
+                }
+                return batcher.reverse(
+                    new SettlementBatch.Reversal(
+                        hospitalCode,
+                        settlementId,
+                        reason,
+                        actor,
+                        r.getString("person_id_no"),
+                        r.getInteger("year"),
+                        r.getString("office_code"),
+                        r.getLong("prepayment_account_id") != null));
+              });
+    }
     return reverse(hospitalCode, settlementId, reason, actor, 1);
   }
 
@@ -384,18 +407,7 @@ public final class SettlementStore {
     UUID settlementId = s.getUUID("id");
     long drawn = Sql.fen(s, "prepayment_drawn");
     long advance = Sql.fen(s, "hospital_advance");
-    AccumulatorDelta undo =
-        new AccumulatorDelta(
-                s.getInteger("year"),
-                Sql.fen(s, "delta_basic_paid"),
-                Sql.fen(s, "delta_deductible_paid"),
-                s.getInteger("hospital_level"),
-                1,
-                Sql.fen(s, "delta_ci_base"),
-                Sql.fen(s, "delta_ci_paid"),
-                Sql.fen(s, "delta_ma_base"),
-                Sql.fen(s, "delta_ma_paid"))
-            .negate();
+    AccumulatorDelta undo = undoDelta(s);
     List<Future<?>> writes = new ArrayList<>(6);
     writes.add(
         conn.preparedQuery(ADD_TO_ACCUMULATOR)
@@ -408,44 +420,16 @@ public final class SettlementStore {
                 .compose(a -> ledger.credit(conn, a, drawn, advance, settlementId, actor, at));
     writes.add(credited);
     UUID reversalId = Ids.next(now);
-    long total = Sql.fen(s, "total");
-    long basic = Sql.fen(s, "basic_pay");
-    long ci = Sql.fen(s, "ci_pay");
-    long ma = Sql.fen(s, "ma_pay");
     // pipelined after the ledger's lock: the account is always locked before the audit head
     Future<?> rest =
         credited.compose(
             v -> {
               Future<?> insert =
                   conn.preparedQuery(INSERT_REVERSAL)
-                      .execute(
-                          Tuple.tuple()
-                              .addUUID(reversalId)
-                              .addUUID(settlementId)
-                              .addString(s.getString("hospital_code"))
-                              .addValue(yuan(-total))
-                              .addValue(yuan(-basic))
-                              .addValue(yuan(-ci))
-                              .addValue(yuan(-ma))
-                              .addValue(yuan(-(basic + ci + ma)))
-                              .addValue(yuan(-(total - basic - ci - ma)))
-                              .addValue(yuan(drawn))
-                              .addValue(yuan(advance))
-                              .addString(reason)
-                              .addString(null)
-                              .addOffsetDateTime(at)
-                              .addLocalDate(LocalDate.ofInstant(now, zone)));
+                      .execute(reversalTuple(reversalId, s, reason, now, zone));
               Future<?> mark =
                   conn.preparedQuery(MARK_REVERSED).execute(Tuple.of(settlementId, at));
-              JsonObject details =
-                  new JsonObject()
-                      .put("settlement", settlementId.toString())
-                      .put("claimNo", s.getString("claim_no"))
-                      .put("person", Masking.idNo(s.getString("person_id_no")))
-                      .put("total", Fen.format(-total))
-                      .put("prepaymentCredited", Fen.format(drawn))
-                      .put("advanceCancelled", Fen.format(advance))
-                      .put("reason", reason);
+              JsonObject details = reversalDetails(s, reason);
               Future<?> audit =
                   audit(
                       conn,
@@ -461,6 +445,57 @@ public final class SettlementStore {
             });
     writes.add(rest);
     return Future.all(writes).map(done -> new ReverseResult.Reversed(settlementId));
+  }
+
+  /** What a reversal of the settlement {@code s} (a locked row) takes off its person's figures. */
+  static AccumulatorDelta undoDelta(Row s) {
+    return new AccumulatorDelta(
+            s.getInteger("year"),
+            Sql.fen(s, "delta_basic_paid"),
+            Sql.fen(s, "delta_deductible_paid"),
+            s.getInteger("hospital_level"),
+            1,
+            Sql.fen(s, "delta_ci_base"),
+            Sql.fen(s, "delta_ci_paid"),
+            Sql.fen(s, "delta_ma_base"),
+            Sql.fen(s, "delta_ma_paid"))
+        .negate();
+  }
+
+  /** The reversal row of the settlement {@code s} (a locked row): its amounts negated. */
+  static Tuple reversalTuple(UUID reversalId, Row s, String reason, Instant now, ZoneId zone) {
+    long total = Sql.fen(s, "total");
+    long basic = Sql.fen(s, "basic_pay");
+    long ci = Sql.fen(s, "ci_pay");
+    long ma = Sql.fen(s, "ma_pay");
+    return Tuple.tuple()
+        .addUUID(reversalId)
+        .addUUID(s.getUUID("id"))
+        .addString(s.getString("hospital_code"))
+        .addValue(yuan(-total))
+        .addValue(yuan(-basic))
+        .addValue(yuan(-ci))
+        .addValue(yuan(-ma))
+        .addValue(yuan(-(basic + ci + ma)))
+        .addValue(yuan(-(total - basic - ci - ma)))
+        .addValue(yuan(Sql.fen(s, "prepayment_drawn")))
+        .addValue(yuan(Sql.fen(s, "hospital_advance")))
+        .addString(reason)
+        .addString(null)
+        .addOffsetDateTime(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+        .addLocalDate(LocalDate.ofInstant(now, zone));
+  }
+
+  /** The audit details of a reversal of the settlement {@code s} (a locked row). */
+  static JsonObject reversalDetails(Row s, String reason) {
+    return new JsonObject()
+        .put("settlement", s.getUUID("id").toString())
+        .put("claimNo", s.getString("claim_no"))
+        .put("person", Masking.idNo(s.getString("person_id_no")))
+        .put("total", Fen.format(-Sql.fen(s, "total")))
+        .put("prepaymentCredited", Fen.format(Sql.fen(s, "prepayment_drawn")))
+        .put("advanceCancelled", Fen.format(Sql.fen(s, "hospital_advance")))
+        .put("reason", reason);
   }
 
   /** The audit entry of a settlement or reversal, on its hospital's chain for the person. */
