@@ -54,10 +54,11 @@ import org.yizhan.gateway.security.Masking;
 
 /**
  * Settles and reverses, each in one PostgreSQL transaction that is committed before anyone is
- * answered. With group commit on ({@link Batching}), a settlement is handed to the {@link
- * SettlementBatcher} and written with the others waiting at that moment, in one transaction of
- * {@link SettlementBatch} that follows the same steps and lock order for the whole batch; what
- * follows describes the transaction of one settlement alone (batching off) and of a reversal.
+ * answered. With group commit on ({@link Batching}), settlements and reversals are handed to the
+ * {@link SettlementBatcher} and written with the others of their lane waiting at that moment, in
+ * one transaction of {@link SettlementBatch} that follows the same steps and lock order for the
+ * whole batch; what follows describes the transactions of one settlement and one reversal alone
+ * (batching off).
  *
  * <p>A settlement's transaction, in order: lock the person's year figures (an upsert, so the first
  * settlement of a person creates them), look for a live settlement of the same claim number, lock
