@@ -174,15 +174,21 @@ public final class Gateway implements HttpContext {
         new SettlementService(
             policyBooks,
             new SettlementStore(
-                vertx,
-                pool,
-                clock,
-                config.zone(),
-                new SettlementStore.Batching(
-                    config.settlementBatch().enabled(),
-                    config.settlementBatch().lingerMicros(),
-                    config.settlementBatch().maxSize(),
-                    Math.max(1, config.db().poolSize() / 2))),
+                    vertx,
+                    pool,
+                    clock,
+                    config.zone(),
+                    new SettlementStore.Batching(
+                        config.settlementBatch().enabled(),
+                        config.settlementBatch().lingerMicros(),
+                        config.settlementBatch().maxSize(),
+                        Math.max(1, config.db().poolSize() / 2),
+                        config.settlementBatch().lanes() > 0
+                            ? config.settlementBatch().lanes()
+                            : config.db().poolSize(),
+                        config.settlementBatch().maxQueuedPerLane(),
+                        config.settlementBatch().maxQueued()))
+                .bindTo(metrics.meterRegistry()),
             new SettlementQueries(pool),
             identities,
             new EnrolmentStore(pool),

@@ -51,8 +51,23 @@ public record AppConfig(
    * @param enabled whether they are (false: one transaction a settlement)
    * @param lingerMicros the longest a settlement waits for its batch to fill, microseconds
    * @param maxSize the most settlements a batch holds; a full batch goes at once
+   * @param lanes how many lanes batches are formed in, each with at most one batch in flight
+   *     (settlements of one person, or drawing on one prepayment account, share a lane); 0 = the
+   *     database pool's size
+   * @param maxQueuedPerLane the most settlements waiting in one lane; more are answered 503
+   * @param maxQueued the most settlements waiting in all lanes together; more are answered 503
    */
-  public record SettlementBatch(boolean enabled, int lingerMicros, int maxSize) {}
+  public record SettlementBatch(
+      boolean enabled,
+      int lingerMicros,
+      int maxSize,
+      int lanes,
+      int maxQueuedPerLane,
+      int maxQueued) {
+    /** The shipped defaults. */
+    public static final SettlementBatch DEFAULTS =
+        new SettlementBatch(true, 1000, 64, 0, 512, 4096);
+  }
 
   /**
    * The operators' HTTP server, apart from the public port: {@code GET /metrics} only.
@@ -320,8 +335,20 @@ public record AppConfig(
                 1000,
                 0,
                 1_000_000),
+            s.integer("settlement.batch.maxSize", "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", 64, 1, 1000),
+            s.integer("settlement.batch.lanes", "YIZHAN_SETTLEMENT_BATCH_LANES", 0, 0, 1024),
             s.integer(
-                "settlement.batch.maxSize", "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", 64, 1, 1000)));
+                "settlement.batch.maxQueuedPerLane",
+                "YIZHAN_SETTLEMENT_BATCH_MAX_QUEUED_PER_LANE",
+                512,
+                1,
+                1_000_000),
+            s.integer(
+                "settlement.batch.maxQueued",
+                "YIZHAN_SETTLEMENT_BATCH_MAX_QUEUED",
+                4096,
+                1,
+                1_000_000)));
   }
 
   /** Reads a dotted path from the file unless the environment overrides it. */

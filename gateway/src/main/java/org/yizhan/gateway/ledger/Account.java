@@ -58,6 +58,23 @@ public record Account(
         openPeriod);
   }
 
+  /**
+   * The account as it stands after a reversal gives back {@code drawnFen} and cancels the advance
+   * {@code advanceFen} (a batch decides each member on the balance its predecessors left).
+   */
+  public Account afterCredit(long drawnFen, long advanceFen) {
+    Movement m = Movement.reversal(ledgerAccounts(), drawnFen, advanceFen);
+    return new Account(
+        id,
+        officeCode,
+        hospitalCode,
+        mode,
+        balanceFen + m.balanceChangeFen(),
+        advanceOwedFen + m.advanceOwedChangeFen(),
+        lowBalanceThresholdFen,
+        openPeriod);
+  }
+
   /** Which account: an office's prepayment at a hospital. */
   public record Key(String officeCode, String hospitalCode) {}
 

@@ -11,8 +11,11 @@ import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_CLAIM_RO
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_FUND_ROWS;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_IDEMPOTENCY_ROWS;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_LINE_ROWS;
+import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_REVERSAL;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_SETTLEMENT_ROWS;
 import static org.yizhan.gateway.settlement.SettlementStatements.LOCK_ACCUMULATORS;
+import static org.yizhan.gateway.settlement.SettlementStatements.LOCK_SETTLEMENTS;
+import static org.yizhan.gateway.settlement.SettlementStatements.MARK_REVERSED;
 import static org.yizhan.gateway.settlement.SettlementStatements.SETTLEMENT_COLUMNS;
 
 import io.vertx.core.Future;
@@ -49,6 +52,7 @@ import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.infra.db.Ids;
 import org.yizhan.gateway.infra.db.MultiRow;
 import org.yizhan.gateway.infra.db.PipelinedTransaction;
+import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.ledger.Account;
 import org.yizhan.gateway.ledger.SettlementLedger;
 
@@ -76,9 +80,29 @@ import org.yizhan.gateway.ledger.SettlementLedger;
  * them. A refusal never fails the batch: it is decided in memory and writes nothing.
  */
 final class SettlementBatch {
+  /** What a batch holds, in arrival order: a settlement to make, or one to reverse. */
+  sealed interface Item permits Member, Reversal {}
+
   /** A settle request in a batch: what {@link SettlementStore#settle} was given. */
   record Member(
-      SettleCommand cmd, String requestSha256, Function<Accumulators, SettlementOutcome> engine) {}
+      SettleCommand cmd, String requestSha256, Function<Accumulators, SettlementOutcome> engine)
+      implements Item {}
+
+  /**
+   * A reversal in a batch: what {@link SettlementStore#reverse} was given, with what never changes
+   * of the settlement, read before the batch (its person, year and office, and whether it was
+   * planned on a prepayment account): its lane, and the figures and account the batch locks.
+   */
+  record Reversal(
+      String hospitalCode,
+      UUID settlementId,
+      String reason,
+      String actor,
+      String personIdNo,
+      int year,
+      String officeCode,
+      boolean onAccount)
+      implements Item {}
 
   private record PersonYear(String personIdNo, int year) implements Comparable<PersonYear> {
     @Override
@@ -104,6 +128,17 @@ final class SettlementBatch {
       UUID settlementId,
       Instant at) {}
 
+  /** A reversal decided in memory, to be written; {@code account} as it stood before it. */
+  private record Undone(
+      Reversal reversal,
+      Row settlement,
+      Account account,
+      long drawnFen,
+      long advanceFen,
+      AccumulatorDelta undo,
+      UUID reversalId,
+      Instant at) {}
+
   /** The figures and balances as the batch's members leave them, member by member. */
   private static final class State {
     final Map<PersonYear, Accumulators> figures = new HashMap<>();
@@ -113,6 +148,8 @@ final class SettlementBatch {
     final Map<Account.Key, Account> accounts = new HashMap<>();
     final Set<Account.Key> lookedUp = new HashSet<>();
     final Set<PersonYear> opened = new HashSet<>();
+    final Map<UUID, Row> reversing = new HashMap<>();
+    final Set<UUID> reversed = new HashSet<>();
 
     State copy() {
       State s = new State();
@@ -123,6 +160,8 @@ final class SettlementBatch {
       s.accounts.putAll(accounts);
       s.lookedUp.addAll(lookedUp);
       s.opened.addAll(opened);
+      s.reversing.putAll(reversing);
+      s.reversed.addAll(reversed);
       return s;
     }
   }
@@ -137,8 +176,11 @@ final class SettlementBatch {
     this.zone = zone;
   }
 
-  /** Settles {@code members} in one transaction; the results are in the members' order. */
-  Future<List<SettleResult>> run(Pool pool, List<Member> members) {
+  /**
+   * Settles and reverses {@code members} in one transaction; the results ({@link SettleResult} or
+   * {@link ReverseResult}) are in the members' order.
+   */
+  Future<List<Object>> run(Pool pool, List<Item> members) {
     return PipelinedTransaction.run(pool, tx -> settleIn(tx, members))
         .recover(
             e ->
@@ -150,22 +192,32 @@ final class SettlementBatch {
   /** Ends a batch that settled nothing (replays and refusals only) by rolling it back. */
   private static final class NothingWritten extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    final transient List<SettleResult> results;
+    final transient List<Object> results;
 
-    NothingWritten(List<SettleResult> results) {
+    NothingWritten(List<Object> results) {
       super(null, null, false, false);
       this.results = results;
     }
   }
 
-  private Future<List<SettleResult>> settleIn(PipelinedTransaction tx, List<Member> members) {
+  private Future<List<Object>> settleIn(PipelinedTransaction tx, List<Item> members) {
     SqlConnection conn = tx.conn();
     OffsetDateTime asked = OffsetDateTime.ofInstant(now(), ZoneOffset.UTC);
     TreeMap<PersonYear, String> persons = new TreeMap<>();
     Set<Named> claims = new LinkedHashSet<>();
     Set<Named> keys = new LinkedHashSet<>();
     Set<Account.Key> accounts = new LinkedHashSet<>();
-    for (Member m : members) {
+    List<UUID> reversals = new ArrayList<>();
+    for (Item i : members) {
+      if (i instanceof Reversal rv) {
+        persons.putIfAbsent(new PersonYear(rv.personIdNo(), rv.year()), rv.officeCode());
+        reversals.add(rv.settlementId());
+        if (rv.onAccount()) {
+          accounts.add(new Account.Key(rv.officeCode(), rv.hospitalCode()));
+        }
+        continue;
+      }
+      Member m = (Member) i;
       Claim c = m.cmd().claim();
       persons.putIfAbsent(new PersonYear(c.personIdNo(), c.year()), c.officeCode());
       claims.add(new Named(c.hospitalCode(), c.claimNo()));
@@ -176,18 +228,32 @@ final class SettlementBatch {
         accounts.add(new Account.Key(c.officeCode(), c.hospitalCode()));
       }
     }
+    // the reversed settlements first: a reversal's lock order (settlement, figures, account)
+    Future<RowSet<Row>> reversing =
+        reversals.isEmpty()
+            ? Future.succeededFuture(null)
+            : conn.preparedQuery(LOCK_SETTLEMENTS)
+                .execute(Tuple.tuple().addArrayOfUUID(reversals.toArray(new UUID[0])));
     Future<RowSet<Row>> figures =
         conn.preparedQuery(LOCK_ACCUMULATORS).execute(personsTuple(persons, asked));
-    Future<RowSet<Row>> live = conn.preparedQuery(FIND_LIVE_ALL).execute(pairs(claims));
+    Future<RowSet<Row>> live =
+        claims.isEmpty()
+            ? Future.succeededFuture(null)
+            : conn.preparedQuery(FIND_LIVE_ALL).execute(pairs(claims));
     Future<RowSet<Row>> used =
         keys.isEmpty()
             ? Future.succeededFuture(null)
             : conn.preparedQuery(FIND_IDEMPOTENCY_ALL).execute(pairs(keys));
     Future<Map<Account.Key, Account>> locked = ledger.lockAll(conn, accounts);
-    return Future.all(figures, live, used, locked)
+    return Future.all(List.of(reversing, figures, live, used, locked))
         .compose(
             done -> {
               State s = new State();
+              if (reversing.result() != null) {
+                for (Row r : reversing.result()) {
+                  s.reversing.put(r.getUUID("id"), r);
+                }
+              }
               for (Row r : figures.result()) {
                 PersonYear py = new PersonYear(r.getString("person_id_no"), r.getInteger("year"));
                 s.figures.put(py, Rows.accumulators(r));
@@ -196,7 +262,7 @@ final class SettlementBatch {
                 }
                 s.lastChange.put(py, r.getOffsetDateTime("updated_at").toInstant());
               }
-              for (Row r : live.result()) {
+              for (Row r : live.result() == null ? List.<Row>of() : live.result()) {
                 s.live.put(
                     new Named(r.getString("hospital_code"), r.getString("claim_no")),
                     new Live(r.getUUID("id"), r.getString("content_sha256")));
@@ -221,15 +287,17 @@ final class SettlementBatch {
    * Decides every member on {@code locked}; locks the accounts that only a result reveals and
    * decides again (each round locks at least one more account, so it ends).
    */
-  private Future<List<SettleResult>> decide(
-      PipelinedTransaction tx, List<Member> members, State locked) {
+  private Future<List<Object>> decide(PipelinedTransaction tx, List<Item> members, State locked) {
     Set<Account.Key> missing = new LinkedHashSet<>();
-    List<SettleResult> results = new ArrayList<>(members.size());
-    List<Made> made = new ArrayList<>(members.size());
+    List<Object> results = new ArrayList<>(members.size());
+    List<Object> made = new ArrayList<>(members.size());
     State s = locked.copy();
     Instant now = now();
-    for (Member m : members) {
-      results.add(decide(m, s, now, missing, made));
+    for (Item i : members) {
+      results.add(
+          i instanceof Member m
+              ? decide(m, s, now, missing, made)
+              : undo((Reversal) i, s, now, missing, made));
     }
     if (!missing.isEmpty()) {
       return ledger
@@ -246,16 +314,21 @@ final class SettlementBatch {
       return Future.failedFuture(new NothingWritten(results));
     }
     Set<PersonYear> unused = new HashSet<>(locked.opened);
-    for (Made w : made) {
-      Claim c = w.member().cmd().claim();
-      unused.remove(new PersonYear(c.personIdNo(), c.year()));
+    for (Object o : made) {
+      if (o instanceof Made w) {
+        Claim c = w.member().cmd().claim();
+        unused.remove(new PersonYear(c.personIdNo(), c.year()));
+      } else {
+        Reversal rv = ((Undone) o).reversal();
+        unused.remove(new PersonYear(rv.personIdNo(), rv.year()));
+      }
     }
     return write(tx, made, unused).map(done -> results);
   }
 
   /** One member, on the state its predecessors left; a settlement made updates the state. */
   private SettleResult decide(
-      Member m, State s, Instant now, Set<Account.Key> missing, List<Made> made) {
+      Member m, State s, Instant now, Set<Account.Key> missing, List<Object> made) {
     SettleCommand cmd = m.cmd();
     Claim claim = cmd.claim();
     String hospital = claim.hospitalCode();
@@ -324,19 +397,102 @@ final class SettlementBatch {
             day));
   }
 
+  /**
+   * One reversal, on the state its predecessors left: the settlement's delta taken off its person's
+   * figures, what it drew given back to the account, its claim number free for a later member.
+   */
+  private ReverseResult undo(
+      Reversal rv, State s, Instant now, Set<Account.Key> missing, List<Object> made) {
+    UUID id = rv.settlementId();
+    Row r = s.reversing.get(id);
+    if (r == null || !rv.hospitalCode().equals(r.getString("hospital_code"))) {
+      return ReverseResult.NOT_FOUND;
+    }
+    if (SettlementView.REVERSED.equals(r.getString("status")) || s.reversed.contains(id)) {
+      return new ReverseResult.AlreadyReversed(id);
+    }
+    PersonYear py = new PersonYear(r.getString("person_id_no"), r.getInteger("year"));
+    Accumulators figures = s.figures.get(py);
+    if (figures == null) {
+      throw new IllegalStateException("the figures of a reversed settlement were not locked");
+    }
+    long drawn = Sql.fen(r, "prepayment_drawn");
+    long advance = Sql.fen(r, "hospital_advance");
+    Account account = null;
+    if (drawn != 0 || advance != 0) {
+      Account.Key payer = new Account.Key(r.getString("office_code"), rv.hospitalCode());
+      if (!s.lookedUp.contains(payer)) {
+        missing.add(payer);
+        return null; // no answer yet: the batch is decided again once the account is locked
+      }
+      account = s.accounts.get(payer);
+      if (account == null || account.id() != r.getLong("prepayment_account_id")) {
+        throw new IllegalStateException("the account a reversal credits was not locked");
+      }
+      s.accounts.put(payer, account.afterCredit(drawn, advance));
+    }
+    Instant at = after(now, s.lastChange.get(py));
+    AccumulatorDelta undo = SettlementStore.undoDelta(r);
+    s.figures.put(py, figures.plus(undo));
+    s.lastChange.put(py, at);
+    s.reversed.add(id);
+    Named claimNo = new Named(rv.hospitalCode(), r.getString("claim_no"));
+    Live live = s.live.get(claimNo);
+    if (live != null && live.settlementId().equals(id)) {
+      s.live.remove(claimNo);
+    }
+    made.add(new Undone(rv, r, account, drawn, advance, undo, Ids.next(at), at));
+    return new ReverseResult.Reversed(id);
+  }
+
   /** The batch's writes, then COMMIT right behind them (see PipelinedTransaction). */
-  private Future<Void> write(PipelinedTransaction tx, List<Made> made, Set<PersonYear> unused) {
+  private Future<Void> write(PipelinedTransaction tx, List<Object> all, Set<PersonYear> unused) {
     tx.checkBegun();
     SqlConnection conn = tx.conn();
-    List<Tuple> claims = new ArrayList<>(made.size());
-    List<Tuple> lines = new ArrayList<>(made.size());
-    List<Tuple> settlements = new ArrayList<>(made.size());
-    List<Tuple> funds = new ArrayList<>(3 * made.size());
+    List<Tuple> claims = new ArrayList<>(all.size());
+    List<Tuple> lines = new ArrayList<>(all.size());
+    List<Tuple> settlements = new ArrayList<>(all.size());
+    List<Tuple> funds = new ArrayList<>(3 * all.size());
     Map<PersonYear, Sums> deltas = new TreeMap<>();
     List<Tuple> keys = new ArrayList<>();
     List<SettlementLedger.Drawn> drawn = new ArrayList<>();
-    List<Audit.Entry> audit = new ArrayList<>(made.size());
-    for (Made w : made) {
+    List<Audit.Entry> audit = new ArrayList<>(all.size());
+    List<Tuple> marks = new ArrayList<>();
+    List<Tuple> reversals = new ArrayList<>();
+    List<Future<?>> credits = new ArrayList<>();
+    for (Object o : all) {
+      if (o instanceof Undone u) {
+        Reversal rv = u.reversal();
+        OffsetDateTime at = OffsetDateTime.ofInstant(u.at(), ZoneOffset.UTC);
+        marks.add(Tuple.of(rv.settlementId(), at));
+        reversals.add(
+            SettlementStore.reversalTuple(
+                u.reversalId(), u.settlement(), rv.reason(), u.at(), zone));
+        deltas
+            .computeIfAbsent(new PersonYear(rv.personIdNo(), rv.year()), k -> new Sums())
+            .add(u.undo(), at);
+        if (u.account() != null) {
+          credits.add(
+              ledger.credit(
+                  conn,
+                  u.account(),
+                  u.drawnFen(),
+                  u.advanceFen(),
+                  rv.settlementId(),
+                  rv.actor(),
+                  at));
+        }
+        audit.add(
+            new Audit.Entry(
+                Audit.settlementChain(rv.hospitalCode(), u.settlement().getString("person_id_no")),
+                rv.actor(),
+                "REVERSE",
+                "settlement",
+                rv.settlementId().toString(),
+                SettlementStore.reversalDetails(u.settlement(), rv.reason())));
+        continue;
+      }
+      Made w = (Made) o;
       SettleCommand cmd = w.member().cmd();
       Claim claim = cmd.claim();
       Settlement s = w.settlement();
@@ -376,23 +532,33 @@ final class SettlementBatch {
               w.settlementId().toString(),
               SettlementTuples.auditDetails(claim, s, w.plan())));
     }
-    List<Future<?>> writes = new ArrayList<>(9);
-    writes.add(
-        conn.preparedQuery(INSERT_CLAIM_ROWS)
-            .execute(MultiRow.columns(claims, CLAIM_COLUMNS.length)));
-    writes.add(
-        conn.preparedQuery(INSERT_LINE_ROWS)
-            .execute(MultiRow.columns(lines, 1 + SettlementStatements.LINE_ARRAYS.size())));
-    writes.add(
-        conn.preparedQuery(INSERT_SETTLEMENT_ROWS)
-            .execute(MultiRow.columns(settlements, SETTLEMENT_COLUMNS.length)));
-    writes.add(
-        conn.preparedQuery(INSERT_FUND_ROWS).execute(MultiRow.columns(funds, FUND_COLUMNS.length)));
+    List<Future<?>> writes = new ArrayList<>(12);
+    if (!marks.isEmpty()) {
+      // before the settlements' rows: a reversed claim number may be settled again in this batch
+      // (the partial unique index on live claim numbers)
+      writes.add(conn.preparedQuery(MARK_REVERSED).executeBatch(marks));
+      writes.add(conn.preparedQuery(INSERT_REVERSAL).executeBatch(reversals));
+    }
+    if (!settlements.isEmpty()) {
+      writes.add(
+          conn.preparedQuery(INSERT_CLAIM_ROWS)
+              .execute(MultiRow.columns(claims, CLAIM_COLUMNS.length)));
+      writes.add(
+          conn.preparedQuery(INSERT_LINE_ROWS)
+              .execute(MultiRow.columns(lines, 1 + SettlementStatements.LINE_ARRAYS.size())));
+      writes.add(
+          conn.preparedQuery(INSERT_SETTLEMENT_ROWS)
+              .execute(MultiRow.columns(settlements, SETTLEMENT_COLUMNS.length)));
+      writes.add(
+          conn.preparedQuery(INSERT_FUND_ROWS)
+              .execute(MultiRow.columns(funds, FUND_COLUMNS.length)));
+    }
     // one UPDATE by primary key per person-year, with the sums of its members' deltas
     writes.add(conn.preparedQuery(ADD_TO_ACCUMULATOR).executeBatch(sums(deltas)));
     if (!drawn.isEmpty()) {
       writes.add(ledger.drawdowns(conn, drawn));
     }
+    writes.addAll(credits);
     if (!keys.isEmpty()) {
       writes.add(
           conn.preparedQuery(INSERT_IDEMPOTENCY_ROWS)

@@ -1,5 +1,9 @@
 package org.yizhan.gateway.settlement;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -13,22 +17,36 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.yizhan.gateway.infra.refusal.Refusal;
 
 /**
  * Gathers the settle requests that wait for the database into batches, each written by {@link
  * SettlementBatch} in one transaction (group commit).
  *
- * <p>A request joins the open batch; the batch goes when it holds {@code maxSize} members or when
- * the first of them has waited {@code lingerMicros}, whichever comes first. So a lone request on an
- * idle gateway waits at most the linger, and under load a batch fills in a fraction of it. Each
- * member is answered once its batch has committed (or has decided it without writing: a replay, a
- * conflict, a refusal), on the Vert.x context it came from.
+ * <p><b>Lanes.</b> Batches form in {@code lanes} lanes, each with at most one batch in flight. A
+ * request's lane is the hash of the prepayment account it may draw on (office, hospital) when its
+ * person may draw assistance, else of its person. So all drawdowns of one account meet in one batch
+ * (one lock of the account a batch, never batches of one lane queuing on it), the settlements of
+ * one person who draws nothing meet likewise, and hot persons or accounts in different lanes commit
+ * in parallel instead of every batch holding all of them and waiting for the previous one.
  *
- * <p>At most {@code maxInFlight} batch transactions run at once (half the database pool, so the
- * reads of the requests still find connections). While they do, closed batches wait for a slot and
- * the open batch keeps filling up to {@code maxSize}: the busier the database, the larger the
- * batches, which is what makes group commit pay under load (rather than queueing one small
- * transaction after another in the pool).
+ * <p><b>When a batch goes.</b> A request joins its lane's queue. While the lane has a batch in
+ * flight, the queue just grows: the next batch is formed from it the moment the previous one is
+ * answered, with no linger (the queue is what arrived during one transaction, so the batch grows
+ * with the lane's load). On an idle lane the first request starts a timer of {@code lingerMicros};
+ * the batch goes when the timer fires or when the queue holds {@code maxSize}, whichever comes
+ * first. So a lone request on an idle gateway waits at most the linger. A batch takes at most
+ * {@code maxSize} members; the rest wait for the next. At most {@code maxInFlight} batch
+ * transactions run at once (half the database pool, so the reads of the requests still find
+ * connections): a lane whose batch is due waits for a slot in the order lanes became due, and keeps
+ * filling meanwhile.
+ *
+ * <p><b>Bounded.</b> At most {@code maxQueuedPerLane} requests wait in one lane and {@code
+ * maxQueued} in all; a request beyond either is refused at once, 503 {@code SETTLEMENT_QUEUE_FULL}
+ * with Retry-After, rather than growing a queue whose wait no client would see the end of.
+ *
+ * <p>Each member is answered once its batch has committed (or has decided it without writing: a
+ * replay, a conflict, a refusal), on the Vert.x context it came from.
  *
  * <p>Twins wait: a request whose claim number or Idempotency-Key (at its hospital) belongs to a
  * member in flight joins a batch only once that member has been answered, so a replay sent while
@@ -50,8 +68,29 @@ final class SettlementBatcher {
   /** The largest batch allowed (the setting's upper bound). */
   static final int MAX_SIZE_MAX = 1_000;
 
-  private record Waiting(
-      SettlementBatch.Member member, Promise<SettleResult> answer, Context ctx) {}
+  /** The refusal of a request that finds its lane's queue, or all queues, full (503). */
+  static final String QUEUE_FULL = "SETTLEMENT_QUEUE_FULL";
+
+  /** The Retry-After of {@link #QUEUE_FULL}, seconds. */
+  static final int QUEUE_FULL_RETRY_SECONDS = 1;
+
+  /** A request waiting: a settlement or a reversal, answered with its {@code run} result. */
+  private record Waiting(SettlementBatch.Item member, Promise<Object> answer, Context ctx) {}
+
+  /** One lane: its queue and whether it has a batch in flight; guarded by {@link #lock}. */
+  private static final class Lane {
+    /** Requests waiting, in arrival order. */
+    final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+
+    /** A timer will make the queue due (the lane is idle and its first request lingers). */
+    boolean timerSet;
+
+    /** The lane waits in {@link #due} for a slot. */
+    boolean due;
+
+    /** A batch of this lane is in flight (its first answer not yet in). */
+    boolean sending;
+  }
 
   private final Vertx vertx;
   private final Pool pool;
@@ -59,29 +98,29 @@ final class SettlementBatcher {
   private final long lingerMicros;
   private final int maxSize;
   private final int maxInFlight;
+  private final int maxQueuedPerLane;
+  private final int maxQueued;
 
   private final Object lock = new Object();
 
-  /** The open batch, in arrival order; guarded by {@link #lock}. */
-  private List<Waiting> open = new ArrayList<>();
+  private final Lane[] lanes;
 
-  /** Whether a timer will close the open batch; guarded by {@link #lock}. */
-  private boolean timerSet;
-
-  /** Closed batches waiting for a transaction slot, oldest first; guarded by {@link #lock}. */
-  private final ArrayDeque<List<Waiting>> ready = new ArrayDeque<>();
+  /** Lanes whose queue may go, in the order they became due; guarded by {@link #lock}. */
+  private final ArrayDeque<Lane> due = new ArrayDeque<>();
 
   /** Batch transactions in flight; guarded by {@link #lock}. */
   private int sending;
 
-  /**
-   * Whether the open batch has lingered long enough and goes at the next free slot (meanwhile it
-   * keeps filling); guarded by {@link #lock}.
-   */
-  private boolean openDue;
+  /** Requests waiting in all lanes (not those in flight); guarded by {@link #lock}. */
+  private int queued;
+
+  /** Batches by their size (members), and requests refused because the queues were full. */
+  private DistributionSummary sizes;
+
+  private Counter refused;
 
   /** Members not yet answered, by claim number and by key at their hospital; by {@link #lock}. */
-  private final Map<String, Future<SettleResult>> inFlight = new HashMap<>();
+  private final Map<String, Future<Object>> inFlight = new HashMap<>();
 
   SettlementBatcher(
       Vertx vertx,
@@ -89,7 +128,10 @@ final class SettlementBatcher {
       SettlementBatch batch,
       int lingerMicros,
       int maxSize,
-      int maxInFlight) {
+      int maxInFlight,
+      int lanes,
+      int maxQueuedPerLane,
+      int maxQueued) {
     if (lingerMicros < 0 || lingerMicros > LINGER_MICROS_MAX) {
       throw new IllegalArgumentException(
           "lingerMicros must be 0.." + LINGER_MICROS_MAX + ", got " + lingerMicros);
@@ -97,8 +139,10 @@ final class SettlementBatcher {
     if (maxSize < 1 || maxSize > MAX_SIZE_MAX) {
       throw new IllegalArgumentException("maxSize must be 1.." + MAX_SIZE_MAX + ", got " + maxSize);
     }
-    if (maxInFlight < 1) {
-      throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+    if (maxInFlight < 1 || lanes < 1 || maxQueuedPerLane < 1 || maxQueued < 1) {
+      throw new IllegalArgumentException(
+          "maxInFlight, lanes, maxQueuedPerLane and maxQueued must be at least 1, got "
+              + List.of(maxInFlight, lanes, maxQueuedPerLane, maxQueued));
     }
     this.maxInFlight = maxInFlight;
     this.vertx = vertx;
@@ -106,81 +150,199 @@ final class SettlementBatcher {
     this.batch = batch;
     this.lingerMicros = lingerMicros;
     this.maxSize = maxSize;
+    this.maxQueuedPerLane = maxQueuedPerLane;
+    this.maxQueued = maxQueued;
+    this.lanes = new Lane[lanes];
+    for (int i = 0; i < lanes; i++) {
+      this.lanes[i] = new Lane();
+    }
   }
 
-  /** Settles {@code member} in the next batch; completes on the caller's context. */
+  /**
+   * Publishes the batches' sizes ({@code yizhan_settlement_batch_size}: count and sum, so the mean
+   * size), the requests waiting and the batches in flight (gauges), and the requests refused
+   * because the queues were full.
+   */
+  void bindTo(MeterRegistry meters) {
+    sizes =
+        DistributionSummary.builder("yizhan.settlement.batch.size")
+            .description("Settlements per batch transaction (first tries; halves not counted)")
+            .register(meters);
+    refused =
+        Counter.builder("yizhan.settlement.batch.refused")
+            .description("Settle requests refused 503 because the batch queues were full")
+            .register(meters);
+    Gauge.builder("yizhan.settlement.batch.queued", this, b -> b.count(false))
+        .description("Settle requests waiting in the lanes' queues")
+        .register(meters);
+    Gauge.builder("yizhan.settlement.batch.in.flight", this, b -> b.count(true))
+        .description("Batch transactions in flight")
+        .register(meters);
+  }
+
+  private double count(boolean inFlight) {
+    synchronized (lock) {
+      return inFlight ? sending : queued;
+    }
+  }
+
+  /** Settles {@code member} in the next batch of its lane; completes on the caller's context. */
   Future<SettleResult> settle(SettlementBatch.Member member) {
     Waiting w = new Waiting(member, Promise.promise(), Vertx.currentContext());
     join(w);
-    return w.answer().future();
+    return w.answer().future().map(SettleResult.class::cast);
+  }
+
+  /**
+   * Reverses in the next batch of the lane of the reversed settlement (its account's if it was
+   * planned on one, else its person's), in arrival order with that lane's settlements.
+   */
+  Future<ReverseResult> reverse(SettlementBatch.Reversal reversal) {
+    Waiting w = new Waiting(reversal, Promise.promise(), Vertx.currentContext());
+    join(w);
+    return w.answer().future().map(ReverseResult.class::cast);
+  }
+
+  /**
+   * The lane of a member: by the prepayment account it may draw on, else by its person; the same
+   * key always gives the same lane of {@code lanes}.
+   */
+  static int laneOf(SettlementBatch.Item i, int lanes) {
+    if (i instanceof SettlementBatch.Reversal rv) {
+      return laneOf(
+          rv.onAccount()
+              ? accountLane(rv.officeCode(), rv.hospitalCode())
+              : personLane(rv.personIdNo()),
+          lanes);
+    }
+    return laneOf(laneKey((SettlementBatch.Member) i), lanes);
+  }
+
+  static int laneOf(String key, int lanes) {
+    int h = key.hashCode();
+    // spread the bits (String.hashCode of ID numbers differs mostly in its low bits' carries)
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    return Math.floorMod(h, lanes);
+  }
+
+  static String laneKey(SettlementBatch.Member m) {
+    SettleCommand cmd = m.cmd();
+    return cmd.mayDrawAssistance()
+        ? accountLane(cmd.claim().officeCode(), cmd.claim().hospitalCode())
+        : personLane(cmd.claim().personIdNo());
+  }
+
+  static String accountLane(String office, String hospital) {
+    return "account\u0000" + office + "\u0000" + hospital;
+  }
+
+  static String personLane(String personIdNo) {
+    return "person\u0000" + personIdNo;
   }
 
   private void join(Waiting w) {
-    List<List<Waiting>> due;
+    List<Batch> go;
     synchronized (lock) {
-      Future<SettleResult> twin = twinInFlight(w.member());
+      Future<Object> twin = twinInFlight(w.member());
       if (twin != null) {
         twin.onComplete(done -> join(w));
         return;
       }
-      track(w);
-      open.add(w);
-      if (open.size() >= maxSize || lingerMicros == 0) {
-        ready.add(take());
-      } else if (!timerSet && !openDue) {
-        timerSet = true;
-        vertx.timer(lingerMicros, TimeUnit.MICROSECONDS).onComplete(t -> lingered());
+      Lane lane = lanes[laneOf(w.member(), lanes.length)];
+      if (lane.queue.size() >= maxQueuedPerLane || queued >= maxQueued) {
+        if (refused != null) {
+          refused.increment();
+        }
+        answer(
+            w,
+            Future.failedFuture(
+                Refusal.busy(
+                    QUEUE_FULL,
+                    "too many settlements are waiting for the database; retry later",
+                    QUEUE_FULL_RETRY_SECONDS)));
+        return;
       }
-      due = startable();
+      track(w);
+      lane.queue.add(w);
+      queued++;
+      if (!lane.sending && !lane.due) {
+        if (lane.queue.size() >= maxSize || lingerMicros == 0) {
+          makeDue(lane);
+        } else if (!lane.timerSet) {
+          lane.timerSet = true;
+          vertx.timer(lingerMicros, TimeUnit.MICROSECONDS).onComplete(t -> lingered(lane));
+        }
+      }
+      go = startable();
     }
-    due.forEach(b -> send(b, 1, true));
+    go.forEach(b -> send(b.lane, b.members, 1));
   }
 
-  private void lingered() {
-    List<List<Waiting>> due;
+  private void lingered(Lane lane) {
+    List<Batch> go;
     synchronized (lock) {
-      timerSet = false;
-      openDue = !open.isEmpty();
-      due = startable();
+      lane.timerSet = false;
+      if (!lane.sending && !lane.due && !lane.queue.isEmpty()) {
+        makeDue(lane);
+      }
+      go = startable();
     }
-    due.forEach(b -> send(b, 1, true));
+    go.forEach(b -> send(b.lane, b.members, 1));
   }
 
-  /** A slot came free: the next closed batches go. */
-  private void slotFreed() {
-    List<List<Waiting>> due;
+  /** A lane's batch was answered: its queue, grown meanwhile, goes at once. */
+  private void sent(Lane lane) {
+    List<Batch> go;
     synchronized (lock) {
       sending--;
-      due = startable();
+      lane.sending = false;
+      if (!lane.queue.isEmpty() && !lane.due) {
+        makeDue(lane);
+      }
+      go = startable();
     }
-    due.forEach(b -> send(b, 1, true));
+    go.forEach(b -> send(b.lane, b.members, 1));
   }
 
-  /** The closed batches that may start now, each taking a slot; under {@link #lock}. */
-  private List<List<Waiting>> startable() {
-    if (openDue && ready.isEmpty() && sending < maxInFlight) {
-      ready.add(take());
-    }
-    if (ready.isEmpty() || sending >= maxInFlight) {
+  private void makeDue(Lane lane) {
+    lane.due = true;
+    due.add(lane);
+  }
+
+  private record Batch(Lane lane, List<Waiting> members) {}
+
+  /** The due lanes' batches that may start now, each taking a slot; under {@link #lock}. */
+  private List<Batch> startable() {
+    if (due.isEmpty() || sending >= maxInFlight) {
       return List.of();
     }
-    List<List<Waiting>> due = new ArrayList<>(2);
-    while (!ready.isEmpty() && sending < maxInFlight) {
+    List<Batch> go = new ArrayList<>(2);
+    while (!due.isEmpty() && sending < maxInFlight) {
+      Lane lane = due.poll();
+      lane.due = false;
+      int n = Math.min(maxSize, lane.queue.size());
+      List<Waiting> members = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        members.add(lane.queue.poll());
+      }
+      queued -= n;
+      lane.sending = true;
       sending++;
-      due.add(ready.poll());
+      if (sizes != null) {
+        sizes.record(n);
+      }
+      go.add(new Batch(lane, members));
     }
-    return due;
+    return go;
   }
 
-  private List<Waiting> take() {
-    List<Waiting> taken = open;
-    open = new ArrayList<>();
-    openDue = false;
-    return taken;
-  }
-
-  private Future<SettleResult> twinInFlight(SettlementBatch.Member m) {
-    Future<SettleResult> twin = inFlight.get(claimKey(m));
+  private Future<Object> twinInFlight(SettlementBatch.Item i) {
+    if (!(i instanceof SettlementBatch.Member m)) {
+      return null; // a reversal's twin meets it on the settlement's row lock, or in its batch
+    }
+    Future<Object> twin = inFlight.get(claimKey(m));
     String key = idempotencyKey(m);
     if (twin == null && key != null) {
       twin = inFlight.get(key);
@@ -190,9 +352,12 @@ final class SettlementBatcher {
   }
 
   private void track(Waiting w) {
-    String claim = claimKey(w.member());
-    String key = idempotencyKey(w.member());
-    Future<SettleResult> mine = w.answer().future();
+    if (!(w.member() instanceof SettlementBatch.Member m)) {
+      return;
+    }
+    String claim = claimKey(m);
+    String key = idempotencyKey(m);
+    Future<Object> mine = w.answer().future();
     inFlight.put(claim, mine);
     if (key != null) {
       inFlight.put(key, mine);
@@ -209,31 +374,34 @@ final class SettlementBatcher {
         });
   }
 
-  /**
-   * Runs {@code members} as one transaction; {@code slot}: this is a closed batch's first try,
-   * holding a slot that its first answer frees (its halves and retries run outside the slots).
-   */
-  private void send(List<Waiting> members, int attempt, boolean slot) {
-    List<SettlementBatch.Member> list = new ArrayList<>(members.size());
+  /** A lane's batch, first try: it holds the lane and a slot until its first answer. */
+  private void send(Lane lane, List<Waiting> members, int attempt) {
+    run(members)
+        .onComplete(
+            ar -> {
+              sent(lane);
+              answered(members, attempt, ar);
+            });
+  }
+
+  private Future<List<Object>> run(List<Waiting> members) {
+    List<SettlementBatch.Item> list = new ArrayList<>(members.size());
     for (Waiting w : members) {
       list.add(w.member());
     }
-    Future<List<SettleResult>> done;
     try {
-      done = batch.run(pool, list);
+      return batch.run(pool, list);
     } catch (RuntimeException e) {
-      done = Future.failedFuture(e);
+      return Future.failedFuture(e);
     }
-    done.onComplete(
-        ar -> {
-          if (slot) {
-            slotFreed();
-          }
-          answered(members, attempt, ar);
-        });
   }
 
-  private void answered(List<Waiting> members, int attempt, AsyncResult<List<SettleResult>> ar) {
+  /** A half or a retry of a batch: runs outside the lanes and slots. */
+  private void retry(List<Waiting> members, int attempt) {
+    run(members).onComplete(ar -> answered(members, attempt, ar));
+  }
+
+  private void answered(List<Waiting> members, int attempt, AsyncResult<List<Object>> ar) {
     if (ar.succeeded()) {
       for (int i = 0; i < members.size(); i++) {
         answer(members.get(i), Future.succeededFuture(ar.result().get(i)));
@@ -243,14 +411,14 @@ final class SettlementBatcher {
     Throwable e = ar.cause();
     if (members.size() > 1 && e instanceof PgException) {
       int half = members.size() / 2;
-      send(new ArrayList<>(members.subList(0, half)), 1, false);
-      send(new ArrayList<>(members.subList(half, members.size())), 1, false);
+      retry(new ArrayList<>(members.subList(0, half)), 1);
+      retry(new ArrayList<>(members.subList(half, members.size())), 1);
       return;
     }
     if (members.size() == 1
         && attempt < SettlementStore.MAX_ATTEMPTS
         && SettlementStore.lostARace(e)) {
-      send(members, attempt + 1, false);
+      retry(members, attempt + 1);
       return;
     }
     for (Waiting w : members) {
@@ -258,7 +426,7 @@ final class SettlementBatcher {
     }
   }
 
-  private static void answer(Waiting w, AsyncResult<SettleResult> result) {
+  private static void answer(Waiting w, AsyncResult<Object> result) {
     if (w.ctx() == null) {
       w.answer().handle(result);
     } else {

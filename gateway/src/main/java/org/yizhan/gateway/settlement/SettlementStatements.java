@@ -449,6 +449,21 @@ final class SettlementStatements {
               .where(SETTLEMENT.ID.eq(p(1, SETTLEMENT.ID)))
               .forUpdate());
 
+  /**
+   * The settlements a batch reverses, locked in the order of their ids (a reversal's first lock,
+   * before the persons' figures).
+   */
+  static final String LOCK_SETTLEMENTS =
+      "SELECT * FROM settlement WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE";
+
+  /**
+   * What never changes of a settlement to reverse, read before its batch to choose its lane and
+   * what the batch locks: its person, year, office, hospital and account.
+   */
+  static final String FIND_REVERSAL_TARGET =
+      "SELECT person_id_no, year, office_code, hospital_code, prepayment_account_id"
+          + " FROM settlement WHERE id = $1";
+
   static final String MARK_REVERSED =
       Sql.render(
           Sql.dsl()

@@ -3,6 +3,7 @@ package org.yizhan.gateway.settlement;
 import static org.yizhan.gateway.settlement.SettlementStatements.ADD_TO_ACCUMULATOR;
 import static org.yizhan.gateway.settlement.SettlementStatements.FIND_IDEMPOTENCY;
 import static org.yizhan.gateway.settlement.SettlementStatements.FIND_LIVE;
+import static org.yizhan.gateway.settlement.SettlementStatements.FIND_REVERSAL_TARGET;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_CLAIM;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_FUNDS;
 import static org.yizhan.gateway.settlement.SettlementStatements.INSERT_IDEMPOTENCY;
@@ -14,6 +15,7 @@ import static org.yizhan.gateway.settlement.SettlementStatements.LOCK_SETTLEMENT
 import static org.yizhan.gateway.settlement.SettlementStatements.MARK_REVERSED;
 import static org.yizhan.gateway.settlement.SettlementTuples.yuan;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -52,10 +54,11 @@ import org.yizhan.gateway.security.Masking;
 
 /**
  * Settles and reverses, each in one PostgreSQL transaction that is committed before anyone is
- * answered. With group commit on ({@link Batching}), a settlement is handed to the {@link
- * SettlementBatcher} and written with the others waiting at that moment, in one transaction of
- * {@link SettlementBatch} that follows the same steps and lock order for the whole batch; what
- * follows describes the transaction of one settlement alone (batching off) and of a reversal.
+ * answered. With group commit on ({@link Batching}), settlements and reversals are handed to the
+ * {@link SettlementBatcher} and written with the others of their lane waiting at that moment, in
+ * one transaction of {@link SettlementBatch} that follows the same steps and lock order for the
+ * whole batch; what follows describes the transactions of one settlement and one reversal alone
+ * (batching off).
  *
  * <p>A settlement's transaction, in order: lock the person's year figures (an upsert, so the first
  * settlement of a person creates them), look for a live settlement of the same claim number, lock
@@ -89,11 +92,19 @@ public final class SettlementStore {
   /**
    * Group commit (see {@link SettlementBatcher}): whether settlements are gathered into batches,
    * the longest a request waits for its batch to fill, microseconds, the most settlements a batch
-   * holds, and the most batch transactions running at once.
+   * holds, the most batch transactions running at once, the lanes batches form in (one batch in
+   * flight each), and the most settlements waiting in one lane and in all (more are refused 503).
    */
-  public record Batching(boolean enabled, int lingerMicros, int maxSize, int maxInFlight) {
+  public record Batching(
+      boolean enabled,
+      int lingerMicros,
+      int maxSize,
+      int maxInFlight,
+      int lanes,
+      int maxQueuedPerLane,
+      int maxQueued) {
     /** One transaction a settlement, as before group commit. */
-    public static final Batching OFF = new Batching(false, 0, 1, 1);
+    public static final Batching OFF = new Batching(false, 0, 1, 1, 1, 1, 1);
   }
 
   private final Pool pool;
@@ -118,8 +129,22 @@ public final class SettlementStore {
                 new SettlementBatch(ledger, clock, zone),
                 batching.lingerMicros(),
                 batching.maxSize(),
-                batching.maxInFlight())
+                batching.maxInFlight(),
+                batching.lanes(),
+                batching.maxQueuedPerLane(),
+                batching.maxQueued())
             : null;
+  }
+
+  /**
+   * Publishes the batches' meters (see {@link SettlementBatcher#bindTo}); nothing if batching is
+   * off.
+   */
+  public SettlementStore bindTo(MeterRegistry meters) {
+    if (batcher != null) {
+      batcher.bindTo(meters);
+    }
+    return this;
   }
 
   /**
@@ -311,6 +336,28 @@ public final class SettlementStore {
   /** Reverses a settlement of {@code hospitalCode}; reversing twice changes nothing more. */
   public Future<ReverseResult> reverse(
       String hospitalCode, UUID settlementId, String reason, String actor) {
+    if (batcher != null) {
+      // what never changes of the settlement: its lane, and what its batch locks
+      return pool.preparedQuery(FIND_REVERSAL_TARGET)
+          .execute(Tuple.of(settlementId))
+          .compose(
+              rows -> {
+                Row r = Rows.ofHospital(rows, hospitalCode);
+                if (r == null) {
+                  return Future.succeededFuture(ReverseResult.NOT_FOUND);
+                }
+                return batcher.reverse(
+                    new SettlementBatch.Reversal(
+                        hospitalCode,
+                        settlementId,
+                        reason,
+                        actor,
+                        r.getString("person_id_no"),
+                        r.getInteger("year"),
+                        r.getString("office_code"),
+                        r.getLong("prepayment_account_id") != null));
+              });
+    }
     return reverse(hospitalCode, settlementId, reason, actor, 1);
   }
 
@@ -361,18 +408,7 @@ public final class SettlementStore {
     UUID settlementId = s.getUUID("id");
     long drawn = Sql.fen(s, "prepayment_drawn");
     long advance = Sql.fen(s, "hospital_advance");
-    AccumulatorDelta undo =
-        new AccumulatorDelta(
-                s.getInteger("year"),
-                Sql.fen(s, "delta_basic_paid"),
-                Sql.fen(s, "delta_deductible_paid"),
-                s.getInteger("hospital_level"),
-                1,
-                Sql.fen(s, "delta_ci_base"),
-                Sql.fen(s, "delta_ci_paid"),
-                Sql.fen(s, "delta_ma_base"),
-                Sql.fen(s, "delta_ma_paid"))
-            .negate();
+    AccumulatorDelta undo = undoDelta(s);
     List<Future<?>> writes = new ArrayList<>(6);
     writes.add(
         conn.preparedQuery(ADD_TO_ACCUMULATOR)
@@ -385,44 +421,16 @@ public final class SettlementStore {
                 .compose(a -> ledger.credit(conn, a, drawn, advance, settlementId, actor, at));
     writes.add(credited);
     UUID reversalId = Ids.next(now);
-    long total = Sql.fen(s, "total");
-    long basic = Sql.fen(s, "basic_pay");
-    long ci = Sql.fen(s, "ci_pay");
-    long ma = Sql.fen(s, "ma_pay");
     // pipelined after the ledger's lock: the account is always locked before the audit head
     Future<?> rest =
         credited.compose(
             v -> {
               Future<?> insert =
                   conn.preparedQuery(INSERT_REVERSAL)
-                      .execute(
-                          Tuple.tuple()
-                              .addUUID(reversalId)
-                              .addUUID(settlementId)
-                              .addString(s.getString("hospital_code"))
-                              .addValue(yuan(-total))
-                              .addValue(yuan(-basic))
-                              .addValue(yuan(-ci))
-                              .addValue(yuan(-ma))
-                              .addValue(yuan(-(basic + ci + ma)))
-                              .addValue(yuan(-(total - basic - ci - ma)))
-                              .addValue(yuan(drawn))
-                              .addValue(yuan(advance))
-                              .addString(reason)
-                              .addString(null)
-                              .addOffsetDateTime(at)
-                              .addLocalDate(LocalDate.ofInstant(now, zone)));
+                      .execute(reversalTuple(reversalId, s, reason, now, zone));
               Future<?> mark =
                   conn.preparedQuery(MARK_REVERSED).execute(Tuple.of(settlementId, at));
-              JsonObject details =
-                  new JsonObject()
-                      .put("settlement", settlementId.toString())
-                      .put("claimNo", s.getString("claim_no"))
-                      .put("person", Masking.idNo(s.getString("person_id_no")))
-                      .put("total", Fen.format(-total))
-                      .put("prepaymentCredited", Fen.format(drawn))
-                      .put("advanceCancelled", Fen.format(advance))
-                      .put("reason", reason);
+              JsonObject details = reversalDetails(s, reason);
               Future<?> audit =
                   audit(
                       conn,
@@ -438,6 +446,57 @@ public final class SettlementStore {
             });
     writes.add(rest);
     return Future.all(writes).map(done -> new ReverseResult.Reversed(settlementId));
+  }
+
+  /** What a reversal of the settlement {@code s} (a locked row) takes off its person's figures. */
+  static AccumulatorDelta undoDelta(Row s) {
+    return new AccumulatorDelta(
+            s.getInteger("year"),
+            Sql.fen(s, "delta_basic_paid"),
+            Sql.fen(s, "delta_deductible_paid"),
+            s.getInteger("hospital_level"),
+            1,
+            Sql.fen(s, "delta_ci_base"),
+            Sql.fen(s, "delta_ci_paid"),
+            Sql.fen(s, "delta_ma_base"),
+            Sql.fen(s, "delta_ma_paid"))
+        .negate();
+  }
+
+  /** The reversal row of the settlement {@code s} (a locked row): its amounts negated. */
+  static Tuple reversalTuple(UUID reversalId, Row s, String reason, Instant now, ZoneId zone) {
+    long total = Sql.fen(s, "total");
+    long basic = Sql.fen(s, "basic_pay");
+    long ci = Sql.fen(s, "ci_pay");
+    long ma = Sql.fen(s, "ma_pay");
+    return Tuple.tuple()
+        .addUUID(reversalId)
+        .addUUID(s.getUUID("id"))
+        .addString(s.getString("hospital_code"))
+        .addValue(yuan(-total))
+        .addValue(yuan(-basic))
+        .addValue(yuan(-ci))
+        .addValue(yuan(-ma))
+        .addValue(yuan(-(basic + ci + ma)))
+        .addValue(yuan(-(total - basic - ci - ma)))
+        .addValue(yuan(Sql.fen(s, "prepayment_drawn")))
+        .addValue(yuan(Sql.fen(s, "hospital_advance")))
+        .addString(reason)
+        .addString(null)
+        .addOffsetDateTime(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+        .addLocalDate(LocalDate.ofInstant(now, zone));
+  }
+
+  /** The audit details of a reversal of the settlement {@code s} (a locked row). */
+  static JsonObject reversalDetails(Row s, String reason) {
+    return new JsonObject()
+        .put("settlement", s.getUUID("id").toString())
+        .put("claimNo", s.getString("claim_no"))
+        .put("person", Masking.idNo(s.getString("person_id_no")))
+        .put("total", Fen.format(-Sql.fen(s, "total")))
+        .put("prepaymentCredited", Fen.format(Sql.fen(s, "prepayment_drawn")))
+        .put("advanceCancelled", Fen.format(Sql.fen(s, "hospital_advance")))
+        .put("reason", reason);
   }
 
   /** The audit entry of a settlement or reversal, on its hospital's chain for the person. */

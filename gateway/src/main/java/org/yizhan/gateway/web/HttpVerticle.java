@@ -372,7 +372,13 @@ public final class HttpVerticle extends VerticleBase {
     // refused before its body was read (or while it streams): never read it, close after answering
     Transport.closeUnreadBody(ctx);
     if (error.status() == 503) {
-      ctx.response().putHeader("Retry-After", Integer.toString(DbGuard.OPEN_SECONDS));
+      ctx.response()
+          .putHeader(
+              "Retry-After",
+              Long.toString(
+                  error.retryAfterSeconds() > 0
+                      ? error.retryAfterSeconds()
+                      : DbGuard.OPEN_SECONDS));
     } else if (error.status() == 429) {
       ctx.response()
           .putHeader(

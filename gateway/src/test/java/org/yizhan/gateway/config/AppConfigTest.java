@@ -17,7 +17,7 @@ class AppConfigTest {
     assertThat(c.zone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
     assertThat(c.identityCacheSeconds()).isEqualTo(30);
     assertThat(c.maxStayDays()).isEqualTo(366);
-    assertThat(c.settlementBatch()).isEqualTo(new AppConfig.SettlementBatch(true, 1000, 64));
+    assertThat(c.settlementBatch()).isEqualTo(AppConfig.SettlementBatch.DEFAULTS);
   }
 
   @Test
@@ -28,8 +28,12 @@ class AppConfigTest {
                 "YIZHAN_CONFIG_DIR", "../config",
                 "YIZHAN_SETTLEMENT_BATCH_ENABLED", "false",
                 "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS", "250",
-                "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", "8"));
-    assertThat(c.settlementBatch()).isEqualTo(new AppConfig.SettlementBatch(false, 250, 8));
+                "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", "8",
+                "YIZHAN_SETTLEMENT_BATCH_LANES", "3",
+                "YIZHAN_SETTLEMENT_BATCH_MAX_QUEUED_PER_LANE", "16",
+                "YIZHAN_SETTLEMENT_BATCH_MAX_QUEUED", "40"));
+    assertThat(c.settlementBatch())
+        .isEqualTo(new AppConfig.SettlementBatch(false, 250, 8, 3, 16, 40));
     assertThatThrownBy(
             () ->
                 AppConfig.load(
@@ -67,6 +71,6 @@ class AppConfigTest {
     AppConfig c = AppConfig.load(Map.of("YIZHAN_CONFIG_DIR", "/nonexistent"));
     assertThat(c.http().port()).isEqualTo(8080);
     assertThat(c.maxStayDays()).isEqualTo(366);
-    assertThat(c.settlementBatch()).isEqualTo(new AppConfig.SettlementBatch(true, 1000, 64));
+    assertThat(c.settlementBatch()).isEqualTo(AppConfig.SettlementBatch.DEFAULTS);
   }
 }

@@ -23,7 +23,8 @@ import org.yizhan.gateway.support.TestGateway.Response;
  * Group commit over HTTP: a gateway whose batches hold exactly the test's requests ({@code maxSize}
  * = their number, a linger of a second as the fallback), so they are decided and written in one
  * transaction; rows written by one transaction share its id ({@code xmin}), which is how the tests
- * see the batch. Requests are sent {@link #GAP_MILLIS} apart, so they arrive in order.
+ * see the batch. Requests are sent {@link #GAP_MILLIS} apart, so they arrive in order. One lane, so
+ * that the members of several persons meet in one batch (the lanes: {@link SettlementLanesTest}).
  */
 class SettlementBatcherTest {
   static final long GAP_MILLIS = 150;
@@ -32,6 +33,7 @@ class SettlementBatcherTest {
     return TestGateway.start(
         Map.of(
             "YIZHAN_SETTLEMENT_BATCH_ENABLED", "true",
+            "YIZHAN_SETTLEMENT_BATCH_LANES", "1",
             "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", String.valueOf(batchSize),
             "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS", "1000000"));
   }
@@ -276,6 +278,86 @@ class SettlementBatcherTest {
       assertThat(gw.value("SELECT count(*) FROM claim WHERE claim_no LIKE 'POISON%'"))
           .isEqualTo(0L);
       assertThat(gw.value("SELECT count(*) FROM settlement")).isEqualTo(3L);
+    }
+  }
+
+  @Test
+  void reversalAndTheCorrectedClaimInOneBatch_netExactly_inFiguresAndLedger() throws Exception {
+    try (TestGateway gw = gateway(4)) {
+      long account = TestData.topUp(gw, "445281", TestGateway.H1, "5000.00", "REFUSE");
+      String poor = TestData.idNo("445281", LocalDate.of(1972, 1, 1), 0);
+      String reference = TestData.idNo("445281", LocalDate.of(1972, 1, 1), 1);
+      for (String p : List.of(poor, reference)) {
+        TestData.confirmed(gw, p, "DESTITUTE");
+        gw.enrol(p);
+      }
+      gw.enrol(person(40));
+      String corrected = "3000.00";
+      // the reference settles the corrected bill only; then the wrong bill of the other person
+      List<Response> first =
+          inOrder(
+              List.of(
+                  settle(
+                      gw,
+                      ClaimJson.claim("RF-C")
+                          .office("445281")
+                          .person(reference)
+                          .item("T-A", corrected)
+                          .json()),
+                  settle(
+                      gw,
+                      ClaimJson.claim("RV-1")
+                          .office("445281")
+                          .person(poor)
+                          .item("T-A", "2000.00")
+                          .json())));
+      assertThat(first).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(201));
+      String wrong = json(first.get(1)).get("settlementId").asText();
+      BigDecimal referenceDrawn = drawn(first.get(0));
+      String reverse = "/api/v1/settlements/" + wrong + "/reversal";
+
+      // one batch, in this order: reverse the wrong bill, settle the corrected one under the same
+      // claim number, reverse the wrong bill again, and a neighbour
+      List<Response> rs =
+          inOrder(
+              List.of(
+                  () -> gw.post(reverse, H1_KEY, "{\"reason\":\"wrong bill\"}"),
+                  settle(
+                      gw,
+                      ClaimJson.claim("RV-1")
+                          .office("445281")
+                          .person(poor)
+                          .item("T-A", corrected)
+                          .json()),
+                  () -> gw.post(reverse, H1_KEY, "{\"reason\":\"twice\"}"),
+                  settle(gw, ClaimJson.workedExample1("RV-N").person(person(40)).json())));
+
+      assertThat(rs.get(0).status()).as(rs.get(0).body()).isEqualTo(200);
+      assertThat(json(rs.get(0)).get("status").asText()).isEqualTo("REVERSED");
+      assertThat(rs.get(1).status()).as(rs.get(1).body()).isEqualTo(201);
+      assertThat(rs.get(2).status()).as(rs.get(2).body()).isEqualTo(200);
+      assertThat(rs.get(3).status()).as(rs.get(3).body()).isEqualTo(201);
+      assertThat(
+              gw.value(
+                  "SELECT count(DISTINCT x) FROM (SELECT xmin::text AS x FROM settlement"
+                      + " WHERE claim_no IN ('RV-1', 'RV-N') UNION ALL SELECT xmin::text"
+                      + " FROM reversal WHERE settlement_id = ?::uuid) t",
+                  wrong))
+          .isEqualTo(1L);
+      assertThat(gw.value("SELECT count(*) FROM reversal WHERE settlement_id = ?::uuid", wrong))
+          .isEqualTo(1L);
+      // the wrong bill left no trace in the figures: they are the reference's, who settled the
+      // corrected bill only
+      String ytd =
+          "SELECT basic_paid, deductible_paid, admissions_level1, admissions_level2,"
+              + " admissions_level3, ci_base, ci_paid, ma_base, ma_paid"
+              + " FROM accumulator WHERE person_id_no = ?";
+      assertThat(gw.sql(ytd, poor)).isEqualTo(gw.sql(ytd, reference));
+      assertThat(drawn(rs.get(1))).isEqualByComparingTo(referenceDrawn);
+      BigDecimal left =
+          new BigDecimal("5000.00").subtract(referenceDrawn.multiply(BigDecimal.valueOf(2)));
+      assertThat(TestData.balance(gw, account)).isEqualByComparingTo(left);
+      assertThat(TestData.ledgerBalance(gw, account)).isEqualByComparingTo(left);
     }
   }
 }

@@ -41,7 +41,9 @@ public final class Refusal extends RuntimeException {
   private final String code;
   private final String field;
 
-  /** Seconds to wait before retrying ({@link Kind#TOO_MANY}); 0 = the front door's default. */
+  /**
+   * Seconds to wait before retrying ({@link Kind#TOO_MANY}, {@link #busy}); 0 = the door's default.
+   */
   private final long retryAfterSeconds;
 
   public Refusal(Kind kind, String code, String field, String message) {
@@ -126,6 +128,14 @@ public final class Refusal extends RuntimeException {
 
   public static Refusal unavailable(String message) {
     return new Refusal(Kind.UNAVAILABLE, "SERVICE_UNAVAILABLE", null, message);
+  }
+
+  /**
+   * {@link Kind#UNAVAILABLE} with its own code, telling the caller to wait {@code
+   * retryAfterSeconds} (at least 1): the gateway is too busy to take the request now.
+   */
+  public static Refusal busy(String code, String message, long retryAfterSeconds) {
+    return new Refusal(Kind.UNAVAILABLE, code, null, message, Math.max(1, retryAfterSeconds));
   }
 
   /** {@link Kind#UNPROCESSABLE}: a rule refuses the request. */
