@@ -266,16 +266,7 @@ public final class PolicyService {
         m,
         d,
         "POLICY_REVISE",
-        conn ->
-            lockedDraft(conn, m, id)
-                .compose(
-                    current ->
-                        MakerChecker.byAuthor(
-                            current.author(),
-                            m.actor(),
-                            "only the author ("
-                                + current.author()
-                                + ") revises a draft; draft your own version")),
+        conn -> authored(conn, m, id, "only its author revises a draft; draft your own version"),
         PolicyStore.REVISE,
         p -> drafted(d, p).addLong(id));
   }
@@ -320,15 +311,15 @@ public final class PolicyService {
   private Future<PolicyVersion> approveIn(ManagerPrincipal m, long id, String note) {
     return pool.<PolicyVersion>withTransaction(
             conn ->
-                lockedDraft(conn, m, id)
+                reviewed(
+                        conn,
+                        m,
+                        id,
+                        "the author of a draft cannot approve it: a second member of the agency's"
+                            + " staff must")
                     .compose(
                         current ->
-                            MakerChecker.notByAuthor(
-                                    current.author(),
-                                    m.actor(),
-                                    "the author of a draft cannot approve it: a second member of"
-                                        + " the agency's staff must")
-                                .compose(v -> PolicyStore.lock(conn, current.line()))
+                            PolicyStore.lock(conn, current.line())
                                 .compose(
                                     v -> PolicyStore.line(conn, current.region(), current.scheme()))
                                 .compose(
@@ -420,13 +411,7 @@ public final class PolicyService {
   public Future<PolicyVersion> reject(ManagerPrincipal m, long id, String note) {
     return pool.withTransaction(
         conn ->
-            lockedDraft(conn, m, id)
-                .compose(
-                    current ->
-                        MakerChecker.notByAuthor(
-                            current.author(),
-                            m.actor(),
-                            "the author of a draft cannot review it; withdraw it instead"))
+            reviewed(conn, m, id, "the author of a draft cannot review it; withdraw it instead")
                 .compose(v -> decide(conn, m, id, PolicyVersion.State.REJECTED, note)));
   }
 
@@ -434,11 +419,7 @@ public final class PolicyService {
   public Future<PolicyVersion> withdraw(ManagerPrincipal m, long id) {
     return pool.withTransaction(
         conn ->
-            lockedDraft(conn, m, id)
-                .compose(
-                    current ->
-                        MakerChecker.byAuthor(
-                            current.author(), m.actor(), "only the author withdraws a draft"))
+            authored(conn, m, id, "only the author withdraws a draft")
                 .compose(
                     v ->
                         change(
@@ -466,6 +447,20 @@ public final class PolicyService {
         .execute(values)
         .map(rows -> PolicyStore.first(rows).orElseThrow())
         .compose(saved -> audit(conn, m, action, saved).map(v -> saved));
+  }
+
+  /** The draft {@code id}, locked, for its author to revise or withdraw. */
+  private Future<PolicyVersion> authored(
+      SqlConnection conn, ManagerPrincipal m, long id, String refusal) {
+    return lockedDraft(conn, m, id)
+        .compose(v -> MakerChecker.byAuthor(v.author(), m.actor(), refusal).map(ok -> v));
+  }
+
+  /** The draft {@code id}, locked, for anyone but its author to approve or reject. */
+  private Future<PolicyVersion> reviewed(
+      SqlConnection conn, ManagerPrincipal m, long id, String refusal) {
+    return lockedDraft(conn, m, id)
+        .compose(v -> MakerChecker.notByAuthor(v.author(), m.actor(), refusal).map(ok -> v));
   }
 
   /** The draft {@code id} of the agency's regions, locked; refused when not a draft. */

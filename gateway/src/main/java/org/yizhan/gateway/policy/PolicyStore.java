@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.jooq.Field;
 import org.jooq.Param;
+import org.jooq.Record;
+import org.jooq.SelectConditionStep;
 import org.jooq.impl.DSL;
 import org.yizhan.core.policy.Policy;
 import org.yizhan.gateway.infra.Digests;
@@ -108,21 +110,10 @@ final class PolicyStore {
               .and(POLICY_VERSION.STATE.eq(DSL.inline("DRAFT")))
               .returning(META));
 
-  static final String FIND =
-      Sql.render(
-          Sql.dsl()
-              .select(META)
-              .from(POLICY_VERSION)
-              .where(POLICY_VERSION.ID.eq(Sql.p(1, POLICY_VERSION.ID))));
+  static final String FIND = Sql.render(byId());
 
   /** The row locked, for a change that must see it as it is (revise, decide). */
-  static final String FIND_FOR_UPDATE =
-      Sql.render(
-          Sql.dsl()
-              .select(META)
-              .from(POLICY_VERSION)
-              .where(POLICY_VERSION.ID.eq(Sql.p(1, POLICY_VERSION.ID)))
-              .forUpdate());
+  static final String FIND_FOR_UPDATE = Sql.render(byId().forUpdate());
 
   static final String DOCUMENT =
       Sql.render(
@@ -210,12 +201,13 @@ final class PolicyStore {
    * Holds off every settlement write until the approving transaction ends, after waiting (at most
    * {@link #SETTLEMENTS_WAIT_MILLIS}) for those in flight to commit: SHARE mode conflicts with the
    * ROW EXCLUSIVE lock every INSERT or UPDATE of settlement takes, and not with itself (two
-   * approvals of different lines do not wait for each other).
+   * approvals of different lines do not wait for each other). The wait's bound is for this lock
+   * alone: the rest of the transaction (the audit chain's lock) waits as any other.
    */
   static final String LOCK_SETTLEMENTS =
       "SET LOCAL lock_timeout = '"
           + SETTLEMENTS_WAIT_MILLIS
-          + "ms'; LOCK TABLE settlement IN SHARE MODE";
+          + "ms'; LOCK TABLE settlement IN SHARE MODE; SET LOCAL lock_timeout TO DEFAULT";
 
   static final String COUNT = Sql.render(Sql.dsl().selectCount().from(POLICY_VERSION));
 
@@ -232,6 +224,14 @@ final class PolicyStore {
                       Object.class, DSL.param("1", String.class))));
 
   private PolicyStore() {}
+
+  /** Version $1 (a new query each time: a jOOQ query is changed by the steps added to it). */
+  private static SelectConditionStep<Record> byId() {
+    return Sql.dsl()
+        .select(META)
+        .from(POLICY_VERSION)
+        .where(POLICY_VERSION.ID.eq(Sql.p(1, POLICY_VERSION.ID)));
+  }
 
   /** {@link #DRAFTED} and then {@code more}. */
   private static List<Field<?>> columns(Field<?>... more) {

@@ -96,10 +96,8 @@ class PolicySwitchTwoInstancesTest {
    */
   @Test
   void aVersionOfANewRegion_isKnownToTheOtherInstancesRegister_withoutRestart() throws Exception {
-    CoverageFixture.agency(a, "pv440000a", "440000");
-    CoverageFixture.agency(a, "pv440000b", "440000");
-    ManagerClient maker = ManagerClient.login(a, "pv440000a", CoverageFixture.AGENCY_PASSWORD);
-    ManagerClient checker = ManagerClient.login(a, "pv440000b", CoverageFixture.AGENCY_PASSWORD);
+    ManagerClient maker = PolicyFixture.staff(a, "pv440000a", "440000");
+    ManagerClient checker = PolicyFixture.staff(a, "pv440000b", "440000");
     ManagerClient onB = ManagerClient.login(b, "pv440000a", CoverageFixture.AGENCY_PASSWORD);
     String enrolment =
         "{\"personIdNo\":\""

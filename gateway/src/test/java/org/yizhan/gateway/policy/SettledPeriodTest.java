@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yizhan.gateway.coverage.CoverageFixture;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.ManagerClient;
 import org.yizhan.gateway.support.SettableClock;
@@ -76,14 +75,13 @@ class SettledPeriodTest {
    * The race made deterministic: a settlement of the line (a copy of a stored one, discharged on
    * the new start's day or after) is written but not committed when the approval begins. The
    * approval must wait for it and then refuse; without its lock it would not wait, see nothing
-   * committed, and approve a version that ends the period the settlement used.
+   * committed, and approve a version that ends the period the settlement used. Its wait is bounded
+   * (2 s, then 503 SETTLEMENTS_BUSY), so settlements queue behind it no longer than that.
    */
   @Test
   void anApproval_waitsForASettlementInFlight_andRefusesTheDayItUsed() throws Exception {
-    CoverageFixture.agency(gw, "sp440100a", "440100");
-    CoverageFixture.agency(gw, "sp440100b", "440100");
-    ManagerClient a = ManagerClient.login(gw, "sp440100a", CoverageFixture.AGENCY_PASSWORD);
-    ManagerClient b = ManagerClient.login(gw, "sp440100b", CoverageFixture.AGENCY_PASSWORD);
+    ManagerClient a = PolicyFixture.staff(gw, "sp440100a", "440100");
+    ManagerClient b = PolicyFixture.staff(gw, "sp440100b", "440100");
     String guangzhou =
         ClaimJson.parse(a.get("/agency/api/policies").body()).get("versions").get(0).toString();
     long inForce = ClaimJson.parse(guangzhou).get("id").asLong();
@@ -107,6 +105,10 @@ class SettledPeriodTest {
       try (Statement s = c.createStatement()) {
         copySettlement(s, source, "PS-RACE", "2019-07-05", inForce);
       }
+      // the approval's wait is bounded: a settlement holding on past it makes it step back
+      Response busy = b.post("/agency/api/policies/" + id + "/approve", "{}");
+      assertThat(busy.status()).as(busy.body()).isEqualTo(503);
+      assertThat(ClaimJson.parse(busy.body()).get("code").asText()).isEqualTo("SETTLEMENTS_BUSY");
       CompletableFuture<Response> approval =
           CompletableFuture.supplyAsync(
               () -> b.post("/agency/api/policies/" + id + "/approve", "{}"));
