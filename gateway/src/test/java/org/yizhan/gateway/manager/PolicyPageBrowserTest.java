@@ -9,7 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.yizhan.gateway.policy.PolicyFixture;
 import org.yizhan.gateway.support.BrowserTest;
 import org.yizhan.gateway.support.ClaimJson;
@@ -78,7 +80,7 @@ class PolicyPageBrowserTest extends BrowserTest {
           assertThat(driver.findElement(By.id("tab-accounts")).isDisplayed()).isFalse();
           waitText(By.id("policies-table"), "445200 · RESIDENT · 2019");
 
-          row("2019").click();
+          clickRow("2019");
           visible(By.id("policy-detail"));
           driver.findElement(By.id("policy-copy")).click();
           assertThat(value(By.id("policy-text"))).contains("year: 2019");
@@ -114,14 +116,14 @@ class PolicyPageBrowserTest extends BrowserTest {
           logIn(gw, PolicyFixture.CHECKER, PolicyFixture.CHECKER_PASSWORD);
           driver.findElement(By.id("tab-policies")).click();
           waitText(By.id("policies-table"), "草稿");
-          row("草稿").click();
+          clickRow("草稿");
           waitText(By.id("policy-facts"), "降低三级医院起付线");
           type(By.id("policy-note"), "已核对文号");
           driver.findElement(By.id("policy-approve")).click();
           waitText(By.id("policy-status"), "已批准");
           waitText(By.id("policy-facts"), "已核对文号");
           assertThat(text(By.id("policy-facts"))).contains("已批准");
-          assertThat(row("揭市医保〔2019〕12号").getText()).contains("已批准");
+          fresh().until(d -> row("揭市医保〔2019〕12号").getText().contains("已批准"));
           screenshot("manager-policies.png");
           assertThat(
                   gw.value(
@@ -163,6 +165,26 @@ class PolicyPageBrowserTest extends BrowserTest {
   static long selectedId() {
     String title = text(By.id("policy-detail-title"));
     return Long.parseLong(title.replaceAll("^\\D*(\\d+).*$", "$1"));
+  }
+
+  /**
+   * Clicks the row containing the text, again when the table was drawn anew in between (after a
+   * log-in it may still show the last user's rows until the tab's list arrives).
+   */
+  static void clickRow(String containing) {
+    fresh()
+        .until(
+            d -> {
+              row(containing).click();
+              return true;
+            });
+  }
+
+  /** A wait that looks again when an element it found has been replaced. */
+  static WebDriverWait fresh() {
+    WebDriverWait w = new WebDriverWait(driver, WAIT);
+    w.ignoring(StaleElementReferenceException.class);
+    return w;
   }
 
   static WebElement row(String containing) {
