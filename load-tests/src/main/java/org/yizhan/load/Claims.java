@@ -135,17 +135,16 @@ public final class Claims {
           .append(item.name())
           .append("\",\"quantity\":")
           .append(quantity)
-          .append(",\"unitPrice\":")
-          .append(yuan(priceFen))
-          .append(",\"amount\":")
-          .append(yuan(priceFen * quantity))
-          .append('}');
+          .append(",\"unitPrice\":");
+      appendYuan(b, priceFen).append(",\"amount\":");
+      appendYuan(b, priceFen * quantity).append('}');
     }
     return b.append("]}").toString();
   }
 
-  /** Fen as yuan with two decimals: 12345 → "123.45". */
-  static String yuan(long fen) {
-    return (fen / 100) + "." + (fen % 100 < 10 ? "0" : "") + (fen % 100);
+  /** Appends fen as yuan with two decimals (12345 → "123.45"), without a string of its own. */
+  static StringBuilder appendYuan(StringBuilder b, long fen) {
+    long cents = fen % 100;
+    return b.append(fen / 100).append('.').append(cents < 10 ? "0" : "").append(cents);
   }
 }

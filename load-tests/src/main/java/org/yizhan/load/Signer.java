@@ -36,12 +36,20 @@ public final class Signer {
 
   /** The headers for {@code method pathAndQuery} with {@code body} (null or empty for none). */
   public Map<String, String> headers(String method, String pathAndQuery, String body) {
+    return headers(
+        method, pathAndQuery, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The headers for {@code method pathAndQuery} with the bytes {@code body} as sent (empty for
+   * none): the caller encodes the body once and sends these bytes.
+   */
+  public Map<String, String> headers(String method, String pathAndQuery, byte[] body) {
     String timestamp = Long.toString(clock.instant().getEpochSecond());
     byte[] random = new byte[NONCE_BYTES];
     NONCES.nextBytes(random);
     String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    String canonical = RequestSignature.canonical(method, pathAndQuery, timestamp, nonce, bytes);
+    String canonical = RequestSignature.canonical(method, pathAndQuery, timestamp, nonce, body);
     Map<String, String> h = new LinkedHashMap<>();
     h.put("Authorization", "Bearer " + apiKey);
     h.put(RequestSignature.TIMESTAMP, timestamp);
