@@ -72,6 +72,7 @@ final class BinaryCopy {
 
   boolean bool() throws IOException {
     expect(1);
+    need(1);
     return buf[pos++] != 0;
   }
 

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,20 @@ class BinaryCopyTest {
       out.write(f);
     }
     out.writeShort(-1);
-    return new BinaryCopy(new ByteArrayInputStream(bytes.toByteArray()));
+    return new BinaryCopy(trickle(bytes.toByteArray()));
+  }
+
+  /**
+   * The bytes one at a time, as a socket may give them: every field then straddles a read, so each
+   * read of the decoder must make its bytes available first.
+   */
+  static InputStream trickle(byte[] bytes) {
+    return new FilterInputStream(new ByteArrayInputStream(bytes)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return super.read(b, off, Math.min(len, 1));
+      }
+    };
   }
 
   /** A numeric field: weight, sign (0 or 0x4000) and base-10000 digits. */
@@ -89,6 +104,28 @@ class BinaryCopyTest {
 
     in.row();
     assertThatThrownBy(() -> in.numeric(4)).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void boolUuidAndText_readAcrossReads() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(1);
+    out.writeByte(1);
+    out.writeInt(16);
+    out.writeLong(0x0123456789abcdefL);
+    out.writeLong(0x0fedcba987654321L);
+    out.writeInt(6);
+    out.write("445202".getBytes(StandardCharsets.UTF_8));
+    out.writeInt(-1);
+    BinaryCopy in = stream(bytes.toByteArray());
+
+    assertThat(in.row()).isEqualTo(1);
+    assertThat(in.bool()).isTrue();
+    assertThat(in.uuid()).isEqualTo("01234567-89ab-cdef-0fed-cba987654321");
+    assertThat(in.text()).isEqualTo("445202");
+    assertThat(in.text()).isNull();
+    assertThat(in.row()).isEqualTo(-1);
   }
 
   @Test
