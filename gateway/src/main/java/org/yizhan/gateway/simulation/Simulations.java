@@ -44,11 +44,11 @@ import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
  * nothing else, so there is nothing to undo). The register imports and the coverage runs keep their
  * jobs the same way.
  *
- * <p>Bounded: one simulation runs at a time per gateway instance ({@link #WORKERS}; a second is
- * refused 429 {@code SIMULATION_BUSY}), a period holds at most {@link #MAX_CLAIMS} settlements
- * (more is refused before any is read), a run stops after {@link #MAX_SECONDS}, memory holds the
- * read-ahead's batches, one person's figures, the accounts' drawdowns ({@link Accounts}) and the
- * bounded result.
+ * <p>Bounded: the newest {@link #KEEP_PER_REGION} finished runs of a region are kept, one
+ * simulation runs at a time per gateway instance ({@link #WORKERS}; a second is refused 429 {@code
+ * SIMULATION_BUSY}), a period holds at most {@link #MAX_CLAIMS} settlements (more is refused before
+ * any is read), a run stops after {@link #MAX_SECONDS}, memory holds the read-ahead's batches, one
+ * person's figures, the accounts' drawdowns ({@link Accounts}) and the bounded result.
  *
  * <p>Read-only: the replay's transaction is {@code READ ONLY}, so the live tables cannot be
  * touched, and the engine is pure. Audited: the start, the end (with the totals) and every answer
@@ -74,6 +74,9 @@ public final class Simulations {
 
   /** How often a running simulation's progress and heartbeat are written, seconds. */
   static final long BEAT_SECONDS = 2;
+
+  /** Finished runs kept per region (the oldest deleted as a run ends): their figures are MBs. */
+  static final int KEEP_PER_REGION = 20;
 
   /** A running simulation whose heartbeat is older than this belonged to a stopped instance. */
   public static final long STALE_SECONDS = 30;
@@ -130,6 +133,14 @@ public final class Simulations {
           + " refusal_message = $4, finished_at = $5 WHERE run_id = $1 AND state = 'RUNNING'";
 
   static final String FIND = "SELECT " + COLUMNS + " FROM simulation_run WHERE run_id = $1";
+
+  /** The region's finished runs but the newest {@link #KEEP_PER_REGION}. */
+  static final String PRUNE =
+      "DELETE FROM simulation_run WHERE region = $1 AND state <> 'RUNNING' AND run_id NOT IN"
+          + " (SELECT run_id FROM simulation_run WHERE region = $1 AND state <> 'RUNNING'"
+          + " ORDER BY requested_at DESC LIMIT "
+          + KEEP_PER_REGION
+          + ")";
 
   /** Marks a run FAILED when its heartbeat is older than $2 (the first reader to see it dead). */
   static final String FAIL_STALE =
@@ -443,8 +454,13 @@ public final class Simulations {
     }
     stored
         .onComplete(ar -> mine.remove(job.id))
+        .compose(x -> pool.preparedQuery(PRUNE).execute(Tuple.of(job.candidate.id().region())))
         .onFailure(
-            x -> LOG.warn("simulation {}: its end was not stored: {}", job.id, x.toString()));
+            x ->
+                LOG.warn(
+                    "simulation {}: storing its end or pruning old runs failed: {}",
+                    job.id,
+                    x.toString()));
   }
 
   /** Writes the progress and heartbeat of this instance's running simulations. */
