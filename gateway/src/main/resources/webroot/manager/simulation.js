@@ -8,7 +8,9 @@
 // Impact simulation (政策测算, agency staff only): a candidate policy's YAML (typed, pasted or
 // read from a file) replayed over a period's settlements beside the version in force; the page
 // starts it, polls its progress (a progress bar) and draws the figures: per fund, per identity
-// category, the largest changes and the prepayment accounts, with the CSV for Excel.
+// category, the largest changes and the prepayment accounts (each played against its balance,
+// with the claims refused for want of it), with the CSV for Excel. A simulation is stored: its id
+// can be polled on any instance of the gateway.
 //
 // Charts are Apache ECharts, vendored at build time and loaded on first use (as coverage.js does);
 // should it not load, the tables still carry every figure.
@@ -285,11 +287,16 @@ export function renderSimulation() {
   accounts.replaceChildren();
   for (const a of i.accounts) {
     const row = accounts.insertRow();
+    row.dataset.mode = a.mode;
     cell(row, a.officeCode);
     cell(row, a.hospitalCode);
+    cell(row, t(`simulation.mode.${a.mode}`));
+    cell(row, money(fen(a.opening)), 'num');
     cell(row, money(fen(a.inForce)), 'num');
     cell(row, money(fen(a.candidate)), 'num');
     cell(row, money(fen(a.change)), 'num');
+    cell(row, String(a.inForceSide.refusedClaims), 'num');
+    cell(row, String(a.candidateSide.refusedClaims), 'num');
   }
   drawSimulation(p);
 }

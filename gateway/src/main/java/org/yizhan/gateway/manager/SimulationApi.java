@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.yizhan.core.ledger.PrepaymentMode;
 import org.yizhan.core.model.Fen;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.core.policy.Policy;
@@ -96,6 +97,7 @@ public final class SimulationApi {
     LocalDate to = f.date("to");
     JsonNode version = f.raw("version");
     Future<Policy> candidate;
+    Long versionId = null;
     if (version != null) {
       if (f.raw("policy") != null) {
         throw Refusal.invalid("policy", "give the policy or a version, not both");
@@ -103,6 +105,7 @@ public final class SimulationApi {
       if (!version.isIntegralNumber() || !version.canConvertToLong() || version.asLong() < 1) {
         throw Refusal.invalid("version", "must be a version's id");
       }
+      versionId = version.asLong();
       candidate =
           policies
               .policyOf(m, version.asLong())
@@ -120,6 +123,7 @@ public final class SimulationApi {
         throw Refusal.badInput("POLICY_INVALID", "policy", e.getMessage());
       }
     }
+    Long stored = versionId;
     Responses.reply(
         ctx,
         candidate
@@ -136,7 +140,7 @@ public final class SimulationApi {
                                 + " is outside your region "
                                 + m.officeCode()));
                   }
-                  return simulations.start(m, p, from, to);
+                  return simulations.start(m, p, stored, from, to);
                 })
             .map(p -> render(p)),
         202);
@@ -145,21 +149,33 @@ public final class SimulationApi {
   private void progress(RoutingContext ctx) {
     ManagerPrincipal m = agencyStaff(ctx);
     UUID id = ManagerApi.uuid(ctx, "simulation");
-    Progress p = simulations.progress(m, id);
-    Responses.reply(ctx, simulations.audited(m, p, "SIMULATION_READ").map(x -> render(x)), 200);
+    Responses.reply(
+        ctx,
+        simulations
+            .progress(m, id)
+            .compose(p -> simulations.audited(m, p, "SIMULATION_READ"))
+            .map(x -> render(x)),
+        200);
   }
 
   private void export(RoutingContext ctx) {
     ManagerPrincipal m = agencyStaff(ctx);
     UUID id = ManagerApi.uuid(ctx, "simulation");
-    Progress p = simulations.progress(m, id);
-    if (p.impact() == null) {
-      throw Refusal.conflict(
-          "SIMULATION_NOT_DONE", "id", "id: the simulation is " + p.state().name().toLowerCase());
-    }
-    Future<String> csv = simulations.audited(m, p, "SIMULATION_EXPORT").map(x -> csv(x));
-    csv.onSuccess(
-            text -> {
+    simulations
+        .progress(m, id)
+        .compose(
+            p -> {
+              if (p.impact() == null) {
+                return Future.failedFuture(
+                    Refusal.conflict(
+                        "SIMULATION_NOT_DONE",
+                        "id",
+                        "id: the simulation is " + p.state().name().toLowerCase()));
+              }
+              return simulations.audited(m, p, "SIMULATION_EXPORT");
+            })
+        .onSuccess(
+            p -> {
               if (Responses.answered(ctx)) {
                 return;
               }
@@ -170,7 +186,7 @@ public final class SimulationApi {
                       "attachment; filename=\"simulation-"
                           + p.policyId().replace('/', '-')
                           + ".csv\"")
-                  .end(text);
+                  .end(csv(p));
             })
         .onFailure(ctx::fail);
   }
@@ -193,6 +209,9 @@ public final class SimulationApi {
           g.writeStartObject();
           g.writeStringField("id", p.id().toString());
           g.writeStringField("policy", p.policyId());
+          if (p.version() != null) {
+            g.writeNumberField("version", p.version());
+          }
           g.writeStringField("region", p.region());
           g.writeStringField("scheme", p.scheme());
           g.writeStringField("from", p.from().toString());
@@ -267,12 +286,46 @@ public final class SimulationApi {
       g.writeStartObject();
       g.writeStringField("officeCode", a.officeCode());
       g.writeStringField("hospitalCode", a.hospitalCode());
-      JsonWriter.money(g, "inForce", a.inForceFen());
-      JsonWriter.money(g, "candidate", a.candidateFen());
+      g.writeStringField("mode", a.mode().name());
+      JsonWriter.money(g, "opening", a.openingFen());
+      JsonWriter.money(g, "topUps", a.topUpsFen());
+      g.writeFieldName("inForceSide");
+      account(g, a.inForce());
+      g.writeFieldName("candidateSide");
+      account(g, a.candidate());
+      JsonWriter.money(g, "inForce", a.inForce().paidFen());
+      JsonWriter.money(g, "candidate", a.candidate().paidFen());
       JsonWriter.money(g, "change", a.deltaFen());
       g.writeEndObject();
     }
     g.writeEndArray();
+    g.writeArrayFieldStart("balanceRefusals");
+    for (Impact.BalanceRefusal r : i.balanceRefusals()) {
+      g.writeStartObject();
+      g.writeStringField("settlementId", r.settlementId());
+      g.writeStringField("officeCode", r.officeCode());
+      g.writeStringField("hospitalCode", r.hospitalCode());
+      JsonWriter.money(g, "inForceRefused", r.inForceRefusedFen());
+      JsonWriter.money(g, "candidateRefused", r.candidateRefusedFen());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeBooleanField("balancesApplied", i.balancesApplied());
+    g.writeArrayFieldStart("inForcePolicies");
+    for (String id : i.inForcePolicies()) {
+      g.writeString(id);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void account(JsonGenerator g, Impact.AccountSide s) throws IOException {
+    g.writeStartObject();
+    JsonWriter.money(g, "assistance", s.assistanceFen());
+    JsonWriter.money(g, "drawn", s.drawnFen());
+    JsonWriter.money(g, "advance", s.advanceFen());
+    g.writeNumberField("refusedClaims", s.refusedClaims());
+    JsonWriter.money(g, "refused", s.refusedFen());
     g.writeEndObject();
   }
 
@@ -340,15 +393,48 @@ public final class SimulationApi {
           Fen.format(c.personalDeltaFen()));
     }
     out.append("\r\n");
-    Csv.line(out, "预付款账户（办事处）", "医疗机构", "现行救助支出（元）", "测算救助支出（元）", "差额（元）");
+    Csv.line(
+        out,
+        "预付款账户（办事处）",
+        "医疗机构",
+        "余额不足时",
+        "期初余额（元）",
+        "期内充值（元）",
+        "现行救助支出（元）",
+        "测算救助支出（元）",
+        "差额（元）",
+        "现行余额不足拒付笔数",
+        "测算余额不足拒付笔数",
+        "现行余额不足拒付（元）",
+        "测算余额不足拒付（元）");
     for (Impact.AccountEffect a : i.accounts()) {
       Csv.line(
           out,
           a.officeCode(),
           a.hospitalCode(),
-          Fen.format(a.inForceFen()),
-          Fen.format(a.candidateFen()),
-          Fen.format(a.deltaFen()));
+          a.mode() == PrepaymentMode.REFUSE ? "拒付" : "医院垫付",
+          Fen.format(a.openingFen()),
+          Fen.format(a.topUpsFen()),
+          Fen.format(a.inForce().paidFen()),
+          Fen.format(a.candidate().paidFen()),
+          Fen.format(a.deltaFen()),
+          String.valueOf(a.inForce().refusedClaims()),
+          String.valueOf(a.candidate().refusedClaims()),
+          Fen.format(a.inForce().refusedFen()),
+          Fen.format(a.candidate().refusedFen()));
+    }
+    if (!i.balanceRefusals().isEmpty()) {
+      out.append("\r\n");
+      Csv.line(out, "余额不足拒付的结算", "办事处", "医疗机构", "现行拒付（元）", "测算拒付（元）");
+      for (Impact.BalanceRefusal r : i.balanceRefusals()) {
+        Csv.line(
+            out,
+            r.settlementId(),
+            r.officeCode(),
+            r.hospitalCode(),
+            Fen.format(r.inForceRefusedFen()),
+            Fen.format(r.candidateRefusedFen()));
+      }
     }
     return out.toString();
   }

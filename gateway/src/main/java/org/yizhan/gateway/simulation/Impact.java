@@ -2,14 +2,14 @@ package org.yizhan.gateway.simulation;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
+import org.yizhan.core.ledger.PrepaymentMode;
+import org.yizhan.core.model.Claim;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.core.model.Settlement;
@@ -35,7 +35,14 @@ import org.yizhan.core.model.Settlement;
  * @param categories per identity category (the first that counts on the discharge date, in the
  *     rules' tie order; {@code null} for persons without one), in that order, the none last
  * @param largest the largest changes of a claim's out-of-pocket, largest first (either sign)
- * @param accounts per prepayment account, by office then hospital
+ * @param accounts per prepayment account, by office then hospital: its balance and what it would
+ *     pay out on each side, played in settlement order against its balance ({@link Accounts})
+ * @param balanceRefusals the claims an account refused (or would refuse) for want of balance, the
+ *     largest first, at most {@link Accounts#REFUSALS_LISTED}
+ * @param balancesApplied whether the accounts' balances were played (false when the simulation did
+ *     not read them, or when more claims had assistance than {@link Accounts#MAX_DRAWDOWNS})
+ * @param inForcePolicies the versions in force the replay compared with (the book's, by the claims'
+ *     dates), in id order
  */
 public record Impact(
     long claims,
@@ -48,7 +55,10 @@ public record Impact(
     Side candidate,
     List<CategoryFigures> categories,
     List<Change> largest,
-    List<AccountEffect> accounts) {
+    List<AccountEffect> accounts,
+    List<BalanceRefusal> balanceRefusals,
+    boolean balancesApplied,
+    List<String> inForcePolicies) {
 
   /** The most prepayment accounts one simulation reports (a city has a few thousand). */
   public static final int MAX_ACCOUNTS = 50_000;
@@ -76,6 +86,18 @@ public record Impact(
           criticalIllnessFen + s.criticalIllness().paidFen(),
           assistanceFen + s.assistance().paidFen(),
           personalFen + s.personalPayFen());
+    }
+
+    /** This side with {@code fen} of assistance refused for want of balance: the person pays it. */
+    Side refused(long fen) {
+      return new Side(
+          claims,
+          totalFen,
+          inScopeFen,
+          basicFen,
+          criticalIllnessFen,
+          assistanceFen - fen,
+          personalFen + fen);
     }
 
     static final Side ZERO = new Side(0, 0, 0, 0, 0, 0, 0);
@@ -107,11 +129,50 @@ public record Impact(
     }
   }
 
-  /** Assistance a prepayment account would have paid out (drawdowns and advances together). */
+  /** A prepayment account as the period found it: its mode and its balance at the first day. */
+  public record AccountStart(
+      String officeCode, String hospitalCode, PrepaymentMode mode, long openingFen) {}
+
+  /**
+   * What one account paid out on one side, its claims played in settlement order.
+   *
+   * @param assistanceFen the assistance its claims carry by the rules
+   * @param drawnFen taken from the prepaid balance
+   * @param advanceFen advanced by the hospital (HOSPITAL_ADVANCE accounts)
+   * @param refusedClaims claims refused for want of balance (REFUSE accounts)
+   * @param refusedFen their assistance, paid by the persons instead
+   */
+  public record AccountSide(
+      long assistanceFen, long drawnFen, long advanceFen, long refusedClaims, long refusedFen) {
+    public long paidFen() {
+      return drawnFen + advanceFen;
+    }
+  }
+
+  /** One prepayment account (office × hospital) on both sides. */
   public record AccountEffect(
-      String officeCode, String hospitalCode, long inForceFen, long candidateFen) {
+      String officeCode,
+      String hospitalCode,
+      PrepaymentMode mode,
+      long openingFen,
+      long topUpsFen,
+      AccountSide inForce,
+      AccountSide candidate) {
+    /** The change of what the account pays out (drawn and advanced). */
     public long deltaFen() {
-      return candidateFen - inForceFen;
+      return candidate.paidFen() - inForce.paidFen();
+    }
+  }
+
+  /** A claim an account refuses for want of balance on one side or both (0: paid on that side). */
+  public record BalanceRefusal(
+      String settlementId,
+      String officeCode,
+      String hospitalCode,
+      long inForceRefusedFen,
+      long candidateRefusedFen) {
+    public long refusedFen() {
+      return Math.max(inForceRefusedFen, candidateRefusedFen);
     }
   }
 
@@ -133,7 +194,10 @@ public record Impact(
         Comparator.comparingLong((Change c) -> Math.abs(c.personalDeltaFen()))
             .thenComparing(Change::settlementId);
 
+    private static final int NONE_SLOT = IdentityCategory.values().length;
+
     private final int largestMax;
+    private final Accounts accounts;
     private long claims;
     private long refusedInForce;
     private long refusedCandidate;
@@ -142,23 +206,27 @@ public record Impact(
     private long worse;
     private Side inForce = Side.ZERO;
     private Side candidate = Side.ZERO;
-    private final Map<Integer, Side[]> byCategory = new TreeMap<>();
-    private final long[] personsByCategory = new long[IdentityCategory.values().length + 1];
+    private final Side[][] byCategory = new Side[NONE_SLOT + 1][];
+    private final long[] personsByCategory = new long[NONE_SLOT + 1];
     private final PriorityQueue<Change> largest = new PriorityQueue<>(BY_SIZE);
-    private final Map<String, long[]> accounts = new TreeMap<>();
+    private final Set<String> inForcePolicies = new TreeSet<>();
 
     /** The current person's: categories seen, claims compared, out-of-pocket change. */
-    private final Set<IdentityCategory> personCategories = EnumSet.noneOf(IdentityCategory.class);
+    private final boolean[] personSlots = new boolean[NONE_SLOT + 1];
 
-    private boolean personWithoutCategory;
     private long personClaims;
     private long personDeltaFen;
 
-    Tally(int largestMax) {
+    /**
+     * @param accounts the prepayment accounts to play the claims' assistance against, or null to
+     *     leave balances out (the rules' figures alone)
+     */
+    Tally(int largestMax, Accounts accounts) {
       if (largestMax < 0 || largestMax > 1_000) {
         throw new IllegalArgumentException("largestMax must be 0..1000: " + largestMax);
       }
       this.largestMax = largestMax;
+      this.accounts = accounts;
     }
 
     void add(ReplayClaim rc, Settlement a, Settlement b) {
@@ -171,57 +239,47 @@ public record Impact(
       personClaims++;
       inForce = inForce.plus(a);
       candidate = candidate.plus(b);
+      inForcePolicies.add(a.policyId());
       IdentityCategory category = categoryOf(rc.identities(), rc.claim().dischargeDate());
-      int slot = category == null ? IdentityCategory.values().length : category.ordinal();
-      Side[] sides = byCategory.computeIfAbsent(slot, k -> new Side[] {Side.ZERO, Side.ZERO});
+      int slot = category == null ? NONE_SLOT : category.ordinal();
+      Side[] sides = byCategory[slot];
+      if (sides == null) {
+        sides = byCategory[slot] = new Side[] {Side.ZERO, Side.ZERO};
+      }
       sides[0] = sides[0].plus(a);
       sides[1] = sides[1].plus(b);
-      if (category == null) {
-        personWithoutCategory = true;
-      } else {
-        personCategories.add(category);
-      }
+      personSlots[slot] = true;
       long delta = b.personalPayFen() - a.personalPayFen();
       personDeltaFen += delta;
-      account(rc, a, b);
+      long was = a.assistance().paidFen();
+      long would = b.assistance().paidFen();
+      if (accounts != null && (was > 0 || would > 0)) {
+        Claim c = rc.claim();
+        int account = accounts.indexOf(c.officeCode(), c.hospitalCode());
+        accounts.record(account, rc.settledAtMicros(), slot, rc.settlementId(), was, would);
+      }
       if (delta != 0 && largestMax > 0) {
-        Change c =
-            new Change(
-                rc.settlementId(),
-                rc.claim().hospitalCode(),
-                rc.claim().claimNo(),
-                rc.claim().personIdNo(),
-                rc.claim().officeCode(),
-                rc.claim().dischargeDate(),
-                category,
-                a.fundPayFen(),
-                b.fundPayFen(),
-                a.personalPayFen(),
-                b.personalPayFen());
-        largest.add(c);
+        largest.add(change(rc, category, a, b));
         if (largest.size() > largestMax) {
           largest.poll();
         }
       }
     }
 
-    private void account(ReplayClaim rc, Settlement a, Settlement b) {
-      long was = a.assistance().paidFen();
-      long would = b.assistance().paidFen();
-      if (was == 0 && would == 0) {
-        return;
-      }
-      String key = rc.claim().officeCode() + '\u0000' + rc.claim().hospitalCode();
-      long[] sums = accounts.get(key);
-      if (sums == null) {
-        if (accounts.size() >= MAX_ACCOUNTS) {
-          throw new IllegalStateException("more than " + MAX_ACCOUNTS + " prepayment accounts");
-        }
-        sums = new long[2];
-        accounts.put(key, sums);
-      }
-      sums[0] += was;
-      sums[1] += would;
+    private static Change change(
+        ReplayClaim rc, IdentityCategory category, Settlement a, Settlement b) {
+      return new Change(
+          rc.settlementId(),
+          rc.claim().hospitalCode(),
+          rc.claim().claimNo(),
+          rc.claim().personIdNo(),
+          rc.claim().officeCode(),
+          rc.claim().dischargeDate(),
+          category,
+          a.fundPayFen(),
+          b.fundPayFen(),
+          a.personalPayFen(),
+          b.personalPayFen());
     }
 
     /** Closes the current person's figures (no-op before the first). */
@@ -230,39 +288,37 @@ public record Impact(
         persons++;
         better += personDeltaFen < 0 ? 1 : 0;
         worse += personDeltaFen > 0 ? 1 : 0;
-        for (IdentityCategory c : personCategories) {
-          personsByCategory[c.ordinal()]++;
-        }
-        if (personWithoutCategory) {
-          personsByCategory[IdentityCategory.values().length]++;
+        for (int i = 0; i < personSlots.length; i++) {
+          personsByCategory[i] += personSlots[i] ? 1 : 0;
         }
       }
-      personCategories.clear();
-      personWithoutCategory = false;
+      Arrays.fill(personSlots, false);
       personClaims = 0;
       personDeltaFen = 0;
     }
 
     Impact impact() {
+      Accounts.Played played = accounts == null ? null : accounts.finish();
+      long[][] refused = played == null ? new long[NONE_SLOT + 1][2] : played.refusedBySlot();
       IdentityCategory[] all = IdentityCategory.values();
       List<CategoryFigures> categories = new ArrayList<>();
-      for (Map.Entry<Integer, Side[]> e : byCategory.entrySet()) {
-        int slot = e.getKey();
-        categories.add(
-            new CategoryFigures(
-                slot < all.length ? all[slot] : null,
-                personsByCategory[slot],
-                e.getValue()[0],
-                e.getValue()[1]));
+      long refusedWas = 0;
+      long refusedWould = 0;
+      for (int slot = 0; slot <= NONE_SLOT; slot++) {
+        Side[] sides = byCategory[slot];
+        refusedWas += refused[slot][0];
+        refusedWould += refused[slot][1];
+        if (sides != null) {
+          categories.add(
+              new CategoryFigures(
+                  slot < all.length ? all[slot] : null,
+                  personsByCategory[slot],
+                  sides[0].refused(refused[slot][0]),
+                  sides[1].refused(refused[slot][1])));
+        }
       }
       List<Change> changes = new ArrayList<>(largest);
       changes.sort(BY_SIZE.reversed());
-      Map<String, long[]> sorted = new LinkedHashMap<>(accounts);
-      List<AccountEffect> effects = new ArrayList<>();
-      for (Map.Entry<String, long[]> e : sorted.entrySet()) {
-        String[] parts = e.getKey().split("\u0000", 2);
-        effects.add(new AccountEffect(parts[0], parts[1], e.getValue()[0], e.getValue()[1]));
-      }
       return new Impact(
           claims,
           refusedInForce,
@@ -270,11 +326,14 @@ public record Impact(
           persons,
           better,
           worse,
-          inForce,
-          candidate,
+          inForce.refused(refusedWas),
+          candidate.refused(refusedWould),
           List.copyOf(categories),
           List.copyOf(changes),
-          List.copyOf(effects));
+          played == null ? List.of() : played.effects(),
+          played == null ? List.of() : played.refusals(),
+          played != null && !played.truncated(),
+          List.copyOf(inForcePolicies));
     }
   }
 }

@@ -13,11 +13,20 @@ import org.yizhan.core.model.Identity;
  * @param settlementId the stored settlement's id, for the largest changes
  * @param claim the claim, its lines in the bill's order
  * @param identities the identities the settlement was computed with
+ * @param settledAtMicros when it was settled, microseconds since 2000-01-01 UTC: the order in which
+ *     its prepayment account paid it
  */
-public record ReplayClaim(String settlementId, Claim claim, List<Identity> identities) {
+public record ReplayClaim(
+    String settlementId, Claim claim, List<Identity> identities, long settledAtMicros)
+    implements Replayed {
   public ReplayClaim {
     Objects.requireNonNull(settlementId, "settlementId");
     Objects.requireNonNull(claim, "claim");
     identities = List.copyOf(identities);
+  }
+
+  @Override
+  public String personIdNo() {
+    return claim.personIdNo();
   }
 }

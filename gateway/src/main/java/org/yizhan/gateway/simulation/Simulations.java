@@ -5,17 +5,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -30,17 +32,23 @@ import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
 
 /**
- * Impact simulations as jobs an agency starts and polls (issue 19, item 4): a candidate policy
+ * Impact simulations as runs an agency starts and polls (issue 19, item 4): a candidate policy
  * replayed ({@link Replay}) over a period's stored settlements of its region and scheme ({@link
- * ClaimSource}), beside the version in force, on one worker thread.
+ * ClaimSource}), beside the version in force, on a worker thread of the instance that was asked.
  *
- * <p>Bounded: one simulation runs at a time per gateway instance ({@link #WORKERS}; a second is
- * refused 429 {@code SIMULATION_BUSY}), a period holds at most {@link #MAX_CLAIMS} settlements
- * (more is refused before any is read), a run stops after {@link #MAX_SECONDS}, memory holds one
- * chunk of the cursor, one person's figures and the bounded result, and at most {@link #MAX_JOBS}
- * jobs are remembered (the oldest finished forgotten first). Jobs live in this instance's memory,
- * as register imports do: an agency polls the instance it started on; the audit chain keeps who
- * simulated what.
+ * <p>Stored (migration V28, {@code simulation_run}): the run's row is written when it starts, its
+ * progress and heartbeat every {@link #BEAT_SECONDS} while this instance runs it, and its figures
+ * ({@link ImpactJson}) or its refusal when it ends; any instance answers a run's progress, figures
+ * and CSV from that row. A RUNNING row whose heartbeat is older than {@link #STALE_SECONDS}
+ * belonged to an instance that stopped: the first reader marks it FAILED (the simulation wrote
+ * nothing else, so there is nothing to undo). The register imports and the coverage runs keep their
+ * jobs the same way.
+ *
+ * <p>Bounded: the newest {@link #KEEP_PER_REGION} finished runs of a region are kept, one
+ * simulation runs at a time per gateway instance ({@link #WORKERS}; a second is refused 429 {@code
+ * SIMULATION_BUSY}), a period holds at most {@link #MAX_CLAIMS} settlements (more is refused before
+ * any is read), a run stops after {@link #MAX_SECONDS}, memory holds the read-ahead's batches, one
+ * person's figures, the accounts' drawdowns ({@link Accounts}) and the bounded result.
  *
  * <p>Read-only: the replay's transaction is {@code READ ONLY}, so the live tables cannot be
  * touched, and the engine is pure. Audited: the start, the end (with the totals) and every answer
@@ -51,9 +59,6 @@ public final class Simulations {
 
   /** Simulations running at once per instance. */
   static final int WORKERS = 1;
-
-  /** Jobs remembered per instance. */
-  static final int MAX_JOBS = 16;
 
   /** Settlements one simulation may replay: five years of a large city. */
   public static final long MAX_CLAIMS = 5_000_000;
@@ -67,7 +72,16 @@ public final class Simulations {
   /** Claims in the largest changes. */
   public static final int LARGEST_CHANGES = 50;
 
-  /** Where a job stands. */
+  /** How often a running simulation's progress and heartbeat are written, seconds. */
+  static final long BEAT_SECONDS = 2;
+
+  /** Finished runs kept per region (the oldest deleted as a run ends): their figures are MBs. */
+  static final int KEEP_PER_REGION = 20;
+
+  /** A running simulation whose heartbeat is older than this belonged to a stopped instance. */
+  public static final long STALE_SECONDS = 30;
+
+  /** Where a run stands. */
   public enum State {
     RUNNING,
     DONE,
@@ -80,6 +94,7 @@ public final class Simulations {
       String region,
       String scheme,
       String policyId,
+      Long version,
       LocalDate from,
       LocalDate to,
       String startedBy,
@@ -94,47 +109,67 @@ public final class Simulations {
   /** Where the replay reads from: the gateway's database over JDBC. */
   public record Target(String jdbcUrl, String user, String password) {}
 
-  private final class Job {
-    final UUID id = UUID.randomUUID();
+  static final String COLUMNS =
+      "run_id, region, scheme, candidate_policy, candidate_version, period_from, period_to,"
+          + " state, claims_done, claims_total, result, refusal_code, refusal_field,"
+          + " refusal_message, requested_by, requested_at, finished_at";
+
+  static final String INSERT =
+      "INSERT INTO simulation_run (run_id, region, scheme, candidate_policy, candidate_version,"
+          + " period_from, period_to, state, requested_by, requested_at, heartbeat_at)"
+          + " VALUES ($1, $2, $3, $4, $5, $6, $7, 'RUNNING', $8, $9, $9)";
+
+  static final String BEAT =
+      "UPDATE simulation_run SET claims_done = $2, claims_total = $3, heartbeat_at = $4"
+          + " WHERE run_id = $1 AND state = 'RUNNING'";
+
+  static final String DONE =
+      "UPDATE simulation_run SET state = 'DONE', claims_done = $2, claims_total = $3,"
+          + " result = $4, in_force_policies = $5, finished_at = $6, heartbeat_at = $6"
+          + " WHERE run_id = $1 AND state = 'RUNNING'";
+
+  static final String FAILED =
+      "UPDATE simulation_run SET state = 'FAILED', refusal_code = $2, refusal_field = $3,"
+          + " refusal_message = $4, finished_at = $5 WHERE run_id = $1 AND state = 'RUNNING'";
+
+  static final String FIND = "SELECT " + COLUMNS + " FROM simulation_run WHERE run_id = $1";
+
+  /** The region's finished runs but the newest {@link #KEEP_PER_REGION}. */
+  static final String PRUNE =
+      "DELETE FROM simulation_run WHERE region = $1 AND state <> 'RUNNING' AND run_id NOT IN"
+          + " (SELECT run_id FROM simulation_run WHERE region = $1 AND state <> 'RUNNING'"
+          + " ORDER BY requested_at DESC LIMIT "
+          + KEEP_PER_REGION
+          + ")";
+
+  /** Marks a run FAILED when its heartbeat is older than $2 (the first reader to see it dead). */
+  static final String FAIL_STALE =
+      "UPDATE simulation_run SET state = 'FAILED', finished_at = $3,"
+          + " refusal_code = 'SIMULATION_INTERRUPTED', refusal_field = NULL,"
+          + " refusal_message = 'the gateway instance running the simulation stopped; start it"
+          + " again' WHERE run_id = $1 AND state = 'RUNNING' AND heartbeat_at < $2 RETURNING "
+          + COLUMNS;
+
+  /** A run of this instance: its live counters. */
+  private static final class Job {
+    final UUID id;
     final ManagerPrincipal owner;
     final Policy candidate;
     final LocalDate from;
     final LocalDate to;
-    final Instant startedAt = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
     final AtomicLong done = new AtomicLong();
     volatile long total = -1;
-    volatile State state = State.RUNNING;
-    volatile Refusal refusal;
-    volatile Instant finishedAt;
-    volatile Impact impact;
 
-    Job(ManagerPrincipal owner, Policy candidate, LocalDate from, LocalDate to) {
+    Job(UUID id, ManagerPrincipal owner, Policy candidate, LocalDate from, LocalDate to) {
+      this.id = id;
       this.owner = owner;
       this.candidate = candidate;
       this.from = from;
       this.to = to;
     }
-
-    Progress progress() {
-      return new Progress(
-          id,
-          candidate.id().region(),
-          candidate.id().scheme(),
-          candidate.id().toString(),
-          from,
-          to,
-          owner.username(),
-          state,
-          total,
-          done.get(),
-          refusal,
-          startedAt,
-          finishedAt,
-          impact);
-    }
   }
 
-  private final Map<UUID, Job> jobs = new LinkedHashMap<>();
+  private final Map<UUID, Job> mine = new ConcurrentHashMap<>();
   private final WorkerExecutor worker;
   private final Supplier<SettlementEngine> engine;
   private final Target target;
@@ -153,15 +188,26 @@ public final class Simulations {
     this.target = target;
     this.pool = pool;
     this.clock = clock;
+    vertx.setPeriodic(TimeUnit.SECONDS.toMillis(BEAT_SECONDS), t -> beat());
   }
 
   /**
-   * Starts replaying {@code candidate} over the discharges of {@code from}..{@code to}; the caller
-   * has checked that {@code m} is agency staff of a region covering the candidate's. Answers once
-   * the start is audited.
+   * Starts a simulation of pasted YAML: {@link #start(ManagerPrincipal, Policy, Long, LocalDate,
+   * LocalDate)}.
    */
   public Future<Progress> start(
       ManagerPrincipal m, Policy candidate, LocalDate from, LocalDate to) {
+    return start(m, candidate, null, from, to);
+  }
+
+  /**
+   * Starts replaying {@code candidate} (stored version {@code version}, or null for pasted YAML)
+   * over the discharges of {@code from}..{@code to}; the caller has checked that {@code m} is
+   * agency staff of a region covering the candidate's. Answers once the run is stored and its start
+   * audited.
+   */
+  public Future<Progress> start(
+      ManagerPrincipal m, Policy candidate, Long version, LocalDate from, LocalDate to) {
     if (to.isBefore(from)) {
       return Future.failedFuture(Refusal.invalid("to", "must not be before from " + from));
     }
@@ -169,52 +215,96 @@ public final class Simulations {
       return Future.failedFuture(
           Refusal.invalid("to", "a period is at most " + MAX_PERIOD_DAYS + " days"));
     }
-    Job job;
-    synchronized (jobs) {
-      for (Job j : jobs.values()) {
-        if (j.state == State.RUNNING) {
-          return Future.failedFuture(
-              Refusal.tooMany(
-                  "SIMULATION_BUSY",
-                  "a simulation is running on this gateway; try again when it is done",
-                  30));
-        }
+    Job job = new Job(UUID.randomUUID(), m, candidate, from, to);
+    synchronized (mine) {
+      if (mine.size() >= WORKERS) {
+        return Future.failedFuture(
+            Refusal.tooMany(
+                "SIMULATION_BUSY",
+                "a simulation is running on this gateway; try again when it is done",
+                30));
       }
-      forgetOldest();
-      job = new Job(m, candidate, from, to);
-      jobs.put(job.id, job);
+      mine.put(job.id, job);
     }
-    Job started = job;
-    return audit(
-            m.actor(),
-            "SIMULATION_START",
-            started,
-            new JsonObject()
-                .put("simulation", started.id.toString())
-                .put("policy", candidate.id().toString())
-                .put("from", from.toString())
-                .put("to", to.toString()))
-        .onFailure(e -> fail(started, e))
+    OffsetDateTime now = now();
+    Tuple row =
+        Tuple.of(
+            job.id,
+            candidate.id().region(),
+            candidate.id().scheme(),
+            candidate.id().toString(),
+            version,
+            from,
+            to,
+            m.username());
+    row.addValue(now);
+    return pool.preparedQuery(INSERT)
+        .execute(row)
+        .compose(
+            x ->
+                audit(
+                    m.actor(),
+                    "SIMULATION_START",
+                    candidate.id().region(),
+                    new JsonObject()
+                        .put("simulation", job.id.toString())
+                        .put("policy", candidate.id().toString())
+                        .put("version", version)
+                        .put("from", from.toString())
+                        .put("to", to.toString())))
+        .onFailure(e -> ended(job, null, e))
         .map(
             v -> {
               worker
-                  .executeBlocking(() -> run(started), false)
-                  .onSuccess(impact -> finish(started, impact))
-                  .onFailure(e -> fail(started, e));
-              return started.progress();
+                  .executeBlocking(() -> run(job), false)
+                  .onComplete(ar -> ended(job, ar.result(), ar.cause()));
+              return new Progress(
+                  job.id,
+                  candidate.id().region(),
+                  candidate.id().scheme(),
+                  candidate.id().toString(),
+                  version,
+                  from,
+                  to,
+                  m.username(),
+                  State.RUNNING,
+                  -1,
+                  0,
+                  null,
+                  now.toInstant(),
+                  null,
+                  null);
             });
   }
 
-  /** The job {@code id} if {@code m}'s region covers it; otherwise not found. */
-  public Progress progress(ManagerPrincipal m, UUID id) {
-    Job job;
-    synchronized (jobs) {
-      job = jobs.get(id);
-    }
-    if (job == null || !Regions.covers(m.officeCode(), job.candidate.id().region())) {
-      throw Refusal.notFound("simulation");
-    }
-    return job.progress();
+  /**
+   * The run {@code id} if {@code m}'s region covers it (else not found), from the database: any
+   * instance answers it; one whose instance stopped is answered FAILED.
+   */
+  public Future<Progress> progress(ManagerPrincipal m, UUID id) {
+    return pool.preparedQuery(FIND)
+        .execute(Tuple.of(id))
+        .compose(
+            rows -> {
+              Row r = rows.size() == 0 ? null : rows.iterator().next();
+              if (r == null || !Regions.covers(m.officeCode(), r.getString("region"))) {
+                return Future.failedFuture(Refusal.notFound("simulation"));
+              }
+              if (!r.getString("state").equals("RUNNING") || mine.containsKey(id)) {
+                return Future.succeededFuture(progress(r));
+              }
+              OffsetDateTime now = now();
+              return pool.preparedQuery(FAIL_STALE)
+                  .execute(Tuple.of(id, now.minusSeconds(STALE_SECONDS), now))
+                  .map(
+                      failed -> {
+                        if (failed.size() == 0) {
+                          return progress(r);
+                        }
+                        LOG.warn("simulation {} found dead (no heartbeat): marked FAILED", id);
+                        return progress(failed.iterator().next());
+                      });
+            });
   }
 
   /** Audits that {@code m} was answered {@code p}'s figures ({@code action}: READ or EXPORT). */
@@ -227,11 +317,46 @@ public final class Simulations {
         .map(v -> p);
   }
 
-  private Impact run(Job job) throws SQLException {
+  /** A stored row as a poll answers it, with this instance's live counters when it runs it. */
+  private Progress progress(Row r) {
+    UUID id = r.getUUID("run_id");
+    Job live = mine.get(id);
+    State state = State.valueOf(r.getString("state"));
+    String code = r.getString("refusal_code");
+    String result = r.getString("result");
+    OffsetDateTime finished = r.getOffsetDateTime("finished_at");
+    return new Progress(
+        id,
+        r.getString("region"),
+        r.getString("scheme"),
+        r.getString("candidate_policy"),
+        r.getLong("candidate_version"),
+        r.getLocalDate("period_from"),
+        r.getLocalDate("period_to"),
+        r.getString("requested_by"),
+        state,
+        live != null && state == State.RUNNING ? live.total : r.getLong("claims_total"),
+        live != null && state == State.RUNNING ? live.done.get() : r.getLong("claims_done"),
+        code == null
+            ? null
+            : new Refusal(
+                Refusal.Kind.UNPROCESSABLE,
+                code,
+                r.getString("refusal_field"),
+                r.getString("refusal_message")),
+        r.getOffsetDateTime("requested_at").toInstant(),
+        finished == null ? null : finished.toInstant(),
+        result == null ? null : ImpactJson.read(result));
+  }
+
+  // ---- running (on the worker)
+
+  private Impact run(Job job) throws Exception {
+    long t0 = System.nanoTime();
     ClaimSource.Selection sel =
         ClaimSource.Selection.ofRegion(
             job.candidate.id().region(), job.candidate.id().scheme(), job.from, job.to);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MAX_SECONDS);
+    long deadline = t0 + TimeUnit.SECONDS.toNanos(MAX_SECONDS);
     try (Connection c =
         DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password())) {
       try {
@@ -249,16 +374,19 @@ public final class Simulations {
                   + "; simulate a shorter one");
         }
         job.total = total;
-        Replay replay = new Replay(engine.get(), job.candidate, LARGEST_CHANGES);
+        Accounts accounts = Accounts.load(c, sel);
+        Replay replay = new Replay(engine.get(), job.candidate, LARGEST_CHANGES, accounts);
         boolean[] late = {false};
-        ClaimSource.stream(
-            c,
-            sel,
-            rc -> {
-              replay.accept(rc);
-              job.done.incrementAndGet();
+        ReadAhead.run(
+            "policy-simulation-read",
+            (sink, stop) -> ClaimSource.stream(c, sel, sink, stop),
+            r -> {
+              replay.accept(r);
+              if (r instanceof ReplayClaim) {
+                job.done.incrementAndGet();
+              }
             },
-            () -> (job.done.get() & 1023) == 0 && (late[0] = System.nanoTime() > deadline));
+            () -> late[0] = System.nanoTime() > deadline);
         if (late[0]) {
           throw new Refusal(
               Refusal.Kind.UNPROCESSABLE,
@@ -266,47 +394,82 @@ public final class Simulations {
               "to",
               "to: the simulation ran past " + MAX_SECONDS + " s; simulate a shorter period");
         }
-        return replay.finish();
+        accounts.balances(c);
+        Impact impact = replay.finish();
+        LOG.info(
+            "simulation {}: {} settlements in {} ms",
+            job.id,
+            job.done.get(),
+            (System.nanoTime() - t0) / 1_000_000);
+        return impact;
       } finally {
         c.rollback();
       }
     }
   }
 
-  private void finish(Job job, Impact impact) {
-    job.impact = impact;
-    job.finishedAt = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
-    job.state = State.DONE;
-    audit(
-            job.owner.actor(),
-            "SIMULATION_DONE",
-            job,
-            new JsonObject()
-                .put("simulation", job.id.toString())
-                .put("claims", impact.claims())
-                .put("fundInForce", Fen.format(impact.inForce().fundFen()))
-                .put("fundCandidate", Fen.format(impact.candidate().fundFen())))
-        .onFailure(e -> LOG.warn("simulation {}: the audit of its end failed", job.id, e));
-  }
-
-  private void fail(Job job, Throwable e) {
-    job.refusal =
-        e instanceof Refusal
-            ? (Refusal) e
-            : new Refusal(
-                Refusal.Kind.UNAVAILABLE,
-                "SIMULATION_FAILED",
-                null,
-                "the simulation failed; see the gateway's log");
-    if (!(e instanceof Refusal)) {
-      LOG.error("simulation {} failed", job.id, e);
+  /**
+   * Stores the end of {@code job}: its figures, or its failure; then it is no longer this one's.
+   */
+  private void ended(Job job, Impact impact, Throwable e) {
+    Future<?> stored;
+    OffsetDateTime now = now();
+    if (e == null) {
+      stored =
+          pool.preparedQuery(DONE)
+              .execute(
+                  Tuple.of(
+                      job.id,
+                      job.done.get(),
+                      job.total,
+                      ImpactJson.write(impact),
+                      String.join(",", impact.inForcePolicies()),
+                      now))
+              .compose(
+                  x ->
+                      audit(
+                          job.owner.actor(),
+                          "SIMULATION_DONE",
+                          job.candidate.id().region(),
+                          new JsonObject()
+                              .put("simulation", job.id.toString())
+                              .put("claims", impact.claims())
+                              .put("fundInForce", Fen.format(impact.inForce().fundFen()))
+                              .put("fundCandidate", Fen.format(impact.candidate().fundFen()))));
+    } else {
+      Refusal r =
+          e instanceof Refusal
+              ? (Refusal) e
+              : new Refusal(
+                  Refusal.Kind.UNAVAILABLE,
+                  "SIMULATION_FAILED",
+                  null,
+                  "the simulation failed; see the gateway's log");
+      if (!(e instanceof Refusal)) {
+        LOG.error("simulation {} failed", job.id, e);
+      }
+      stored =
+          pool.preparedQuery(FAILED)
+              .execute(Tuple.of(job.id, r.code(), r.field(), r.getMessage(), now));
     }
-    job.finishedAt = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
-    job.state = State.FAILED;
+    stored
+        .onComplete(ar -> mine.remove(job.id))
+        .compose(x -> pool.preparedQuery(PRUNE).execute(Tuple.of(job.candidate.id().region())))
+        .onFailure(
+            x ->
+                LOG.warn(
+                    "simulation {}: storing its end or pruning old runs failed: {}",
+                    job.id,
+                    x.toString()));
   }
 
-  private Future<Void> audit(String actor, String action, Job job, JsonObject details) {
-    return audit(actor, action, job.candidate.id().region(), details);
+  /** Writes the progress and heartbeat of this instance's running simulations. */
+  private void beat() {
+    for (Job job : mine.values()) {
+      pool.preparedQuery(BEAT)
+          .execute(Tuple.of(job.id, job.done.get(), job.total, now()))
+          .onFailure(e -> LOG.warn("simulation {}: heartbeat failed: {}", job.id, e.toString()));
+    }
   }
 
   private Future<Void> audit(String actor, String action, String region, JsonObject details) {
@@ -314,13 +477,8 @@ public final class Simulations {
         conn -> Audit.append(conn, actor, action, "region", region, details));
   }
 
-  /** Forgets the oldest finished jobs while the list is full (the caller holds the lock). */
-  private void forgetOldest() {
-    Iterator<Job> it = jobs.values().iterator();
-    while (jobs.size() >= MAX_JOBS && it.hasNext()) {
-      if (it.next().state != State.RUNNING) {
-        it.remove();
-      }
-    }
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(
+        Instant.now(clock).truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
   }
 }

@@ -140,7 +140,8 @@ class SimulationPageBrowserTest extends BrowserTest {
     assertThat(driver.findElements(By.cssSelector("#simulation-largest tbody tr"))).hasSize(2);
     assertThat(text(By.cssSelector("#simulation-accounts tbody tr")))
         .contains("H44520200002")
-        .endsWith("-300.00");
+        .contains("医院垫付")
+        .contains("-300.00");
     visible(By.cssSelector("#simulation-chart-funds svg"));
     visible(By.cssSelector("#simulation-chart-categories svg"));
     String href = driver.findElement(By.id("simulation-export")).getAttribute("href");

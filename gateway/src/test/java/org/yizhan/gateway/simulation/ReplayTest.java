@@ -55,7 +55,7 @@ class ReplayTest {
             LocalDate.of(2018, 3, day - 1),
             LocalDate.of(2018, 3, day),
             List.of(new ClaimLine("1", A_ITEM, "", 10_000, fen * 10_000, fen)));
-    return new ReplayClaim("s-" + person + "-" + day, c, identities);
+    return new ReplayClaim("s-" + person + "-" + day, c, identities, day);
   }
 
   static final List<Identity> SUBSISTENCE =

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,6 +24,7 @@ import org.yizhan.gateway.config.PolicyFiles;
 import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.simulation.ClaimSource;
 import org.yizhan.gateway.simulation.Impact;
+import org.yizhan.gateway.simulation.ReadAhead;
 import org.yizhan.gateway.simulation.Replay;
 import org.yizhan.gateway.simulation.ReplayClaim;
 
@@ -93,12 +93,14 @@ public final class PolicySimulationBench {
 
   static void inMemory(SettlementEngine engine, Policy candidate, int claims, int lines) {
     long t0 = System.nanoTime();
+    long[] cpu0 = cpu(-1);
     Replay replay = new Replay(engine, candidate, 50);
     for (int n = 0; n < claims; n++) {
       replay.accept(claim(n, lines));
     }
     Impact i = replay.finish();
     report("engine", t0, i);
+    System.out.println("  " + cpuSince(cpu0, -1));
   }
 
   /** Claim {@code n}: person n × 5 / 8 (so claims of a person come together), the same as SQL's. */
@@ -124,7 +126,7 @@ public final class PolicySimulationBench {
             discharge.minusDays(5),
             discharge,
             lines);
-    return new ReplayClaim("s" + n, c, identities(p));
+    return new ReplayClaim("s" + n, c, identities(p), n);
   }
 
   static List<Identity> identities(int p) {
@@ -181,24 +183,38 @@ public final class PolicySimulationBench {
         ClaimSource.Selection sel =
             ClaimSource.Selection.ofRegion(
                 "445200", "RESIDENT", LocalDate.of(2018, 1, 1), LocalDate.of(2018, 12, 31));
+        int pid = backendPid(c);
         for (int run = 0; run < 2; run++) {
           long t0 = System.nanoTime();
+          long[] cpu0 = cpu(pid);
           long[] rows = {0};
           ClaimSource.begin(c);
-          ClaimSource.stream(c, sel, rc -> rows[0]++, () -> false);
+          ClaimSource.stream(c, sel, r -> rows[0]++, () -> false);
           c.rollback();
           System.out.printf(
-              "read alone (cursor, decoding, no engine): %d claims in %.1f s%n",
-              rows[0], (System.nanoTime() - t0) / 1e9);
+              "read alone (COPY binary, decoding, no engine): %d rows in %.1f s%s%n",
+              rows[0], (System.nanoTime() - t0) / 1e9, cpuSince(cpu0, pid));
         }
-        for (int run = 0; run < 3; run++) {
-          long t0 = System.nanoTime();
-          Replay replay = new Replay(engine, candidate, 50);
-          ClaimSource.begin(c);
-          long total = ClaimSource.count(c, sel);
-          ClaimSource.stream(c, sel, replay::accept, () -> false);
-          c.rollback();
-          report("database (" + total + " counted)", t0, replay.finish());
+        for (String how : new String[] {"one thread", "read-ahead"}) {
+          for (int run = 0; run < 2; run++) {
+            long t0 = System.nanoTime();
+            long[] cpu0 = cpu(pid);
+            Replay replay = new Replay(engine, candidate, 50);
+            ClaimSource.begin(c);
+            long total = ClaimSource.count(c, sel);
+            if (how.equals("one thread")) {
+              ClaimSource.stream(c, sel, replay::accept, () -> false);
+            } else {
+              ReadAhead.run(
+                  "bench-read",
+                  (sink, stop) -> ClaimSource.stream(c, sel, sink, stop),
+                  replay::accept,
+                  () -> false);
+            }
+            c.rollback();
+            report("database, " + how + " (" + total + " counted)", t0, replay.finish());
+            System.out.println("  " + cpuSince(cpu0, pid));
+          }
         }
         plan(c, sel);
       }
@@ -282,16 +298,10 @@ public final class PolicySimulationBench {
   static void plan(Connection c, ClaimSource.Selection sel) throws Exception {
     ClaimSource.begin(c);
     StringBuilder plan = new StringBuilder();
-    try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + ClaimSource.CLAIMS)) {
-      ps.setString(1, sel.officeLow());
-      ps.setString(2, sel.officeHigh());
-      ps.setString(3, sel.scheme());
-      ps.setDate(4, java.sql.Date.valueOf(sel.from()));
-      ps.setDate(5, java.sql.Date.valueOf(sel.to()));
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
-          plan.append(r.getString(1)).append('\n');
-        }
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("EXPLAIN " + ClaimSource.select(sel))) {
+      while (r.next()) {
+        plan.append(r.getString(1)).append('\n');
       }
     }
     c.rollback();
@@ -299,6 +309,46 @@ public final class PolicySimulationBench {
     Files.createDirectories(out.getParent());
     Files.writeString(out, plan.toString(), StandardCharsets.UTF_8);
     System.out.println("plan: " + out.toAbsolutePath());
+  }
+
+  static int backendPid(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+      r.next();
+      return r.getInt(1);
+    }
+  }
+
+  /**
+   * CPU time so far, milliseconds: this JVM's, and the database backend's ({@code /proc}, when the
+   * server runs on this machine; -1 otherwise). CPU time says what the work cost whatever else the
+   * machine was doing; wall time on a shared machine does not.
+   */
+  static long[] cpu(int backendPid) {
+    long jvm =
+        ((com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime()
+            / 1_000_000;
+    long backend = -1;
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(backendPid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields 14 and 15 of stat (utime, stime), clock ticks of 10 ms; f[0] is field 3
+      backend = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+    } catch (Exception e) {
+      // not a local server: the backend's CPU is not known
+    }
+    return new long[] {jvm, backend};
+  }
+
+  static String cpuSince(long[] before, int backendPid) {
+    long[] now = cpu(backendPid);
+    return String.format(
+        "; CPU: JVM %.1f s, PostgreSQL backend %s, load average %.2f",
+        (now[0] - before[0]) / 1e3,
+        before[1] < 0 ? "unknown" : String.format("%.1f s", (now[1] - before[1]) / 1e3),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   static String arg(String[] args, String name, String fallback) {

@@ -111,6 +111,60 @@ public final class SettlementEngine {
   }
 
   /**
+   * Settles {@code claim} under two policies at once, each with its own year figures: what an
+   * impact simulation does for every claim (the version in force and the candidate), as {@link
+   * #settleUnder} twice would, to the fen. The lines are priced against the catalogue once when
+   * both policies price them alike (the same rule for unknown item codes, or the hospital's own):
+   * pricing is about half of a settlement's work and depends on nothing else a policy says.
+   *
+   * @param first the first policy, or null for none (its outcome is then null)
+   * @return the outcomes under {@code first} and {@code second}, in that order
+   */
+  public SettlementOutcome[] settleUnderBoth(
+      Policy first,
+      Accumulators firstYtd,
+      Policy second,
+      Accumulators secondYtd,
+      Claim claim,
+      List<Identity> identities) {
+    Rejection early = checkHeader(claim);
+    if (early != null) {
+      return new SettlementOutcome[] {first == null ? null : early, early};
+    }
+    UnknownItems hospitalRule = unknownItemsByHospital.get(claim.hospitalCode());
+    UnknownItems firstRule =
+        first == null ? null : hospitalRule != null ? hospitalRule : first.unknownItems();
+    UnknownItems secondRule = hospitalRule != null ? hospitalRule : second.unknownItems();
+    if (first == null || firstRule != secondRule) {
+      return new SettlementOutcome[] {
+        first == null
+            ? null
+            : settleChecked(claim, first, catalogue, identities, firstYtd, hospitalRule),
+        settleChecked(claim, second, catalogue, identities, secondYtd, hospitalRule)
+      };
+    }
+    PricedClaim pricing = null;
+    SettlementOutcome[] out = new SettlementOutcome[2];
+    Policy[] policies = {first, second};
+    Accumulators[] ytds = {firstYtd, secondYtd};
+    for (int i = 0; i < 2; i++) {
+      Rejection unfit = checkPolicy(claim, policies[i], ytds[i]);
+      if (unfit != null) {
+        out[i] = unfit;
+        continue;
+      }
+      if (pricing == null) {
+        pricing = LinePricer.price(claim, catalogue, firstRule);
+      }
+      out[i] =
+          pricing instanceof PricedClaim.Refused
+              ? ((PricedClaim.Refused) pricing).rejection()
+              : combine(claim, policies[i], (PricedClaim.Priced) pricing, identities, ytds[i]);
+    }
+    return out;
+  }
+
+  /**
    * Settles {@code claim} under a given policy (the pure function itself), with the hospital's own
    * setting for unknown item codes ({@code null}: the policy's).
    */
@@ -134,18 +188,9 @@ public final class SettlementEngine {
       List<Identity> identities,
       Accumulators ytd,
       UnknownItems hospitalRule) {
-    if (ytd.year() != claim.year()) {
-      throw new IllegalArgumentException(
-          "figures of " + ytd.year() + " given for a claim discharged in " + claim.year());
-    }
-    if (!policy.basic().coversLevel(claim.hospitalLevel())) {
-      return new Rejection(
-          RejectionCode.UNKNOWN_HOSPITAL_LEVEL,
-          "hospitalLevel",
-          "hospitalLevel: policy "
-              + policy.id()
-              + " has no deductible or ratio for level "
-              + claim.hospitalLevel());
+    Rejection unfit = checkPolicy(claim, policy, ytd);
+    if (unfit != null) {
+      return unfit;
     }
     UnknownItems unknownItems = hospitalRule != null ? hospitalRule : policy.unknownItems();
     PricedClaim pricing = LinePricer.price(claim, catalogue, unknownItems);
@@ -254,6 +299,24 @@ public final class SettlementEngine {
         null,
         priced.lines(),
         delta);
+  }
+
+  /** Checks of the claim against a policy before its lines are priced: the year, the level. */
+  private static Rejection checkPolicy(Claim claim, Policy policy, Accumulators ytd) {
+    if (ytd.year() != claim.year()) {
+      throw new IllegalArgumentException(
+          "figures of " + ytd.year() + " given for a claim discharged in " + claim.year());
+    }
+    if (!policy.basic().coversLevel(claim.hospitalLevel())) {
+      return new Rejection(
+          RejectionCode.UNKNOWN_HOSPITAL_LEVEL,
+          "hospitalLevel",
+          "hospitalLevel: policy "
+              + policy.id()
+              + " has no deductible or ratio for level "
+              + claim.hospitalLevel());
+    }
+    return null;
   }
 
   /** Checks that need no policy: line count and dates. */
