@@ -43,12 +43,12 @@ class CatalogueFilesTest {
       delimiter = '|',
       textBlock =
           """
-          X1,name,D,0,,2018-01-01,           | line 2: category: must be A, B or C
-          X1,name,B,0.123456,,2018-01-01,    | line 2: self_pay_ratio:
-          X1,name,A,0,-5,2018-01-01,         | line 2: price_cap: must be a non-negative price
-          X1,name,A,0,,2018-02-30,           | line 2: valid_from: must be a date
-          X1,name,A,0.1,,2018-01-01,         | line 2: self_pay_ratio applies to B items only
-          X1,name,A,0,,2018-01-01            | line 2: expected 7 columns, got 6
+          X1,name,D,0,,2018-01-01,           | line 2: category: 类别须为 A、B 或 C，实为 'D'
+          X1,name,B,0.123456,,2018-01-01,    | line 2: self_pay_ratio: 自付比例须为不超过 4 位小数
+          X1,name,A,0,-5,2018-01-01,         | line 2: price_cap: 限价须为不超过 6 位小数的非负金额
+          X1,name,A,0,,2018-02-30,           | line 2: valid_from: 须为日期
+          X1,name,A,0.1,,2018-01-01,         | line 2: self_pay_ratio: 自付比例仅适用于乙类(B)项目
+          X1,name,A,0,,2018-01-01            | line 2: columns: 应有 7 列，实有 6 列
           """)
   void badRow_isRefusedWithFileAndLine(String row, String message, @TempDir Path dir)
       throws IOException {
