@@ -70,23 +70,7 @@ public final class CatalogueApi {
 
   private void list(RoutingContext ctx) {
     AgencyApi.agency(ctx);
-    Responses.reply(
-        ctx,
-        guard
-            .call(catalogues::list)
-            .map(
-                vs ->
-                    JsonWriter.render(
-                        g -> {
-                          g.writeStartObject();
-                          g.writeArrayFieldStart("versions");
-                          for (CatalogueVersion v : vs) {
-                            version(g, v);
-                          }
-                          g.writeEndArray();
-                          g.writeEndObject();
-                        })),
-        200);
+    VersionAnswers.list(ctx, guard.call(catalogues::list), CatalogueApi::version);
   }
 
   private void find(RoutingContext ctx) {
@@ -111,19 +95,13 @@ public final class CatalogueApi {
     } else {
       throw Refusal.invalid("charset", "must be UTF-8 or GBK");
     }
-    guard
-        .call(() -> catalogues.document(id))
-        .onSuccess(
-            text -> {
-              if (!Responses.answered(ctx)) {
-                ctx.response()
-                    .putHeader("Content-Type", "text/csv; charset=" + charset.name())
-                    .putHeader(
-                        "Content-Disposition", "attachment; filename=\"catalogue-" + id + ".csv\"")
-                    .end(Buffer.buffer(text.getBytes(charset)));
-              }
-            })
-        .onFailure(ctx::fail);
+    VersionAnswers.download(
+        ctx,
+        guard
+            .call(() -> catalogues.document(id))
+            .map(text -> Buffer.buffer(text.getBytes(charset))),
+        "text/csv; charset=" + charset.name(),
+        "catalogue-" + id + ".csv");
   }
 
   private void diff(RoutingContext ctx) {

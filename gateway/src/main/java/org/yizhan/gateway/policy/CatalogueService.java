@@ -7,12 +7,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,8 +37,6 @@ import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
  * What differs is the document: a CSV whose every bad line is listed with its line and column.
  */
 public final class CatalogueService {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(CatalogueService.class);
 
   /** The audit log's entity type of a catalogue version. */
   static final String ENTITY = "catalogue_version";
@@ -290,19 +285,7 @@ public final class CatalogueService {
                                 conn.preparedQuery(PolicyService.NOTIFY)
                                     .execute(Tuple.of("catalogue:" + saved.id()))
                                     .map(v -> saved)))
-            // committed: the answer is the approval even if this instance's reload fails (it
-            // logs; the NOTIFY makes it try again)
-            .compose(
-                saved ->
-                    books
-                        .reload()
-                        .transform(
-                            ar -> {
-                              if (ar.failed()) {
-                                LOG.error("reload after catalogue {} failed", id, ar.cause());
-                              }
-                              return Future.succeededFuture(saved);
-                            })));
+            .compose(saved -> MakerChecker.reloadedAfter(books, saved, "catalogue " + id)));
   }
 
   /** Rejects a draft with a note saying why; not by its author (who withdraws instead). */
@@ -318,31 +301,14 @@ public final class CatalogueService {
     return pool.withTransaction(
         conn ->
             draftOf(conn, m, id)
-                .compose(
-                    draft ->
-                        draft.author().equals(m.actor())
-                            ? decide(conn, m.actor(), id, State.WITHDRAWN, null)
-                            : Future.failedFuture(
-                                Refusal.forbidden(
-                                    PolicyService.NOT_THE_AUTHOR,
-                                    "id",
-                                    "只有起草人 ("
-                                        + draft.author()
-                                        + ") 可以撤回草稿 (only the author withdraws)"))));
+                .compose(draft -> MakerChecker.byAuthor(draft, draft.author(), m.actor()))
+                .compose(draft -> decide(conn, m.actor(), id, State.WITHDRAWN, null)));
   }
 
   /** The draft {@code id}, locked, for a reviewer who is not its author. */
   private Future<CatalogueVersion> reviewable(SqlConnection conn, ManagerPrincipal m, long id) {
     return draftOf(conn, m, id)
-        .compose(
-            draft ->
-                draft.author().equals(m.actor())
-                    ? Future.failedFuture(
-                        Refusal.forbidden(
-                            PolicyService.SELF_APPROVAL,
-                            "id",
-                            "起草人不能审核自己的草稿，须由另一名经办人审核 (the author of a draft cannot review it)"))
-                    : Future.succeededFuture(draft));
+        .compose(draft -> MakerChecker.byReviewer(draft, draft.author(), m.actor()));
   }
 
   /** The draft {@code id}, locked; refused when not a draft or not the agency's scope. */
@@ -361,17 +327,7 @@ public final class CatalogueService {
                         "scope",
                         "目录由 " + v.scope() + " 的经办机构维护 (not the agency's scope)"));
               }
-              return v.state() == State.DRAFT
-                  ? Future.succeededFuture(v)
-                  : Future.failedFuture(
-                      Refusal.conflict(
-                          PolicyService.NOT_A_DRAFT,
-                          "id",
-                          "目录版本 "
-                              + id
-                              + " 已是 "
-                              + v.state()
-                              + "，不能再改；请起草新版本接替 (only a draft changes)"));
+              return MakerChecker.whileDraft(v, "目录版本 (catalogue version)", id, v.state());
             });
   }
 
@@ -501,11 +457,10 @@ public final class CatalogueService {
   }
 
   private LocalDate today() {
-    return LocalDate.ofInstant(clock.instant(), zone);
+    return MakerChecker.today(clock, zone);
   }
 
   private OffsetDateTime now() {
-    return OffsetDateTime.ofInstant(
-        Instant.now(clock).truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+    return MakerChecker.now(clock);
   }
 }

@@ -18,6 +18,7 @@ import org.jooq.impl.DSL;
 import org.yizhan.core.catalogue.CatalogueEntry;
 import org.yizhan.gateway.infra.db.MultiRow;
 import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.db.schema.CatalogueVersionRecord;
 
 /**
  * The SQL of catalogue versions and their entries, rendered once from the generated schema. Every
@@ -97,33 +98,20 @@ final class CatalogueStore {
 
   static final String INSERT_ENTRIES = MultiRow.insert(ENTRY_COLUMNS);
 
-  static final String DECIDE =
-      Sql.render(
-          Sql.dsl()
-              .update(CATALOGUE_VERSION)
-              .set(CATALOGUE_VERSION.STATE, Sql.p(2, CATALOGUE_VERSION.STATE))
-              .set(CATALOGUE_VERSION.REVIEWER, Sql.p(3, CATALOGUE_VERSION.REVIEWER))
-              .set(CATALOGUE_VERSION.REVIEWED_AT, Sql.p(4, CATALOGUE_VERSION.REVIEWED_AT))
-              .set(CATALOGUE_VERSION.REVIEW_NOTE, Sql.p(5, CATALOGUE_VERSION.REVIEW_NOTE))
-              .where(CATALOGUE_VERSION.ID.eq(Sql.p(1, CATALOGUE_VERSION.ID)))
-              .and(CATALOGUE_VERSION.STATE.eq(DSL.inline("DRAFT")))
-              .returning(META));
+  static final VersionSql<CatalogueVersionRecord> VERSIONS =
+      new VersionSql<>(
+          CATALOGUE_VERSION,
+          CATALOGUE_VERSION.ID,
+          CATALOGUE_VERSION.STATE,
+          CATALOGUE_VERSION.REVIEWER,
+          CATALOGUE_VERSION.REVIEWED_AT,
+          CATALOGUE_VERSION.REVIEW_NOTE,
+          CATALOGUE_VERSION.DOCUMENT);
 
-  static final String FIND =
-      Sql.render(
-          Sql.dsl()
-              .select(META)
-              .from(CATALOGUE_VERSION)
-              .where(CATALOGUE_VERSION.ID.eq(Sql.p(1, CATALOGUE_VERSION.ID))));
-
-  static final String FIND_FOR_UPDATE = FIND + " for update";
-
-  static final String DOCUMENT =
-      Sql.render(
-          Sql.dsl()
-              .select(CATALOGUE_VERSION.DOCUMENT)
-              .from(CATALOGUE_VERSION)
-              .where(CATALOGUE_VERSION.ID.eq(Sql.p(1, CATALOGUE_VERSION.ID))));
+  static final String DECIDE = VERSIONS.decide(META);
+  static final String FIND = VERSIONS.find(META);
+  static final String FIND_FOR_UPDATE = VERSIONS.findForUpdate(META);
+  static final String DOCUMENT = VERSIONS.readDocument();
 
   /** Every version, newest first: anyone of an agency reads the catalogue. */
   static final String LIST =

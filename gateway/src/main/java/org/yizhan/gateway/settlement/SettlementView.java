@@ -166,6 +166,15 @@ public record SettlementView(
 
   /** This record naming the versions it was computed under (the store's record leaves them out). */
   public SettlementView withVersions(Long policy, Long catalogue) {
+    return copy(policy, catalogue, lines);
+  }
+
+  /** This record without its lines, as search results show it. */
+  public SettlementView withoutLines() {
+    return copy(policyVersion, catalogueVersion, List.of());
+  }
+
+  private SettlementView copy(Long policy, Long catalogue, List<LineRecord> lines) {
     return new SettlementView(
         id,
         status,
@@ -195,42 +204,6 @@ public record SettlementView(
         hospitalAdvanceFen,
         funds,
         lines,
-        settledAt,
-        settledOn,
-        reversal);
-  }
-
-  /** This record without its lines, as search results show it. */
-  public SettlementView withoutLines() {
-    return new SettlementView(
-        id,
-        status,
-        hospitalCode,
-        claimNo,
-        personIdNo,
-        officeCode,
-        policyId,
-        policyVersion,
-        catalogueVersion,
-        year,
-        hospitalLevel,
-        admissionDate,
-        dischargeDate,
-        totalFen,
-        fullOwnPayFen,
-        overLimitFen,
-        preSelfPayFen,
-        inScopeFen,
-        actDeductibleFen,
-        basicPayFen,
-        ciPayFen,
-        maPayFen,
-        maIdentity,
-        maNote,
-        prepaymentDrawnFen,
-        hospitalAdvanceFen,
-        funds,
-        List.of(),
         settledAt,
         settledOn,
         reversal);

@@ -65,4 +65,35 @@ class CatalogueFilesTest {
     assertThatThrownBy(() -> CatalogueFiles.load(dir))
         .hasMessageContaining("c.csv: line 1: header");
   }
+
+  @Test
+  void parse_listsEveryBadLine_withItsLineAndColumn() {
+    CatalogueFiles.Parsed p =
+        CatalogueFiles.parse(
+            String.join(",", CatalogueFiles.HEADER)
+                + "\nX1,good,A,0,,2018-01-01,\n"
+                + "X2,bad,Z,0,,2018-01-01,\n"
+                + "\n"
+                + "X3,bad too,B,0.5,1.2345678,2018-01-01,2017-01-01\n");
+    assertThat(p.problems())
+        .extracting(pr -> pr.line() + ":" + pr.field())
+        .containsExactly("3:category", "5:price_cap", "5:valid_to");
+    assertThat(p.entries()).extracting(CatalogueEntry::code).containsExactly("X1");
+    assertThat(p.lines()).containsExactly(2);
+  }
+
+  @Test
+  void gbkText_withTheChineseHeader_readsAsUtf8Does() {
+    String text = "编码,名称,类别,自付比例,限价,开始日期,结束日期\nX1,注射用奥美拉唑钠 40mg,B,0.05,36.5,2018-01-01,\n";
+    byte[] gbk = text.getBytes(java.nio.charset.Charset.forName("GBK"));
+    String decoded = CatalogueFiles.decode(gbk);
+    assertThat(decoded).isEqualTo(text);
+    CatalogueFiles.Parsed p = CatalogueFiles.parse(decoded);
+    assertThat(p.problems()).isEmpty();
+    CatalogueEntry e = p.entries().get(0);
+    assertThat(e.name()).isEqualTo("注射用奥美拉唑钠 40mg");
+    assertThat(e.selfPayRatio().perTenThousand()).isEqualTo(500);
+    assertThat(e.priceCapE6()).isEqualTo(36_500_000L);
+    assertThat(CatalogueFiles.decode(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})).isNull();
+  }
 }
