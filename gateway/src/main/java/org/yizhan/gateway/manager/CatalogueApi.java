@@ -195,18 +195,19 @@ public final class CatalogueApi {
     return Long.parseLong(text);
   }
 
+  /** A status and its body. */
+  private record Answer(int status, Buffer body) {}
+
   /** The version as JSON, or a draft's problems as 422 with every one listed. */
   private static void answer(
       RoutingContext ctx, Future<CatalogueService.Outcome> outcome, int status) {
     outcome
-        .onSuccess(
-            o -> {
-              if (o instanceof CatalogueService.Saved saved) {
-                Responses.send(ctx, status, JsonWriter.render(g -> version(g, saved.version())));
-              } else {
-                Responses.send(ctx, 422, problems(((CatalogueService.Invalid) o).problems()));
-              }
-            })
+        .map(
+            o ->
+                o instanceof CatalogueService.Saved saved
+                    ? new Answer(status, JsonWriter.render(g -> version(g, saved.version())))
+                    : new Answer(422, problems(((CatalogueService.Invalid) o).problems())))
+        .onSuccess(a -> Responses.send(ctx, a.status(), a.body()))
         .onFailure(ctx::fail);
   }
 

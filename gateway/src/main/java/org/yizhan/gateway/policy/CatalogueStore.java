@@ -217,9 +217,7 @@ final class CatalogueStore {
   }
 
   static Optional<CatalogueVersion> first(RowSet<Row> rows) {
-    return rows.iterator().hasNext()
-        ? Optional.of(version(rows.iterator().next()))
-        : Optional.empty();
+    return VersionSql.first(rows, CatalogueStore::version);
   }
 
   static CatalogueVersion version(Row r) {

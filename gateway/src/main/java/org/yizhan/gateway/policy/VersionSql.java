@@ -1,6 +1,10 @@
 package org.yizhan.gateway.policy;
 
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.function.Function;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
@@ -51,5 +55,12 @@ record VersionSql<R extends Record>(
             .where(id.eq(Sql.p(1, id)))
             .and(state.eq(DSL.inline(PolicyVersion.State.DRAFT.name())))
             .returning(meta));
+  }
+
+  /** The first row of {@code rows} mapped, or empty (a version not found, or no longer a draft). */
+  static <V> Optional<V> first(RowSet<Row> rows, Function<Row, V> map) {
+    return rows.iterator().hasNext()
+        ? Optional.of(map.apply(rows.iterator().next()))
+        : Optional.empty();
   }
 }
