@@ -2,7 +2,9 @@
 // the agency's regions, a draft (a YAML file uploaded into the editor, or edited there), and the
 // review of a colleague's draft: approve, or reject with a note. The gateway checks everything
 // (every field of the document, the line's dates, who may approve); the page lists every problem
-// it answers, each with its field, next to the form that caused it.
+// it answers, each with its field, next to the form that caused it. A draft is simulated before
+// anyone approves it: its document goes to the impact simulation's form (simulation.js, on the
+// 扶贫成效与政策测算 tab), which replays a period's settlements under it beside the version in force.
 
 import { api, ApiFailure } from './api.js';
 import { t } from './i18n.js';
@@ -116,6 +118,7 @@ function renderDetail() {
   $('#policy-reject').disabled = mine;
   $('#policy-withdraw').hidden = !(draft && mine);
   $('#policy-self').hidden = !(draft && mine);
+  $('#policy-simulate').hidden = !draft;
   clearMessages($('#policy-review'));
 }
 
@@ -189,6 +192,23 @@ $('#policy-copy').addEventListener('click', () => {
     $('#policy-form-mode').textContent = '';
   }
   $('#policy-text').focus();
+});
+
+// ---- simulating a draft
+
+/**
+ * Hands the selected draft to the simulation form: its document, and the year before its own as the
+ * period (both can be changed there before the simulation starts).
+ */
+$('#policy-simulate').addEventListener('click', () => {
+  const v = state.selected;
+  if (!v) return;
+  const form = $('#simulation-form');
+  form.elements.policy.value = v.document;
+  form.elements.from.value = `${v.year - 1}-01-01`;
+  form.elements.to.value = `${v.year - 1}-12-31`;
+  $('#tab-oversight').click();
+  form.elements.policy.focus();
 });
 
 // ---- review

@@ -271,7 +271,7 @@ public final class Gateway implements HttpContext {
         .compose(v -> g.policyService.seed(seeds))
         .map(
             book -> {
-              g.insuredRegister(db, hospitals, book.book());
+              g.insuredRegister(db, hospitals);
               return null;
             })
         // before listening, so that the README's first request finds it
@@ -315,11 +315,11 @@ public final class Gateway implements HttpContext {
   }
 
   /** The insured register (issue 15): its regions, single changes and bulk imports over JDBC. */
-  private void insuredRegister(Database db, List<Hospitals.Hospital> hospitals, PolicyBook book) {
+  private void insuredRegister(Database db, List<Hospitals.Hospital> hospitals) {
     Regions regions =
         new Regions(
             hospitals.stream().map(Hospitals.Hospital::region).toList(),
-            book.all().stream().map(p -> p.id().region()).toList());
+            () -> policyBooks.current().book());
     this.register = new RegisterService(pool, regions, clock);
     this.registerImports =
         new ImportJobs(vertx, pool, db.jdbcUrl(), db.user(), db.password(), regions, clock);

@@ -37,6 +37,8 @@ import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
  * What differs is the document: a CSV whose every bad line is listed with its line and column.
  */
 public final class CatalogueService {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(CatalogueService.class);
 
   /** The audit log's entity type of a catalogue version. */
   static final String ENTITY = "catalogue_version";
@@ -285,7 +287,7 @@ public final class CatalogueService {
                                 conn.preparedQuery(PolicyService.NOTIFY)
                                     .execute(Tuple.of("catalogue:" + saved.id()))
                                     .map(v -> saved)))
-            .compose(saved -> MakerChecker.reloadedAfter(books, saved, "catalogue " + id)));
+            .compose(saved -> reloadedAfter(saved)));
   }
 
   /** Rejects a draft with a note saying why; not by its author (who withdraws instead). */
@@ -301,14 +303,29 @@ public final class CatalogueService {
     return pool.withTransaction(
         conn ->
             draftOf(conn, m, id)
-                .compose(draft -> MakerChecker.byAuthor(draft, draft.author(), m.actor()))
+                .compose(
+                    draft ->
+                        MakerChecker.byAuthor(
+                                draft.author(),
+                                m.actor(),
+                                "只有起草人 ("
+                                    + draft.author()
+                                    + ") 可以撤回草稿 (only the author withdraws a draft)")
+                            .map(ok -> draft))
                 .compose(draft -> decide(conn, m.actor(), id, State.WITHDRAWN, null)));
   }
 
   /** The draft {@code id}, locked, for a reviewer who is not its author. */
   private Future<CatalogueVersion> reviewable(SqlConnection conn, ManagerPrincipal m, long id) {
     return draftOf(conn, m, id)
-        .compose(draft -> MakerChecker.byReviewer(draft, draft.author(), m.actor()));
+        .compose(
+            draft ->
+                MakerChecker.notByAuthor(
+                        draft.author(),
+                        m.actor(),
+                        "起草人不能审核自己的草稿，须由另一名经办人审核"
+                            + " (the author of a draft cannot review it: a second member must)")
+                    .map(ok -> draft));
   }
 
   /** The draft {@code id}, locked; refused when not a draft or not the agency's scope. */
@@ -327,7 +344,8 @@ public final class CatalogueService {
                         "scope",
                         "目录由 " + v.scope() + " 的经办机构维护 (not the agency's scope)"));
               }
-              return MakerChecker.whileDraft(v, "目录版本 (catalogue version)", id, v.state());
+              return MakerChecker.draft(v.state() == State.DRAFT, id, v.state().name())
+                  .map(ok -> v);
             });
   }
 
@@ -456,11 +474,30 @@ public final class CatalogueService {
     return Refusal.notFound("catalogue version " + id);
   }
 
+  /**
+   * After an approval's COMMIT: this instance's book reloaded before the answer. The answer is the
+   * approval even if the reload fails (it is logged; the NOTIFY makes every instance try again).
+   */
+  private Future<CatalogueVersion> reloadedAfter(CatalogueVersion saved) {
+    return books
+        .reload()
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                LOG.error(
+                    "book reload after approving catalogue {} failed", saved.id(), ar.cause());
+              }
+              return Future.succeededFuture(saved);
+            });
+  }
+
   private LocalDate today() {
-    return MakerChecker.today(clock, zone);
+    return LocalDate.ofInstant(clock.instant(), zone);
   }
 
   private OffsetDateTime now() {
-    return MakerChecker.now(clock);
+    return OffsetDateTime.ofInstant(
+        java.time.Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+        java.time.ZoneOffset.UTC);
   }
 }

@@ -3,6 +3,7 @@ package org.yizhan.gateway.policy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -15,11 +16,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.yizhan.core.policy.Policy;
 import org.yizhan.gateway.audit.Audit;
 import org.yizhan.gateway.config.PolicyFiles;
 import org.yizhan.gateway.config.PolicyFiles.Problem;
-import org.yizhan.gateway.infra.Digests;
 import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.insured.Regions;
@@ -41,9 +42,18 @@ public final class PolicyService {
       org.slf4j.LoggerFactory.getLogger(PolicyService.class);
 
   public static final String NOT_AGENCY_REGION = "NOT_AGENCY_REGION";
-  public static final String SELF_APPROVAL = "SELF_APPROVAL";
-  public static final String NOT_A_DRAFT = "NOT_A_DRAFT";
-  public static final String NOT_THE_AUTHOR = "NOT_THE_AUTHOR";
+  public static final String SELF_APPROVAL = MakerChecker.SELF_APPROVAL;
+  public static final String NOT_A_DRAFT = MakerChecker.NOT_A_DRAFT;
+  public static final String NOT_THE_AUTHOR = MakerChecker.NOT_THE_AUTHOR;
+
+  /** A new start on or before a day a live settlement of the line used (409, field validFrom). */
+  public static final String POLICY_PERIOD_SETTLED = "POLICY_PERIOD_SETTLED";
+
+  /** Settlements held the table past the approval's wait (503; approve again). */
+  public static final String SETTLEMENTS_BUSY = "SETTLEMENTS_BUSY";
+
+  /** PostgreSQL's lock_not_available: a lock_timeout ran out. */
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
 
   /** The largest policy document accepted, in bytes (the shipped ones are about 3 KB). */
   public static final int DOCUMENT_BYTES_MAX = 256 * 1024;
@@ -134,19 +144,14 @@ public final class PolicyService {
     for (Seed f : files) {
       Policy p = PolicyFiles.parseDocument(f.fileName(), f.text());
       rows.add(
-          Tuple.tuple()
-              .addString(p.id().region())
-              .addString(p.id().scheme())
-              .addShort((short) p.id().year())
-              .addLocalDate(p.validFrom())
-              .addLocalDate(p.validTo())
-              .addString(PolicyVersion.State.APPROVED.name())
-              .addString(f.text())
-              .addString(Digests.sha256Hex(f.text()))
-              .addString("config/policies/" + f.fileName())
-              .addString("seeded from the shipped file on first start")
+          PolicyStore.drafted(
+                  p,
+                  f.text(),
+                  "config/policies/" + f.fileName(),
+                  "seeded from the shipped file on first start",
+                  now)
               .addString("config:" + f.fileName())
-              .addOffsetDateTime(now)
+              .addString(PolicyVersion.State.APPROVED.name())
               .addString("system:seed")
               .addOffsetDateTime(now));
     }
@@ -242,79 +247,103 @@ public final class PolicyService {
   }
 
   private Future<PolicyVersion> draftIn(ManagerPrincipal m, Draft d) {
-    return checked(m, d)
-        .compose(
-            c ->
-                pool.withTransaction(
-                    conn ->
-                        lineChecked(conn, c)
-                            .compose(
-                                p ->
-                                    conn.preparedQuery(PolicyStore.INSERT)
-                                        .execute(insertTuple(m, d, p)))
-                            .map(PolicyStore::first)
-                            .map(java.util.Optional::orElseThrow)
-                            .compose(
-                                saved -> audit(conn, m, "POLICY_DRAFT", saved).map(v -> saved))));
+    return saveDraft(
+        m,
+        d,
+        "POLICY_DRAFT",
+        conn -> Future.succeededFuture(),
+        PolicyStore.INSERT,
+        p ->
+            drafted(d, p)
+                .addString(m.actor())
+                .addString(PolicyVersion.State.DRAFT.name())
+                .addString(null)
+                .addOffsetDateTime(null));
   }
 
   private Future<PolicyVersion> reviseIn(ManagerPrincipal m, long id, Draft d) {
+    return saveDraft(
+        m,
+        d,
+        "POLICY_REVISE",
+        conn -> authored(conn, m, id, "only its author revises a draft; draft your own version"),
+        PolicyStore.REVISE,
+        p -> drafted(d, p).addLong(id));
+  }
+
+  /**
+   * A draft's transaction, new or revised: after {@code before} (the draft's own checks), the
+   * line's checks under its lock, then {@code statement} with {@code values} and the audit entry.
+   */
+  private Future<PolicyVersion> saveDraft(
+      ManagerPrincipal m,
+      Draft d,
+      String action,
+      Function<SqlConnection, Future<?>> before,
+      String statement,
+      Function<Policy, Tuple> values) {
     return checked(m, d)
         .compose(
             c ->
                 pool.withTransaction(
                     conn ->
-                        lockedDraft(conn, m, id)
-                            .compose(
-                                current -> {
-                                  if (!current.author().equals(m.actor())) {
-                                    return Future.failedFuture(
-                                        Refusal.forbidden(
-                                            NOT_THE_AUTHOR,
-                                            "id",
-                                            "only the author ("
-                                                + current.author()
-                                                + ") revises a draft; draft your own version"));
-                                  }
-                                  return lineChecked(conn, c);
-                                })
+                        before
+                            .apply(conn)
+                            .compose(v -> lineChecked(conn, c))
                             .compose(
                                 p ->
-                                    conn.preparedQuery(PolicyStore.REVISE)
-                                        .execute(reviseTuple(id, d, p)))
-                            .map(PolicyStore::first)
-                            .map(java.util.Optional::orElseThrow)
-                            .compose(
-                                saved -> audit(conn, m, "POLICY_REVISE", saved).map(v -> saved))));
+                                    unsettled(conn, p.id().region(), p.id().scheme(), p.validFrom())
+                                        .map(v -> p))
+                            .compose(p -> change(conn, m, action, statement, values.apply(p)))));
   }
 
+  private Tuple drafted(Draft d, Policy p) {
+    return PolicyStore.drafted(p, d.document(), d.documentNo().trim(), d.reason().trim(), now());
+  }
+
+  /**
+   * Approves a draft. Lock order (every policy change takes a prefix of it; a settlement takes none
+   * of the first two, so no cycle): the version's row, the line's advisory lock, then SHARE on the
+   * settlement table. Under the last, no settlement commits until this transaction ends, and every
+   * one that committed before is visible to the check that follows: none of the line may have used
+   * a day from the new start on (docs/policies.md, "A settled day stays settled").
+   */
   private Future<PolicyVersion> approveIn(ManagerPrincipal m, long id, String note) {
     return pool.<PolicyVersion>withTransaction(
             conn ->
-                lockedDraft(conn, m, id)
+                reviewed(
+                        conn,
+                        m,
+                        id,
+                        "the author of a draft cannot approve it: a second member of the agency's"
+                            + " staff must")
                     .compose(
-                        current -> {
-                          if (current.author().equals(m.actor())) {
-                            return Future.failedFuture(
-                                Refusal.forbidden(
-                                    SELF_APPROVAL,
-                                    "id",
-                                    "the author of a draft cannot approve it: a second member of"
-                                        + " the agency's staff must"));
-                          }
-                          return PolicyStore.lock(conn, current.line())
-                              .compose(
-                                  v -> PolicyStore.line(conn, current.region(), current.scheme()))
-                              .compose(
-                                  line -> {
-                                    List<Problem> problems =
-                                        Timeline.check(
-                                            line, current.validFrom(), current.validTo(), today());
-                                    return problems.isEmpty()
-                                        ? decide(conn, m, id, PolicyVersion.State.APPROVED, note)
-                                        : Future.failedFuture(new InvalidDraft(problems));
-                                  });
-                        })
+                        current ->
+                            PolicyStore.lock(conn, current.line())
+                                .compose(
+                                    v -> PolicyStore.line(conn, current.region(), current.scheme()))
+                                .compose(
+                                    line -> {
+                                      List<Problem> problems =
+                                          Timeline.check(
+                                              line,
+                                              current.validFrom(),
+                                              current.validTo(),
+                                              today());
+                                      return problems.isEmpty()
+                                          ? Future.<Void>succeededFuture()
+                                          : Future.failedFuture(new InvalidDraft(problems));
+                                    })
+                                .compose(v -> lockSettlements(conn))
+                                .compose(
+                                    v ->
+                                        unsettled(
+                                            conn,
+                                            current.region(),
+                                            current.scheme(),
+                                            current.validFrom()))
+                                .compose(
+                                    v -> decide(conn, m, id, PolicyVersion.State.APPROVED, note)))
                     .compose(
                         saved ->
                             conn.preparedQuery(NOTIFY)
@@ -323,6 +352,51 @@ public final class PolicyService {
         // committed: the answer is the approval even if this instance's reload fails (it logs, and
         // the NOTIFY makes it try again)
         .compose(saved -> books.reload().transform(ar -> reloaded(ar, saved)));
+  }
+
+  /** SHARE on settlement (see approveIn); refused as busy when settlements hold it too long. */
+  private static Future<Void> lockSettlements(SqlConnection conn) {
+    return conn.query(PolicyStore.LOCK_SETTLEMENTS)
+        .execute()
+        .<Void>mapEmpty()
+        .recover(
+            e ->
+                e instanceof PgException pg && LOCK_NOT_AVAILABLE.equals(pg.getSqlState())
+                    ? Future.failedFuture(
+                        new Refusal(
+                            Refusal.Kind.UNAVAILABLE,
+                            SETTLEMENTS_BUSY,
+                            null,
+                            "settlements kept the table busy for "
+                                + PolicyStore.SETTLEMENTS_WAIT_MILLIS
+                                + " ms; approve again"))
+                    : Future.failedFuture(e));
+  }
+
+  /**
+   * Refuses a start on or before the latest discharge day a live settlement of the line has used
+   * (from {@code from} on): that day was settled under another version, and a settlement's version
+   * is never changed after the fact.
+   */
+  private static Future<Void> unsettled(
+      SqlConnection conn, String region, String scheme, LocalDate from) {
+    return PolicyStore.settledFrom(conn, region, scheme, from)
+        .compose(
+            latest ->
+                latest.isEmpty()
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        Refusal.conflict(
+                            POLICY_PERIOD_SETTLED,
+                            "validFrom",
+                            "validFrom "
+                                + from
+                                + " would govern discharges already settled under the version in"
+                                + " force (the latest on "
+                                + latest.get()
+                                + "): start on "
+                                + latest.get().plusDays(1)
+                                + " or later")));
   }
 
   private static Future<PolicyVersion> reloaded(
@@ -337,54 +411,56 @@ public final class PolicyService {
   public Future<PolicyVersion> reject(ManagerPrincipal m, long id, String note) {
     return pool.withTransaction(
         conn ->
-            lockedDraft(conn, m, id)
-                .compose(
-                    current ->
-                        current.author().equals(m.actor())
-                            ? Future.failedFuture(
-                                Refusal.forbidden(
-                                    SELF_APPROVAL,
-                                    "id",
-                                    "the author of a draft cannot review it; withdraw it instead"))
-                            : decide(conn, m, id, PolicyVersion.State.REJECTED, note)));
+            reviewed(conn, m, id, "the author of a draft cannot review it; withdraw it instead")
+                .compose(v -> decide(conn, m, id, PolicyVersion.State.REJECTED, note)));
   }
 
   /** Withdraws a draft: its author's alone. */
   public Future<PolicyVersion> withdraw(ManagerPrincipal m, long id) {
     return pool.withTransaction(
         conn ->
-            lockedDraft(conn, m, id)
+            authored(conn, m, id, "only the author withdraws a draft")
                 .compose(
-                    current -> {
-                      if (!current.author().equals(m.actor())) {
-                        return Future.failedFuture(
-                            Refusal.forbidden(
-                                NOT_THE_AUTHOR, "id", "only the author withdraws a draft"));
-                      }
-                      return conn.preparedQuery(PolicyStore.DECIDE)
-                          .execute(
-                              Tuple.of(id, PolicyVersion.State.WITHDRAWN.name(), null, null, null))
-                          .map(PolicyStore::first)
-                          .map(java.util.Optional::orElseThrow)
-                          .compose(
-                              saved -> audit(conn, m, "POLICY_WITHDRAW", saved).map(v -> saved));
-                    }));
+                    v ->
+                        change(
+                            conn,
+                            m,
+                            "POLICY_WITHDRAW",
+                            PolicyStore.DECIDE,
+                            Tuple.of(id, PolicyVersion.State.WITHDRAWN.name(), null, null, null))));
   }
 
   private Future<PolicyVersion> decide(
       SqlConnection conn, ManagerPrincipal m, long id, PolicyVersion.State state, String note) {
-    return conn.preparedQuery(PolicyStore.DECIDE)
-        .execute(Tuple.of(id, state.name(), m.actor(), now(), note))
-        .map(PolicyStore::first)
-        .map(java.util.Optional::orElseThrow)
-        .compose(
-            saved ->
-                audit(
-                        conn,
-                        m,
-                        state == PolicyVersion.State.APPROVED ? "POLICY_APPROVE" : "POLICY_REJECT",
-                        saved)
-                    .map(v -> saved));
+    return change(
+        conn,
+        m,
+        state == PolicyVersion.State.APPROVED ? "POLICY_APPROVE" : "POLICY_REJECT",
+        PolicyStore.DECIDE,
+        Tuple.of(id, state.name(), m.actor(), now(), note));
+  }
+
+  /** Runs a statement returning the version's row, and its audit entry, in {@code conn}'s tx. */
+  private static Future<PolicyVersion> change(
+      SqlConnection conn, ManagerPrincipal m, String action, String statement, Tuple values) {
+    return conn.preparedQuery(statement)
+        .execute(values)
+        .map(rows -> PolicyStore.first(rows).orElseThrow())
+        .compose(saved -> audit(conn, m, action, saved).map(v -> saved));
+  }
+
+  /** The draft {@code id}, locked, for its author to revise or withdraw. */
+  private Future<PolicyVersion> authored(
+      SqlConnection conn, ManagerPrincipal m, long id, String refusal) {
+    return lockedDraft(conn, m, id)
+        .compose(v -> MakerChecker.byAuthor(v.author(), m.actor(), refusal).map(ok -> v));
+  }
+
+  /** The draft {@code id}, locked, for anyone but its author to approve or reject. */
+  private Future<PolicyVersion> reviewed(
+      SqlConnection conn, ManagerPrincipal m, long id, String refusal) {
+    return lockedDraft(conn, m, id)
+        .compose(v -> MakerChecker.notByAuthor(v.author(), m.actor(), refusal).map(ok -> v));
   }
 
   /** The draft {@code id} of the agency's regions, locked; refused when not a draft. */
@@ -396,19 +472,9 @@ public final class PolicyService {
                 return Future.failedFuture(notFound(id));
               }
               PolicyVersion v = found.get();
-              if (v.state() != PolicyVersion.State.DRAFT) {
-                return Future.failedFuture(
-                    Refusal.conflict(
-                        NOT_A_DRAFT,
-                        "id",
-                        "version "
-                            + id
-                            + " is "
-                            + v.state()
-                            + ": only a draft changes; an approved version is succeeded by a new"
-                            + " one"));
-              }
-              return Future.succeededFuture(v);
+              return MakerChecker.draft(
+                      v.state() == PolicyVersion.State.DRAFT, id, v.state().name())
+                  .map(ok -> v);
             });
   }
 
@@ -477,39 +543,6 @@ public final class PolicyService {
                   ? Future.succeededFuture(p)
                   : Future.failedFuture(new InvalidDraft(problems));
             });
-  }
-
-  private Tuple insertTuple(ManagerPrincipal m, Draft d, Policy p) {
-    return Tuple.tuple()
-        .addString(p.id().region())
-        .addString(p.id().scheme())
-        .addShort((short) p.id().year())
-        .addLocalDate(p.validFrom())
-        .addLocalDate(p.validTo())
-        .addString(PolicyVersion.State.DRAFT.name())
-        .addString(d.document())
-        .addString(Digests.sha256Hex(d.document()))
-        .addString(d.documentNo().trim())
-        .addString(d.reason().trim())
-        .addString(m.actor())
-        .addOffsetDateTime(now())
-        .addString(null)
-        .addOffsetDateTime(null);
-  }
-
-  private Tuple reviseTuple(long id, Draft d, Policy p) {
-    return Tuple.tuple()
-        .addLong(id)
-        .addString(p.id().region())
-        .addString(p.id().scheme())
-        .addShort((short) p.id().year())
-        .addLocalDate(p.validFrom())
-        .addLocalDate(p.validTo())
-        .addString(d.document())
-        .addString(Digests.sha256Hex(d.document()))
-        .addString(d.documentNo().trim())
-        .addString(d.reason().trim())
-        .addOffsetDateTime(now());
   }
 
   private static Future<Void> audit(

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import org.yizhan.gateway.coverage.CoverageFixture;
 import org.yizhan.gateway.support.ClaimJson;
+import org.yizhan.gateway.support.ManagerClient;
+import org.yizhan.gateway.support.TestGateway;
 
 /** The shipped policy documents, edited for drafts, and the agency staff who draft and approve. */
 public final class PolicyFixture {
@@ -57,6 +60,15 @@ public final class PolicyFixture {
       throw new IllegalArgumentException("the document has no '" + from + "'");
     }
     return text.replace(from, to);
+  }
+
+  /**
+   * A member of {@code region}'s agency staff made for the test (config/managers.yaml has one of
+   * 440000 and 440100 each, a maker–checker pair needs two), logged in.
+   */
+  public static ManagerClient staff(TestGateway gw, String username, String region) {
+    CoverageFixture.agency(gw, username, region);
+    return ManagerClient.login(gw, username, CoverageFixture.AGENCY_PASSWORD);
   }
 
   /** The body of a draft. */

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.yizhan.gateway.coverage.CoverageFixture;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.ManagerClient;
 import org.yizhan.gateway.support.SettableClock;
@@ -86,6 +87,54 @@ class PolicySwitchTwoInstancesTest {
     assertThat(version("SW-2")).isEqualTo(old);
     assertThat(version("SW-3")).isEqualTo(id);
     assertThat(version("SW-4")).isEqualTo(id);
+  }
+
+  /**
+   * The register of the other instance learns a new region from the approval, without a restart: 潮州
+   * (445100) has no policy and no hospital here, so an enrolment there is refused until the
+   * province's agency approves a version of 445100.
+   */
+  @Test
+  void aVersionOfANewRegion_isKnownToTheOtherInstancesRegister_withoutRestart() throws Exception {
+    ManagerClient maker = PolicyFixture.staff(a, "pv440000a", "440000");
+    ManagerClient checker = PolicyFixture.staff(a, "pv440000b", "440000");
+    ManagerClient onB = ManagerClient.login(b, "pv440000a", CoverageFixture.AGENCY_PASSWORD);
+    String enrolment =
+        "{\"personIdNo\":\""
+            + TestData.idNo("445102", LocalDate.of(1970, 1, 1), 1)
+            + "\",\"admdvs\":\"445100\",\"scheme\":\"RESIDENT\",\"validFrom\":\"2019-07-01\","
+            + "\"contributionYear\":2019,\"status\":\"PAID\"}";
+    Response unknown = onB.post("/agency/api/enrolments", enrolment);
+    assertThat(unknown.status()).as(unknown.body()).isEqualTo(422);
+    assertThat(ClaimJson.parse(unknown.body()).get("code").asText()).isEqualTo("UNKNOWN_REGION");
+
+    String chaozhou =
+        PolicyFixture.replaced(
+            PolicyFixture.replaced(
+                PolicyFixture.shipped("445200-RESIDENT-2019.yaml"),
+                "region: \"445200\"",
+                "region: \"445100\""),
+            "validFrom: 2019-01-01",
+            "validFrom: 2019-07-01");
+    Response drafted =
+        maker.post(
+            "/agency/api/policies", PolicyFixture.draft(chaozhou, "潮医保〔2019〕3号", "潮州 joins"));
+    assertThat(drafted.status()).as(drafted.body()).isEqualTo(201);
+    long id = ClaimJson.parse(drafted.body()).get("id").asLong();
+    assertThat(onB.post("/agency/api/enrolments", enrolment).status())
+        .as("a draft teaches nothing")
+        .isEqualTo(422);
+    Response approved = checker.post("/agency/api/policies/" + id + "/approve", "{}");
+    assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+
+    Response enrolled = onB.post("/agency/api/enrolments", enrolment);
+    for (int i = 0; i < 50 && enrolled.status() == 422; i++) {
+      Thread.sleep(100);
+      enrolled = onB.post("/agency/api/enrolments", enrolment);
+    }
+    assertThat(enrolled.status())
+        .as("the other instance within 5 s: " + enrolled.body())
+        .isEqualTo(201);
   }
 
   private static String person(int i) {

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.yizhan.core.model.IdNumber;
+import org.yizhan.core.policy.PolicyBook;
+import org.yizhan.gateway.config.PolicyFiles;
 import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.insured.ImportJobs;
 import org.yizhan.gateway.insured.Regions;
@@ -57,6 +59,9 @@ public final class RegisterImportBench {
               .connectingTo(db.connectOptions())
               .using(vertx)
               .build();
+      // the shipped policies (of 445200, among others): the regions an enrolment may be in
+      PolicyBook book =
+          PolicyFiles.load(Path.of(System.getProperty("yizhan.config", "config"), "policies"));
       ImportJobs jobs =
           new ImportJobs(
               vertx,
@@ -64,7 +69,7 @@ public final class RegisterImportBench {
               db.jdbcUrl(),
               db.user(),
               db.password(),
-              new Regions(List.of("445202", "445281"), List.of("445200")),
+              new Regions(List.of("445202", "445281"), () -> book),
               Clock.systemUTC());
       ManagerAuth.ManagerPrincipal agency =
           new ManagerAuth.ManagerPrincipal("bench", "揭阳市医保局", "445200", ManagerAuth.Role.AGENCY);
