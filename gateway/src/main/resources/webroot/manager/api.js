@@ -191,4 +191,21 @@ export const api = {
     call('POST', `/policies/${enc(id)}/reject`, { json: { note }, base: AGENCY }),
   withdrawPolicy: (id) => call('POST', `/policies/${enc(id)}/withdraw`, { base: AGENCY }),
   policyDocumentUrl: (id) => `${AGENCY}/policies/${enc(id)}/document`,
+  // insurance catalogue versions (agency staff; catalogue.js, docs/policies.md)
+  catalogues: () => call('GET', '/catalogues', { base: AGENCY }),
+  catalogue: (id) => call('GET', `/catalogues/${enc(id)}`, { base: AGENCY }),
+  catalogueDiff: (id) => call('GET', `/catalogues/${enc(id)}/diff`, { base: AGENCY }),
+  draftCatalogue: (file, params) =>
+    call('POST', `/catalogues?${new URLSearchParams(params)}`, {
+      body: file,
+      contentType: 'text/csv',
+      base: AGENCY,
+    }),
+  approveCatalogue: (id, note) =>
+    call('POST', `/catalogues/${enc(id)}/approve`, { json: note ? { note } : {}, base: AGENCY }),
+  rejectCatalogue: (id, note) =>
+    call('POST', `/catalogues/${enc(id)}/reject`, { json: { note }, base: AGENCY }),
+  withdrawCatalogue: (id) => call('POST', `/catalogues/${enc(id)}/withdraw`, { base: AGENCY }),
+  catalogueDocumentUrl: (id, charset) =>
+    `${AGENCY}/catalogues/${enc(id)}/document${charset ? `?charset=${charset}` : ''}`,
 };

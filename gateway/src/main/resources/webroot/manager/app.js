@@ -12,6 +12,7 @@ import { loadAccounts, loadHospitals, renderAccountsTab, resetAccounts } from '.
 import { loadRoster, renderRoster, resetRoster } from './roster.js';
 import { loadCoverage, renderCoverage, resetCoverage, setCoverageAgency } from './coverage.js';
 import { loadOversight, renderSimulation, resetSimulation, setAgency } from './simulation.js';
+import { loadCatalogues, renderCatalogues } from './catalogue.js';
 import { loadPolicies, renderPolicies, resetPolicies } from './policies.js';
 import { loadSubsidies, renderSubsidies, resetAgency } from './agency.js';
 import { $, handle, showError } from './ui.js';
@@ -96,6 +97,7 @@ for (const tab of document.querySelectorAll('[role=tab]')) {
     if (tab.dataset.tab === 'subsidies') loadSubsidies();
     if (tab.dataset.tab === 'oversight') loadOversight();
     if (tab.dataset.tab === 'policies') loadPolicies();
+    if (tab.dataset.tab === 'catalogues') loadCatalogues(state.me);
   });
 }
 
@@ -110,6 +112,7 @@ function renderAll() {
   renderCoverage();
   renderSimulation();
   renderPolicies();
+  renderCatalogues();
   renderSubsidies();
 }
 

@@ -42,6 +42,7 @@ import org.yizhan.gateway.insured.Regions;
 import org.yizhan.gateway.insured.RegisterService;
 import org.yizhan.gateway.ledger.LedgerService;
 import org.yizhan.gateway.manager.AgencyApi;
+import org.yizhan.gateway.manager.CatalogueApi;
 import org.yizhan.gateway.manager.CoverageApi;
 import org.yizhan.gateway.manager.ManagerApi;
 import org.yizhan.gateway.manager.ManagerPage;
@@ -51,6 +52,7 @@ import org.yizhan.gateway.manager.SimulationApi;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.metrics.PrepaymentGauges;
 import org.yizhan.gateway.nhsa.NhsaApi;
+import org.yizhan.gateway.policy.CatalogueService;
 import org.yizhan.gateway.policy.PolicyBooks;
 import org.yizhan.gateway.policy.PolicyService;
 import org.yizhan.gateway.security.AddressLimiter;
@@ -90,6 +92,7 @@ public final class Gateway implements HttpContext {
   private final DbGuard guard;
   private final PolicyBooks policyBooks;
   private final PolicyService policyService;
+  private final CatalogueService catalogueService;
   private final HospitalAuth hospitalAuth;
   private final HospitalGate hospitalGate;
   private final RequestVerifier requestVerifier;
@@ -120,16 +123,17 @@ public final class Gateway implements HttpContext {
       AppConfig config,
       Metrics metrics,
       Pool pool,
-      Catalogue catalogue,
       List<Hospitals.Hospital> hospitals,
       Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
     this.pool = pool;
-    this.policyBooks =
-        new PolicyBooks(vertx, pool, catalogue, Hospitals.unknownItemsByHospital(hospitals));
+    this.policyBooks = new PolicyBooks(vertx, pool, Hospitals.unknownItemsByHospital(hospitals));
     this.policyService = new PolicyService(vertx, pool, policyBooks, clock, config.zone());
+    this.catalogueService =
+        new CatalogueService(
+            vertx, pool, policyBooks, CatalogueFiles.SHIPPED_SCOPE, clock, config.zone());
     this.clock = clock;
     this.guard = new DbGuard("database", clock).bindTo(metrics.meterRegistry());
     this.hospitalAuth =
@@ -225,14 +229,17 @@ public final class Gateway implements HttpContext {
         PolicyFiles.documents(policyDir).stream()
             .map(d -> new PolicyService.Seed(d.fileName(), d.text()))
             .toList();
-    Catalogue catalogue = CatalogueFiles.load(config.configDir().resolve("catalogue"));
+    Path catalogueDir = config.configDir().resolve("catalogue");
+    // checked whole at start; the first start seeds it as the first catalogue version
+    Catalogue catalogue = CatalogueFiles.load(catalogueDir);
+    List<CatalogueFiles.Document> catalogueFiles = CatalogueFiles.documents(catalogueDir);
     List<Hospitals.Hospital> hospitals =
         Hospitals.load(config.configDir().resolve("hospitals.yaml"));
     List<Managers.Manager> managers = Managers.load(config.configDir().resolve("managers.yaml"));
     for (Policy p : policies.all()) {
       LOG.info("policy file {}: {} to {}", p.id(), p.validFrom(), p.validTo());
     }
-    LOG.info("catalogue: {} entries; {} hospitals", catalogue.size(), hospitals.size());
+    LOG.info("catalogue files: {} entries; {} hospitals", catalogue.size(), hospitals.size());
     Pool pool =
         PgBuilder.pool()
             .with(
@@ -246,7 +253,7 @@ public final class Gateway implements HttpContext {
             .connectingTo(db.connectOptions())
             .using(vertx)
             .build();
-    Gateway g = new Gateway(vertx, config, metrics, pool, catalogue, hospitals, clock);
+    Gateway g = new Gateway(vertx, config, metrics, pool, hospitals, clock);
     g.simulations =
         new Simulations(
             vertx,
@@ -258,7 +265,15 @@ public final class Gateway implements HttpContext {
     return registries
         .hospitals(hospitals)
         .compose(v -> registries.managers(managers))
-        // the shipped policies become versions on first start; the table is the truth after
+        // the shipped catalogue and policies become versions on first start; the tables are the
+        // truth after (the policy seed loads the book of both)
+        .compose(
+            v ->
+                g.catalogueService.seed(
+                    String.join(
+                        ",",
+                        catalogueFiles.stream().map(CatalogueFiles.Document::fileName).toList()),
+                    CatalogueFiles.joined(catalogueFiles)))
         .compose(v -> g.policyService.seed(seeds))
         .map(
             book -> {
@@ -409,6 +424,7 @@ public final class Gateway implements HttpContext {
     agencyApi().mount(routes);
     agencyApi().mountPage(routes);
     new PolicyApi(policyService, guard, clock, config.zone()).mount(routes);
+    new CatalogueApi(catalogueService, guard, clock, config.zone()).mount(routes);
     new CoverageApi(pool, coverageRuns, guard, config.zone(), clock).mount(routes);
     new OversightApi(pool, guard, () -> engine().policies()).mount(routes);
     new SimulationApi(simulations, policyService).mount(routes);

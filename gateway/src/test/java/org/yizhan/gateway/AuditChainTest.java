@@ -53,14 +53,14 @@ class AuditChainTest {
     settle("AUDIT-OTHER", otherPerson);
     other = Audit.settlementChain(TestGateway.H1, otherPerson);
     entries = gw.count("audit_log");
-    // six and one settlement entries, and on main the shipped policies' seeding (POLICY_SEED) and
-    // the two chains' openings
-    assertThat(entries).isEqualTo(10);
+    // six and one settlement entries, and on main the shipped catalogue's and policies' seeding
+    // (CATALOGUE_SEED, POLICY_SEED) and the two chains' openings
+    assertThat(entries).isEqualTo(11);
     assertThat(gw.sql("SELECT chain, count(*) n FROM audit_log GROUP BY chain ORDER BY chain"))
         .containsExactlyInAnyOrder(
             Map.of("chain", chain, "n", 6L),
             Map.of("chain", other, "n", 1L),
-            Map.of("chain", Audit.MAIN, "n", 3L));
+            Map.of("chain", Audit.MAIN, "n", 4L));
     assertThat(
             gw.sql(
                 "SELECT entity_id FROM audit_log WHERE chain = 'main'"
@@ -90,7 +90,7 @@ class AuditChainTest {
     AuditVerifier.Result r = verify();
     assertThat(r.entries()).isEqualTo(entries);
     assertThat(r.chains()).isEqualTo(3);
-    assertThat(r.toString()).isEqualTo("audit log intact: 10 entries in 3 chains");
+    assertThat(r.toString()).isEqualTo("audit log intact: 11 entries in 3 chains");
     AppConfig config =
         AppConfig.load(
             Map.of(

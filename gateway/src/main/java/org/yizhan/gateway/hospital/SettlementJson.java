@@ -49,6 +49,8 @@ public final class SettlementJson {
     g.writeStringField("personIdNo", s.personIdNo());
     g.writeStringField("officeCode", s.officeCode());
     g.writeStringField("policyId", s.policyId());
+    number(g, "policyVersion", s.policyVersion());
+    number(g, "catalogueVersion", s.catalogueVersion());
     g.writeNumberField("year", s.year());
     g.writeNumberField("hospitalLevel", s.hospitalLevel());
     g.writeStringField("admissionDate", s.admissionDate().toString());
@@ -87,6 +89,15 @@ public final class SettlementJson {
       g.writeNullField("reversal");
     }
     g.writeEndObject();
+  }
+
+  /** A version number, or null when the settlement predates versions. */
+  private static void number(JsonGenerator g, String name, Long value) throws IOException {
+    if (value == null) {
+      g.writeNullField(name);
+    } else {
+      g.writeNumberField(name, value.longValue());
+    }
   }
 
   private static void fund(JsonGenerator g, FundRecord f) throws IOException {

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yizhan.core.catalogue.Catalogue;
 import org.yizhan.core.engine.SettlementEngine;
 import org.yizhan.core.model.Claim;
 import org.yizhan.core.policy.Policy;
@@ -22,16 +21,19 @@ import org.yizhan.core.policy.UnknownItems;
 import org.yizhan.gateway.config.PolicyFiles;
 
 /**
- * The policy book in force in this instance, swapped whole when the approved versions change.
+ * The policy book and catalogue in force in this instance, swapped whole when the approved versions
+ * of either change.
  *
- * <p>A {@link Snapshot} is immutable: the book built from every approved version, the engine over
- * it, and which version each of its policies is. A settlement takes one snapshot and uses it from
- * the choice of policy to the version number it stores, so it sees the book before a change or
- * after it, never half of it. An approval anywhere announces itself on PostgreSQL channel {@link
- * #CHANNEL} at its COMMIT; every instance listening (see identity.IdentityChanges) reloads, builds
- * the new snapshot off the event loop and swaps it in one reference write. A reload that finishes
- * after a newer one is dropped: approved versions are only ever added, so the snapshot with more of
- * them is the newer.
+ * <p>A {@link Snapshot} is immutable: the book built from every approved policy version, the
+ * catalogue built from every approved catalogue version ({@link CatalogueBook}), the engine over
+ * both, and which version each policy and each catalogue day is. A settlement takes one snapshot
+ * and uses it from the choice of policy and catalogue to the version numbers it stores, so it sees
+ * the book before a change or after it, never half of it, and never a policy of one reload with the
+ * catalogue of another. An approval anywhere announces itself on PostgreSQL channel {@link
+ * #CHANNEL} at its COMMIT (policy and catalogue approvals alike); every instance listening (see
+ * identity.IdentityChanges) reloads, builds the new snapshot off the event loop and swaps it in one
+ * reference write. A reload that finishes after a newer one is dropped: approved versions are only
+ * ever added, so the snapshot with more of them is the newer.
  */
 public final class PolicyBooks {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyBooks.class);
@@ -42,11 +44,17 @@ public final class PolicyBooks {
   /** One immutable state of the book: the engine over it and each policy's version number. */
   public static final class Snapshot {
     private final PolicyBook book;
+    private final CatalogueBook catalogues;
     private final SettlementEngine engine;
     private final Map<Policy, Long> versions;
 
-    Snapshot(PolicyBook book, SettlementEngine engine, IdentityHashMap<Policy, Long> versions) {
+    Snapshot(
+        PolicyBook book,
+        CatalogueBook catalogues,
+        SettlementEngine engine,
+        IdentityHashMap<Policy, Long> versions) {
       this.book = book;
+      this.catalogues = catalogues;
       this.engine = engine;
       this.versions = versions;
     }
@@ -59,9 +67,14 @@ public final class PolicyBooks {
       return engine;
     }
 
-    /** How many approved versions the book was built from. */
+    /** The approved catalogue versions the engine prices by. */
+    public CatalogueBook catalogues() {
+      return catalogues;
+    }
+
+    /** How many approved versions (policy and catalogue) the book was built from. */
     public int versionCount() {
-      return versions.size();
+      return versions.size() + catalogues.versionCount();
     }
 
     /** The version number of a policy of this book (the very object the book holds). */
@@ -73,22 +86,21 @@ public final class PolicyBooks {
     public Optional<Long> versionFor(Claim claim) {
       return engine.policyFor(claim).flatMap(this::versionOf);
     }
+
+    /** The catalogue version that prices {@code claim} under this book (its discharge date's). */
+    public Optional<Long> catalogueVersionFor(Claim claim) {
+      return catalogues.versionOn(claim.dischargeDate());
+    }
   }
 
   private final Vertx vertx;
   private final Pool pool;
-  private final Catalogue catalogue;
   private final Map<String, UnknownItems> unknownItemsByHospital;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
 
-  public PolicyBooks(
-      Vertx vertx,
-      Pool pool,
-      Catalogue catalogue,
-      Map<String, UnknownItems> unknownItemsByHospital) {
+  public PolicyBooks(Vertx vertx, Pool pool, Map<String, UnknownItems> unknownItemsByHospital) {
     this.vertx = vertx;
     this.pool = pool;
-    this.catalogue = catalogue;
     this.unknownItemsByHospital = Map.copyOf(unknownItemsByHospital);
   }
 
@@ -103,16 +115,24 @@ public final class PolicyBooks {
 
   /** Reads every approved version and swaps the new book in (unless a newer one got there). */
   public Future<Snapshot> reload() {
-    return pool.preparedQuery(PolicyStore.APPROVED)
-        .execute()
+    Snapshot held = current.get();
+    Future<CatalogueBook> catalogues =
+        CatalogueBook.load(vertx, pool, held == null ? CatalogueBook.EMPTY : held.catalogues());
+    Future<Map<Long, String>> policies =
+        pool.preparedQuery(PolicyStore.APPROVED)
+            .execute()
+            .map(
+                rows -> {
+                  Map<Long, String> documents = new HashMap<>();
+                  for (Row r : rows) {
+                    documents.put(r.getLong("id"), r.getString("document"));
+                  }
+                  return documents;
+                });
+    return Future.all(policies, catalogues)
         .compose(
-            rows -> {
-              Map<Long, String> documents = new HashMap<>();
-              for (Row r : rows) {
-                documents.put(r.getLong("id"), r.getString("document"));
-              }
-              return vertx.executeBlocking(() -> build(documents), false);
-            })
+            both ->
+                vertx.executeBlocking(() -> build(policies.result(), catalogues.result()), false))
         .map(
             built -> {
               Snapshot now =
@@ -121,7 +141,9 @@ public final class PolicyBooks {
                       (old, next) ->
                           old == null || next.versionCount() >= old.versionCount() ? next : old);
               if (now == built) {
-                LOG.info("policy book: {} approved versions in force", built.versionCount());
+                LOG.info(
+                    "policy book: {} approved policy and catalogue versions in force",
+                    built.versionCount());
               }
               return now;
             });
@@ -132,7 +154,7 @@ public final class PolicyBooks {
     reload().onFailure(e -> LOG.error("policy book reload failed; the old book stays", e));
   }
 
-  private Snapshot build(Map<Long, String> documents) {
+  private Snapshot build(Map<Long, String> documents, CatalogueBook catalogues) {
     Map<String, List<Policy>> byLine = new HashMap<>();
     IdentityHashMap<Policy, Long> parsed = new IdentityHashMap<>();
     for (Map.Entry<Long, String> d : documents.entrySet()) {
@@ -156,6 +178,9 @@ public final class PolicyBooks {
     }
     PolicyBook book = PolicyBook.of(all);
     return new Snapshot(
-        book, new SettlementEngine(book, catalogue, unknownItemsByHospital), versions);
+        book,
+        catalogues,
+        new SettlementEngine(book, catalogues.catalogue(), unknownItemsByHospital),
+        versions);
   }
 }

@@ -59,6 +59,8 @@ final class Rows {
         r.getString("person_id_no"),
         r.getString("office_code"),
         r.getString("policy_id"),
+        r.getLong("policy_version"),
+        r.getLong("catalogue_version"),
         r.getInteger("year"),
         r.getInteger("hospital_level"),
         claim.getLocalDate("admission_date"),

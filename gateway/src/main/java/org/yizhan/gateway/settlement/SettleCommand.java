@@ -16,6 +16,9 @@ import org.yizhan.core.model.Claim;
  * @param actor who asks, for the audit log, e.g. {@code hospital:H44520200001}
  * @param policyVersion the policy version the engine settles under (policy.PolicyBooks), or {@code
  *     null} when no policy governs the claim (the engine then refuses it)
+ * @param catalogueVersion the catalogue version the engine prices under, from the same snapshot of
+ *     the book as {@code policyVersion} (policy.PolicyBooks), or {@code null} when none is in force
+ *     on the discharge date (every item then counts as not in the catalogue)
  */
 public record SettleCommand(
     Claim claim,
@@ -25,7 +28,8 @@ public record SettleCommand(
     String identitiesJson,
     boolean mayDrawAssistance,
     String actor,
-    Long policyVersion) {
+    Long policyVersion,
+    Long catalogueVersion) {
   public SettleCommand {
     Objects.requireNonNull(claim, "claim");
     Objects.requireNonNull(contentSha256, "contentSha256");

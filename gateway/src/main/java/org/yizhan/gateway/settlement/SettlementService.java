@@ -106,21 +106,25 @@ public final class SettlementService {
                       .result()
                       .map(SettlementQueries.Figures::accumulators)
                       .orElse(Accumulators.zero(claim.year()));
+              PolicyBooks.Snapshot book = policies.current();
               SettlementOutcome outcome =
-                  policies.current().engine().settle(governed.result(), held.result(), ytd);
+                  book.engine().settle(governed.result(), held.result(), ytd);
               countUnknownItems(outcome, claim.hospitalCode(), Metrics.PREVIEW);
               Settlement s = settledOrThrow(outcome);
               metrics.previewed();
               Instant now = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
               return SettlementView.of(
-                  null,
-                  SettlementView.PREVIEW,
-                  claim,
-                  s,
-                  0,
-                  0,
-                  now,
-                  LocalDate.ofInstant(now, zone));
+                      null,
+                      SettlementView.PREVIEW,
+                      claim,
+                      s,
+                      0,
+                      0,
+                      now,
+                      LocalDate.ofInstant(now, zone))
+                  .withVersions(
+                      book.versionFor(governed.result()).orElse(null),
+                      book.catalogueVersionFor(governed.result()).orElse(null));
             });
   }
 
@@ -151,18 +155,25 @@ public final class SettlementService {
                       identitiesJson(held),
                       mayDrawAssistance(engine, governed, held),
                       who.actor(),
-                      book.versionFor(governed).orElse(null));
-              return guard.call(
-                  () ->
-                      store.settle(
-                          cmd, parsed.contentSha256(), ytd -> engine.settle(governed, held, ytd)));
-            })
-        .compose(result -> answer(who, result));
+                      book.versionFor(governed).orElse(null),
+                      book.catalogueVersionFor(governed).orElse(null));
+              return guard
+                  .call(
+                      () ->
+                          store.settle(
+                              cmd,
+                              parsed.contentSha256(),
+                              ytd -> engine.settle(governed, held, ytd)))
+                  .compose(result -> answer(who, cmd, result));
+            });
   }
 
-  private Future<Settled> answer(Principal who, SettleResult result) {
+  private Future<Settled> answer(Principal who, SettleCommand cmd, SettleResult result) {
     if (result instanceof SettleResult.Created) {
-      SettlementView s = ((SettleResult.Created) result).settlement();
+      SettlementView s =
+          ((SettleResult.Created) result)
+              .settlement()
+              .withVersions(cmd.policyVersion(), cmd.catalogueVersion());
       countSettled(s);
       return Future.succeededFuture(new Settled(s, false));
     }

@@ -159,7 +159,8 @@ final class SettlementTuples {
         .addString(cmd.idempotencyKey())
         .addOffsetDateTime(at)
         .addLocalDate(day)
-        .addLong(cmd.policyVersion());
+        .addLong(cmd.policyVersion())
+        .addLong(cmd.catalogueVersion());
   }
 
   static Tuple fundsTuple(UUID settlementId, Settlement s) {

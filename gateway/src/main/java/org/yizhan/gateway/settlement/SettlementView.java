@@ -22,6 +22,10 @@ import org.yizhan.core.model.Settlement;
  * shape of a preview, which is never stored (jOOQ's generated {@code SettlementView} is the row).
  *
  * @param id the settlement's id; {@code null} for a preview
+ * @param policyVersion the policy version it was computed under (policy.PolicyBooks), or {@code
+ *     null} when not known (settled before versions were kept)
+ * @param catalogueVersion the catalogue version its lines were priced under, or {@code null} when
+ *     not known
  * @param lines the classified lines; empty in search results, which leave them out
  * @param reversal the reversal, or {@code null} while the settlement stands
  */
@@ -33,6 +37,8 @@ public record SettlementView(
     String personIdNo,
     String officeCode,
     String policyId,
+    Long policyVersion,
+    Long catalogueVersion,
     int year,
     int hospitalLevel,
     LocalDate admissionDate,
@@ -124,6 +130,8 @@ public record SettlementView(
         c.personIdNo(),
         c.officeCode(),
         s.policyId(),
+        null,
+        null,
         s.year(),
         s.hospitalLevel(),
         c.admissionDate(),
@@ -156,8 +164,17 @@ public record SettlementView(
     return totalFen - fundPayFen();
   }
 
+  /** This record naming the versions it was computed under (the store's record leaves them out). */
+  public SettlementView withVersions(Long policy, Long catalogue) {
+    return copy(policy, catalogue, lines);
+  }
+
   /** This record without its lines, as search results show it. */
   public SettlementView withoutLines() {
+    return copy(policyVersion, catalogueVersion, List.of());
+  }
+
+  private SettlementView copy(Long policy, Long catalogue, List<LineRecord> lines) {
     return new SettlementView(
         id,
         status,
@@ -166,6 +183,8 @@ public record SettlementView(
         personIdNo,
         officeCode,
         policyId,
+        policy,
+        catalogue,
         year,
         hospitalLevel,
         admissionDate,
@@ -184,7 +203,7 @@ public record SettlementView(
         prepaymentDrawnFen,
         hospitalAdvanceFen,
         funds,
-        List.of(),
+        lines,
         settledAt,
         settledOn,
         reversal);

@@ -167,6 +167,8 @@ class SettlementApiTest {
           "personIdNo",
           "officeCode",
           "policyId",
+          "policyVersion",
+          "catalogueVersion",
           "year",
           "hospitalLevel",
           "admissionDate",
