@@ -71,23 +71,7 @@ public final class PolicyApi {
 
   private void list(RoutingContext ctx) {
     ManagerPrincipal m = AgencyApi.agency(ctx);
-    Responses.reply(
-        ctx,
-        guard
-            .call(() -> policies.list(m))
-            .map(
-                vs ->
-                    JsonWriter.render(
-                        g -> {
-                          g.writeStartObject();
-                          g.writeArrayFieldStart("versions");
-                          for (PolicyVersion v : vs) {
-                            version(g, v);
-                          }
-                          g.writeEndArray();
-                          g.writeEndObject();
-                        })),
-        200);
+    VersionAnswers.list(ctx, guard.call(() -> policies.list(m)), PolicyApi::version);
   }
 
   private void find(RoutingContext ctx) {
@@ -104,19 +88,11 @@ public final class PolicyApi {
   /** The version's document as drafted: the YAML of config/policies (export). */
   private void document(RoutingContext ctx) {
     long id = id(ctx);
-    guard
-        .call(() -> policies.document(AgencyApi.agency(ctx), id))
-        .onSuccess(
-            text -> {
-              if (!Responses.answered(ctx)) {
-                ctx.response()
-                    .putHeader("Content-Type", "application/yaml; charset=utf-8")
-                    .putHeader(
-                        "Content-Disposition", "attachment; filename=\"policy-" + id + ".yaml\"")
-                    .end(text);
-              }
-            })
-        .onFailure(ctx::fail);
+    VersionAnswers.download(
+        ctx,
+        guard.call(() -> policies.document(AgencyApi.agency(ctx), id)).map(Buffer::buffer),
+        "application/yaml; charset=utf-8",
+        "policy-" + id + ".yaml");
   }
 
   private void draft(RoutingContext ctx) {

@@ -8,8 +8,8 @@ import org.yizhan.gateway.infra.json.JsonWriter;
 import org.yizhan.gateway.web.Responses;
 
 /**
- * The answers the agency's pages of versioned documents share (CatalogueApi; PolicyApi's are of the
- * same shape): a listing {@code {versions: [...]}} and a version's document as a download.
+ * The answers the agency's pages of versioned documents share (CatalogueApi, PolicyApi): a listing
+ * {@code {versions: [...]}} and a version's document as a download.
  */
 final class VersionAnswers {
   private VersionAnswers() {}
