@@ -51,9 +51,10 @@ public record AppConfig(
    * @param enabled whether they are (false: one transaction a settlement)
    * @param lingerMicros the longest a settlement waits for its batch to fill, microseconds
    * @param maxSize the most settlements a batch holds; a full batch goes at once
-   * @param lanes how many lanes batches are formed in, each with at most one batch in flight
-   *     (settlements of one person, or drawing on one prepayment account, share a lane); 0 = the
-   *     database pool's size
+   * @param lanes how many lanes batches are formed in, each with at most one batch in flight: one
+   *     shared by every claim that draws on no prepayment account, the rest by the accounts drawn
+   *     on (all drawdowns of one account share a lane); 1 = one lane for all; 0 = the database
+   *     pool's size
    * @param maxQueuedPerLane the most settlements waiting in one lane; more are answered 503
    * @param maxQueued the most settlements waiting in all lanes together; more are answered 503
    */

@@ -23,12 +23,24 @@ import org.yizhan.gateway.infra.refusal.Refusal;
  * Gathers the settle requests that wait for the database into batches, each written by {@link
  * SettlementBatch} in one transaction (group commit).
  *
- * <p><b>Lanes.</b> Batches form in {@code lanes} lanes, each with at most one batch in flight. A
- * request's lane is the hash of the prepayment account it may draw on (office, hospital) when its
- * person may draw assistance, else of its person. So all drawdowns of one account meet in one batch
- * (one lock of the account a batch, never batches of one lane queuing on it), the settlements of
- * one person who draws nothing meet likewise, and hot persons or accounts in different lanes commit
- * in parallel instead of every batch holding all of them and waiting for the previous one.
+ * <p><b>Lanes.</b> Batches form in {@code lanes} lanes, each with at most one batch in flight: one
+ * <i>shared</i> lane (lane 0) and {@code lanes - 1} <i>account</i> lanes. A claim whose person may
+ * draw assistance goes to the account lane of the prepayment account it may draw on (office,
+ * hospital; a hash when accounts outnumber lanes); every other claim goes to the shared lane. A
+ * reversal goes where the settlement it reverses went: the account's lane if it was planned on one,
+ * else the shared lane. With {@code lanes = 1} every claim shares the one lane.
+ *
+ * <p>Why so, measured (docs/performance.md, "Lanes, revisited"): what a batch saves is per
+ * transaction (statements, the commit, one lock of each hot row), and on a CPU-bound machine those
+ * savings are the throughput, so batches must be as large as the load allows. Lanes per person
+ * split the claims of a handful of hot persons into batches of one or two, a transaction each; one
+ * shared lane makes them one batch per transaction whatever the number of persons, and holds each
+ * hot person's figures once a batch. A prepayment account is the one row that claims of many
+ * persons lock: its drawdowns meet in its own lane, so its batches lock it once for all of them and
+ * never queue on it behind a batch of another lane, and a drained account's lane commits in
+ * parallel with the shared lane instead of inside its batches. Admission bounds the batches too:
+ * the hospitals' requests at work at once ({@code security.limits.fairConcurrentRequests}, twice
+ * the pool by default) are all the lanes can hold, so every lane more divides them further.
  *
  * <p><b>When a batch goes.</b> A request joins its lane's queue. While the lane has a batch in
  * flight, the queue just grows: the next batch is formed from it the moment the previous one is
@@ -195,7 +207,7 @@ final class SettlementBatcher {
 
   /**
    * Reverses in the next batch of the lane of the reversed settlement (its account's if it was
-   * planned on one, else its person's), in arrival order with that lane's settlements.
+   * planned on one, else the shared lane), in arrival order with that lane's settlements.
    */
   Future<ReverseResult> reverse(SettlementBatch.Reversal reversal) {
     Waiting w = new Waiting(reversal, Promise.promise(), Vertx.currentContext());
@@ -203,43 +215,38 @@ final class SettlementBatcher {
     return w.answer().future().map(ReverseResult.class::cast);
   }
 
+  /** The lane every claim that draws on no prepayment account shares. */
+  static final int SHARED_LANE = 0;
+
   /**
-   * The lane of a member: by the prepayment account it may draw on, else by its person; the same
-   * key always gives the same lane of {@code lanes}.
+   * The lane of a member of {@code lanes}: the account lane of the prepayment account it may draw
+   * on (a reversal: the account its settlement was planned on), else the shared lane.
    */
   static int laneOf(SettlementBatch.Item i, int lanes) {
     if (i instanceof SettlementBatch.Reversal rv) {
-      return laneOf(
-          rv.onAccount()
-              ? accountLane(rv.officeCode(), rv.hospitalCode())
-              : personLane(rv.personIdNo()),
-          lanes);
+      return rv.onAccount() ? accountLane(rv.officeCode(), rv.hospitalCode(), lanes) : SHARED_LANE;
     }
-    return laneOf(laneKey((SettlementBatch.Member) i), lanes);
+    SettleCommand cmd = ((SettlementBatch.Member) i).cmd();
+    return cmd.mayDrawAssistance()
+        ? accountLane(cmd.claim().officeCode(), cmd.claim().hospitalCode(), lanes)
+        : SHARED_LANE;
   }
 
-  static int laneOf(String key, int lanes) {
-    int h = key.hashCode();
-    // spread the bits (String.hashCode of ID numbers differs mostly in its low bits' carries)
+  /**
+   * The lane of the prepayment account of {@code office} at {@code hospital}: one of the lanes
+   * after the shared one (the shared one when {@code lanes} is 1); the same account always gives
+   * the same lane.
+   */
+  static int accountLane(String office, String hospital, int lanes) {
+    if (lanes == 1) {
+      return SHARED_LANE;
+    }
+    int h = office.hashCode() * 31 + hospital.hashCode();
+    // spread the bits (the codes differ in a digit or two, so their hashes in the low bits only)
     h ^= h >>> 16;
     h *= 0x85ebca6b;
     h ^= h >>> 13;
-    return Math.floorMod(h, lanes);
-  }
-
-  static String laneKey(SettlementBatch.Member m) {
-    SettleCommand cmd = m.cmd();
-    return cmd.mayDrawAssistance()
-        ? accountLane(cmd.claim().officeCode(), cmd.claim().hospitalCode())
-        : personLane(cmd.claim().personIdNo());
-  }
-
-  static String accountLane(String office, String hospital) {
-    return "account\u0000" + office + "\u0000" + hospital;
-  }
-
-  static String personLane(String personIdNo) {
-    return "person\u0000" + personIdNo;
+    return 1 + Math.floorMod(h, lanes - 1);
   }
 
   private void join(Waiting w) {

@@ -20,21 +20,24 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.yizhan.core.model.Claim;
 import org.yizhan.gateway.support.ClaimJson;
 import org.yizhan.gateway.support.TestData;
 import org.yizhan.gateway.support.TestGateway;
 import org.yizhan.gateway.support.TestGateway.Response;
 
 /**
- * The lanes of group commit, over HTTP and deterministically: a lane's batch is held in flight by a
- * row lock the test takes on a person's year figures (its transaction waits on it, which {@code
- * pg_stat_activity} shows), and what waits in the lanes is read from the gateway's gauge {@code
- * yizhan_settlement_batch_queued}; no test depends on how long anything takes.
+ * The lanes of group commit: claims that may draw on a prepayment account in that account's lane,
+ * every other claim in one shared lane. Over HTTP and deterministically: a lane's batch is held in
+ * flight by a row lock the test takes on a person's year figures (its transaction waits on it,
+ * which {@code pg_stat_activity} shows), and what waits in the lanes is read from the gateway's
+ * gauge {@code yizhan_settlement_batch_queued}; no test depends on how long anything takes.
  */
 class SettlementLanesTest {
 
@@ -46,29 +49,17 @@ class SettlementLanesTest {
     return TestGateway.start(env);
   }
 
-  /** Persons of office 445202 (none may draw assistance), the first {@code n} in distinct lanes. */
-  static List<String> inDistinctLanes(int n, int lanes) {
-    List<String> found = new ArrayList<>();
-    Set<Integer> used = new HashSet<>();
-    for (int i = 100; found.size() < n; i++) {
-      String p = person(i);
-      if (used.add(SettlementBatcher.laneOf(SettlementBatcher.personLane(p), lanes))) {
-        found.add(p);
-      }
-    }
-    return found;
+  /** A destitute person of office 445281, who may draw on the office's account at H1. */
+  static String poor(TestGateway gw, int i) {
+    String p = TestData.idNo("445281", LocalDate.of(1972, 1, 1), i);
+    TestData.confirmed(gw, p, "DESTITUTE");
+    gw.enrol(p);
+    return p;
   }
 
-  /** Persons of office 445202 in one lane of {@code lanes}. */
-  static List<String> inOneLane(int n, int lanes, int lane) {
-    List<String> found = new ArrayList<>();
-    for (int i = 200; found.size() < n; i++) {
-      String p = person(i);
-      if (SettlementBatcher.laneOf(SettlementBatcher.personLane(p), lanes) == lane) {
-        found.add(p);
-      }
-    }
-    return found;
+  /** A claim of {@code poor} at H1 whose assistance is 700.00 (see ConcurrencyTest). */
+  static String drawing(String claimNo, String poor) {
+    return ClaimJson.claim(claimNo).office("445281").person(poor).item("T-A", "2000.00").json();
   }
 
   /**
@@ -135,12 +126,72 @@ class SettlementLanesTest {
   }
 
   @Test
-  void hotPersonsInDifferentLanes_commitInParallel() throws Exception {
+  void laneOf_drawingClaimsByTheirAccount_everyOtherClaimInTheSharedLane() {
+    int lanes = 8;
+    SettlementBatch.Member plain = member("445202", TestGateway.H1, false);
+    SettlementBatch.Member drawing = member("445281", TestGateway.H1, true);
+    int account = SettlementBatcher.accountLane("445281", TestGateway.H1, lanes);
+
+    assertThat(SettlementBatcher.laneOf(plain, lanes)).isEqualTo(SettlementBatcher.SHARED_LANE);
+    assertThat(SettlementBatcher.laneOf(member("445281", "H2", false), lanes))
+        .isEqualTo(SettlementBatcher.SHARED_LANE);
+    assertThat(account).isBetween(1, lanes - 1);
+    assertThat(SettlementBatcher.laneOf(drawing, lanes)).isEqualTo(account);
+    // a reversal goes where its settlement went
+    assertThat(SettlementBatcher.laneOf(reversal("445281", TestGateway.H1, true), lanes))
+        .isEqualTo(account);
+    assertThat(SettlementBatcher.laneOf(reversal("445281", TestGateway.H1, false), lanes))
+        .isEqualTo(SettlementBatcher.SHARED_LANE);
+    // one lane: everything shares it
+    assertThat(SettlementBatcher.laneOf(drawing, 1)).isEqualTo(SettlementBatcher.SHARED_LANE);
+    // accounts spread over the account lanes, never onto the shared one
+    Set<Integer> used = new HashSet<>();
+    for (int office = 445201; office < 445300; office++) {
+      int lane = SettlementBatcher.accountLane(String.valueOf(office), TestGateway.H1, lanes);
+      assertThat(lane).isBetween(1, lanes - 1);
+      used.add(lane);
+    }
+    assertThat(used).hasSize(lanes - 1);
+  }
+
+  static SettlementBatch.Member member(String office, String hospital, boolean mayDraw) {
+    LocalDate day = LocalDate.of(2026, 3, 1);
+    Claim claim =
+        new Claim(
+            "C-1",
+            TestData.idNo(office, LocalDate.of(1980, 1, 1), 1),
+            ClaimInput.DEFAULT_SCHEME,
+            office,
+            hospital,
+            3,
+            day,
+            day,
+            List.of());
+    return new SettlementBatch.Member(
+        new SettleCommand(claim, null, "sha", null, "[]", mayDraw, "test", null, null),
+        "sha",
+        ytd -> null);
+  }
+
+  static SettlementBatch.Reversal reversal(String office, String hospital, boolean onAccount) {
+    return new SettlementBatch.Reversal(
+        hospital,
+        UUID.randomUUID(),
+        "wrong bill",
+        "test",
+        TestData.idNo(office, LocalDate.of(1980, 1, 1), 1),
+        2026,
+        office,
+        onAccount);
+  }
+
+  @Test
+  void anAccountsLane_commitsWhileTheSharedLanesBatchWaits() throws Exception {
     try (TestGateway gw = gateway(Map.of("YIZHAN_SETTLEMENT_BATCH_LANES", "2"))) {
-      List<String> persons = inDistinctLanes(2, 2);
-      String a = persons.get(0);
-      String b = persons.get(1);
-      gw.enrol(a, b);
+      TestData.topUp(gw, "445281", TestGateway.H1, "5000.00", "REFUSE");
+      String a = person(40);
+      gw.enrol(a);
+      String p = poor(gw, 40);
       assertThat(settle(gw, ClaimJson.workedExample1("PL-A1").person(a).json()).get().status())
           .isEqualTo(201);
       CompletableFuture<Response> blocked;
@@ -149,29 +200,29 @@ class SettlementLanesTest {
         blocked = async(settle(gw, ClaimJson.workedExample1("PL-A2").person(a).json()));
         awaitBlocked(gw);
 
-        // b's lane has nothing in flight: its batch commits while a's still waits
-        Response other =
-            async(settle(gw, ClaimJson.workedExample1("PL-B1").person(b).json()))
-                .get(30, TimeUnit.SECONDS);
+        // the account's lane has nothing in flight: its batch commits while the shared one waits
+        Response drew = async(settle(gw, drawing("PL-P1", p))).get(30, TimeUnit.SECONDS);
 
-        assertThat(other.status()).as(other.body()).isEqualTo(201);
+        assertThat(drew.status()).as(drew.body()).isEqualTo(201);
+        assertThat(drawn(drew)).isEqualByComparingTo("700.00");
         assertThat(blocked).isNotDone();
       } finally {
         held.close();
       }
       Response a2 = blocked.get(30, TimeUnit.SECONDS);
       assertThat(a2.status()).as(a2.body()).isEqualTo(201);
-      assertThat(transactions(gw, "PL-A2", "PL-B1")).isEqualTo(2);
+      assertThat(transactions(gw, "PL-A2", "PL-P1")).isEqualTo(2);
     }
   }
 
   @Test
-  void aLanesQueue_goesAsOneBatchTheMomentItsBatchInFlightIsAnswered() throws Exception {
-    // no linger: without lanes every request would go alone, at once
+  void personsWhoDrawNothing_shareOneLane_whoseQueueGoesAsOneBatchWhenItsBatchIsAnswered()
+      throws Exception {
+    // eight lanes, no linger: were lanes per person, these four would go in several batches
     try (TestGateway gw =
         gateway(
             Map.of(
-                "YIZHAN_SETTLEMENT_BATCH_LANES", "1",
+                "YIZHAN_SETTLEMENT_BATCH_LANES", "8",
                 "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS", "0"))) {
       String hot = person(30);
       List<String> others = List.of(person(31), person(32), person(33));
@@ -212,29 +263,28 @@ class SettlementLanesTest {
                 "YIZHAN_SETTLEMENT_BATCH_LANES", "4",
                 "YIZHAN_SETTLEMENT_BATCH_MAX_QUEUED_PER_LANE", "1",
                 "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS", "0"))) {
-      List<String> lane = inOneLane(3, 4, 0);
-      String elsewhere = inOneLane(1, 4, 1).get(0);
-      gw.enrol(lane.toArray(String[]::new));
-      gw.enrol(elsewhere);
+      TestData.topUp(gw, "445281", TestGateway.H1, "5000.00", "REFUSE");
+      List<String> shared = List.of(person(50), person(51), person(52));
+      gw.enrol(shared.toArray(String[]::new));
+      String p = poor(gw, 50);
       assertThat(
-              settle(gw, ClaimJson.workedExample1("FL-0").person(lane.get(0)).json())
+              settle(gw, ClaimJson.workedExample1("FL-0").person(shared.get(0)).json())
                   .get()
                   .status())
           .isEqualTo(201);
       CompletableFuture<Response> inFlight;
       CompletableFuture<Response> waiting;
-      Held held = new Held(gw, lane.get(0));
+      Held held = new Held(gw, shared.get(0));
       try {
-        inFlight = async(settle(gw, ClaimJson.workedExample1("FL-1").person(lane.get(0)).json()));
+        inFlight = async(settle(gw, ClaimJson.workedExample1("FL-1").person(shared.get(0)).json()));
         awaitBlocked(gw);
-        waiting = async(settle(gw, ClaimJson.workedExample1("FL-2").person(lane.get(1)).json()));
+        waiting = async(settle(gw, ClaimJson.workedExample1("FL-2").person(shared.get(1)).json()));
         awaitQueued(gw, 1);
 
         Response full =
-            settle(gw, ClaimJson.workedExample1("FL-3").person(lane.get(2)).json()).get();
-        // another lane is not full
-        Response other =
-            settle(gw, ClaimJson.workedExample1("FL-4").person(elsewhere).json()).get();
+            settle(gw, ClaimJson.workedExample1("FL-3").person(shared.get(2)).json()).get();
+        // an account's lane is not full
+        Response other = settle(gw, drawing("FL-4", p)).get();
 
         assertThat(full.status()).as(full.body()).isEqualTo(503);
         assertThat(json(full).get("code").asText()).isEqualTo("SETTLEMENT_QUEUE_FULL");
@@ -249,7 +299,7 @@ class SettlementLanesTest {
       assertThat(gw.value("SELECT count(*) FROM claim WHERE claim_no = 'FL-3'")).isEqualTo(0L);
       // the refused request may be sent again and is settled
       assertThat(
-              settle(gw, ClaimJson.workedExample1("FL-3").person(lane.get(2)).json())
+              settle(gw, ClaimJson.workedExample1("FL-3").person(shared.get(2)).json())
                   .get()
                   .status())
           .isEqualTo(201);
@@ -257,51 +307,69 @@ class SettlementLanesTest {
   }
 
   @Test
-  void oneAccountsDrawdowns_fromPersonsOfManyLanes_meetInOneBatch_andNeverOverdraw()
+  void oneAccountsDrawdowns_ofManyPersons_meetInOneBatchOfItsLane_andNeverOverdraw()
       throws Exception {
-    int lanes = 8;
     try (TestGateway gw =
         gateway(
             Map.of(
-                "YIZHAN_SETTLEMENT_BATCH_LANES", String.valueOf(lanes),
+                "YIZHAN_SETTLEMENT_BATCH_LANES", "8",
                 "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", "4",
                 "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS", "1000000"))) {
       long account = TestData.topUp(gw, "445281", TestGateway.H1, "1500.00", "REFUSE");
       List<Supplier<Response>> requests = new ArrayList<>();
-      Set<Integer> personLanes = new HashSet<>();
       for (int i = 0; i < 4; i++) {
-        String p = TestData.idNo("445281", LocalDate.of(1970, 1, 1), i);
-        personLanes.add(SettlementBatcher.laneOf(SettlementBatcher.personLane(p), lanes));
-        TestData.confirmed(gw, p, "DESTITUTE");
-        gw.enrol(p);
-        // assistance 700.00 each (see ConcurrencyTest); the account holds 1500.00
-        requests.add(
-            settle(
-                gw,
-                ClaimJson.claim("AL-" + i)
-                    .office("445281")
-                    .person(p)
-                    .item("T-A", "2000.00")
-                    .json()));
+        // assistance 700.00 each; the account holds 1500.00
+        requests.add(settle(gw, drawing("AL-" + i, poor(gw, i))));
       }
-      // by person they would be in several lanes (and batches)
-      assertThat(personLanes).hasSizeGreaterThan(1);
 
       List<Response> rs = inOrder(requests);
 
       assertThat(rs).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(201));
       assertThat(transactions(gw, "AL-0", "AL-1", "AL-2", "AL-3")).isEqualTo(1);
-      assertThat(drawn(rs.get(0))).isEqualByComparingTo("700.00");
-      assertThat(drawn(rs.get(1))).isEqualByComparingTo("700.00");
-      for (Response refused : rs.subList(2, 4)) {
-        assertThat(drawn(refused)).isEqualByComparingTo("0.00");
-        assertThat(refused.body()).contains("PREPAYMENT_EXHAUSTED");
-      }
+      // in arrival order (SettlementBatcherTest); here only that the account is never overdrawn
+      assertThat(rs.stream().filter(r -> drawn(r).signum() > 0))
+          .hasSize(2)
+          .allSatisfy(r -> assertThat(drawn(r)).isEqualByComparingTo("700.00"));
+      assertThat(rs.stream().filter(r -> r.body().contains("PREPAYMENT_EXHAUSTED"))).hasSize(2);
       assertThat(TestData.balance(gw, account)).isEqualByComparingTo("100.00");
       assertThat(TestData.ledgerBalance(gw, account)).isEqualByComparingTo("100.00");
       assertThat(
               (BigDecimal)
                   gw.value("SELECT sum(ma_pay) FROM settlement WHERE claim_no LIKE 'AL-%'"))
+          .isEqualByComparingTo("1400.00");
+    }
+  }
+
+  @Test
+  void oneAccountsDrawdowns_fromTheLanesOfTwoInstances_neverOverdraw() throws Exception {
+    // each instance's batch of two locks the account; the second waits for the first's commit
+    Map<String, String> settings =
+        Map.of(
+            "YIZHAN_SETTLEMENT_BATCH_ENABLED", "true",
+            "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", "2",
+            "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS", "1000000");
+    try (TestGateway a = gateway(settings);
+        TestGateway b = TestGateway.start(settings, url -> a.database().jdbcUrl())) {
+      long account = TestData.topUp(a, "445281", TestGateway.H1, "1500.00", "REFUSE");
+      List<CompletableFuture<Response>> all = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        TestGateway gw = i % 2 == 0 ? a : b;
+        all.add(async(settle(gw, drawing("AT-" + i, poor(a, 10 + i)))));
+      }
+      List<Response> rs = new ArrayList<>();
+      for (CompletableFuture<Response> f : all) {
+        rs.add(f.get(30, TimeUnit.SECONDS));
+      }
+
+      assertThat(rs).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(201));
+      assertThat(rs.stream().filter(r -> drawn(r).signum() > 0))
+          .hasSize(2)
+          .allSatisfy(r -> assertThat(drawn(r)).isEqualByComparingTo("700.00"));
+      assertThat(rs.stream().filter(r -> r.body().contains("PREPAYMENT_EXHAUSTED"))).hasSize(2);
+      assertThat(TestData.balance(a, account)).isEqualByComparingTo("100.00");
+      assertThat(TestData.ledgerBalance(a, account)).isEqualByComparingTo("100.00");
+      assertThat(
+              (BigDecimal) a.value("SELECT sum(ma_pay) FROM settlement WHERE claim_no LIKE 'AT-%'"))
           .isEqualByComparingTo("1400.00");
     }
   }
