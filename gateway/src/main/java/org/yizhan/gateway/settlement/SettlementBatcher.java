@@ -32,15 +32,18 @@ import org.yizhan.gateway.infra.refusal.Refusal;
  *
  * <p>Why so, measured (docs/performance.md, "Lanes, revisited"): what a batch saves is per
  * transaction (statements, the commit, one lock of each hot row), and on a CPU-bound machine those
- * savings are the throughput, so batches must be as large as the load allows. Lanes per person
- * split the claims of a handful of hot persons into batches of one or two, a transaction each; one
- * shared lane makes them one batch per transaction whatever the number of persons, and holds each
- * hot person's figures once a batch. A prepayment account is the one row that claims of many
- * persons lock: its drawdowns meet in its own lane, so its batches lock it once for all of them and
- * never queue on it behind a batch of another lane, and a drained account's lane commits in
- * parallel with the shared lane instead of inside its batches. Admission bounds the batches too:
- * the hospitals' requests at work at once ({@code security.limits.fairConcurrentRequests}, twice
- * the pool by default) are all the lanes can hold, so every lane more divides them further.
+ * savings are the throughput, so batches must be as large as the load allows, and every lane more
+ * splits them. Lanes per person split the claims of a handful of hot persons into batches of one or
+ * two, a transaction each; one shared lane makes them one batch per transaction whatever the number
+ * of persons, and locks each hot person's figures once a batch. The claims that may draw have a
+ * lane of their own so that the prepayment accounts, the rows that claims of many persons lock, are
+ * locked once a batch for all their drawdowns, in a batch that commits in parallel with the shared
+ * lane's instead of inside it. The default is one such lane ({@code lanes = 2}): a person who may
+ * draw at several hospitals has claims on several accounts, and a lane per account made them
+ * batches of one, each locking that person's figures and queuing on them. More account lanes pay
+ * only when several accounts are each hot enough to fill batches of their own. Admission bounds the
+ * batches too: the hospitals' requests at work at once ({@code
+ * security.limits.fairConcurrentRequests}, twice the pool by default) are all the lanes can hold.
  *
  * <p><b>When a batch goes.</b> A request joins its lane's queue. While the lane has a batch in
  * flight, the queue just grows: the next batch is formed from it the moment the previous one is

@@ -341,6 +341,37 @@ class SettlementLanesTest {
   }
 
   @Test
+  void aPersonWhoDrawsAtTwoHospitals_meetsInOneBatch_inTheDefaultLanes() throws Exception {
+    // a lane per account would send these two in two batches, both locking the person's figures
+    try (TestGateway gw =
+        gateway(
+            Map.of(
+                "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", "2",
+                "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS", "1000000"))) {
+      long atH1 = TestData.topUp(gw, "445281", TestGateway.H1, "5000.00", "REFUSE");
+      long atH2 = TestData.topUp(gw, "445281", "H44520200002", "5000.00", "REFUSE");
+      String p = poor(gw, 60);
+      String second =
+          ClaimJson.claim("TH-2").office("445281").person(p).item("T-A", "2000.00").json();
+
+      List<Response> rs =
+          inOrder(
+              List.of(
+                  settle(gw, drawing("TH-1", p)),
+                  () -> gw.post("/api/v1/settlements", TestGateway.H2_KEY, second)));
+
+      assertThat(rs).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(201));
+      assertThat(transactions(gw, "TH-1", "TH-2")).isEqualTo(1);
+      BigDecimal drawnInAll = drawn(rs.get(0)).add(drawn(rs.get(1)));
+      assertThat(drawnInAll).isPositive();
+      BigDecimal left = TestData.balance(gw, atH1).add(TestData.balance(gw, atH2));
+      assertThat(left).isEqualByComparingTo(new BigDecimal("10000.00").subtract(drawnInAll));
+      assertThat(TestData.ledgerBalance(gw, atH1)).isEqualByComparingTo(TestData.balance(gw, atH1));
+      assertThat(TestData.ledgerBalance(gw, atH2)).isEqualByComparingTo(TestData.balance(gw, atH2));
+    }
+  }
+
+  @Test
   void oneAccountsDrawdowns_fromTheLanesOfTwoInstances_neverOverdraw() throws Exception {
     // each instance's batch of two locks the account; the second waits for the first's commit
     Map<String, String> settings =
