@@ -53,8 +53,8 @@ public record AppConfig(
    * @param maxSize the most settlements a batch holds; a full batch goes at once
    * @param lanes how many lanes batches are formed in, each with at most one batch in flight: one
    *     shared by every claim that draws on no prepayment account, the rest by the accounts drawn
-   *     on (all drawdowns of one account share a lane); 2 (the default) = one lane for the claims
-   *     that may draw, whatever their account; 1 = one lane for all; 0 = the database pool's size
+   *     on (all drawdowns of one account share a lane); 1 (the default) = one lane for all; 2 = one
+   *     lane for the claims that may draw, whatever their account; 0 = the database pool's size
    * @param maxQueuedPerLane the most settlements waiting in one lane; more are answered 503
    * @param maxQueued the most settlements waiting in all lanes together; more are answered 503
    */
@@ -67,7 +67,7 @@ public record AppConfig(
       int maxQueued) {
     /** The shipped defaults. */
     public static final SettlementBatch DEFAULTS =
-        new SettlementBatch(true, 1000, 64, 2, 512, 4096);
+        new SettlementBatch(true, 1000, 64, 1, 512, 4096);
   }
 
   /**
@@ -337,7 +337,7 @@ public record AppConfig(
                 0,
                 1_000_000),
             s.integer("settlement.batch.maxSize", "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", 64, 1, 1000),
-            s.integer("settlement.batch.lanes", "YIZHAN_SETTLEMENT_BATCH_LANES", 2, 0, 1024),
+            s.integer("settlement.batch.lanes", "YIZHAN_SETTLEMENT_BATCH_LANES", 1, 0, 1024),
             s.integer(
                 "settlement.batch.maxQueuedPerLane",
                 "YIZHAN_SETTLEMENT_BATCH_MAX_QUEUED_PER_LANE",

@@ -30,20 +30,20 @@ import org.yizhan.gateway.infra.refusal.Refusal;
  * reversal goes where the settlement it reverses went: the account's lane if it was planned on one,
  * else the shared lane. With {@code lanes = 1} every claim shares the one lane.
  *
- * <p>Why so, measured (docs/performance.md, "Lanes, revisited"): what a batch saves is per
- * transaction (statements, the commit, one lock of each hot row), and on a CPU-bound machine those
- * savings are the throughput, so batches must be as large as the load allows, and every lane more
- * splits them. Lanes per person split the claims of a handful of hot persons into batches of one or
- * two, a transaction each; one shared lane makes them one batch per transaction whatever the number
- * of persons, and locks each hot person's figures once a batch. The claims that may draw have a
- * lane of their own so that the prepayment accounts, the rows that claims of many persons lock, are
- * locked once a batch for all their drawdowns, in a batch that commits in parallel with the shared
- * lane's instead of inside it. The default is one such lane ({@code lanes = 2}): a person who may
- * draw at several hospitals has claims on several accounts, and a lane per account made them
- * batches of one, each locking that person's figures and queuing on them. More account lanes pay
- * only when several accounts are each hot enough to fill batches of their own. Admission bounds the
- * batches too: the hospitals' requests at work at once ({@code
- * security.limits.fairConcurrentRequests}, twice the pool by default) are all the lanes can hold.
+ * <p>Why, measured (docs/performance.md, "Lanes, revisited"): what a batch saves is per transaction
+ * (statements, the commit, one lock of each hot row), and on a CPU-bound machine those savings are
+ * the throughput, so batches must be as large as the load allows, and every lane more splits them.
+ * Lanes per person (the first design) split the claims of a handful of hot persons into batches of
+ * one or two, a transaction each; one lane makes them one batch per transaction whatever the number
+ * of persons, and locks each hot person's figures once a batch. Hence the default, one lane. The
+ * claims of one prepayment account (the row that claims of many persons lock) meet in one lane
+ * whatever the count, so its drawdowns lock it once a batch; more lanes only let the batches of
+ * claims that may draw commit in parallel with the others'. One account lane ({@code lanes = 2})
+ * rather than one per account: a person who may draw at several hospitals has claims on several
+ * accounts, and a lane per account made them batches of one, each locking that person's figures and
+ * queuing on them. Admission bounds the batches too: the hospitals' requests at work at once
+ * ({@code security.limits.fairConcurrentRequests}, twice the pool by default) are all the lanes can
+ * hold.
  *
  * <p><b>When a batch goes.</b> A request joins its lane's queue. While the lane has a batch in
  * flight, the queue just grows: the next batch is formed from it the moment the previous one is

@@ -341,11 +341,12 @@ class SettlementLanesTest {
   }
 
   @Test
-  void aPersonWhoDrawsAtTwoHospitals_meetsInOneBatch_inTheDefaultLanes() throws Exception {
+  void aPersonWhoDrawsAtTwoHospitals_meetsInOneBatch_inOneAccountLane() throws Exception {
     // a lane per account would send these two in two batches, both locking the person's figures
     try (TestGateway gw =
         gateway(
             Map.of(
+                "YIZHAN_SETTLEMENT_BATCH_LANES", "2",
                 "YIZHAN_SETTLEMENT_BATCH_MAX_SIZE", "2",
                 "YIZHAN_SETTLEMENT_BATCH_LINGER_MICROS", "1000000"))) {
       long atH1 = TestData.topUp(gw, "445281", TestGateway.H1, "5000.00", "REFUSE");
@@ -408,7 +409,7 @@ class SettlementLanesTest {
   @Test
   void aBatchedSettlementAndItsReversal_netToZeroInFiguresAndLedger_andTheClaimMaySettleAgain()
       throws Exception {
-    try (TestGateway gw = gateway(Map.of())) {
+    try (TestGateway gw = gateway(Map.of("YIZHAN_SETTLEMENT_BATCH_LANES", "2"))) {
       long account = TestData.topUp(gw, "445281", TestGateway.H1, "5000.00", "REFUSE");
       String poor = TestData.idNo("445281", LocalDate.of(1971, 1, 1), 0);
       String other = TestData.idNo("445281", LocalDate.of(1971, 1, 1), 1);
