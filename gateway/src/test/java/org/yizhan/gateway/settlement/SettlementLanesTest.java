@@ -33,10 +33,11 @@ import org.yizhan.gateway.support.TestGateway;
 import org.yizhan.gateway.support.TestGateway.Response;
 
 /**
- * The lanes of group commit: claims that may draw on a prepayment account in that account's lane,
- * every other claim in one shared lane. Over HTTP and deterministically: a lane's batch is held in
- * flight by a row lock the test takes on a person's year figures (its transaction waits on it,
- * which {@code pg_stat_activity} shows), and what waits in the lanes is read from the gateway's
+ * The lanes of group commit: with more than one lane, claims that may draw on a prepayment account
+ * in that account's lane, every other claim in one shared lane (the default, one lane, holds all;
+ * {@link SettlementBatcherTest} runs on it). Over HTTP and deterministically: a lane's batch is
+ * held in flight by a row lock the test takes on a person's year figures (its transaction waits on
+ * it, which {@code pg_stat_activity} shows), and what waits in the lanes is read from the gateway's
  * gauge {@code yizhan_settlement_batch_queued}; no test depends on how long anything takes.
  */
 class SettlementLanesTest {
