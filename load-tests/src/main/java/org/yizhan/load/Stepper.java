@@ -27,9 +27,9 @@ import java.util.stream.Stream;
  * Together they say what bounds a step on a machine that runs all three. They are read over the
  * load itself, from the simulation's {@code before} to its {@code after} hook ({@link LoadWindow}),
  * so neither the setting up of a simulation nor Gatling's checking of its assertions and writing of
- * its HTML report afterwards (a second or two of the load generator's CPU while the gateway and
- * PostgreSQL idle) is counted per request; a line {@code OUTSIDE rate setUpMs afterMs} gives the
- * load generator's CPU outside the window.
+ * its HTML report afterwards (50–300 ms of the load generator's CPU a step, measured, while the
+ * gateway and PostgreSQL idle) is counted per request; a line {@code OUTSIDE rate setUpMs afterMs}
+ * gives the load generator's CPU outside the window.
  *
  * <p>It stops after a step with failed requests or one where the gateway fell behind the arrivals
  * (completed requests/s under 90% of the rate), and, with {@code -DstopWhenQueueing=true}, after a
