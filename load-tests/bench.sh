@@ -29,7 +29,8 @@
 #     settle-only steps; divided by a step's settlements/s it is the background share of that
 #     step's CPU per settlement.
 #   - the load generator's JVM: a fixed heap and flags chosen to cost it little CPU per request
-#     (BENCH_LOAD_JAVA_OPTS; docs/performance.md, "The load generator, lighter").
+#     (BENCH_LOAD_JAVA_OPTS; docs/performance.md, "The load generator, lighter, and the
+#     settle-only steps").
 # Durability stays as shipped: synchronous_commit on, fsync on (checked, never changed).
 #
 # Settings (environment): PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres, trust auth),
@@ -82,12 +83,12 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
 fi
 CP="load-tests/target/classes:$(cat load-tests/target/classpath.txt)"
 # The load generator's JVM shares the machine it measures, so it is set up to cost little CPU per
-# request (docs/performance.md, "The load generator, lighter"): serial GC (no parallel or
-# concurrent GC threads on 2 shared cores) and a JIT where C1 compiles everything but the JDK's
-# hashing and MAC code, which C2 compiles to the CPU's SHA instructions
+# request (docs/performance.md, "The load generator, lighter, and the settle-only steps"): serial
+# GC (no parallel or concurrent GC threads on 2 shared cores) and a JIT where C1 compiles
+# everything but the JDK's hashing and MAC code, which C2 compiles to the CPU's SHA instructions
 # (load-tests/loadgen-compiler.json); left to tiered C2, the JIT went on recompiling Gatling's Scala
 # for minutes after the warm-up, and the steps measured paid for it (1.0-1.9 ms/request where the
-# same load costs 0.4-0.6 ms once compiled).
+# same load costs 0.4-0.7 ms with these flags).
 # shellcheck disable=SC2206
 LOAD_JAVA_OPTS=(${BENCH_LOAD_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=load-tests/loadgen-compiler.json})
 JAVA_LOAD=(java --add-opens java.base/java.lang=ALL-UNNAMED "${LOAD_JAVA_OPTS[@]}" -cp "$CP")
