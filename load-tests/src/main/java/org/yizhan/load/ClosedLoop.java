@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -105,10 +104,7 @@ public final class ClosedLoop {
                 while (left.getAndDecrement() > 0) {
                   ThreadLocalRandom r = ThreadLocalRandom.current();
                   Signer signer = signers[r.nextInt(signers.length)];
-                  byte[] body =
-                      claims
-                          .claim(population.person(r.nextInt(population.size())))
-                          .getBytes(StandardCharsets.UTF_8);
+                  byte[] body = claims.claimBytes(population.person(r.nextInt(population.size())));
                   HttpRequest.Builder request =
                       HttpRequest.newBuilder(uri)
                           .timeout(Duration.ofSeconds(30))

@@ -24,7 +24,12 @@ import java.util.stream.Stream;
  * PostgreSQL (its postmaster {@code -DpostgresPid} and its children: backends, WAL writer,
  * checkpointer; without it every process named {@code postgres}) and this load generator, from
  * {@code /proc}; the last is the share of all cores busy during the step (from {@code /proc/stat}).
- * Together they say what bounds a step on a machine that runs all three.
+ * Together they say what bounds a step on a machine that runs all three. They are read over the
+ * load itself, from the simulation's {@code before} to its {@code after} hook ({@link LoadWindow}),
+ * so neither the setting up of a simulation nor Gatling's checking of its assertions and writing of
+ * its HTML report afterwards (50–300 ms of the load generator's CPU a step, measured, while the
+ * gateway and PostgreSQL idle) is counted per request; a line {@code OUTSIDE rate setUpMs afterMs}
+ * gives the load generator's CPU outside the window.
  *
  * <p>It stops after a step with failed requests or one where the gateway fell behind the arrivals
  * (completed requests/s under 90% of the rate), and, with {@code -DstopWhenQueueing=true}, after a
@@ -56,16 +61,29 @@ public final class Stepper {
       run(results, simulation, args[2], args[3], "1000000");
     }
     List<String> rates = new ArrayList<>(List.of(args).subList(5, args.length));
+    LoadWindow.watch(pid);
     for (String rate : rates) {
-      long gatewayBefore = cpuMillis(pid);
-      long postgresBefore = postgresCpuMillis();
-      long selfBefore = cpuMillis(ProcessHandle.current().pid());
-      long[] machineBefore = machineTicks();
+      LoadWindow.reset();
+      LoadWindow.Readings around = LoadWindow.Readings.now(pid);
       int status = run(results, simulation, rate, args[4], p99);
-      long gatewayAfter = cpuMillis(pid);
-      long postgresAfter = postgresCpuMillis();
-      long selfAfter = cpuMillis(ProcessHandle.current().pid());
-      long[] machineAfter = machineTicks();
+      LoadWindow.Readings done = LoadWindow.Readings.now(pid);
+      // The load's own window (the simulation's before and after hooks), without the JVM's work
+      // before it and the assertions and report after it; the whole run if a hook did not mark.
+      LoadWindow.Readings start = LoadWindow.started().orElse(around);
+      LoadWindow.Readings end = LoadWindow.ended().orElse(done);
+      long gatewayBefore = start.gatewayMillis();
+      long postgresBefore = start.postgresMillis();
+      long selfBefore = start.selfMillis();
+      long[] machineBefore = start.machineTicks();
+      long gatewayAfter = end.gatewayMillis();
+      long postgresAfter = end.postgresMillis();
+      long selfAfter = end.selfMillis();
+      long[] machineAfter = end.machineTicks();
+      // The load generator's CPU outside the load: setting the simulation up, then checking its
+      // assertions and writing its HTML report (while the gateway and PostgreSQL are idle).
+      System.out.printf(
+          "OUTSIDE %s %d %d%n",
+          rate, start.selfMillis() - around.selfMillis(), done.selfMillis() - end.selfMillis());
       Path report = newest(results, simulation);
       Report.Row all = Report.row(report, "ALL");
       Report.Row settle = Report.row(report, "settle");

@@ -9,7 +9,6 @@ import io.gatling.javaapi.core.CheckBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,13 +25,21 @@ import org.yizhan.load.Signer;
  * static header), and the request reads path, body and headers back from the session.
  *
  * <p>The load generator shares the machine it measures, so a call costs it no more than it must:
- * the body is encoded to UTF-8 once, and those bytes are both signed and sent; the session takes
- * the call's nine values in one copy. Each request still has its own body, timestamp, nonce and
- * signature.
+ * the body comes as the UTF-8 bytes that are both signed and sent ({@link
+ * org.yizhan.load.Claims#claimBytes}); the session takes the call's values in one copy. Each
+ * request still has its own body, timestamp, nonce and signature.
  */
 final class Hospital {
-  /** One call: the index of the hospital's key, the path (with query, as sent) and the body. */
-  record Call(int hospital, String path, String body) {}
+  /**
+   * One call: the index of the hospital's key, the path (with query, as sent), the body as sent
+   * (null for none) and, for a claim, the person it is for (null otherwise; kept in the session as
+   * {@code yzPerson}).
+   */
+  record Call(int hospital, String path, byte[] body, String person) {
+    Call(int hospital, String path, byte[] body) {
+      this(hospital, path, body, null);
+    }
+  }
 
   private static final byte[] NO_BODY = new byte[0];
 
@@ -61,7 +68,8 @@ final class Hospital {
 
   /**
    * A chain that computes {@code call}, signs it and sends it as request {@code name}; the session
-   * keeps the hospital index under {@code yzHospital}.
+   * keeps the hospital index under {@code yzHospital} (and the call's person under {@code
+   * yzPerson}).
    */
   ChainBuilder signed(
       String name, String method, Function<Session, Call> call, CheckBuilder... checks) {
@@ -82,17 +90,20 @@ final class Hospital {
     }
     return exec(session -> {
           Call c = call.apply(session);
-          byte[] body = c.body() == null ? NO_BODY : c.body().getBytes(StandardCharsets.UTF_8);
-          Map<String, String> h = signers.get(c.hospital()).headers(method, c.path(), body);
+          byte[] body = c.body() == null ? NO_BODY : c.body();
+          Signer.Signed h = signers.get(c.hospital()).sign(method, c.path(), body);
           Map<String, Object> values = new HashMap<>(16);
           values.put("yzHospital", c.hospital());
           values.put("yzPath", c.path());
           values.put("yzBody", body);
-          values.put("yzAuth", h.get("Authorization"));
-          values.put("yzTs", h.get(RequestSignature.TIMESTAMP));
-          values.put("yzNonce", h.get(RequestSignature.NONCE));
-          values.put("yzMethod", h.get(RequestSignature.METHOD));
-          values.put("yzSig", h.get(RequestSignature.SIGNATURE));
+          values.put("yzAuth", h.authorization());
+          values.put("yzTs", h.timestamp());
+          values.put("yzNonce", h.nonce());
+          values.put("yzMethod", h.method());
+          values.put("yzSig", h.signature());
+          if (c.person() != null) {
+            values.put("yzPerson", c.person());
+          }
           return session.setAll(values);
         })
         .exec(request);

@@ -1,12 +1,11 @@
 package org.yizhan.load.sim;
 
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
-import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.headerRegex;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,7 +22,7 @@ import org.yizhan.load.Population.Person;
  * every one (no deadlock, no 503) and keep p99 under the bound; caps reached on the way are the
  * engine's business, not a failure.
  */
-public class HotPerson extends Simulation {
+public class HotPerson extends Windowed {
   /** Lines per claim, fewest and most. */
   static final int LINES_MIN = 5;
 
@@ -45,9 +44,9 @@ public class HotPerson extends Simulation {
                       new Hospital.Call(
                           ThreadLocalRandom.current().nextInt(hospital.count()),
                           "/api/v1/settlements",
-                          claims.claimOfAny(hot, LINES_MIN, LINES_MAX)),
+                          claims.claimBytesOfAny(hot, LINES_MIN, LINES_MAX)),
                   status().is(201),
-                  jsonPath("$.settlementId").exists()));
+                  headerRegex("Location", SettlementMix.SETTLEMENT_LOCATION).exists()));
 
   {
     setUp(

@@ -6,7 +6,6 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
 import java.util.List;
 import org.yizhan.load.Claims;
@@ -22,7 +21,7 @@ import org.yizhan.load.Population.Person;
  * the first or second admission on. Checks: every settlement is made (201) and the ledger did not
  * refuse it.
  */
-public class PrepaymentDrain extends Simulation {
+public class PrepaymentDrain extends Windowed {
   /** Lines per claim, fewest and most. */
   static final int LINES_MIN = 40;
 
@@ -45,7 +44,9 @@ public class PrepaymentDrain extends Simulation {
                   "POST",
                   s ->
                       new Hospital.Call(
-                          0, "/api/v1/settlements", claims.claimOfAny(poor, LINES_MIN, LINES_MAX)),
+                          0,
+                          "/api/v1/settlements",
+                          claims.claimBytesOfAny(poor, LINES_MIN, LINES_MAX)),
                   status().is(201),
                   jsonPath("$.assistance.note").isNull()));
 
