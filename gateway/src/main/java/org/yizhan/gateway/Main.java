@@ -168,6 +168,7 @@ public final class Main {
     return Vertx.builder()
         .with(
             new VertxOptions()
+                .setPreferNativeTransport(true)
                 .setMetricsOptions(
                     new MicrometerMetricsOptions()
                         .setEnabled(true)

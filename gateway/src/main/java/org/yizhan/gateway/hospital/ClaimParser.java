@@ -14,6 +14,7 @@ import org.yizhan.gateway.config.Hospitals.Hospital;
 import org.yizhan.gateway.infra.json.JsonStream;
 import org.yizhan.gateway.infra.json.Shape;
 import org.yizhan.gateway.infra.json.StreamedObject;
+import org.yizhan.gateway.infra.json.TextShape;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.settlement.ClaimInput;
 
@@ -43,13 +44,30 @@ public final class ClaimParser {
   static final Set<String> LINE_FIELDS =
       Set.of("lineNo", "itemCode", "itemName", "quantity", "unitPrice", "amount");
 
-  static final Pattern CLAIM_NO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  static final Pattern NAME = ClaimInput.PERSON_NAME;
-  static final Pattern SCHEME = Pattern.compile("[A-Z][A-Z_]{1,31}");
-  static final Pattern OFFICE = Pattern.compile("[0-9]{6}");
-  static final Pattern LINE_NO = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  static final Pattern ITEM_CODE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  static final Pattern ITEM_NAME = Pattern.compile("[^\\p{Cntrl}]{0,200}");
+  // The texts' shapes, checked by a loop each (TextShape: the regular expressions' matching was
+  // 2.5% of the gateway's CPU per settlement); each equals the pattern in its comment.
+  /** {@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}} */
+  static final TextShape CLAIM_NO_SHAPE = TextShape.ascii("A-Za-z0-9", "A-Za-z0-9._-", 1, 64);
+
+  static final Pattern CLAIM_NO = CLAIM_NO_SHAPE.pattern();
+
+  /** {@code [^\\p{Cntrl}]{1,64}}, as {@link ClaimInput#PERSON_NAME} */
+  static final TextShape NAME = TextShape.printable(1, 64);
+
+  /** {@code [A-Z][A-Z_]{1,31}} */
+  static final TextShape SCHEME = TextShape.ascii("A-Z", "A-Z_", 2, 32);
+
+  /** {@code [0-9]{6}} */
+  static final TextShape OFFICE = TextShape.ascii("0-9", 6, 6);
+
+  /** {@code [A-Za-z0-9._-]{1,64}} */
+  static final TextShape LINE_NO = TextShape.ascii("A-Za-z0-9._-", 1, 64);
+
+  /** {@code [A-Za-z0-9._-]{1,64}} */
+  static final TextShape ITEM_CODE = LINE_NO;
+
+  /** {@code [^\\p{Cntrl}]{0,200}} */
+  static final TextShape ITEM_NAME = TextShape.printable(0, 200);
 
   static final BigDecimal MAX_QUANTITY = new BigDecimal("100000000");
   static final BigDecimal MAX_PRICE = new BigDecimal("10000000000");
@@ -73,7 +91,8 @@ public final class ClaimParser {
   public static ClaimInput parse(
       byte[] body, String bodySha256, Hospital hospital, int maxStayDays, Clock clock) {
     StreamedObject f = JsonStream.read(body, CLAIM).known();
-    String claimNo = f.text("claimNo", CLAIM_NO, "1–64 letters, digits, '.', '_' or '-'", true);
+    String claimNo =
+        f.text("claimNo", CLAIM_NO_SHAPE, "1–64 letters, digits, '.', '_' or '-'", true);
     String idNo = f.idNumber("personIdNo", clock).value();
     String name = f.text("personName", NAME, "1–64 printable characters", false);
     String scheme = f.text("scheme", SCHEME, "an upper-case scheme name, e.g. RESIDENT", false);

@@ -20,8 +20,16 @@ import org.yizhan.core.model.Fen;
  */
 public final class Metrics {
   private final PrometheusMeterRegistry registry;
-  private final Map<String, Timer> routeTimers = new ConcurrentHashMap<>();
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  // Meters by their name and labels, looked up per request and per settlement: keyed by records
+  // (no string built per lookup; the labels' own hashes are cached by String).
+  private final Map<RouteKey, Timer> routeTimers = new ConcurrentHashMap<>();
+  private final Map<Record, Counter> counters = new ConcurrentHashMap<>();
+
+  private record RouteKey(String method, String route, int status) {}
+
+  private record CounterKey(String name, String tag, String value) {}
+
+  private record UnknownItemsKey(String hospitalCode, String operation, String outcome) {}
 
   public Metrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -52,10 +60,9 @@ public final class Metrics {
 
   /** Latency of one request to {@code route} (a template like /api/v1/settlements/:id). */
   public void request(String method, String route, int status, long nanos) {
-    String key = method + ' ' + route + ' ' + status;
     routeTimers
         .computeIfAbsent(
-            key,
+            new RouteKey(method, route, status),
             k ->
                 Timer.builder("yizhan.http.requests")
                     .description("HTTP requests by route, method and status")
@@ -83,17 +90,31 @@ public final class Metrics {
       long unknownItemLines) {
     counter("yizhan.settlements", "outcome", "settled").increment();
     for (Map.Entry<String, Long> f : paidFenByFund.entrySet()) {
-      counter("yizhan.settlement.paid.yuan", "fund", f.getKey())
-          .increment(Fen.toYuan(f.getValue()).doubleValue());
+      counter("yizhan.settlement.paid.yuan", "fund", f.getKey()).increment(yuan(f.getValue()));
     }
-    counter("yizhan.settlement.personal.yuan", "fund", "personal")
-        .increment(Fen.toYuan(personalPayFen).doubleValue());
+    counter("yizhan.settlement.personal.yuan", "fund", "personal").increment(yuan(personalPayFen));
     if (hospitalAdvanceFen > 0) {
       counter("yizhan.prepayment.advance.yuan", "kind", "hospital")
-          .increment(Fen.toYuan(hospitalAdvanceFen).doubleValue());
+          .increment(yuan(hospitalAdvanceFen));
     }
     unknownItems(hospitalCode, SETTLE, SELF_PAY, unknownItemLines);
   }
+
+  /**
+   * {@code fen} in yuan as a double, for a meter: the double nearest to fen / 100 (both are exact
+   * doubles below 2^53, and IEEE division rounds once), which is what {@code
+   * Fen.toYuan(fen).doubleValue()} gives, without a BigDecimal per fund and settlement.
+   */
+  static double yuan(long fen) {
+    // beyond 2^53 fen (beyond any amount, Fen.MAX is 10^14) the long's double would round first
+    if (fen > EXACT_DOUBLE_MAX || fen < -EXACT_DOUBLE_MAX) {
+      return Fen.toYuan(fen).doubleValue();
+    }
+    return fen / 100.0;
+  }
+
+  /** The largest count every smaller one of which is an exact double: 2^53. */
+  private static final long EXACT_DOUBLE_MAX = 1L << 53;
 
   /** {@link #unknownItems}' operation of a settlement made. */
   public static final String SETTLE = "settle";
@@ -123,7 +144,7 @@ public final class Metrics {
    */
   private Counter unknownItemCounter(String hospitalCode, String operation, String outcome) {
     return counters.computeIfAbsent(
-        "yizhan.unknown.items|" + hospitalCode + '|' + operation + '|' + outcome,
+        new UnknownItemsKey(hospitalCode, operation, outcome),
         k ->
             Counter.builder("yizhan.unknown.items")
                 .description(
@@ -154,7 +175,7 @@ public final class Metrics {
 
   private Counter counter(String name, String tag, String value) {
     return counters.computeIfAbsent(
-        name + '|' + tag + '|' + value,
+        new CounterKey(name, tag, value),
         k -> Counter.builder(name).tag(tag, value).register(registry));
   }
 }

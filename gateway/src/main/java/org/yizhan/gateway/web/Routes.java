@@ -34,11 +34,12 @@ public final class Routes {
 
   public void add(HttpMethod method, String path, Handler<RoutingContext> handler) {
     known.add(new Known(path, Pattern.compile(path.replaceAll(":[A-Za-z]+", "[^/]+")), method));
+    String template = method.name() + " " + path; // made once, not per request
     router
         .route(method, path)
         .handler(
             ctx -> {
-              ctx.put(TEMPLATE, method.name() + " " + path);
+              ctx.put(TEMPLATE, template);
               handler.handle(ctx);
             });
   }
@@ -50,11 +51,12 @@ public final class Routes {
   public void addPattern(
       HttpMethod method, String regex, String template, Handler<RoutingContext> handler) {
     known.add(new Known(template, Pattern.compile(regex), method));
+    String labelled = method.name() + " " + template;
     router
         .routeWithRegex(method, regex)
         .handler(
             ctx -> {
-              ctx.put(TEMPLATE, method.name() + " " + template);
+              ctx.put(TEMPLATE, labelled);
               handler.handle(ctx);
             });
   }

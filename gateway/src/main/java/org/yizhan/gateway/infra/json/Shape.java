@@ -14,7 +14,14 @@ public final class Shape {
   private final Shape[] items;
   private final int[] maxItems;
 
+  /** The most fields a shape may have: {@link JsonStream} marks the fields met in a long. */
+  static final int FIELDS_MAX = 64;
+
   private Shape(List<String> names, Map<String, Shape> arrays, Map<String, Integer> arrayMax) {
+    if (names.size() > FIELDS_MAX) {
+      throw new IllegalArgumentException(
+          "at most " + FIELDS_MAX + " fields in a shape: " + names.size());
+    }
     this.slots = new HashMap<>();
     this.items = new Shape[names.size()];
     this.maxItems = new int[names.size()];

@@ -75,6 +75,24 @@ public final class StreamedObject {
 
   /** As {@link Fields#text}. */
   public String text(String name, Pattern shape, String describe, boolean required) {
+    String s = string(name, required);
+    if (s != null && !Fields.matches(shape, s)) {
+      throw Refusal.invalid(path(name), "must be " + describe);
+    }
+    return s;
+  }
+
+  /** As {@link Fields#text}, the shape checked without a regular expression. */
+  public String text(String name, TextShape shape, String describe, boolean required) {
+    String s = string(name, required);
+    if (s != null && !shape.matches(s)) {
+      throw Refusal.invalid(path(name), "must be " + describe);
+    }
+    return s;
+  }
+
+  /** The string in field {@code name}, or null when absent and not required. */
+  private String string(String name, boolean required) {
     Object v = raw(name);
     if (v == null) {
       if (required) {
@@ -84,9 +102,6 @@ public final class StreamedObject {
     }
     if (!(v instanceof String)) {
       throw Refusal.invalid(path(name), "must be a string");
-    }
-    if (!Fields.matches(shape, (String) v)) {
-      throw Refusal.invalid(path(name), "must be " + describe);
     }
     return (String) v;
   }

@@ -231,4 +231,44 @@ class JsonStreamTest {
   static String abbreviate(String s) {
     return s.length() > 120 ? s.substring(0, 120) + "…(" + s.length() + " chars)" : s;
   }
+
+  /**
+   * Duplicate keys are found by the streaming reader itself (not by Jackson's detector): at any
+   * depth, inside and outside the shape, and before or after other faults, the refusal is the tree
+   * reader's word for word.
+   */
+  @ParameterizedTest
+  @MethodSource("duplicates")
+  void duplicateKeys_refusedWithTheTreeReadersMessage(String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    assertThat(message(() -> JsonStream.read(bytes, SHAPE).known()))
+        .isEqualTo(message(() -> Json.parse(bytes)))
+        .startsWith("MALFORMED_JSON body");
+  }
+
+  static Stream<String> duplicates() {
+    String longName = "k".repeat(300);
+    return Stream.of(
+        "{\"a\":\"b\",\"a\":\"c\",\"items\":[]}",
+        "{\"a\":\"b\",\"a\":\"c\",\"items\":[1,}",
+        "{\"items\":[{\"x\":\"1\",\"x\":\"2\",\"q\":1}]}",
+        "{\"items\":[{\"x\":\"1\",\"q\":1},{},{},{},{\"q\":1,\"q\":1}]}",
+        "{\"items\":[{\"u\":1,\"v\":2,\"u\":3}]}",
+        "{\"items\":[],\"zz\":{\"k\":1,\"k\":2}}",
+        "{\"zz\":1,\"zz\":2,\"items\":[]}",
+        "{\"zz\":[{\"k\":{\"m\":1,\"m\":2}}],\"items\":[]}",
+        "{\"\\ud800\":1,\"\\ud800\":2,\"items\":[]}",
+        "{\"a\":\"\\ud800\",\"items\":[],\"a\":\"x\"}",
+        "{\"" + longName + "\":1,\"" + longName + "\":2}",
+        "{\"a\":1,\"n\":2,\"items\":[],\"a\":{}}");
+  }
+
+  private static String message(Runnable read) {
+    try {
+      read.run();
+      return "read";
+    } catch (Refusal r) {
+      return r.code() + " " + r.field() + " " + r.getMessage();
+    }
+  }
 }
