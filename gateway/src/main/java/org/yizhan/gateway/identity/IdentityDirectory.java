@@ -2,18 +2,17 @@ package org.yizhan.gateway.identity;
 
 import static org.yizhan.gateway.infra.db.schema.Tables.PERSON_IDENTITY;
 
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.model.IdentityCategory;
+import org.yizhan.gateway.infra.db.ChangeListener;
+import org.yizhan.gateway.infra.db.NotifiedCache;
 import org.yizhan.gateway.infra.db.Sql;
 
 /**
@@ -22,11 +21,11 @@ import org.yizhan.gateway.infra.db.Sql;
  * cached. An identity another office recorded (before that rule) does not count: it would make an
  * office that does not manage the person pay for them.
  *
- * <p>Staleness bound: a change made through this gateway invalidates the person's entry before its
- * transaction's answer is sent, and PostgreSQL NOTIFY on channel {@link #CHANNEL} carries the
- * invalidation to every other instance (see {@code IdentityChanges}); an entry is otherwise kept at
- * most the configured {@code identityCacheSeconds}, which bounds the staleness of a change written
- * to the database by other means, or of a lost notification.
+ * <p>Staleness bound ({@link NotifiedCache}): a change made through this gateway invalidates the
+ * person's entry before its transaction's answer is sent, and PostgreSQL NOTIFY on channel {@link
+ * #CHANNEL} carries the invalidation to every other instance ({@link ChangeListener}); an entry is
+ * otherwise kept at most the configured {@code identityCacheSeconds}, which bounds the staleness of
+ * a change written to the database by other means, or of a lost notification.
  */
 public final class IdentityDirectory {
   /** The NOTIFY channel that carries "this person's identities changed" between instances. */
@@ -50,22 +49,19 @@ public final class IdentityDirectory {
               .and(PERSON_IDENTITY.SUPERSEDED_AT.isNull())
               .orderBy(PERSON_IDENTITY.ID));
 
-  private final Vertx vertx;
-  private final AsyncLoadingCache<String, List<Identity>> cache;
+  private final NotifiedCache<List<Identity>> cache;
 
   public IdentityDirectory(Vertx vertx, Pool pool, int cacheSeconds) {
-    this.vertx = vertx;
     this.cache =
-        Caffeine.newBuilder()
-            .maximumSize(CACHE_ENTRIES)
-            .expireAfterWrite(Duration.ofSeconds(cacheSeconds))
-            .buildAsync(
-                (personIdNo, executor) ->
-                    pool.preparedQuery(CURRENT)
-                        .execute(Tuple.of(personIdNo, ManagingOffice.of(personIdNo)))
-                        .map(IdentityDirectory::identities)
-                        .toCompletionStage()
-                        .toCompletableFuture());
+        new NotifiedCache<>(
+            vertx,
+            CHANNEL,
+            CACHE_ENTRIES,
+            cacheSeconds,
+            personIdNo ->
+                pool.preparedQuery(CURRENT)
+                    .execute(Tuple.of(personIdNo, ManagingOffice.of(personIdNo)))
+                    .map(IdentityDirectory::identities));
   }
 
   private static List<Identity> identities(Iterable<Row> rows) {
@@ -84,15 +80,20 @@ public final class IdentityDirectory {
 
   /** The person's current identities (any validity dates; the engine picks those in force). */
   public Future<List<Identity>> current(String personIdNo) {
-    return Future.fromCompletionStage(cache.get(personIdNo), vertx.getOrCreateContext());
+    return cache.get(personIdNo);
   }
 
   /** Forgets the person's cached identities: the next read goes to the store. */
   public void invalidate(String personIdNo) {
-    cache.synchronous().invalidate(personIdNo);
+    cache.invalidate(personIdNo);
   }
 
   public void invalidateAll() {
-    cache.synchronous().invalidateAll();
+    cache.invalidateAll();
+  }
+
+  /** The change listener's channel of identities ({@link #CHANNEL}). */
+  public ChangeListener.Channel listening() {
+    return cache.listening();
   }
 }
