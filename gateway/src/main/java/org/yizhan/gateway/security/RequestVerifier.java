@@ -38,10 +38,12 @@ import org.yizhan.gateway.security.HospitalAuth.Principal;
  * trip; the nonces of requests arriving while that round trip is in flight go together in the next,
  * one multi-row statement and one commit ({@link #RECORD_NONCES}), each request learning whether
  * its own nonce was new. A failed round trip fails its group's requests, as a failed insert failed
- * its request (503, the caller could not be checked). Asynchronous commit stays safe for a group as
- * for one: no answer depends on the nonce being durable, only on it being recorded before the
- * request is served, and a crash loses at most the nonces of the last few hundred milliseconds,
- * every one of them inside its request's timestamp window.
+ * its request (503, the caller could not be checked). Asynchronous commit stays as safe for a group
+ * as for one nonce: a request is served only after its nonce's commit, so no other instance accepts
+ * the same nonce meanwhile; the WAL is written in order, so the synchronous commit of the request's
+ * settlement (or of anything after it) makes its nonce durable too; what a crash can lose is the
+ * last few hundred milliseconds of nonces of requests that wrote nothing durable (previews, reads,
+ * refusals), whose replay within their timestamp window changes nothing.
  */
 public final class RequestVerifier {
   static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
