@@ -145,7 +145,8 @@ public final class Gateway implements HttpContext {
                 config.security().keyLookupsPerSecondPerAddress(), Ticks.nanos(clock)),
             clock);
     this.requestVerifier =
-        new RequestVerifier(pool, clock, config.security().maxClockSkewSeconds());
+        new RequestVerifier(pool, clock, config.security().maxClockSkewSeconds())
+            .bindTo(metrics.meterRegistry());
     this.transport =
         new Transport(
             config.http().maxConnections(),
@@ -174,8 +175,12 @@ public final class Gateway implements HttpContext {
             new NationalSignature(
                 hospitalByPaasid, requestVerifier, clock, config.security().maxClockSkewSeconds()),
             fairShare);
-    this.identities = new IdentityDirectory(vertx, pool, config.identityCacheSeconds());
-    this.enrolments = new EnrolmentCache(vertx, pool, config.registerCacheSeconds());
+    this.identities =
+        new IdentityDirectory(vertx, pool, config.identityCacheSeconds())
+            .bindTo(metrics.meterRegistry());
+    this.enrolments =
+        new EnrolmentCache(vertx, pool, config.registerCacheSeconds())
+            .bindTo(metrics.meterRegistry());
     this.settlements =
         new SettlementService(
             policyBooks,

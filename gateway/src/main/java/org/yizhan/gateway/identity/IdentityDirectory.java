@@ -2,6 +2,7 @@ package org.yizhan.gateway.identity;
 
 import static org.yizhan.gateway.infra.db.schema.Tables.PERSON_IDENTITY;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -90,6 +91,12 @@ public final class IdentityDirectory {
 
   public void invalidateAll() {
     cache.invalidateAll();
+  }
+
+  /** Publishes the cache's reads and size (tag {@code cache=identities}). */
+  public IdentityDirectory bindTo(MeterRegistry registry) {
+    cache.bindTo(registry, "identities");
+    return this;
   }
 
   /** The change listener's channel of identities ({@link #CHANNEL}). */

@@ -2,6 +2,7 @@ package org.yizhan.gateway.insured;
 
 import static org.yizhan.gateway.infra.db.schema.Tables.INSURED_ENROLMENT;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -108,6 +109,17 @@ public final class EnrolmentCache {
   /** The NOTIFY of a change, run in its transaction with the person's ID number or "*". */
   String notifyStatement() {
     return cache.notifyStatement();
+  }
+
+  /** Publishes the cache's reads and size (tag {@code cache=enrolments}). */
+  public EnrolmentCache bindTo(MeterRegistry registry) {
+    cache.bindTo(registry, "enrolments");
+    return this;
+  }
+
+  /** Reads answered from the cache so far. */
+  public long hits() {
+    return cache.hits();
   }
 
   /** Persons cached now (an estimate). */

@@ -2,6 +2,8 @@ package org.yizhan.gateway.security;
 
 import static org.yizhan.gateway.infra.db.schema.Tables.REQUEST_NONCE;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.sqlclient.Pool;
@@ -196,6 +198,17 @@ public final class RequestVerifier {
                         "REPLAYED_NONCE",
                         field,
                         "was already used within " + maxSkewSeconds + " seconds"));
+  }
+
+  /**
+   * Publishes the nonce round trips ({@code yizhan.nonce.round.trips}) and the nonces they carried
+   * ({@code yizhan.nonce.checks}): their ratio is the mean group.
+   */
+  public RequestVerifier bindTo(MeterRegistry registry) {
+    FunctionCounter.builder("yizhan.nonce.round.trips", nonces, Gatherer::roundTrips)
+        .register(registry);
+    FunctionCounter.builder("yizhan.nonce.checks", nonces, Gatherer::members).register(registry);
+    return this;
   }
 
   /** The gatherer of nonce round trips (its counters: round trips and nonces so far). */

@@ -2,6 +2,9 @@ package org.yizhan.gateway.infra.db;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -23,6 +26,9 @@ import java.util.function.Function;
  *   <li>An entry is kept at most {@code ttlSeconds}: the bound for a change written to the database
  *       by other means (a script, a restore) or a notification lost otherwise.
  * </ol>
+ *
+ * <p>The changing instance hears its own notification too and drops the key once more when it
+ * arrives: at most one extra read, never a stale one.
  *
  * <p>Loads are coalesced (concurrent reads of one key share one round trip) and a failed load is
  * not kept. An invalidation during a load drops the load's entry, so a read after the invalidation
@@ -65,6 +71,7 @@ public final class NotifiedCache<V> {
         Caffeine.newBuilder()
             .maximumSize(maxEntries)
             .expireAfterWrite(Duration.ofSeconds(ttlSeconds))
+            .recordStats()
             .buildAsync(
                 (key, executor) -> load.apply(key).toCompletionStage().toCompletableFuture());
   }
@@ -109,6 +116,30 @@ public final class NotifiedCache<V> {
   /** The listener's channel of this cache ({@link ChangeListener}). */
   public ChangeListener.Channel listening() {
     return new ChangeListener.Channel(channel, this::notified, this::invalidateAll);
+  }
+
+  /**
+   * Publishes the cache's reads answered from it and loaded ({@code yizhan.cache.reads}, tag {@code
+   * result} hit or miss) and its size ({@code yizhan.cache.entries}), tagged {@code cache}.
+   */
+  public NotifiedCache<V> bindTo(MeterRegistry registry, String name) {
+    FunctionCounter.builder("yizhan.cache.reads", cache, c -> c.synchronous().stats().hitCount())
+        .tag("cache", name)
+        .tag("result", "hit")
+        .register(registry);
+    FunctionCounter.builder("yizhan.cache.reads", cache, c -> c.synchronous().stats().missCount())
+        .tag("cache", name)
+        .tag("result", "miss")
+        .register(registry);
+    Gauge.builder("yizhan.cache.entries", cache, c -> c.synchronous().estimatedSize())
+        .tag("cache", name)
+        .register(registry);
+    return this;
+  }
+
+  /** Reads answered from the cache so far. */
+  public long hits() {
+    return cache.synchronous().stats().hitCount();
   }
 
   /** Keys cached now (an estimate; for tests and meters). */
