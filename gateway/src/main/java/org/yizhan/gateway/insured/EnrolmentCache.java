@@ -1,24 +1,26 @@
 package org.yizhan.gateway.insured;
 
-import static org.yizhan.gateway.infra.db.schema.Tables.INSURED_ENROLMENT;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.yizhan.gateway.infra.db.ChangeListener;
+import org.yizhan.gateway.infra.db.Gatherer;
 import org.yizhan.gateway.infra.db.NotifiedCache;
-import org.yizhan.gateway.infra.db.Sql;
 
 /**
  * The register as the settlements read it: each person's current enrolments ({@link Enrolled}),
- * read from the store ({@code insured_enrolment_current}, one indexed query) and cached, so that a
- * settlement of a person seen lately costs PostgreSQL no statement for the register.
+ * read from the store ({@code insured_enrolment_current}, an indexed query) and cached, so that a
+ * settlement of a person seen lately costs PostgreSQL no statement for the register. Misses are
+ * gathered ({@link NotifiedCache}): the persons missed while a load is in flight are read together
+ * by the next, one statement ({@link #CURRENT_OF_GROUP}) for the group.
  *
  * <p>Staleness bound, as the identities' ({@link NotifiedCache}): every change of the register
  * through this gateway drops the person's entry after its commit and before its answer ({@link
@@ -37,53 +39,57 @@ public final class EnrolmentCache {
   /** Persons cached at most. */
   static final int CACHE_ENTRIES = 100_000;
 
-  static final String CURRENT =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  INSURED_ENROLMENT.ADMDVS,
-                  INSURED_ENROLMENT.SCHEME,
-                  INSURED_ENROLMENT.VALID_FROM,
-                  INSURED_ENROLMENT.VALID_TO,
-                  INSURED_ENROLMENT.CONTRIBUTION_YEAR,
-                  INSURED_ENROLMENT.CONTRIBUTION_STATUS)
-              .from(INSURED_ENROLMENT)
-              .where(INSURED_ENROLMENT.PERSON_ID_NO.eq(Sql.p(1, INSURED_ENROLMENT.PERSON_ID_NO)))
-              .and(INSURED_ENROLMENT.SUPERSEDED_AT.isNull())
-              .orderBy(INSURED_ENROLMENT.VALID_FROM));
+  /**
+   * The current enrolments of a group of persons ($1 their ID numbers, each once): one statement,
+   * an index scan of {@code insured_enrolment_current} per person, each person's rows together and
+   * earliest first.
+   */
+  static final String CURRENT_OF_GROUP =
+      "SELECT person_id_no, admdvs, scheme, valid_from, valid_to, contribution_year,"
+          + " contribution_status FROM insured_enrolment"
+          + " WHERE person_id_no = ANY($1::text[]) AND superseded_at IS NULL"
+          + " ORDER BY person_id_no, valid_from";
 
   private final NotifiedCache<List<Enrolled>> cache;
 
   /**
    * @param cacheSeconds the longest an entry is kept, seconds (0: every read goes to the store)
    */
-  public EnrolmentCache(Vertx vertx, Pool pool, int cacheSeconds) {
+  public EnrolmentCache(Vertx vertx, SqlClient client, int cacheSeconds) {
     this.cache =
         new NotifiedCache<>(
-            vertx,
-            CHANNEL,
-            CACHE_ENTRIES,
-            cacheSeconds,
-            personIdNo ->
-                pool.preparedQuery(CURRENT)
-                    .execute(Tuple.of(personIdNo))
-                    .map(EnrolmentCache::enrolled));
+            vertx, "enrolments", CHANNEL, CACHE_ENTRIES, cacheSeconds, currentOfGroup(client));
   }
 
-  private static List<Enrolled> enrolled(RowSet<Row> rows) {
-    List<Enrolled> out = new ArrayList<>(rows.size());
+  /**
+   * The load of a group of persons' enrolments, one statement: each member's own, in order; a
+   * person with none gets an empty list (cached too: "not enrolled" is an answer).
+   */
+  static Gatherer.RoundTrip<String, List<Enrolled>> currentOfGroup(SqlClient client) {
+    return group ->
+        client
+            .preparedQuery(CURRENT_OF_GROUP)
+            .execute(Tuple.of(NotifiedCache.distinct(group)))
+            .map(rows -> NotifiedCache.perKey(group, enrolled(rows), List.of()));
+  }
+
+  /** The rows of a group's statement, by person: each person's in the statement's order. */
+  private static Map<String, List<Enrolled>> enrolled(RowSet<Row> rows) {
+    Map<String, List<Enrolled>> out = new HashMap<>();
     for (Row r : rows) {
-      out.add(
-          new Enrolled(
-              // one copy of each region's code: a few hundred regions, not one a person
-              r.getString(0).intern(),
-              Scheme.valueOf(r.getString(1)),
-              r.getLocalDate(2),
-              r.getLocalDate(3),
-              r.getInteger(4),
-              ContributionStatus.valueOf(r.getString(5))));
+      out.computeIfAbsent(r.getString(0), k -> new ArrayList<>(2))
+          .add(
+              new Enrolled(
+                  // one copy of each region's code: a few hundred regions, not one a person
+                  r.getString(1).intern(),
+                  Scheme.valueOf(r.getString(2)),
+                  r.getLocalDate(3),
+                  r.getLocalDate(4),
+                  r.getInteger(5),
+                  ContributionStatus.valueOf(r.getString(6))));
     }
-    return List.copyOf(out);
+    out.replaceAll((person, list) -> List.copyOf(list));
+    return out;
   }
 
   /** The person's current enrolments (every scheme and period), earliest first. */
@@ -120,6 +126,16 @@ public final class EnrolmentCache {
   /** Reads answered from the cache so far. */
   public long hits() {
     return cache.hits();
+  }
+
+  /** Load round trips run so far (one statement each). */
+  public long loadRoundTrips() {
+    return cache.loadRoundTrips();
+  }
+
+  /** Misses waiting for a load round trip now. */
+  int loadsQueued() {
+    return cache.loadsQueued();
   }
 
   /** Persons cached now (an estimate). */

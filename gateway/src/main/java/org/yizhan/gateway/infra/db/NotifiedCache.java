@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.function.Function;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A read-through cache of per-key reads from PostgreSQL whose staleness is bounded three ways, the
@@ -35,29 +38,54 @@ import java.util.function.Function;
  * goes to the store again. Memory is bounded: at most {@code maxEntries} keys, least recently used
  * first out.
  *
+ * <p>Misses are gathered ({@link Gatherer}): a lone miss loads at once, alone; the misses of other
+ * keys arriving while that load is in flight load together in the next round trip, one statement
+ * for the group ({@code loadAll}), each key getting its own value. Caffeine still sees one load per
+ * key (its future, Caffeine's entry), so gathering changes nothing of the above: an invalidation
+ * removes the key's future from the map, and the load, whenever its group answers, completes only
+ * the callers that had it already and puts nothing back. A read after the invalidation starts a new
+ * load, whose statement starts after the invalidation (in the round trip after the one in flight,
+ * or with the old load when that still waits), so it reads the change.
+ *
  * @param <V> the cached value of a key
  */
 public final class NotifiedCache<V> {
   /** The payload that drops every key (a bulk change). */
   public static final String ALL = "*";
 
+  /** Keys loaded by one round trip at most (elements of the statement's array). */
+  static final int LOADS_PER_ROUND_TRIP = 256;
+
+  /** Misses waiting for a round trip at most; one more is refused (503, retry). */
+  static final int LOADS_QUEUED_MAX = 4096;
+
+  /**
+   * Load round trips in flight at once: one, so that the misses arriving during it go together in
+   * the next (an indexed read of a few hundred keys takes about a millisecond).
+   */
+  static final int LOAD_ROUND_TRIPS_IN_FLIGHT = 1;
+
   private final Vertx vertx;
   private final String channel;
   private final String notifyStatement;
+  private final Gatherer<String, V> loads;
   private final AsyncLoadingCache<String, V> cache;
 
   /**
+   * @param name what a value is, for messages and meters ("enrolments")
    * @param channel the NOTIFY channel of changes; the payload is a key or {@link #ALL}
    * @param maxEntries keys cached at most
    * @param ttlSeconds the longest an entry is kept, seconds (0: not cached, each read loads)
-   * @param load the read of a key from the store
+   * @param loadAll the read of a group of keys from the store, one statement: a value per key, in
+   *     order (a key may come twice in a group, after an invalidation during its load)
    */
   public NotifiedCache(
       Vertx vertx,
+      String name,
       String channel,
       int maxEntries,
       int ttlSeconds,
-      Function<String, Future<V>> load) {
+      Gatherer.RoundTrip<String, V> loadAll) {
     if (maxEntries < 0) {
       throw new IllegalArgumentException("maxEntries must be >= 0: " + maxEntries);
     }
@@ -67,13 +95,20 @@ public final class NotifiedCache<V> {
     this.vertx = vertx;
     this.channel = channel;
     this.notifyStatement = Sql.notify(channel);
+    this.loads =
+        new Gatherer<>(
+            "reads of " + name,
+            LOADS_PER_ROUND_TRIP,
+            LOADS_QUEUED_MAX,
+            LOAD_ROUND_TRIPS_IN_FLIGHT,
+            loadAll);
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(maxEntries)
             .expireAfterWrite(Duration.ofSeconds(ttlSeconds))
             .recordStats()
             .buildAsync(
-                (key, executor) -> load.apply(key).toCompletionStage().toCompletableFuture());
+                (key, executor) -> loads.submit(key).toCompletionStage().toCompletableFuture());
   }
 
   /** The key's value, from the cache or loaded. Answered on the caller's context. */
@@ -120,7 +155,9 @@ public final class NotifiedCache<V> {
 
   /**
    * Publishes the cache's reads answered from it and loaded ({@code yizhan.cache.reads}, tag {@code
-   * result} hit or miss) and its size ({@code yizhan.cache.entries}), tagged {@code cache}.
+   * result} hit or miss), its size ({@code yizhan.cache.entries}) and its load round trips ({@code
+   * yizhan.cache.load.round.trips}: statements; misses over them is the mean group), tagged {@code
+   * cache}.
    */
   public NotifiedCache<V> bindTo(MeterRegistry registry, String name) {
     FunctionCounter.builder("yizhan.cache.reads", cache, c -> c.synchronous().stats().hitCount())
@@ -134,12 +171,47 @@ public final class NotifiedCache<V> {
     Gauge.builder("yizhan.cache.entries", cache, c -> c.synchronous().estimatedSize())
         .tag("cache", name)
         .register(registry);
+    FunctionCounter.builder("yizhan.cache.load.round.trips", loads, Gatherer::roundTrips)
+        .tag("cache", name)
+        .register(registry);
     return this;
   }
 
   /** Reads answered from the cache so far. */
   public long hits() {
     return cache.synchronous().stats().hitCount();
+  }
+
+  /**
+   * The answer of a group's load: each key's value found, in the group's order, {@code absent} for
+   * a key the store has nothing of (so a repeated key gets its value twice).
+   */
+  public static <V> List<V> perKey(List<String> group, Map<String, V> found, V absent) {
+    List<V> out = new ArrayList<>(group.size());
+    for (String key : group) {
+      out.add(found.getOrDefault(key, absent));
+    }
+    return out;
+  }
+
+  /** A group's keys once each, in order: the array a group's statement reads. */
+  public static String[] distinct(List<String> group) {
+    return new LinkedHashSet<>(group).toArray(String[]::new);
+  }
+
+  /** Load round trips run so far (one statement each). */
+  public long loadRoundTrips() {
+    return loads.roundTrips();
+  }
+
+  /** Keys loaded so far (the members of every load round trip). */
+  public long loaded() {
+    return loads.members();
+  }
+
+  /** Misses waiting for a load round trip now. */
+  public int loadsQueued() {
+    return loads.queued();
   }
 
   /** Keys cached now (an estimate; for tests and meters). */
