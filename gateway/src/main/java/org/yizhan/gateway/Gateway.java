@@ -29,14 +29,14 @@ import org.yizhan.gateway.config.Managers;
 import org.yizhan.gateway.config.PolicyFiles;
 import org.yizhan.gateway.coverage.CoverageRuns;
 import org.yizhan.gateway.hospital.HospitalApi;
-import org.yizhan.gateway.identity.IdentityChanges;
 import org.yizhan.gateway.identity.IdentityDirectory;
 import org.yizhan.gateway.identity.IdentityService;
 import org.yizhan.gateway.identity.RosterImports;
 import org.yizhan.gateway.infra.Ticks;
+import org.yizhan.gateway.infra.db.ChangeListener;
 import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.infra.db.DbGuard;
-import org.yizhan.gateway.insured.EnrolmentStore;
+import org.yizhan.gateway.insured.EnrolmentCache;
 import org.yizhan.gateway.insured.ImportJobs;
 import org.yizhan.gateway.insured.Regions;
 import org.yizhan.gateway.insured.RegisterService;
@@ -100,6 +100,7 @@ public final class Gateway implements HttpContext {
   private final Transport transport;
   private final FairShare fairShare;
   private final IdentityDirectory identities;
+  private final EnrolmentCache enrolments;
   private final SettlementService settlements;
   private final ManagerAuth managerAuth;
   private final IdentityService identityService;
@@ -113,7 +114,7 @@ public final class Gateway implements HttpContext {
   private final Map<String, Hospitals.National> nationalByHospital;
   private final Clock clock;
   private final List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
-  private IdentityChanges identityChanges;
+  private ChangeListener changes;
   private Simulations simulations;
   private ManagementServer management;
   private String housekeeping;
@@ -144,7 +145,8 @@ public final class Gateway implements HttpContext {
                 config.security().keyLookupsPerSecondPerAddress(), Ticks.nanos(clock)),
             clock);
     this.requestVerifier =
-        new RequestVerifier(pool, clock, config.security().maxClockSkewSeconds());
+        new RequestVerifier(pool, clock, config.security().maxClockSkewSeconds())
+            .bindTo(metrics.meterRegistry());
     this.transport =
         new Transport(
             config.http().maxConnections(),
@@ -173,7 +175,12 @@ public final class Gateway implements HttpContext {
             new NationalSignature(
                 hospitalByPaasid, requestVerifier, clock, config.security().maxClockSkewSeconds()),
             fairShare);
-    this.identities = new IdentityDirectory(vertx, pool, config.identityCacheSeconds());
+    this.identities =
+        new IdentityDirectory(vertx, pool, config.identityCacheSeconds())
+            .bindTo(metrics.meterRegistry());
+    this.enrolments =
+        new EnrolmentCache(vertx, pool, config.registerCacheSeconds())
+            .bindTo(metrics.meterRegistry());
     this.settlements =
         new SettlementService(
             policyBooks,
@@ -195,7 +202,7 @@ public final class Gateway implements HttpContext {
                 .bindTo(metrics.meterRegistry()),
             new SettlementQueries(pool),
             identities,
-            new EnrolmentStore(pool),
+            enrolments,
             guard,
             metrics,
             clock,
@@ -288,15 +295,19 @@ public final class Gateway implements HttpContext {
                     : Future.<Void>succeededFuture())
         .compose(
             v ->
-                IdentityChanges.listen(
+                ChangeListener.listen(
                     vertx,
                     db.connectOptions(),
-                    g.identities,
-                    g.hospitalAuth::invalidateAll,
-                    Map.of(PolicyBooks.CHANNEL, g.policyBooks::reloadQuietly)))
+                    List.of(
+                        g.identities.listening(),
+                        g.enrolments.listening(),
+                        ChangeListener.Channel.any(
+                            HospitalKeys.CHANNEL, g.hospitalAuth::invalidateAll),
+                        ChangeListener.Channel.any(
+                            PolicyBooks.CHANNEL, g.policyBooks::reloadQuietly))))
         .compose(
             changes -> {
-              g.identityChanges = changes;
+              g.changes = changes;
               return vertx.deployVerticle(
                   Housekeeping.of(g.ledger, g.gauges, g.requestVerifier, g.rosterImports));
             })
@@ -326,9 +337,10 @@ public final class Gateway implements HttpContext {
         new Regions(
             hospitals.stream().map(Hospitals.Hospital::region).toList(),
             () -> policyBooks.current().book());
-    this.register = new RegisterService(pool, regions, clock);
+    this.register = new RegisterService(pool, regions, enrolments, clock);
     this.registerImports =
-        new ImportJobs(vertx, pool, db.jdbcUrl(), db.user(), db.password(), regions, clock);
+        new ImportJobs(
+            vertx, pool, db.jdbcUrl(), db.user(), db.password(), regions, enrolments, clock);
     this.rosterImports =
         new RosterImports(vertx, identityService, db.jdbcUrl(), db.user(), db.password(), clock);
     this.coverageRuns =
@@ -468,6 +480,11 @@ public final class Gateway implements HttpContext {
     return identities;
   }
 
+  /** The register's cache of current enrolments (the settlements' read). */
+  public EnrolmentCache enrolments() {
+    return enrolments;
+  }
+
   /** The circuit breaker around the database. */
   public DbGuard guard() {
     return guard;
@@ -495,8 +512,7 @@ public final class Gateway implements HttpContext {
     }
     return Future.join(shutdowns)
         .eventually(() -> management == null ? Future.succeededFuture() : management.close())
-        .eventually(
-            () -> identityChanges == null ? Future.succeededFuture() : identityChanges.close())
+        .eventually(() -> changes == null ? Future.succeededFuture() : changes.close())
         .eventually(() -> pool.close())
         .mapEmpty();
   }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param db the database
  * @param zone the zone whose calendar days settlements are reconciled by
  * @param identityCacheSeconds the longest an identity read may be cached, seconds
+ * @param registerCacheSeconds the longest a read of a person's enrolments (the insured register)
+ *     may be cached, seconds
  * @param security request signatures and abuse limits
  * @param maxStayDays the longest hospital stay settled, days from admission to discharge date
  * @param treatmentWindowDays how long after its last settlement or admission of a person a hospital
@@ -37,6 +39,7 @@ public record AppConfig(
     Db db,
     ZoneId zone,
     int identityCacheSeconds,
+    int registerCacheSeconds,
     Security security,
     int maxStayDays,
     int treatmentWindowDays,
@@ -321,6 +324,7 @@ public record AppConfig(
         db,
         zone,
         s.integer("identityCacheSeconds", "YIZHAN_IDENTITY_CACHE_SECONDS", 30, 0, 3600),
+        s.integer("registerCacheSeconds", "YIZHAN_REGISTER_CACHE_SECONDS", 30, 0, 3600),
         security,
         s.integer("claims.maxStayDays", "YIZHAN_CLAIMS_MAX_STAY_DAYS", 366, 1, 36_600),
         s.integer(

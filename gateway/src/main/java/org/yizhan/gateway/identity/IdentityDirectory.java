@@ -1,20 +1,21 @@
 package org.yizhan.gateway.identity;
 
-import static org.yizhan.gateway.infra.db.schema.Tables.PERSON_IDENTITY;
-
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.model.IdentityCategory;
-import org.yizhan.gateway.infra.db.Sql;
+import org.yizhan.gateway.infra.db.ChangeListener;
+import org.yizhan.gateway.infra.db.Gatherer;
+import org.yizhan.gateway.infra.db.NotifiedCache;
 
 /**
  * The identities the engine sees: each person's current identities (the versions not superseded)
@@ -22,11 +23,13 @@ import org.yizhan.gateway.infra.db.Sql;
  * cached. An identity another office recorded (before that rule) does not count: it would make an
  * office that does not manage the person pay for them.
  *
- * <p>Staleness bound: a change made through this gateway invalidates the person's entry before its
- * transaction's answer is sent, and PostgreSQL NOTIFY on channel {@link #CHANNEL} carries the
- * invalidation to every other instance (see {@code IdentityChanges}); an entry is otherwise kept at
- * most the configured {@code identityCacheSeconds}, which bounds the staleness of a change written
- * to the database by other means, or of a lost notification.
+ * <p>Staleness bound ({@link NotifiedCache}): a change made through this gateway invalidates the
+ * person's entry before its transaction's answer is sent, and PostgreSQL NOTIFY on channel {@link
+ * #CHANNEL} carries the invalidation to every other instance ({@link ChangeListener}); an entry is
+ * otherwise kept at most the configured {@code identityCacheSeconds}, which bounds the staleness of
+ * a change written to the database by other means, or of a lost notification. Misses are gathered
+ * ({@link NotifiedCache}): the persons missed while a load is in flight are read together by the
+ * next, one statement ({@link #CURRENT_OF_GROUP}) for the group.
  */
 public final class IdentityDirectory {
   /** The NOTIFY channel that carries "this person's identities changed" between instances. */
@@ -35,64 +38,95 @@ public final class IdentityDirectory {
   /** Persons cached at most. */
   static final int CACHE_ENTRIES = 200_000;
 
-  static final String CURRENT =
-      Sql.render(
-          Sql.dsl()
-              .select(
-                  PERSON_IDENTITY.CATEGORY,
-                  PERSON_IDENTITY.VALID_FROM,
-                  PERSON_IDENTITY.VALID_TO,
-                  PERSON_IDENTITY.CONFIRMED,
-                  PERSON_IDENTITY.LIFTED_OUT_DATE)
-              .from(PERSON_IDENTITY)
-              .where(PERSON_IDENTITY.PERSON_ID_NO.eq(Sql.p(1, PERSON_IDENTITY.PERSON_ID_NO)))
-              .and(PERSON_IDENTITY.OFFICE_CODE.eq(Sql.p(2, PERSON_IDENTITY.OFFICE_CODE)))
-              .and(PERSON_IDENTITY.SUPERSEDED_AT.isNull())
-              .orderBy(PERSON_IDENTITY.ID));
+  /**
+   * The current identities of a group of persons ($1 their ID numbers, each once, $2 the office
+   * managing each, the same order) recorded by the person's managing office: one statement, an
+   * index scan of {@code person_identity_current} per person, each person's rows together in the
+   * order recorded.
+   */
+  static final String CURRENT_OF_GROUP =
+      "SELECT i.person_id_no, i.category, i.valid_from, i.valid_to, i.confirmed,"
+          + " i.lifted_out_date"
+          + " FROM unnest($1::text[], $2::text[]) AS g(person_id_no, office_code)"
+          + " JOIN person_identity i ON i.person_id_no = g.person_id_no"
+          + " AND i.office_code = g.office_code AND i.superseded_at IS NULL"
+          + " ORDER BY i.person_id_no, i.id";
 
-  private final Vertx vertx;
-  private final AsyncLoadingCache<String, List<Identity>> cache;
+  private final NotifiedCache<List<Identity>> cache;
 
-  public IdentityDirectory(Vertx vertx, Pool pool, int cacheSeconds) {
-    this.vertx = vertx;
+  public IdentityDirectory(Vertx vertx, SqlClient client, int cacheSeconds) {
     this.cache =
-        Caffeine.newBuilder()
-            .maximumSize(CACHE_ENTRIES)
-            .expireAfterWrite(Duration.ofSeconds(cacheSeconds))
-            .buildAsync(
-                (personIdNo, executor) ->
-                    pool.preparedQuery(CURRENT)
-                        .execute(Tuple.of(personIdNo, ManagingOffice.of(personIdNo)))
-                        .map(IdentityDirectory::identities)
-                        .toCompletionStage()
-                        .toCompletableFuture());
+        new NotifiedCache<>(
+            vertx, "identities", CHANNEL, CACHE_ENTRIES, cacheSeconds, currentOfGroup(client));
   }
 
-  private static List<Identity> identities(Iterable<Row> rows) {
-    List<Identity> out = new ArrayList<>(2);
+  /**
+   * The load of a group of persons' identities, one statement: each member's own, in order; a
+   * person with none gets an empty list.
+   */
+  static Gatherer.RoundTrip<String, List<Identity>> currentOfGroup(SqlClient client) {
+    return group -> {
+      String[] persons = NotifiedCache.distinct(group);
+      String[] offices = new String[persons.length];
+      for (int i = 0; i < persons.length; i++) {
+        offices[i] = ManagingOffice.of(persons[i]);
+      }
+      return client
+          .preparedQuery(CURRENT_OF_GROUP)
+          .execute(Tuple.tuple().addArrayOfString(persons).addArrayOfString(offices))
+          .map(rows -> NotifiedCache.perKey(group, identities(rows), List.of()));
+    };
+  }
+
+  /** The rows of a group's statement, by person: each person's in the statement's order. */
+  private static Map<String, List<Identity>> identities(RowSet<Row> rows) {
+    Map<String, List<Identity>> out = new HashMap<>();
     for (Row r : rows) {
-      out.add(
-          new Identity(
-              IdentityCategory.valueOf(r.getString("category")),
-              r.getLocalDate("valid_from"),
-              r.getLocalDate("valid_to"),
-              r.getBoolean("confirmed"),
-              r.getLocalDate("lifted_out_date")));
+      out.computeIfAbsent(r.getString("person_id_no"), k -> new ArrayList<>(2))
+          .add(
+              new Identity(
+                  IdentityCategory.valueOf(r.getString("category")),
+                  r.getLocalDate("valid_from"),
+                  r.getLocalDate("valid_to"),
+                  r.getBoolean("confirmed"),
+                  r.getLocalDate("lifted_out_date")));
     }
-    return List.copyOf(out);
+    out.replaceAll((person, list) -> List.copyOf(list));
+    return out;
   }
 
   /** The person's current identities (any validity dates; the engine picks those in force). */
   public Future<List<Identity>> current(String personIdNo) {
-    return Future.fromCompletionStage(cache.get(personIdNo), vertx.getOrCreateContext());
+    return cache.get(personIdNo);
   }
 
   /** Forgets the person's cached identities: the next read goes to the store. */
   public void invalidate(String personIdNo) {
-    cache.synchronous().invalidate(personIdNo);
+    cache.invalidate(personIdNo);
   }
 
   public void invalidateAll() {
-    cache.synchronous().invalidateAll();
+    cache.invalidateAll();
+  }
+
+  /** Load round trips run so far (one statement each). */
+  public long loadRoundTrips() {
+    return cache.loadRoundTrips();
+  }
+
+  /** Misses waiting for a load round trip now. */
+  int loadsQueued() {
+    return cache.loadsQueued();
+  }
+
+  /** Publishes the cache's reads and size (tag {@code cache=identities}). */
+  public IdentityDirectory bindTo(MeterRegistry registry) {
+    cache.bindTo(registry, "identities");
+    return this;
+  }
+
+  /** The change listener's channel of identities ({@link #CHANNEL}). */
+  public ChangeListener.Channel listening() {
+    return cache.listening();
   }
 }

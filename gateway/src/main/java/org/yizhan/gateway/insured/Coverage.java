@@ -18,7 +18,7 @@ public sealed interface Coverage {
   String NOT_INSURED = "NOT_INSURED";
 
   /** Covered by this enrolment: its region's policy governs the claim. */
-  record Covered(Enrolment enrolment) implements Coverage {}
+  record Covered(Enrolled enrolment) implements Coverage {}
 
   /** Not covered, and why. */
   record NotCovered(Reason reason, String message) implements Coverage {
@@ -39,11 +39,11 @@ public sealed interface Coverage {
   }
 
   /** The coverage on {@code day} given the person's current enrolments (any scheme). */
-  static Coverage of(List<Enrolment> current, Scheme scheme, LocalDate day) {
-    Enrolment startsLater = null;
-    Enrolment endedBefore = null;
+  static Coverage of(List<Enrolled> current, Scheme scheme, LocalDate day) {
+    Enrolled startsLater = null;
+    Enrolled endedBefore = null;
     boolean any = false;
-    for (Enrolment e : current) {
+    for (Enrolled e : current) {
       if (e.scheme() != scheme) {
         continue;
       }
@@ -93,7 +93,7 @@ public sealed interface Coverage {
             + day);
   }
 
-  private static Coverage holding(Enrolment e, LocalDate day) {
+  private static Coverage holding(Enrolled e, LocalDate day) {
     if (e.status().covers()) {
       return new Covered(e);
     }

@@ -15,10 +15,10 @@ import org.yizhan.gateway.infra.db.Sql;
  * The register's reads: a person's current enrolments (the settlement's check, one indexed query),
  * the holder of a card (1101 by card), a region's page and an enrolment's history.
  *
- * <p>Cost on the settlement path: one round trip, an index scan of {@code
- * insured_enrolment_current} (person_id_no, partial on current rows) returning the person's few
- * rows (one per scheme and period kept), run concurrently with the identity lookup, before the
- * settlement's transaction.
+ * <p>A person's current enrolments are an index scan of {@code insured_enrolment_current}
+ * (person_id_no, partial on current rows) returning the person's few rows (one per scheme and
+ * period kept). Settlements do not read them here: they read {@link EnrolmentCache}, which loads a
+ * group of persons' in one statement.
  */
 public final class EnrolmentStore {
   static final String CURRENT_OF_PERSON =

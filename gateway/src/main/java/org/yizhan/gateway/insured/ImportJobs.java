@@ -176,6 +176,7 @@ public final class ImportJobs {
   private final WorkerExecutor worker;
   private final RegisterImport importer;
   private final Pool pool;
+  private final EnrolmentCache enrolments;
   private final Clock clock;
 
   /**
@@ -188,7 +189,9 @@ public final class ImportJobs {
       String user,
       String password,
       Regions regions,
+      EnrolmentCache enrolments,
       Clock clock) {
+    this.enrolments = enrolments;
     this.worker =
         vertx.createSharedWorkerExecutor(
             "insured-import", WORKERS, MAX_IMPORT_MINUTES, TimeUnit.MINUTES);
@@ -433,6 +436,9 @@ public final class ImportJobs {
                     RegisterImport.describe(j.owner, sha),
                     j.counters.read.get(),
                     j.counters.written.get());
+                // committed: this instance forgets every cached person before anyone hears it is
+                // done (the import's NOTIFY does the same on every other instance)
+                enrolments.invalidateAll();
                 end(j, State.DONE, null, List.of());
               } else if (ar.cause() instanceof Refusal r) {
                 LOG.info(

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.yizhan.core.model.IdNumber;
+import org.yizhan.gateway.infra.db.NotifiedCache;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.infra.sheet.XlsxSheet;
 import org.yizhan.gateway.security.ManagerAuth.ManagerPrincipal;
@@ -64,8 +65,14 @@ import org.yizhan.gateway.security.Masking;
  *       person. Each names the first line at fault.
  *   <li>Merge: a row whose person, scheme and start date match a current enrolment is its new
  *       version (the old one superseded, or left alone when equal); any other row a new enrolment.
- *       Then one audit entry (rows, counts, the file's SHA-256) and COMMIT.
+ *       Then one audit entry (rows, counts, the file's SHA-256), one NOTIFY on {@link
+ *       EnrolmentCache#CHANNEL} with "*" and COMMIT.
  * </ol>
+ *
+ * <p>Why "*" and not each person: a file may change millions of persons, and a notification each
+ * would queue as many payloads in PostgreSQL's notification queue and make every instance drop them
+ * one by one; dropping every cached person instead costs each instance one register read per person
+ * it settles next (the cache refills at the settlement rate), and imports are rare.
  */
 final class RegisterImport {
   /** Rows a file may hold: a province's register with room. */
@@ -524,6 +531,10 @@ final class RegisterImport {
 
   static final String AUDIT = "SELECT audit_append('main', ?, 'REGISTER_IMPORT', 'region', ?, ?)";
 
+  /** Every instance drops every cached person's enrolments once the import commits. */
+  static final String NOTIFY =
+      "SELECT pg_notify('" + EnrolmentCache.CHANNEL + "', '" + NotifiedCache.ALL + "')";
+
   private void merge(Connection c, ManagerPrincipal m, String sha256, Counters counters)
       throws SQLException {
     Timestamp now = Timestamp.from(Instant.now(clock));
@@ -556,6 +567,9 @@ final class RegisterImport {
               .put("fileSha256", sha256)
               .encode());
       p.execute();
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute(NOTIFY);
     }
   }
 

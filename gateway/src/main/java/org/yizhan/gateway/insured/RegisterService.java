@@ -27,9 +27,12 @@ import org.yizhan.gateway.security.Masking;
  *
  * <p>History is kept as for identities (IdentityService): a change never updates a version in
  * place; it marks the current version superseded and inserts the next, in one transaction with the
- * audit entry. The person's writes are serialised by a transaction-scoped advisory lock on the ID
- * number, so two concurrent enrolments of one person cannot both pass the overlap check; the bulk
- * import locks the table against writers instead ({@link RegisterImport}).
+ * audit entry and a NOTIFY on {@link EnrolmentCache#CHANNEL}; once it has committed, and before the
+ * answer, this instance's cached enrolments of the person are dropped (the NOTIFY drops every other
+ * instance's), so the next settlement of the person sees the change. The person's writes are
+ * serialised by a transaction-scoped advisory lock on the ID number, so two concurrent enrolments
+ * of one person cannot both pass the overlap check; the bulk import locks the table against writers
+ * instead ({@link RegisterImport}).
  *
  * <p>An agency acts for its region only ({@link Regions#covers}): an enrolment of another region is
  * neither created, changed nor shown to it (403 {@code NOT_AGENCY_REGION}).
@@ -96,11 +99,13 @@ public final class RegisterService {
 
   private final Pool pool;
   private final Regions regions;
+  private final EnrolmentCache enrolments;
   private final Clock clock;
 
-  public RegisterService(Pool pool, Regions regions, Clock clock) {
+  public RegisterService(Pool pool, Regions regions, EnrolmentCache enrolments, Clock clock) {
     this.pool = pool;
     this.regions = regions;
+    this.enrolments = enrolments;
     this.clock = clock;
   }
 
@@ -113,45 +118,63 @@ public final class RegisterService {
     EnrolmentDraft d = draft.completed();
     check(m, d);
     return pool.withTransaction(
-        conn ->
-            othersOf(conn, d, null)
-                .compose(x -> write(conn, m, UUID.randomUUID(), 1, d, "ENROLMENT_REGISTER")));
+            conn ->
+                othersOf(conn, d, null)
+                    .compose(x -> write(conn, m, UUID.randomUUID(), 1, d, "ENROLMENT_REGISTER")))
+        .map(this::committed);
+  }
+
+  /** After a change's commit, before its answer: this instance's cache forgets the person. */
+  private Enrolment committed(Enrolment e) {
+    enrolments.invalidate(e.personIdNo());
+    return e;
   }
 
   /** Records the next version of an enrolment of the agency's region. */
   public Future<Enrolment> change(
       ManagerPrincipal m, UUID enrolmentId, UnaryOperator<EnrolmentDraft> edit, String action) {
     return pool.withTransaction(
-        conn ->
-            conn.preparedQuery(CURRENT_BY_ID)
-                .execute(Tuple.of(enrolmentId))
-                .compose(
-                    rows -> {
-                      if (rows.size() == 0) {
-                        return Future.failedFuture(Refusal.notFound("enrolment " + enrolmentId));
-                      }
-                      Enrolment current = Enrolment.of(rows.iterator().next());
-                      if (!Regions.covers(m.officeCode(), current.admdvs())) {
-                        // another region's enrolment is as unknown to this agency as a missing one
-                        return Future.failedFuture(Refusal.notFound("enrolment " + enrolmentId));
-                      }
-                      EnrolmentDraft next = edit.apply(current.draft()).completed();
-                      if (!next.personIdNo().equals(current.personIdNo())) {
-                        throw Refusal.invalid("personIdNo", "an enrolment's person never changes");
-                      }
-                      check(m, next);
-                      if (next.equals(current.draft())) {
-                        return Future.succeededFuture(current);
-                      }
-                      return othersOf(conn, next, enrolmentId)
-                          .compose(
-                              x ->
-                                  conn.preparedQuery(SUPERSEDE)
-                                      .execute(Tuple.of(current.rowId(), now())))
-                          .compose(
-                              x ->
-                                  write(conn, m, enrolmentId, current.version() + 1, next, action));
-                    }));
+            conn ->
+                conn.preparedQuery(CURRENT_BY_ID)
+                    .execute(Tuple.of(enrolmentId))
+                    .compose(
+                        rows -> {
+                          if (rows.size() == 0) {
+                            return Future.failedFuture(
+                                Refusal.notFound("enrolment " + enrolmentId));
+                          }
+                          Enrolment current = Enrolment.of(rows.iterator().next());
+                          if (!Regions.covers(m.officeCode(), current.admdvs())) {
+                            // another region's enrolment is as unknown to this agency as a missing
+                            // one
+                            return Future.failedFuture(
+                                Refusal.notFound("enrolment " + enrolmentId));
+                          }
+                          EnrolmentDraft next = edit.apply(current.draft()).completed();
+                          if (!next.personIdNo().equals(current.personIdNo())) {
+                            throw Refusal.invalid(
+                                "personIdNo", "an enrolment's person never changes");
+                          }
+                          check(m, next);
+                          if (next.equals(current.draft())) {
+                            return Future.succeededFuture(current);
+                          }
+                          return othersOf(conn, next, enrolmentId)
+                              .compose(
+                                  x ->
+                                      conn.preparedQuery(SUPERSEDE)
+                                          .execute(Tuple.of(current.rowId(), now())))
+                              .compose(
+                                  x ->
+                                      write(
+                                          conn,
+                                          m,
+                                          enrolmentId,
+                                          current.version() + 1,
+                                          next,
+                                          action));
+                        }))
+        .map(this::committed);
   }
 
   /** All versions of an enrolment of the agency's region, oldest first. */
@@ -304,6 +327,10 @@ public final class RegisterService {
                           .put("contributionYear", d.contributionYear())
                           .put("status", d.status().name())
                           .put("card", d.cardNo() == null ? null : Masking.idNo(d.cardNo())))
+                  .compose(
+                      x ->
+                          conn.preparedQuery(enrolments.notifyStatement())
+                              .execute(Tuple.of(d.personIdNo())))
                   .map(x -> e);
             });
   }

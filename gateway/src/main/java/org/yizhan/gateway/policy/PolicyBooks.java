@@ -31,7 +31,7 @@ import org.yizhan.gateway.config.PolicyFiles;
  * the book before a change or after it, never half of it, and never a policy of one reload with the
  * catalogue of another. An approval anywhere announces itself on PostgreSQL channel {@link
  * #CHANNEL} at its COMMIT (policy and catalogue approvals alike); every instance listening (see
- * identity.IdentityChanges) reloads, builds the new snapshot off the event loop and swaps it in one
+ * infra.db.ChangeListener) reloads, builds the new snapshot off the event loop and swaps it in one
  * reference write. A reload that finishes after a newer one is dropped: approved versions are only
  * ever added, so the snapshot with more of them is the newer.
  */

@@ -2,16 +2,24 @@ package org.yizhan.gateway.security;
 
 import static org.yizhan.gateway.infra.db.schema.Tables.REQUEST_NONCE;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
-import org.jooq.impl.DSL;
 import org.yizhan.gateway.config.AppConfig.SignatureMode;
+import org.yizhan.gateway.infra.db.Gatherer;
 import org.yizhan.gateway.infra.db.Sql;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.security.HospitalAuth.Principal;
@@ -27,38 +35,52 @@ import org.yizhan.gateway.security.HospitalAuth.Principal;
  * insert commits with {@code synchronous_commit} off: a nonce lost in a crash only reopens a replay
  * window of a few minutes for requests that are idempotent anyway, while the settlements themselves
  * stay durable.
+ *
+ * <p>Nonces are gathered ({@link Gatherer}): a lone request's nonce goes at once in its own round
+ * trip; the nonces of requests arriving while that round trip is in flight go together in the next,
+ * one multi-row statement and one commit ({@link #RECORD_NONCES}), each request learning whether
+ * its own nonce was new. A failed round trip fails its group's requests, as a failed insert failed
+ * its request (503, the caller could not be checked). Asynchronous commit stays as safe for a group
+ * as for one nonce: a request is served only after its nonce's commit, so no other instance accepts
+ * the same nonce meanwhile; the WAL is written in order, so the synchronous commit of the request's
+ * settlement (or of anything after it) makes its nonce durable too; what a crash can lose is the
+ * last few hundred milliseconds of nonces of requests that wrote nothing durable (previews, reads,
+ * refusals), whose replay within their timestamp window changes nothing.
  */
 public final class RequestVerifier {
   static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
   static final Pattern TIMESTAMP = Pattern.compile("\\d{9,11}");
 
+  /** Nonces recorded by one round trip at most (rows of one statement). */
+  static final int NONCES_PER_ROUND_TRIP = 256;
+
+  /** Nonce checks waiting for a round trip at most; more are answered 503. */
+  static final int NONCES_QUEUED_MAX = 4096;
+
   /**
-   * Records a nonce in one round trip: the statement is its own transaction, and {@code
-   * set_config(…, true)} turns {@code synchronous_commit} off for that transaction alone.
+   * Nonce round trips in flight at once: one, so that everything arriving during it goes in the
+   * next (a round trip takes well under a millisecond; 256 nonces a round trip is far beyond the
+   * gateway's rate).
    */
-  static final String RECORD_NONCE =
-      Sql.render(
-          Sql.dsl()
-              .insertInto(
-                  REQUEST_NONCE,
-                  REQUEST_NONCE.HOSPITAL_CODE,
-                  REQUEST_NONCE.NONCE,
-                  REQUEST_NONCE.SEEN_AT)
-              .select(
-                  DSL.select(
-                          Sql.p(1, REQUEST_NONCE.HOSPITAL_CODE),
-                          Sql.p(2, REQUEST_NONCE.NONCE),
-                          Sql.p(3, REQUEST_NONCE.SEEN_AT))
-                      .from(
-                          DSL.select(
-                                  DSL.function(
-                                      "set_config",
-                                      String.class,
-                                      DSL.inline("synchronous_commit"),
-                                      DSL.inline("off"),
-                                      DSL.inline(true)))
-                              .asTable("asynchronous")))
-              .onConflictDoNothing());
+  static final int NONCE_ROUND_TRIPS_IN_FLIGHT = 1;
+
+  /**
+   * Records a group of nonces ($1 hospital codes, $2 nonces, $3 the time) in one round trip: the
+   * statement is its own transaction, {@code set_config(…, true)} turns {@code synchronous_commit}
+   * off for that transaction alone, and the rows go in key order (two instances' groups sharing
+   * replayed nonces lock them in one order, never a deadlock). A nonce already recorded, or
+   * recorded earlier in the same group, is skipped; those recorded come back.
+   */
+  static final String RECORD_NONCES =
+      "INSERT INTO request_nonce (hospital_code, nonce, seen_at)"
+          + " SELECT n.hospital_code, n.nonce, $3"
+          + " FROM unnest($1::text[], $2::text[]) AS n(hospital_code, nonce),"
+          + " (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous"
+          + " ORDER BY 1, 2"
+          + " ON CONFLICT DO NOTHING RETURNING hospital_code, nonce";
+
+  /** A nonce to record: {@code nonce} of hospital {@code hospital}. */
+  record NonceUse(String hospital, String nonce) {}
 
   static final String PURGE =
       Sql.render(
@@ -69,11 +91,50 @@ public final class RequestVerifier {
   private final Pool pool;
   private final Clock clock;
   private final int maxSkewSeconds;
+  private final Gatherer<NonceUse, Boolean> nonces;
 
   public RequestVerifier(Pool pool, Clock clock, int maxSkewSeconds) {
     this.pool = pool;
     this.clock = clock;
     this.maxSkewSeconds = maxSkewSeconds;
+    this.nonces =
+        new Gatherer<>(
+            "nonce checks",
+            NONCES_PER_ROUND_TRIP,
+            NONCES_QUEUED_MAX,
+            NONCE_ROUND_TRIPS_IN_FLIGHT,
+            recordNonces(pool, clock));
+  }
+
+  /**
+   * The round trip of a group of nonces: whether each member's nonce was recorded by it. Of two
+   * members with one nonce, the first is (when the nonce is new) and the second is not.
+   */
+  static Gatherer.RoundTrip<NonceUse, Boolean> recordNonces(SqlClient client, Clock clock) {
+    return group -> {
+      String[] hospitals = new String[group.size()];
+      String[] values = new String[group.size()];
+      for (int i = 0; i < group.size(); i++) {
+        hospitals[i] = group.get(i).hospital();
+        values[i] = group.get(i).nonce();
+      }
+      OffsetDateTime at = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+      return client
+          .preparedQuery(RECORD_NONCES)
+          .execute(Tuple.of(hospitals, values, at))
+          .map(
+              rows -> {
+                Set<NonceUse> recorded = new HashSet<>();
+                for (Row r : rows) {
+                  recorded.add(new NonceUse(r.getString(0), r.getString(1)));
+                }
+                List<Boolean> taken = new ArrayList<>(group.size());
+                for (NonceUse n : group) {
+                  taken.add(recorded.remove(n));
+                }
+                return taken;
+              });
+    };
   }
 
   /**
@@ -127,17 +188,32 @@ public final class RequestVerifier {
    * REPLAYED_NONCE} when it was used within the window. Call only once the signature checks.
    */
   Future<Void> recordNonce(Principal who, String nonce, String field) {
-    OffsetDateTime at = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-    return pool.preparedQuery(RECORD_NONCE)
-        .execute(Tuple.of(who.hospital().code(), nonce, at))
+    return nonces
+        .submit(new NonceUse(who.hospital().code(), nonce))
         .compose(
-            rows ->
-                rows.rowCount() == 1
+            taken ->
+                taken
                     ? Future.succeededFuture()
                     : refuse(
                         "REPLAYED_NONCE",
                         field,
                         "was already used within " + maxSkewSeconds + " seconds"));
+  }
+
+  /**
+   * Publishes the nonce round trips ({@code yizhan.nonce.round.trips}) and the nonces they carried
+   * ({@code yizhan.nonce.checks}): their ratio is the mean group.
+   */
+  public RequestVerifier bindTo(MeterRegistry registry) {
+    FunctionCounter.builder("yizhan.nonce.round.trips", nonces, Gatherer::roundTrips)
+        .register(registry);
+    FunctionCounter.builder("yizhan.nonce.checks", nonces, Gatherer::members).register(registry);
+    return this;
+  }
+
+  /** The gatherer of nonce round trips (its counters: round trips and nonces so far). */
+  Gatherer<NonceUse, Boolean> nonces() {
+    return nonces;
   }
 
   /** Forgets nonces older than twice the accepted skew. */

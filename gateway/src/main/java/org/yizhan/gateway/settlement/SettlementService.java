@@ -31,7 +31,7 @@ import org.yizhan.gateway.identity.ManagingOffice;
 import org.yizhan.gateway.infra.db.DbGuard;
 import org.yizhan.gateway.infra.refusal.Refusal;
 import org.yizhan.gateway.insured.Coverage;
-import org.yizhan.gateway.insured.EnrolmentStore;
+import org.yizhan.gateway.insured.EnrolmentCache;
 import org.yizhan.gateway.insured.Scheme;
 import org.yizhan.gateway.metrics.Metrics;
 import org.yizhan.gateway.policy.PolicyBooks;
@@ -57,7 +57,7 @@ public final class SettlementService {
   private final SettlementStore store;
   private final SettlementQueries queries;
   private final IdentityDirectory identities;
-  private final EnrolmentStore enrolments;
+  private final EnrolmentCache enrolments;
   private final DbGuard guard;
   private final Metrics metrics;
   private final Clock clock;
@@ -69,7 +69,7 @@ public final class SettlementService {
       SettlementStore store,
       SettlementQueries queries,
       IdentityDirectory identities,
-      EnrolmentStore enrolments,
+      EnrolmentCache enrolments,
       DbGuard guard,
       Metrics metrics,
       Clock clock,
@@ -319,7 +319,8 @@ public final class SettlementService {
   /**
    * The claim as the engine sees it: with the region of the enrolment that covers the admission
    * date in place of the office, so that region's policy governs; refused {@code NOT_INSURED} when
-   * the register covers no such day. One indexed query (see EnrolmentStore).
+   * the register covers no such day. The person's enrolments come from the cache of the register
+   * (EnrolmentCache): no statement for a person seen lately, else one indexed query.
    */
   private Future<Claim> governed(Claim claim) {
     Scheme scheme = Scheme.parse(claim.scheme());

@@ -53,7 +53,8 @@ public final class TestData {
   /**
    * Enrols a person in the insured register (参保登记): residents' insurance in {@code admdvs} from
    * {@code from} to {@code to} (null: open), the year's contribution in {@code status} (PAID,
-   * SUBSIDISED, UNPAID, SUSPENDED, ENDED); sex and birth date from the ID number.
+   * SUBSIDISED, UNPAID, SUSPENDED, ENDED); sex and birth date from the ID number. The gateway sees
+   * it at once.
    */
   public static void enrol(
       TestGateway gw,
@@ -79,6 +80,7 @@ public final class TestData {
         cardNo,
         Integer.toString(id.gender()),
         id.birthDate());
+    gw.gateway().enrolments().invalidate(idNo);
   }
 
   /**

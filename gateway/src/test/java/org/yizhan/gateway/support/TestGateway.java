@@ -251,6 +251,7 @@ public final class TestGateway implements AutoCloseable {
       fresh.removeIf(seen::contains);
       if (!fresh.isEmpty()) {
         TestData.enrolByDefault(db.jdbcUrl(), fresh);
+        fresh.forEach(gateway.enrolments()::invalidate);
         seen.addAll(fresh);
       }
     }
@@ -285,6 +286,7 @@ public final class TestGateway implements AutoCloseable {
       fresh.removeIf(seen::contains); // enrolled by a concurrent request meanwhile
       if (!fresh.isEmpty()) {
         TestData.enrolByDefault(db.jdbcUrl(), fresh);
+        fresh.forEach(gateway.enrolments()::invalidate);
         seen.addAll(fresh);
       }
     }

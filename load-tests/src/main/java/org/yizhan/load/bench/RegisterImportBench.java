@@ -19,6 +19,7 @@ import org.yizhan.core.model.IdNumber;
 import org.yizhan.core.policy.PolicyBook;
 import org.yizhan.gateway.config.PolicyFiles;
 import org.yizhan.gateway.infra.db.Database;
+import org.yizhan.gateway.insured.EnrolmentCache;
 import org.yizhan.gateway.insured.ImportJobs;
 import org.yizhan.gateway.insured.Regions;
 import org.yizhan.gateway.security.ManagerAuth;
@@ -70,6 +71,7 @@ public final class RegisterImportBench {
               db.user(),
               db.password(),
               new Regions(List.of("445202", "445281"), () -> book),
+              new EnrolmentCache(vertx, pool, 0),
               Clock.systemUTC());
       ManagerAuth.ManagerPrincipal agency =
           new ManagerAuth.ManagerPrincipal("bench", "揭阳市医保局", "445200", ManagerAuth.Role.AGENCY);
