@@ -109,11 +109,13 @@ public final class HospitalAuth {
     this.clock = clock;
     this.unknown =
         Caffeine.newBuilder()
+            .executor(Runnable::run) // maintenance inline, as NotifiedCache's
             .maximumSize(UNKNOWN_ENTRIES)
             .expireAfterWrite(Duration.ofSeconds(UNKNOWN_SECONDS))
             .build();
     this.byKeyHash =
         Caffeine.newBuilder()
+            .executor(Runnable::run) // maintenance inline, as NotifiedCache's
             .maximumSize(CACHE_ENTRIES)
             .expireAfterWrite(Duration.ofSeconds(CACHE_SECONDS))
             .buildAsync(
@@ -131,6 +133,7 @@ public final class HospitalAuth {
                         .toCompletableFuture());
     this.byHospital =
         Caffeine.newBuilder()
+            .executor(Runnable::run) // maintenance inline, as NotifiedCache's
             .maximumSize(CACHE_ENTRIES)
             .expireAfterWrite(Duration.ofSeconds(CACHE_SECONDS))
             .buildAsync(
