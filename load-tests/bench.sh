@@ -45,7 +45,8 @@
 # PrepaymentDrain's rates, "200 400 600 800 1000 1200"), BENCH_PHASE_WARMUP_SECONDS (each later
 # phase's warm-up of its load generator, 15), BENCH_SKIP_BUILD=1 to reuse the jars already built,
 # BENCH_GATEWAY_JAR (the gateway jar, gateway/target/yizhan-gateway.jar; e.g. an older build to
-# compare), GATEWAY_JAVA_OPTS (added after the flags of tools/gateway.jvm-options),
+# compare), GATEWAY_JAVA_OPTS (added after the flags of tools/gateway.jvm-options), BENCH_HOSPITAL_RATE
+# (each hospital's requests a second, 2000: above the contended simulations' targets),
 # BENCH_LOAD_JAVA_OPTS (the load generator's JVM flags, replacing the default below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -161,11 +162,19 @@ if [[ "${BENCH_JFR:-0}" == 1 ]]; then
   JFR=("-XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,dumponexit=true")
 fi
 # The JVM's flags are tools/run-gateway's (heap, metaspace, GC, stacks: tools/gateway.jvm-options)
-log "starting the gateway ($GATEWAY_JAR) on port $PORT"
+# One hospital's admission limits are raised above the targets: PrepaymentDrain settles on one
+# prepayment account, which belongs to one hospital (office x hospital), so its 1,000/s target is
+# sent by that one hospital, and the shipped limit of 1,000 requests a second per hospital answered
+# 429 to the random bursts above it (765 of 20,000 at 1,000/s, every one a 429, 2026-12-02). The
+# benchmark measures the ledger and the batches, not a hospital's admission policy; the mix, sent by
+# several hospitals, never reaches the shipped limits. BENCH_HOSPITAL_RATE sets it (2000).
+HOSPITAL_RATE="${BENCH_HOSPITAL_RATE:-2000}"
+log "starting the gateway ($GATEWAY_JAR) on port $PORT, $HOSPITAL_RATE requests/s per hospital"
 # shellcheck disable=SC2086
 YIZHAN_DB_URL="jdbc:postgresql://${PGHOST}:${PGPORT}/${DB}" YIZHAN_DB_USER="$PGUSER" \
   YIZHAN_HTTP_PORT="$PORT" YIZHAN_HTTP_HOST=127.0.0.1 YIZHAN_ACCESS_LOG_LEVEL=WARN \
   YIZHAN_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
+  YIZHAN_SECURITY_LIMITS_HOSPITAL_REQUESTS_PER_SECOND="$HOSPITAL_RATE" \
   java @tools/gateway.jvm-options ${GATEWAY_JAVA_OPTS:-} "${JFR[@]}" -jar "$GATEWAY_JAR" \
   >"$OUT/gateway.log" 2>&1 &
 GW=$!
