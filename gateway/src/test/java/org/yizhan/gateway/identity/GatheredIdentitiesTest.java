@@ -1,12 +1,11 @@
 package org.yizhan.gateway.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.yizhan.gateway.support.SmallPool.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,15 +13,14 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.model.IdentityCategory;
 import org.yizhan.gateway.infra.db.Database;
+import org.yizhan.gateway.support.SmallPool;
 import org.yizhan.gateway.support.TestData;
-import org.yizhan.gateway.support.TestDatabase;
 
 /**
  * The identities' cache loads its misses gathered against PostgreSQL ({@link
@@ -32,30 +30,22 @@ import org.yizhan.gateway.support.TestDatabase;
  * an empty list. A load is held in flight by the test's transaction locking the table.
  */
 class GatheredIdentitiesTest {
+  static SmallPool pg;
   static Database db;
   static Vertx vertx;
   static Pool pool;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.fresh();
-    vertx = Vertx.vertx();
-    pool =
-        PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(2))
-            .connectingTo(db.connectOptions())
-            .using(vertx)
-            .build();
+    pg = SmallPool.start();
+    db = pg.db();
+    vertx = pg.vertx();
+    pool = pg.pool();
   }
 
   @AfterAll
   static void stop() {
-    pool.close();
-    vertx.close();
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    pg.close();
   }
 
   static void record(

@@ -1,12 +1,11 @@
 package org.yizhan.gateway.insured;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.yizhan.gateway.support.SmallPool.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,13 +13,12 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yizhan.gateway.infra.db.Database;
+import org.yizhan.gateway.support.SmallPool;
 import org.yizhan.gateway.support.TestData;
-import org.yizhan.gateway.support.TestDatabase;
 
 /**
  * The register's cache loads its misses gathered against PostgreSQL ({@link
@@ -30,34 +28,26 @@ import org.yizhan.gateway.support.TestDatabase;
  * commits only once the others have queued: PostgreSQL makes the gateway's read wait for it.
  */
 class GatheredEnrolmentsTest {
+  static SmallPool pg;
   static Database db;
   static Vertx vertx;
   static Pool pool;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.fresh();
-    vertx = Vertx.vertx();
-    pool =
-        PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(2))
-            .connectingTo(db.connectOptions())
-            .using(vertx)
-            .build();
+    pg = SmallPool.start();
+    db = pg.db();
+    vertx = pg.vertx();
+    pool = pg.pool();
   }
 
   @AfterAll
   static void stop() {
-    pool.close();
-    vertx.close();
+    pg.close();
   }
 
   static String person(int i) {
     return TestData.idNo("445202", LocalDate.of(1980, 5, 1), 300 + i);
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   static void enrol(

@@ -1,13 +1,12 @@
 package org.yizhan.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.yizhan.gateway.support.SmallPool.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,7 @@ import org.yizhan.gateway.config.Hospitals;
 import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.infra.db.Gatherer;
 import org.yizhan.gateway.security.RequestVerifier.NonceUse;
-import org.yizhan.gateway.support.TestDatabase;
+import org.yizhan.gateway.support.SmallPool;
 
 /**
  * Nonces gathered against PostgreSQL ({@link RequestVerifier#RECORD_NONCES}): the requests that
@@ -38,26 +36,22 @@ class NonceGatheringTest {
   static final String H = "H44520200001";
   static final String H2 = "H44528100003";
 
+  static SmallPool pg;
   static Database db;
   static Vertx vertx;
   static Pool pool;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.fresh();
-    vertx = Vertx.vertx();
-    pool =
-        PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(2))
-            .connectingTo(db.connectOptions())
-            .using(vertx)
-            .build();
+    pg = SmallPool.start();
+    db = pg.db();
+    vertx = pg.vertx();
+    pool = pg.pool();
   }
 
   @AfterAll
   static void stop() {
-    pool.close();
-    vertx.close();
+    pg.close();
   }
 
   /** A gatherer of the verifier's round trip that notes each group's size. */
@@ -73,10 +67,6 @@ class NonceGatheringTest {
           groups.add(group.size());
           return record.run(group);
         });
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   static Throwable failure(Future<?> f) throws Exception {
