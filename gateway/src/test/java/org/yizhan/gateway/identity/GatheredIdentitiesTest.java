@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.yizhan.gateway.support.SmallPool.await;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.LocalDate;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yizhan.core.model.Identity;
 import org.yizhan.core.model.IdentityCategory;
-import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.support.SmallPool;
 import org.yizhan.gateway.support.TestData;
 
@@ -31,16 +27,10 @@ import org.yizhan.gateway.support.TestData;
  */
 class GatheredIdentitiesTest {
   static SmallPool pg;
-  static Database db;
-  static Vertx vertx;
-  static Pool pool;
 
   @BeforeAll
   static void start() {
     pg = SmallPool.start();
-    db = pg.db();
-    vertx = pg.vertx();
-    pool = pg.pool();
   }
 
   @AfterAll
@@ -74,7 +64,7 @@ class GatheredIdentitiesTest {
     String two = TestData.idNo("445202", born, 402);
     String elsewhere = TestData.idNo("445281", born, 403);
     String none = TestData.idNo("445202", born, 404);
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "")) {
+    try (Connection c = pg.jdbc()) {
       record(c, held, "445202", "DESTITUTE", false);
       record(c, two, "445202", "SUBSISTENCE", false);
       record(c, two, "445202", "DESTITUTE", true); // superseded
@@ -83,10 +73,10 @@ class GatheredIdentitiesTest {
       record(c, elsewhere, "445281", "REGISTERED_POOR", false);
       record(c, none, "445281", "DESTITUTE", false); // only another office's
     }
-    IdentityDirectory directory = new IdentityDirectory(vertx, pool, 60);
+    IdentityDirectory directory = new IdentityDirectory(pg.vertx(), pg.pool(), 60);
     Future<List<Identity>> first;
     List<Future<List<Identity>>> gathered;
-    try (Connection other = DriverManager.getConnection(db.jdbcUrl(), "postgres", "")) {
+    try (Connection other = pg.jdbc()) {
       other.setAutoCommit(false);
       try (Statement s = other.createStatement()) {
         s.execute("LOCK TABLE person_identity IN ACCESS EXCLUSIVE MODE");

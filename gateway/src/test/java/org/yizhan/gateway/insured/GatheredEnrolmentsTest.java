@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.yizhan.gateway.support.SmallPool.await;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.LocalDate;
@@ -16,7 +13,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.support.SmallPool;
 import org.yizhan.gateway.support.TestData;
 
@@ -29,16 +25,10 @@ import org.yizhan.gateway.support.TestData;
  */
 class GatheredEnrolmentsTest {
   static SmallPool pg;
-  static Database db;
-  static Vertx vertx;
-  static Pool pool;
 
   @BeforeAll
   static void start() {
     pg = SmallPool.start();
-    db = pg.db();
-    vertx = pg.vertx();
-    pool = pg.pool();
   }
 
   @AfterAll
@@ -75,17 +65,17 @@ class GatheredEnrolmentsTest {
     String two = person(2);
     String one = person(3);
     String none = person(4);
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "")) {
+    try (Connection c = pg.jdbc()) {
       enrol(c, held, "RESIDENT", "2018-01-01", null, false);
       enrol(c, two, "RESIDENT", "2018-01-01", null, false);
       enrol(c, two, "EMPLOYEE", "2017-01-01", "2017-12-31", false);
       enrol(c, two, "EMPLOYEE", "2016-01-01", null, true); // superseded: not current
       enrol(c, one, "EMPLOYEE", "2018-03-01", null, false);
     }
-    EnrolmentCache cache = new EnrolmentCache(vertx, pool, 60);
+    EnrolmentCache cache = new EnrolmentCache(pg.vertx(), pg.pool(), 60);
     Future<List<Enrolled>> first;
     List<Future<List<Enrolled>>> gathered;
-    try (Connection other = DriverManager.getConnection(db.jdbcUrl(), "postgres", "")) {
+    try (Connection other = pg.jdbc()) {
       other.setAutoCommit(false);
       try (Statement s = other.createStatement()) {
         s.execute("LOCK TABLE insured_enrolment IN ACCESS EXCLUSIVE MODE");

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.yizhan.gateway.support.SmallPool.await;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yizhan.gateway.config.Hospitals;
-import org.yizhan.gateway.infra.db.Database;
 import org.yizhan.gateway.infra.db.Gatherer;
 import org.yizhan.gateway.security.RequestVerifier.NonceUse;
 import org.yizhan.gateway.support.SmallPool;
@@ -37,16 +33,10 @@ class NonceGatheringTest {
   static final String H2 = "H44528100003";
 
   static SmallPool pg;
-  static Database db;
-  static Vertx vertx;
-  static Pool pool;
 
   @BeforeAll
   static void start() {
     pg = SmallPool.start();
-    db = pg.db();
-    vertx = pg.vertx();
-    pool = pg.pool();
   }
 
   @AfterAll
@@ -57,7 +47,7 @@ class NonceGatheringTest {
   /** A gatherer of the verifier's round trip that notes each group's size. */
   static Gatherer<NonceUse, Boolean> gatherer(List<Integer> groups) {
     Gatherer.RoundTrip<NonceUse, Boolean> record =
-        RequestVerifier.recordNonces(pool, Clock.systemUTC());
+        RequestVerifier.recordNonces(pg.pool(), Clock.systemUTC());
     return new Gatherer<>(
         "nonce checks",
         RequestVerifier.NONCES_PER_ROUND_TRIP,
@@ -80,7 +70,7 @@ class NonceGatheringTest {
 
   /** A transaction of the test's own that has inserted {@code nonce} and not committed. */
   static Connection holding(String nonce) throws Exception {
-    Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "");
+    Connection c = pg.jdbc();
     c.setAutoCommit(false);
     try (PreparedStatement p =
         c.prepareStatement(
@@ -157,7 +147,7 @@ class NonceGatheringTest {
 
   @Test
   void theVerifier_refusesAReplayedNonceInAGroup_andAnswersAFailureAsNoRefusal() throws Exception {
-    RequestVerifier verifier = new RequestVerifier(pool, Clock.systemUTC(), 300);
+    RequestVerifier verifier = new RequestVerifier(pg.pool(), Clock.systemUTC(), 300);
     HospitalAuth.Principal who = principal();
     Future<Void> first;
     Future<Void> second;
@@ -182,7 +172,7 @@ class NonceGatheringTest {
   }
 
   static long count(String nonce) throws Exception {
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "");
+    try (Connection c = pg.jdbc();
         PreparedStatement p =
             c.prepareStatement("SELECT count(*) FROM request_nonce WHERE nonce = ?")) {
       p.setString(1, nonce);

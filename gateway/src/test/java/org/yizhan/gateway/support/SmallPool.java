@@ -5,6 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import org.yizhan.gateway.infra.db.Database;
 
@@ -35,6 +38,14 @@ public record SmallPool(Database db, Vertx vertx, Pool pool) implements AutoClos
   /** The future's result, waited for from the test's thread (at most {@link #AWAIT_SECONDS}). */
   public static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(AWAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A JDBC connection of the test's own to the same database (its transactions hold the other
+   * side).
+   */
+  public Connection jdbc() throws SQLException {
+    return DriverManager.getConnection(db.jdbcUrl(), "postgres", "");
   }
 
   @Override
